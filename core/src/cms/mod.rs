@@ -1,0 +1,15 @@
+//! Cryptographic Message Syntax: signatures and envelopes.
+//!
+//! - SignedData (RFC 5652, section 5), detached, with the signed attributes
+//!   contentType, messageDigest, signingTime and ESS signingCertificateV2
+//!   (RFC 5035) so CAdES-BES and PAdES B-B verifiers accept it.
+//! - EnvelopedData (RFC 5652, section 6) with AES-CBC content and
+//!   AuthEnvelopedData (RFC 5083, RFC 5084) with AES-GCM content, both with
+//!   ECDH ephemeral-static KeyAgreeRecipientInfo on P-256 (RFC 5753).
+//! - Streaming: envelopes of any size decrypt in bounded memory into a
+//!   temporary file that is renamed into place only after authentication.
+//! - Key release: the content-encryption key re-encrypted to another party.
+
+mod error;
+
+pub use error::CmsError;

@@ -1,0 +1,44 @@
+//! Public-key infrastructure of a phone certificate.
+//!
+//! Chinese PKI issues dual certificates: a signing certificate
+//! (digitalSignature / nonRepudiation) and an encryption certificate
+//! (keyAgreement for ECDH envelopes), each with its own P-256 key pair
+//! generated on the phone. This module holds the pure parts: certificate
+//! parsing ([`CertInfo`]), key-usage and chain checks, PKCS#10 requests,
+//! PKCS#12 and PKCS#8 parsing, and a small issuing CA for tests and the
+//! reference platform. Storing keys and certificates is the keystore's job.
+
+mod cert;
+mod error;
+
+pub use cert::{CertInfo, KeyUsage};
+pub use error::PkiError;
+
+/// The role of a key pair and of the certificate issued for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyRole {
+    /// Signs: logins, documents, seals, QR answers. Needs the
+    /// digitalSignature or nonRepudiation key usage.
+    Signing,
+    /// Opens envelopes through ECDH. Needs the keyAgreement key usage.
+    Encryption,
+}
+
+impl KeyRole {
+    /// Stable lowercase name, used in the database and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyRole::Signing => "signing",
+            KeyRole::Encryption => "encryption",
+        }
+    }
+
+    /// Parses [`KeyRole::as_str`] output.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "signing" => Some(KeyRole::Signing),
+            "encryption" => Some(KeyRole::Encryption),
+            _ => None,
+        }
+    }
+}
