@@ -1,0 +1,74 @@
+//! `palmbid certs`: list installed certificates.
+
+use palmbid_core::keystore::{CertificateRecord, Keystore};
+use serde::Serialize;
+
+use crate::Context;
+use crate::error::{CliResult, core};
+use crate::select::short_id;
+
+#[derive(Serialize)]
+struct CertJson<'a> {
+    id: &'a str,
+    role: &'a str,
+    subject: &'a str,
+    issuer: &'a str,
+    serial: String,
+    not_before: String,
+    not_after: String,
+    fingerprint_sha256: &'a str,
+    key_id: &'a str,
+}
+
+pub(crate) fn run(ctx: &Context, keystore: &Keystore, json: bool) -> CliResult<()> {
+    let records = keystore.certificates().map_err(core)?;
+
+    if json {
+        let list: Vec<CertJson<'_>> = records.iter().map(to_json).collect();
+        let text = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".to_owned());
+        println!("{text}");
+        return Ok(());
+    }
+
+    if records.is_empty() {
+        println!("{}", ctx.tr("证书库中没有证书。", "The keystore holds no certificate."));
+        return Ok(());
+    }
+    for record in &records {
+        print_record(ctx, record);
+    }
+    Ok(())
+}
+
+fn to_json(record: &CertificateRecord) -> CertJson<'_> {
+    CertJson {
+        id: short_id(record),
+        role: record.role.as_str(),
+        subject: &record.cert.subject,
+        issuer: &record.cert.issuer,
+        serial: record.cert.serial_hex(),
+        not_before: crate::time_text(record.cert.not_before),
+        not_after: crate::time_text(record.cert.not_after),
+        fingerprint_sha256: &record.cert.fingerprint,
+        key_id: &record.key_id.0,
+    }
+}
+
+fn print_record(ctx: &Context, record: &CertificateRecord) {
+    let role = match record.role {
+        palmbid_core::pki::KeyRole::Signing => ctx.tr("签名证书", "signing"),
+        palmbid_core::pki::KeyRole::Encryption => ctx.tr("加密证书", "encryption"),
+    };
+    let cert = &record.cert;
+    println!("{}  {role}", short_id(record));
+    println!("  {}: {}", ctx.tr("主题", "subject"), cert.subject);
+    println!("  {}: {}", ctx.tr("颁发者", "issuer"), cert.issuer);
+    println!("  {}: {}", ctx.tr("序列号", "serial"), cert.serial_hex());
+    println!(
+        "  {}: {} — {}",
+        ctx.tr("有效期", "valid"),
+        crate::time_text(cert.not_before),
+        crate::time_text(cert.not_after)
+    );
+    println!("  SHA-256: {}", cert.fingerprint);
+}

@@ -1,0 +1,37 @@
+//! The keystore home: where it lives and how it opens on a desktop.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use palmbid_core::keystore::{Keystore, SoftwareDeviceBinding};
+
+use crate::error::{CliError, CliResult, core};
+
+/// Name of the software device key inside a home. On a phone the device
+/// secret is sealed by Android Keystore or the Secure Enclave instead.
+const DEVICE_KEY_FILE: &str = "device.key";
+
+/// The home folder: `--home`, else the OS per-user data folder
+/// (`~/.local/share/palmbid` on Linux).
+pub(crate) fn resolve(home: Option<&Path>) -> CliResult<PathBuf> {
+    if let Some(home) = home {
+        return Ok(home.to_path_buf());
+    }
+    directories::ProjectDirs::from("", "", "palmbid")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            CliError::usage(
+                "cli.no_home",
+                "找不到用户数据目录；请用 --home 指定证书库目录",
+                "no per-user data folder found; pass --home DIR",
+            )
+        })
+}
+
+/// Opens (creating if needed) the keystore in `home` with the software
+/// device binding and the production Argon2id parameters.
+pub(crate) fn open(home: &Path) -> CliResult<Keystore> {
+    std::fs::create_dir_all(home).map_err(|e| CliError::io(home, &e))?;
+    let binding = SoftwareDeviceBinding::open(&home.join(DEVICE_KEY_FILE)).map_err(core)?;
+    Keystore::open(home, Arc::new(binding)).map_err(core)
+}
