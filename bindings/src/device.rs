@@ -1,0 +1,87 @@
+//! The device binding as the apps implement it, adapted to the core trait.
+//!
+//! The apps seal the keystore's 32-byte device secret with a key that
+//! cannot leave the phone (Android Keystore, the iOS Secure Enclave). The
+//! foreign trait speaks `ByteArray`/`Data` and throws `PalmbidException`;
+//! [`ForeignDeviceBinding`] turns that into
+//! [`palmbid_core::keystore::DeviceBinding`], so a failing or throwing
+//! implementation reaches the core as a `DeviceBindingError` and comes back
+//! to the app as the keystore's device-binding error, never as a crash.
+
+use std::sync::Arc;
+
+use palmbid_core::keystore::{self as core, DeviceBindingError};
+use zeroize::Zeroizing;
+
+use crate::error::PalmbidError;
+
+/// Seals and unseals the keystore's device secret with a hardware-held key.
+///
+/// `unseal(seal(x))` must return `x` on the same device, and must fail (throw
+/// `PalmbidException`, or any exception) once the hardware key is gone, for
+/// example after the app was reinstalled or the device was reset. Throwing
+/// anything is safe: palmbid reports it as a device-binding error.
+#[uniffi::export(with_foreign)]
+pub trait DeviceBinding: Send + Sync {
+    /// Encrypts `secret` (32 bytes); palmbid stores the result.
+    ///
+    /// # Errors
+    /// Whatever the implementation reports when the hardware key fails.
+    fn seal(&self, secret: Vec<u8>) -> Result<Vec<u8>, PalmbidError>;
+
+    /// Decrypts what [`DeviceBinding::seal`] returned.
+    ///
+    /// # Errors
+    /// Whatever the implementation reports when the key is gone or changed.
+    fn unseal(&self, sealed: Vec<u8>) -> Result<Vec<u8>, PalmbidError>;
+}
+
+/// The app's [`DeviceBinding`] seen as the core's.
+pub(crate) struct ForeignDeviceBinding(pub(crate) Arc<dyn DeviceBinding>);
+
+impl core::DeviceBinding for ForeignDeviceBinding {
+    fn seal(&self, secret: &[u8]) -> Result<Vec<u8>, DeviceBindingError> {
+        // NOTE: the copy handed to the app is freed by uniffi without being
+        // zeroized, and the JVM copy cannot be wiped; both are short-lived.
+        self.0.seal(secret.to_vec()).map_err(binding_error)
+    }
+
+    fn unseal(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, DeviceBindingError> {
+        self.0.unseal(sealed.to_vec()).map(Zeroizing::new).map_err(binding_error)
+    }
+}
+
+fn binding_error(error: PalmbidError) -> DeviceBindingError {
+    let PalmbidError::Failed { code, message_en, .. } = error;
+    DeviceBindingError(format!("the app's device binding reported {code}: {message_en}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use palmbid_core::keystore::DeviceBinding as _;
+
+    use super::*;
+
+    struct Reverses;
+
+    impl DeviceBinding for Reverses {
+        fn seal(&self, mut secret: Vec<u8>) -> Result<Vec<u8>, PalmbidError> {
+            secret.reverse();
+            Ok(secret)
+        }
+
+        fn unseal(&self, _sealed: Vec<u8>) -> Result<Vec<u8>, PalmbidError> {
+            Err(PalmbidError::new("app.key_gone", "密钥丢失".to_owned(), "key gone".to_owned()))
+        }
+    }
+
+    #[test]
+    fn seal_passes_through_and_a_failure_names_the_app_code() {
+        let binding = ForeignDeviceBinding(Arc::new(Reverses));
+
+        assert_eq!(binding.seal(&[1, 2, 3]).expect("seal"), vec![3, 2, 1]);
+
+        let error = binding.unseal(&[0]).expect_err("unseal fails");
+        assert!(error.0.contains("app.key_gone") && error.0.contains("key gone"), "{error}");
+    }
+}

@@ -1,0 +1,138 @@
+//! The `Keystore` object: one keystore home opened with the app's device
+//! binding, shared by every call on it.
+//!
+//! Each method converts its arguments, runs the core call on the blocking
+//! pool under the panic guard, and converts the result; no keystore logic
+//! lives here. PINs arrive as strings and are moved at once into the core's
+//! zeroizing `Pin`.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use palmbid_core::keystore::{self as core, CredentialId, Pin};
+
+use crate::device::{DeviceBinding, ForeignDeviceBinding};
+use crate::error::PalmbidError;
+use crate::records::{CertificateRecord, KdfParams, PinStatus};
+use crate::runtime::blocking;
+
+/// A keystore home (a folder holding its database), open for use.
+///
+/// Kotlin: call `close()` (or `use {}`) when done; Swift frees it with the
+/// last reference. Every method may be called from any thread; the
+/// long ones are `suspend`/`async` and run off the caller's thread.
+#[derive(uniffi::Object)]
+pub struct Keystore {
+    // TODO: drop this Mutex once the core `Keystore` is `Sync` (its database
+    // connection moves behind a lock of its own); until then the lock is
+    // held across core calls, including calls into the app's binding.
+    inner: Arc<Mutex<core::Keystore>>,
+}
+
+impl Keystore {
+    /// Runs `body` against the core keystore on the blocking pool.
+    async fn with<T: Send + 'static>(
+        &self,
+        operation: &'static str,
+        body: impl FnOnce(&core::Keystore) -> Result<T, PalmbidError> + Send + 'static,
+    ) -> Result<T, PalmbidError> {
+        let inner = Arc::clone(&self.inner);
+        blocking(operation, move || body(&inner.lock().unwrap_or_else(PoisonError::into_inner)))
+            .await
+    }
+
+    async fn open_with(
+        operation: &'static str,
+        home: String,
+        binding: Arc<dyn DeviceBinding>,
+        kdf: core::KdfParams,
+    ) -> Result<Arc<Self>, PalmbidError> {
+        blocking(operation, move || {
+            let binding = Arc::new(ForeignDeviceBinding(binding));
+            let keystore = core::Keystore::open_with_kdf(&PathBuf::from(home), binding, kdf)
+                .map_err(PalmbidError::from_core)?;
+            Ok(Arc::new(Keystore { inner: Arc::new(Mutex::new(keystore)) }))
+        })
+        .await
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Keystore {
+    /// Opens (creating if needed) the keystore in folder `home`, its device
+    /// secret sealed by `binding`.
+    ///
+    /// # Errors
+    /// The keystore's errors: database, device binding (for example
+    /// `binding` throws, or the database came from another device).
+    #[uniffi::constructor]
+    pub async fn open(
+        home: String,
+        binding: Arc<dyn DeviceBinding>,
+    ) -> Result<Arc<Self>, PalmbidError> {
+        Self::open_with("Keystore.open", home, binding, core::KdfParams::default()).await
+    }
+
+    /// As [`Keystore::open`], with cheap Argon2id parameters for keys
+    /// wrapped from now on. For tests only: production apps call `open`,
+    /// whose 64 MiB, t = 3 cost is what protects a stolen database.
+    ///
+    /// # Errors
+    /// As [`Keystore::open`].
+    #[uniffi::constructor]
+    pub async fn open_for_testing(
+        home: String,
+        binding: Arc<dyn DeviceBinding>,
+        kdf: KdfParams,
+    ) -> Result<Arc<Self>, PalmbidError> {
+        Self::open_with("Keystore.open_for_testing", home, binding, kdf.into()).await
+    }
+
+    /// Every installed certificate.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn certificates(&self) -> Result<Vec<CertificateRecord>, PalmbidError> {
+        self.with("Keystore.certificates", |keystore| {
+            let records = keystore.certificates().map_err(PalmbidError::from_core)?;
+            Ok(records.into_iter().map(CertificateRecord::from).collect())
+        })
+        .await
+    }
+
+    /// The PIN state of a credential.
+    ///
+    /// # Errors
+    /// The credential is unknown, or a database error.
+    pub async fn pin_status(&self, credential_id: String) -> Result<PinStatus, PalmbidError> {
+        self.with("Keystore.pin_status", move |keystore| {
+            keystore
+                .pin_status(&CredentialId(credential_id))
+                .map(PinStatus::from)
+                .map_err(PalmbidError::from_core)
+        })
+        .await
+    }
+
+    /// Changes the PIN of a credential; every key under it is re-wrapped at
+    /// once. A wrong `old_pin` counts as a failed attempt.
+    ///
+    /// # Errors
+    /// Wrong PIN (with tries left), locked, `new_pin` breaking a rule, or a
+    /// database error.
+    pub async fn change_pin(
+        &self,
+        credential_id: String,
+        old_pin: String,
+        new_pin: String,
+    ) -> Result<(), PalmbidError> {
+        let old_pin = Pin::entered(old_pin);
+        let new_pin = Pin::entered(new_pin);
+        self.with("Keystore.change_pin", move |keystore| {
+            keystore
+                .change_pin(&CredentialId(credential_id), &old_pin, &new_pin)
+                .map_err(PalmbidError::from_core)
+        })
+        .await
+    }
+}
