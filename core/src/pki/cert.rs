@@ -95,10 +95,12 @@ impl CertInfo {
     /// [`PkiError::InvalidCertificate`] when neither form decodes.
     pub fn from_pem_or_der(bytes: &[u8], what: &str) -> Result<Self, PkiError> {
         let all = Self::all_from_pem_or_der(bytes, what)?;
-        all.into_iter().next().ok_or_else(|| PkiError::InvalidCertificate {
-            what: what.to_owned(),
-            detail: "no certificate found".to_owned(),
-        })
+        all.into_iter()
+            .next()
+            .ok_or_else(|| PkiError::InvalidCertificate {
+                what: what.to_owned(),
+                detail: "no certificate found".to_owned(),
+            })
     }
 
     /// Parses every certificate of a PEM bundle, or one DER certificate.
