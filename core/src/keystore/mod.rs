@@ -39,11 +39,7 @@ pub struct KdfParams {
 impl Default for KdfParams {
     /// m = 64 MiB, t = 3, p = 1.
     fn default() -> Self {
-        KdfParams {
-            m_cost_kib: 64 * 1024,
-            t_cost: 3,
-            p_cost: 1,
-        }
+        KdfParams { m_cost_kib: 64 * 1024, t_cost: 3, p_cost: 1 }
     }
 }
 
