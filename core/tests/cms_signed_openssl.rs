@@ -1,4 +1,4 @@
-//! Detached CMS SignedData, judged both ways by the `openssl cms` command
+//! Detached CMS `SignedData`, judged both ways by the `openssl cms` command
 //! line (OpenSSL 3.0): palmbid's signatures verify in OpenSSL, OpenSSL's
 //! verify in palmbid, and every tampering fails with its own error.
 

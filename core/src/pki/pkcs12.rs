@@ -4,7 +4,7 @@
 //! Integrity: only password integrity mode is read (authSafe of type
 //! id-data). The MAC (section 5, HMAC-SHA-1/256/384/512 keyed through the
 //! PKCS#12 KDF, appendix B) is verified before anything is decrypted, with
-//! every known form of the password: the BMPString with terminator, and
+//! every known form of the password: the `BMPString` with terminator, and
 //! for an empty password also the empty string. A file without a MAC is
 //! refused unless [`Pkcs12Options::allow_missing_mac`] is set, and then the
 //! result says so ([`Pkcs12Contents::integrity_checked`]).
@@ -15,9 +15,9 @@
 //! [`PkiError::IterationsTooHigh`], checked before any key derivation.
 //!
 //! Bags read: keyBag, pkcs8ShroudedKeyBag and certBag (x509Certificate),
-//! in plain or encrypted (EncryptedData) SafeContents; the decryption
+//! in plain or encrypted (`EncryptedData`) `SafeContents`; the decryption
 //! schemes are those of [`super::pbe`]. Other bags (CRLs, secrets, nested
-//! SafeContents) are skipped.
+//! `SafeContents`) are skipped.
 
 use cms::content_info::ContentInfo;
 use cms::encrypted_data::EncryptedData;
@@ -197,8 +197,8 @@ where
     hmac.verify_slice(expected).is_ok()
 }
 
-/// The SafeContents of one ContentInfo of the AuthenticatedSafe, decrypted
-/// when it is EncryptedData.
+/// The `SafeContents` of one `ContentInfo` of the `AuthenticatedSafe`, decrypted
+/// when it is `EncryptedData`.
 fn safe_contents(
     content: &ContentInfo,
     utf8: &[u8],

@@ -2,7 +2,7 @@
 //! PEM or DER, with the certificate that goes with the key.
 //!
 //! Accepted: `PRIVATE KEY` (PKCS#8), `EC PRIVATE KEY` (SEC1) and
-//! `ENCRYPTED PRIVATE KEY` (PKCS#8 EncryptedPrivateKeyInfo, PBES2 or a
+//! `ENCRYPTED PRIVATE KEY` (PKCS#8 `EncryptedPrivateKeyInfo`, PBES2 or a
 //! PKCS#12 PBE scheme, see [`super::pbe`]) with a password. DER input is
 //! tried in that order. Only P-256 keys are accepted. The certificate must
 //! carry the key's public key.
@@ -25,7 +25,7 @@ const EC_PUBLIC_KEY: der::asn1::ObjectIdentifier =
 const SECP256R1: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 
-/// Reads a P-256 key from a DER PKCS#8 PrivateKeyInfo; `what` names the
+/// Reads a P-256 key from a DER PKCS#8 `PrivateKeyInfo`; `what` names the
 /// source in errors.
 pub(crate) fn secret_from_pkcs8_der(der: &[u8], what: &str) -> Result<p256::SecretKey, PkiError> {
     let info = pkcs8::PrivateKeyInfo::from_der(der).map_err(|e| PkiError::InvalidPrivateKey {

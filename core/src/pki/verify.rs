@@ -4,7 +4,7 @@
 //! A path runs from the leaf through the given intermediates to one of the
 //! trust anchors. Each step matches the issuer by the DER bytes of its
 //! subject Name against the child's issuer Name (byte equality, so names in
-//! BMPString or other legacy string types match as issued) and verifies the
+//! `BMPString` or other legacy string types match as issued) and verifies the
 //! child's signature with the issuer's key. Every certificate of the path,
 //! the anchor included, must be valid at the time of the check, and every
 //! issuer must be a CA (basicConstraints) allowed to sign certificates
@@ -71,7 +71,7 @@ impl HashAlg {
 }
 
 /// Verifies a DER ECDSA signature over a precomputed digest with the key of
-/// a SubjectPublicKeyInfo (P-256 or P-384). `Ok(false)` means the signature
+/// a `SubjectPublicKeyInfo` (P-256 or P-384). `Ok(false)` means the signature
 /// does not verify (including a malformed signature); `Err` means the key
 /// is of a kind palmbid does not verify.
 ///
