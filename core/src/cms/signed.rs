@@ -99,7 +99,7 @@ fn sha256_algorithm() -> AlgorithmIdentifierOwned {
     }
 }
 
-/// A verified signature: who signed and when they said they did.
+/// A verified signature: the signer and the signing time it claims.
 #[derive(Debug, Clone)]
 pub struct VerifiedSignature {
     /// The signer's certificate.

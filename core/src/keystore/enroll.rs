@@ -17,8 +17,8 @@
 //! has one role.
 //!
 //! Trust: when the chain given ends in a self-signed root, that root becomes
-//! a trust anchor, but only once every other check has passed; a chain that
-//! leads nowhere known is refused.
+//! a trust anchor once every other check has passed. A chain that leads to
+//! no known anchor is rejected.
 //!
 //! NOTE: `Keystore::create_credential` takes a key's certificate but not
 //! its chain, so imports store the key bound to its certificate and then

@@ -92,7 +92,8 @@ fn build_err(what: &'static str) -> impl Fn(rcgen::Error) -> PkiError {
     }
 }
 
-/// A random positive serial of 16 bytes (RFC 5280, 4.1.2.2: at most 20).
+/// Draws a random positive serial of 16 bytes (RFC 5280, 4.1.2.2 allows
+/// at most 20).
 fn random_serial() -> SerialNumber {
     let mut bytes = [0u8; 16];
     OsRng.fill_bytes(&mut bytes);

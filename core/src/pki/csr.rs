@@ -5,7 +5,7 @@
 //! unified social credit code (统一社会信用代码, GB 32100-2015) as
 //! organizationIdentifier (2.5.4.97, X.520), and C = CN. Names are
 //! `UTF8String` so Chinese text is carried as is; C is `PrintableString` as RFC
-//! 5280 (appendix A) requires. The request asks for the role's key usage
+//! 5280 (appendix A) requires. The request carries the role's key usage
 //! in an extensionRequest attribute: digitalSignature + nonRepudiation for
 //! the signing key, keyAgreement for the encryption key. Requests are built
 //! with `rcgen` and signed with ECDSA P-256 / SHA-256 by the key they carry.
@@ -108,7 +108,7 @@ pub fn validate_credit_code(code: &str) -> Result<(), PkiError> {
     Ok(())
 }
 
-/// The key usage a role's certificate carries (RFC 5280, 4.2.1.3).
+/// Returns the key usage a role's certificate carries (RFC 5280, 4.2.1.3).
 pub(crate) fn role_key_usages(role: KeyRole) -> Vec<KeyUsagePurpose> {
     match role {
         KeyRole::Signing => {
@@ -121,7 +121,8 @@ pub(crate) fn role_key_usages(role: KeyRole) -> Vec<KeyUsagePurpose> {
     }
 }
 
-/// The subject as an `rcgen` name, in the order CN, O, organizationIdentifier, C.
+/// Converts the subject to an `rcgen` name, in the order CN, O,
+/// organizationIdentifier, C.
 pub(crate) fn distinguished_name(subject: &Subject) -> Result<DistinguishedName, PkiError> {
     let mut dn = DistinguishedName::new();
     dn.push(
