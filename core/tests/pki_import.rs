@@ -403,3 +403,20 @@ fn non_p256_keys_are_refused() {
     let err = parse_private_key(b"garbage", None).expect_err("garbage");
     assert!(matches!(err, PkiError::InvalidPrivateKey { .. }), "{err}");
 }
+
+#[test]
+fn debug_output_shows_no_key_material() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    material(dir.path());
+    let p12 = export(dir.path(), "default.p12", "secret", &[]);
+    let contents = parse_pkcs12(&p12, "secret", Pkcs12Options::default()).expect("import");
+    let scalar = hex::encode(contents.keys[0].secret.to_bytes());
+    let printed = format!("{contents:?}");
+    assert!(!printed.contains(&scalar), "{printed}");
+    assert!(printed.contains("fingerprint"), "{printed}");
+
+    let ca = root("palmbid 测试根 CA");
+    let issued = ca.issue_with_new_key(&subject(), KeyRole::Signing, ten_years()).expect("issue");
+    let printed = format!("{issued:?}");
+    assert!(!printed.contains("PRIVATE KEY"), "{printed}");
+}

@@ -602,12 +602,20 @@ fn check_ess(attrs: &SetOfVec<Attribute>, signer: &CertInfo) -> Result<(), CmsEr
             signer: signer.subject.clone(),
         });
     }
-    if let Some(issuer_serial) = &first.issuer_serial
-        && issuer_serial.serial_number.as_bytes() != signer.serial.as_slice()
-    {
-        return Err(CmsError::EssCertificateMismatch {
-            signer: signer.subject.clone(),
-        });
+    if let Some(issuer_serial) = &first.issuer_serial {
+        // The issuer is a GeneralNames; a directoryName must be the signer
+        // certificate's issuer, byte for byte.
+        let mut issuer_matches = true;
+        for name in &issuer_serial.issuer {
+            if let GeneralName::DirectoryName(name) = name {
+                issuer_matches &= name.to_der().map_err(malformed)? == signer.issuer_der;
+            }
+        }
+        if !issuer_matches || issuer_serial.serial_number.as_bytes() != signer.serial.as_slice() {
+            return Err(CmsError::EssCertificateMismatch {
+                signer: signer.subject.clone(),
+            });
+        }
     }
     Ok(())
 }
