@@ -416,7 +416,9 @@ fn debug_output_shows_no_key_material() {
     assert!(printed.contains("fingerprint"), "{printed}");
 
     let ca = root("palmbid 测试根 CA");
-    let issued = ca.issue_with_new_key(&subject(), KeyRole::Signing, ten_years()).expect("issue");
+    let issued = ca
+        .issue_with_new_key(&subject(), KeyRole::Signing, ten_years())
+        .expect("issue");
     let printed = format!("{issued:?}");
     assert!(!printed.contains("PRIVATE KEY"), "{printed}");
 }

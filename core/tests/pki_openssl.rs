@@ -197,3 +197,82 @@ fn reloaded_ca_issues_verifiable_certificates() {
     );
     assert!(out.contains("OK"), "{out}");
 }
+
+#[test]
+fn openssl_csrs_are_issued_or_refused_by_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let ca = root("palmbid 测试根 CA");
+    write(d, "root.pem", ca.certificate().to_pem());
+
+    // A P-256 request from OpenSSL, in PEM, with a UTF-8 Chinese subject.
+    openssl_ok(
+        d,
+        &[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            "p256.key",
+        ],
+    );
+    openssl_ok(
+        d,
+        &[
+            "req",
+            "-new",
+            "-utf8",
+            "-key",
+            "p256.key",
+            "-subj",
+            "/CN=王五/O=某某公司/C=CN",
+            "-out",
+            "p256.csr",
+        ],
+    );
+    let csr = std::fs::read(d.join("p256.csr")).expect("read");
+    let cert = ca
+        .issue_from_csr(&csr, KeyRole::Signing, ten_years())
+        .expect("issue");
+    assert!(cert.subject.contains("王五"), "{}", cert.subject);
+    write(d, "leaf.pem", cert.to_pem());
+    let out = openssl_ok(
+        d,
+        &[
+            "verify",
+            "-attime",
+            "1800000000",
+            "-CAfile",
+            "root.pem",
+            "leaf.pem",
+        ],
+    );
+    assert!(out.contains("leaf.pem: OK"), "{out}");
+
+    // A P-384 request is refused: phone certificates are P-256.
+    openssl_ok(
+        d,
+        &[
+            "ecparam",
+            "-name",
+            "secp384r1",
+            "-genkey",
+            "-noout",
+            "-out",
+            "p384.key",
+        ],
+    );
+    openssl_ok(
+        d,
+        &[
+            "req", "-new", "-key", "p384.key", "-subj", "/CN=x", "-out", "p384.csr",
+        ],
+    );
+    let csr = std::fs::read(d.join("p384.csr")).expect("read");
+    let err = ca
+        .issue_from_csr(&csr, KeyRole::Signing, ten_years())
+        .expect_err("P-384");
+    assert!(matches!(err, PkiError::UnsupportedKey { .. }), "{err}");
+}
