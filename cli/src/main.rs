@@ -110,3 +110,11 @@ fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
         }
     }
 }
+
+/// The current time in seconds since the Unix epoch.
+pub(crate) fn unix_now() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_secs()).unwrap_or(i64::MAX)
+}

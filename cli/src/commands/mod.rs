@@ -1,4 +1,9 @@
 //! One module per subcommand.
 
 pub(crate) mod certs;
+pub(crate) mod demo;
+pub(crate) mod envelope;
+pub(crate) mod import;
 pub(crate) mod pin;
+pub(crate) mod request;
+pub(crate) mod sign;

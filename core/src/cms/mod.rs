@@ -11,5 +11,10 @@
 //! - Key release: the content-encryption key re-encrypted to another party.
 
 mod error;
+mod signed;
 
 pub use error::CmsError;
+pub use signed::{
+    VerifiedSignature, sign_detached_digest, sign_detached_file, verify_detached_digest,
+    verify_detached_file,
+};

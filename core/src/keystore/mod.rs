@@ -10,6 +10,7 @@
 //! check and six consecutive failures lock it.
 
 mod device;
+mod enroll;
 mod error;
 mod pin;
 
@@ -17,6 +18,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use device::{DeviceBinding, DeviceBindingError, SoftwareDeviceBinding};
+pub use enroll::{
+    EnrollError, import_pkcs8, import_pkcs12, install, request, role_for_certificate,
+};
 pub use error::KeystoreError;
 pub use pin::Pin;
 

@@ -47,7 +47,7 @@ pub struct CertInfo {
     pub not_after: i64,
     /// SHA-256 of the DER certificate, lowercase hex.
     pub fingerprint: String,
-    /// SubjectPublicKeyInfo, DER-encoded.
+    /// `SubjectPublicKeyInfo`, DER-encoded.
     pub spki_der: Vec<u8>,
     /// The SEC1 uncompressed point when the key is on P-256, else `None`.
     pub p256_public_key: Option<Vec<u8>>,
@@ -95,10 +95,12 @@ impl CertInfo {
     /// [`PkiError::InvalidCertificate`] when neither form decodes.
     pub fn from_pem_or_der(bytes: &[u8], what: &str) -> Result<Self, PkiError> {
         let all = Self::all_from_pem_or_der(bytes, what)?;
-        all.into_iter().next().ok_or_else(|| PkiError::InvalidCertificate {
-            what: what.to_owned(),
-            detail: "no certificate found".to_owned(),
-        })
+        all.into_iter()
+            .next()
+            .ok_or_else(|| PkiError::InvalidCertificate {
+                what: what.to_owned(),
+                detail: "no certificate found".to_owned(),
+            })
     }
 
     /// Parses every certificate of a PEM bundle, or one DER certificate.

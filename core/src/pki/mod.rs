@@ -8,11 +8,28 @@
 //! PKCS#12 and PKCS#8 parsing, and a small issuing CA for tests and the
 //! reference platform. Storing keys and certificates is the keystore's job.
 
+mod ca;
 mod cert;
+mod csr;
 mod error;
+mod keygen;
+mod pbe;
+mod pkcs12;
+mod pkcs8;
+mod verify;
 
+pub use ca::{IssuedWithKey, IssuingCa, Validity, parse_verified_csr};
 pub use cert::{CertInfo, KeyUsage};
+pub use csr::{Subject, build_csr, validate_credit_code};
 pub use error::PkiError;
+pub use keygen::{generate_key, public_key_sec1};
+pub use pbe::MAX_ITERATIONS;
+pub use pkcs8::{import_pkcs8, parse_private_key};
+pub use pkcs12::{ImportedKey, Pkcs12Contents, Pkcs12Options, parse_pkcs12};
+pub use verify::{
+    DEFAULT_MAX_DEPTH, HashAlg, check_key_usage, check_validity, is_self_signed, is_signed_by,
+    verify_chain, verify_ecdsa_prehash, verify_signature,
+};
 
 /// The role of a key pair and of the certificate issued for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,0 +1,78 @@
+//! `palmbid encrypt` and `palmbid decrypt`: CMS envelopes.
+
+use std::path::{Path, PathBuf};
+
+use palmbid_core::cms;
+use palmbid_core::keystore::{CertificateRecord, Keystore};
+use palmbid_core::pki::CertInfo;
+
+use crate::Context;
+use crate::commands::import::read;
+use crate::error::{CliError, CliResult, core};
+use crate::select;
+
+pub(crate) fn encrypt(ctx: &Context, to: &[PathBuf], input: &Path, out: &Path) -> CliResult<()> {
+    let mut recipients: Vec<CertInfo> = Vec::with_capacity(to.len());
+    for file in to {
+        recipients.push(CertInfo::from_pem_or_der(&read(file)?, &file.display().to_string()).map_err(core)?);
+    }
+
+    cms::encrypt_to_file(input, out, &recipients).map_err(core)?;
+
+    println!(
+        "{} {} ({} {})",
+        ctx.tr("信封已写入", "envelope written to"),
+        out.display(),
+        recipients.len(),
+        ctx.tr("个接收者", "recipient(s)")
+    );
+    Ok(())
+}
+
+pub(crate) fn decrypt(
+    ctx: &Context,
+    keystore: &Keystore,
+    cert: Option<&str>,
+    input: &Path,
+    out: &Path,
+) -> CliResult<()> {
+    // Everything that can fail without the key is checked before the PIN is
+    // asked, so no try is counted for an envelope that cannot open here.
+    if out.exists() {
+        return Err(CliError::usage(
+            "cli.output_exists",
+            format!("输出文件 {} 已存在；请换一个文件名或先删除它", out.display()),
+            format!("output file {} already exists; choose another name or remove it", out.display()),
+        ));
+    }
+    let info = cms::inspect(input).map_err(core)?;
+    let records = keystore.certificates().map_err(core)?;
+    let recipients: Vec<CertificateRecord> = records
+        .into_iter()
+        .filter(|r| info.recipients.iter().any(|recipient| recipient.supported && recipient.matches(&r.cert)))
+        .collect();
+    if recipients.is_empty() {
+        let listed: Vec<String> = info.recipients.iter().map(ToString::to_string).collect();
+        let listed = listed.join("; ");
+        return Err(CliError::failed(
+            "cli.not_a_recipient",
+            format!("证书库中没有此信封的接收者证书；信封的接收者为：{listed}"),
+            format!("no certificate in the keystore is a recipient of this envelope; its recipients are: {listed}"),
+        ));
+    }
+    let record = select::one(&recipients, cert, ("解密此信封", "open this envelope"))?;
+
+    let pin = ctx.secrets.pin()?;
+    let key = keystore.unlock(&record.key_id, &pin).map_err(core)?;
+    let report = cms::decrypt_to_file(input, out, &record.cert, key.secret()).map_err(core)?;
+    drop(key);
+
+    println!(
+        "{} {} ({} {})",
+        ctx.tr("已解密到", "decrypted to"),
+        out.display(),
+        report.plaintext_len,
+        ctx.tr("字节", "bytes")
+    );
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! `palmbid request` and `palmbid install`: keys and CSRs made here, then
+//! the certificates a CA issued for them.
+
+use std::path::{Path, PathBuf};
+
+use palmbid_core::keystore::{Keystore, enroll};
+use palmbid_core::pki::{CertInfo, Subject};
+
+use crate::Context;
+use crate::args::RequestArgs;
+use crate::commands::import::read;
+use crate::error::{CliError, CliResult, core};
+
+pub(crate) fn run(ctx: &Context, keystore: &Keystore, args: &RequestArgs) -> CliResult<()> {
+    let subject = Subject {
+        name: args.name.clone(),
+        company: args.company.clone(),
+        credit_code: args.credit_code.clone(),
+    };
+    // Check the subject before asking for a PIN the user would type in vain.
+    subject.validate().map_err(core)?;
+    std::fs::create_dir_all(&args.out).map_err(|e| CliError::io(&args.out, &e))?;
+
+    let pin_text = ctx.secrets.new_pin()?;
+    let pin = palmbid_core::keystore::Pin::new(pin_text.as_str().to_owned()).map_err(core)?;
+    let (_, signing_csr, encryption_csr) = enroll::request(keystore, &pin, &subject).map_err(core)?;
+
+    let signing = args.out.join("signing.csr");
+    let encryption = args.out.join("encryption.csr");
+    write_pem(&signing, "CERTIFICATE REQUEST", &signing_csr)?;
+    write_pem(&encryption, "CERTIFICATE REQUEST", &encryption_csr)?;
+
+    println!(
+        "{}\n  {}\n  {}",
+        ctx.tr("已生成签名密钥和加密密钥，证书请求已写入：", "Keys generated; certificate requests written to:"),
+        signing.display(),
+        encryption.display()
+    );
+    Ok(())
+}
+
+pub(crate) fn install(
+    ctx: &Context,
+    keystore: &Keystore,
+    cert_files: &[PathBuf],
+    chain_file: Option<&Path>,
+) -> CliResult<()> {
+    let mut certs = Vec::with_capacity(cert_files.len());
+    for file in cert_files {
+        let what = file.display().to_string();
+        certs.push(CertInfo::from_pem_or_der(&read(file)?, &what).map_err(core)?);
+    }
+    let chain = match chain_file {
+        Some(file) => {
+            CertInfo::all_from_pem_or_der(&read(file)?, &file.display().to_string()).map_err(core)?
+        }
+        None => Vec::new(),
+    };
+
+    let pin = ctx.secrets.pin()?;
+    let installed =
+        enroll::install(keystore, &pin, &certs, &chain, crate::unix_now()).map_err(core)?;
+
+    for record in &installed {
+        println!(
+            "{} {}  {}",
+            ctx.tr("已安装", "installed"),
+            crate::select::short_id(record),
+            record.cert.subject
+        );
+    }
+    Ok(())
+}
+
+/// Writes DER as PEM through a temporary file, so no half-written file stays.
+pub(crate) fn write_pem(path: &Path, label: &str, der: &[u8]) -> CliResult<()> {
+    let pem = der::pem::encode_string(label, der::pem::LineEnding::LF, der).map_err(|e| {
+        CliError::failed("cli.pem", format!("PEM 编码失败：{e}"), format!("PEM encoding failed: {e}"))
+    })?;
+    write_atomic(path, pem.as_bytes())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult<()> {
+    use std::io::Write;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(folder).map_err(|e| CliError::io(path, &e))?;
+    tmp.write_all(bytes).map_err(|e| CliError::io(path, &e))?;
+    tmp.as_file().sync_all().map_err(|e| CliError::io(path, &e))?;
+    tmp.persist(path).map_err(|e| CliError::io(path, &e.error))?;
+    Ok(())
+}

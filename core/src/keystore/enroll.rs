@@ -1,0 +1,410 @@
+//! Enrolment: how keys and certificates get into the keystore.
+//!
+//! - [`request`]: two fresh P-256 keys (signing and encryption, the dual
+//!   certificates of Chinese PKI) stored under one new PIN, and a PKCS#10
+//!   request for each, to send to the CA.
+//! - [`install`]: the certificates the CA returned, each matched to its
+//!   stored key by public key, checked for the key's role and chained to a
+//!   trust anchor before anything is written.
+//! - [`import_pkcs12`] and [`import_pkcs8`]: keys that come with their
+//!   certificates from elsewhere, stored under a new PIN.
+//!
+//! Roles of imported keys follow the certificate's key usage:
+//! keyAgreement alone makes an encryption key; digitalSignature or
+//! nonRepudiation a signing key. A dual-use certificate (signature bits and
+//! keyAgreement, or no key-usage extension at all) is stored as a signing
+//! key, because signing is what every flow needs first and one stored key
+//! has one role.
+//!
+//! Trust: when the chain given ends in a self-signed root, that root becomes
+//! a trust anchor once every other check has passed. A chain that leads to
+//! no known anchor is rejected.
+//!
+//! NOTE: `Keystore::create_credential` takes a key's certificate but not
+//! its chain, so imports store the key bound to its certificate and then
+//! record the chain below the anchor with `Keystore::install_certificate`.
+
+use super::{
+    CertificateRecord, CredentialId, KeyId, KeyRecord, Keystore, KeystoreError, NewKey, Pin,
+};
+use crate::error::Localized;
+use crate::pki::{
+    self, CertInfo, DEFAULT_MAX_DEPTH, ImportedKey, KeyRole, Pkcs12Options, PkiError, Subject,
+};
+
+/// Errors of enrolment: the keystore's and the PKI checks', plus matching
+/// certificates to keys.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnrollError {
+    /// The keystore failed (PIN, storage).
+    #[error(transparent)]
+    Keystore(#[from] KeystoreError),
+
+    /// A certificate, chain, request or import check failed.
+    #[error(transparent)]
+    Pki(#[from] PkiError),
+
+    /// A certificate whose public key belongs to no stored key.
+    #[error(
+        "certificate {subject} (SHA-256 {fingerprint}) is not for any key on this phone; install the certificate issued for this phone's request"
+    )]
+    NoKeyForCertificate {
+        /// Subject of the certificate.
+        subject: String,
+        /// Its SHA-256 fingerprint.
+        fingerprint: String,
+    },
+
+    /// An import of a key that the keystore already holds.
+    #[error("the key of certificate {subject} is already on this phone")]
+    KeyAlreadyStored {
+        /// Subject of the certificate.
+        subject: String,
+    },
+
+    /// `install` was called without certificates.
+    #[error("no certificate to install")]
+    NothingToInstall,
+}
+
+impl Localized for EnrollError {
+    fn code(&self) -> &'static str {
+        match self {
+            EnrollError::Keystore(e) => e.code(),
+            EnrollError::Pki(e) => e.code(),
+            EnrollError::NoKeyForCertificate { .. } => "enroll.no_key_for_certificate",
+            EnrollError::KeyAlreadyStored { .. } => "enroll.key_already_stored",
+            EnrollError::NothingToInstall => "enroll.nothing_to_install",
+        }
+    }
+
+    fn message_zh(&self) -> String {
+        match self {
+            EnrollError::Keystore(e) => e.message_zh(),
+            EnrollError::Pki(e) => e.message_zh(),
+            EnrollError::NoKeyForCertificate {
+                subject,
+                fingerprint,
+            } => format!(
+                "证书 {subject}（SHA-256 {fingerprint}）与本机的任何密钥都不对应，请安装为本机申请签发的证书"
+            ),
+            EnrollError::KeyAlreadyStored { subject } => format!("证书 {subject} 的密钥已在本机中"),
+            EnrollError::NothingToInstall => "没有要安装的证书".to_owned(),
+        }
+    }
+}
+
+/// Generates the signing and encryption keys, stores them under `pin` as
+/// one new credential, and returns the credential with the DER PKCS#10
+/// requests for the signing and the encryption key, in that order.
+///
+/// # Errors
+/// [`EnrollError::Pki`] for a bad subject, [`EnrollError::Keystore`] for a
+/// PIN that breaks the rules or a storage failure. Nothing is stored when
+/// the requests cannot be built.
+pub fn request(
+    keystore: &Keystore,
+    pin: &Pin,
+    subject: &Subject,
+) -> Result<(CredentialId, Vec<u8>, Vec<u8>), EnrollError> {
+    subject.validate()?;
+
+    let signing = pki::generate_key();
+    let encryption = pki::generate_key();
+    let csr_signing = pki::build_csr(&signing, subject, KeyRole::Signing)?;
+    let csr_encryption = pki::build_csr(&encryption, subject, KeyRole::Encryption)?;
+
+    let label = format!("{} / {}", subject.name, subject.company);
+    let keys = vec![
+        NewKey {
+            role: KeyRole::Signing,
+            secret: signing,
+            certificate: None,
+        },
+        NewKey {
+            role: KeyRole::Encryption,
+            secret: encryption,
+            certificate: None,
+        },
+    ];
+    let (credential, key_ids) = keystore.create_credential(pin, &label, keys)?;
+    tracing::info!(credential = %credential.0, keys = key_ids.len(), "created keys and requests");
+    Ok((credential, csr_signing, csr_encryption))
+}
+
+/// Trust material for one installation or import: the configured anchors,
+/// plus a self-signed root from the given chain (not yet stored), and the
+/// chain's other certificates as intermediates.
+struct Trust {
+    anchors: Vec<CertInfo>,
+    new_root: Option<CertInfo>,
+    intermediates: Vec<CertInfo>,
+}
+
+impl Trust {
+    fn gather(keystore: &Keystore, chain: &[CertInfo]) -> Result<Self, EnrollError> {
+        let mut anchors = keystore.trust_anchors()?;
+        let (roots, intermediates): (Vec<CertInfo>, Vec<CertInfo>) =
+            chain.iter().cloned().partition(pki::is_self_signed);
+
+        // Only the root the chain ends in is taken; other self-signed
+        // certificates in a bundle are not trusted for being there.
+        let new_root = roots
+            .into_iter()
+            .find(|r| chain.last().is_some_and(|last| last.der == r.der))
+            .filter(|r| !anchors.iter().any(|a| a.der == r.der));
+        anchors.extend(new_root.iter().cloned());
+        Ok(Trust {
+            anchors,
+            new_root,
+            intermediates,
+        })
+    }
+
+    /// Validates `cert`'s chain at `now` and returns the path below the
+    /// anchor, the leaf's issuer first.
+    fn chain_for(&self, cert: &CertInfo, now: i64) -> Result<Vec<CertInfo>, PkiError> {
+        let mut path = pki::verify_chain(
+            cert,
+            &self.intermediates,
+            &self.anchors,
+            now,
+            DEFAULT_MAX_DEPTH,
+        )?;
+        path.pop();
+        Ok(path)
+    }
+
+    /// Stores the chain's root as a trust anchor when the path used it.
+    fn commit(&self, keystore: &Keystore) -> Result<(), EnrollError> {
+        if let Some(root) = &self.new_root {
+            keystore.add_trust_anchor(root)?;
+            tracing::info!(fingerprint = %root.fingerprint, "added trust anchor");
+        }
+        Ok(())
+    }
+}
+
+/// Installs certificates the CA issued for stored keys. Each certificate
+/// must carry the public key of a stored key, fit that key's role, and
+/// chain through `chain` to a trust anchor at `now` (Unix seconds); a
+/// self-signed root at the end of `chain` is taken as a new anchor. Nothing
+/// is installed, and no anchor added, unless every check and the PIN pass.
+///
+/// # Errors
+/// [`EnrollError::NoKeyForCertificate`], [`EnrollError::Pki`] for key usage
+/// and chain failures, [`EnrollError::Keystore`] for a wrong PIN or storage.
+pub fn install(
+    keystore: &Keystore,
+    pin: &Pin,
+    certs: &[CertInfo],
+    chain: &[CertInfo],
+    now: i64,
+) -> Result<Vec<CertificateRecord>, EnrollError> {
+    if certs.is_empty() {
+        return Err(EnrollError::NothingToInstall);
+    }
+    let keys = keystore.keys()?;
+    let trust = Trust::gather(keystore, chain)?;
+
+    let mut plan: Vec<(&KeyRecord, &CertInfo, Vec<CertInfo>)> = Vec::with_capacity(certs.len());
+    for cert in certs {
+        let key = keys
+            .iter()
+            .find(|k| cert.p256_public_key.as_deref() == Some(k.public_key.as_slice()))
+            .ok_or_else(|| EnrollError::NoKeyForCertificate {
+                subject: cert.subject.clone(),
+                fingerprint: cert.fingerprint.clone(),
+            })?;
+        pki::check_key_usage(cert, key.role)?;
+        let below_anchor = trust.chain_for(cert, now)?;
+        plan.push((key, cert, below_anchor));
+    }
+
+    // The PIN is checked before anything is written, so a wrong PIN leaves
+    // no trust anchor behind.
+    drop(keystore.unlock(&plan[0].0.id, pin)?);
+    trust.commit(keystore)?;
+
+    let mut installed = Vec::with_capacity(plan.len());
+    for (key, cert, below_anchor) in plan {
+        installed.push(keystore.install_certificate(&key.id, pin, cert, &below_anchor)?);
+        tracing::info!(key = %key.id.0, fingerprint = %cert.fingerprint, "installed certificate");
+    }
+    Ok(installed)
+}
+
+/// The role an imported key takes from its certificate's key usage (see
+/// the module documentation for the dual-use case).
+///
+/// # Errors
+/// [`PkiError::WrongKeyUsage`] when the usage allows neither role.
+pub fn role_for_certificate(cert: &CertInfo) -> Result<KeyRole, PkiError> {
+    let ku = &cert.key_usage;
+    let signs = ku.digital_signature || ku.non_repudiation;
+    if !ku.present || signs {
+        return Ok(KeyRole::Signing);
+    }
+    if ku.key_agreement {
+        return Ok(KeyRole::Encryption);
+    }
+    Err(PkiError::WrongKeyUsage {
+        subject: cert.subject.clone(),
+        role: KeyRole::Signing.as_str(),
+        need: "digitalSignature, nonRepudiation or keyAgreement",
+    })
+}
+
+/// Imports the keys of a PKCS#12 file under a new PIN, each with its
+/// certificate, after checking their chains at `now` (Unix seconds).
+///
+/// # Errors
+/// [`EnrollError::Pki`] for the file and chain checks (see
+/// [`pki::parse_pkcs12`]), [`EnrollError::KeyAlreadyStored`],
+/// [`EnrollError::Keystore`] for the new PIN or storage.
+pub fn import_pkcs12(
+    keystore: &Keystore,
+    bytes: &[u8],
+    password: &str,
+    new_pin: &Pin,
+    now: i64,
+) -> Result<(CredentialId, Vec<KeyId>), EnrollError> {
+    let contents = pki::parse_pkcs12(bytes, password, Pkcs12Options::default())?;
+    import_keys(keystore, contents.keys, &contents.chain, new_pin, now)
+}
+
+/// Imports a PKCS#8 or SEC1 key (PEM or DER, `password` for an encrypted
+/// one) with its certificate and an optional chain, under a new PIN.
+///
+/// # Errors
+/// As [`import_pkcs12`], with the parse errors of [`pki::import_pkcs8`].
+pub fn import_pkcs8(
+    keystore: &Keystore,
+    key: &[u8],
+    cert: &[u8],
+    chain: Option<&[u8]>,
+    password: Option<&str>,
+    new_pin: &Pin,
+    now: i64,
+) -> Result<(CredentialId, Vec<KeyId>), EnrollError> {
+    let (imported, chain) = pki::import_pkcs8(key, cert, chain, password)?;
+    import_keys(keystore, vec![imported], &chain, new_pin, now)
+}
+
+fn import_keys(
+    keystore: &Keystore,
+    imported: Vec<ImportedKey>,
+    chain: &[CertInfo],
+    new_pin: &Pin,
+    now: i64,
+) -> Result<(CredentialId, Vec<KeyId>), EnrollError> {
+    let stored = keystore.keys()?;
+    let trust = Trust::gather(keystore, chain)?;
+
+    let mut keys = Vec::with_capacity(imported.len());
+    let mut chains = Vec::with_capacity(imported.len());
+    for ImportedKey { secret, cert } in imported {
+        if stored
+            .iter()
+            .any(|k| cert.p256_public_key.as_deref() == Some(k.public_key.as_slice()))
+        {
+            return Err(EnrollError::KeyAlreadyStored {
+                subject: cert.subject.clone(),
+            });
+        }
+        let role = role_for_certificate(&cert)?;
+        chains.push(trust.chain_for(&cert, now)?);
+        keys.push(NewKey {
+            role,
+            secret,
+            certificate: Some(cert),
+        });
+    }
+    let certs: Vec<CertInfo> = keys.iter().filter_map(|k| k.certificate.clone()).collect();
+    let label = certs.first().map(|c| c.subject.clone()).unwrap_or_default();
+
+    trust.commit(keystore)?;
+    let (credential, key_ids) = keystore.create_credential(new_pin, &label, keys)?;
+    for ((key_id, cert), below_anchor) in key_ids.iter().zip(&certs).zip(&chains) {
+        if !below_anchor.is_empty() {
+            keystore.install_certificate(key_id, new_pin, cert, below_anchor)?;
+        }
+    }
+    tracing::info!(credential = %credential.0, keys = key_ids.len(), "imported keys");
+    Ok((credential, key_ids))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pki::KeyUsage;
+
+    fn cert_with(ku: KeyUsage) -> CertInfo {
+        CertInfo {
+            der: Vec::new(),
+            subject: "CN=t".to_owned(),
+            issuer: "CN=t".to_owned(),
+            issuer_der: Vec::new(),
+            subject_der: Vec::new(),
+            serial: vec![1],
+            not_before: 0,
+            not_after: 1,
+            fingerprint: String::new(),
+            spki_der: Vec::new(),
+            p256_public_key: None,
+            subject_key_id: None,
+            key_usage: ku,
+            is_ca: false,
+        }
+    }
+
+    #[test]
+    fn role_follows_key_usage() {
+        let agreement = KeyUsage {
+            key_agreement: true,
+            present: true,
+            ..KeyUsage::default()
+        };
+        assert_eq!(
+            role_for_certificate(&cert_with(agreement)).ok(),
+            Some(KeyRole::Encryption)
+        );
+
+        let signing = KeyUsage {
+            non_repudiation: true,
+            present: true,
+            ..KeyUsage::default()
+        };
+        assert_eq!(
+            role_for_certificate(&cert_with(signing)).ok(),
+            Some(KeyRole::Signing)
+        );
+
+        let dual = KeyUsage {
+            digital_signature: true,
+            key_agreement: true,
+            present: true,
+            ..KeyUsage::default()
+        };
+        assert_eq!(
+            role_for_certificate(&cert_with(dual)).ok(),
+            Some(KeyRole::Signing)
+        );
+
+        assert_eq!(
+            role_for_certificate(&cert_with(KeyUsage::default())).ok(),
+            Some(KeyRole::Signing)
+        );
+
+        let neither = KeyUsage {
+            key_encipherment: true,
+            present: true,
+            ..KeyUsage::default()
+        };
+        assert!(matches!(
+            role_for_certificate(&cert_with(neither)),
+            Err(PkiError::WrongKeyUsage { .. })
+        ));
+    }
+}
