@@ -13,6 +13,9 @@
 //! | `ffi.panic` | a bug: Rust code panicked under an export |
 //! | `ffi.callback_failed` | an app callback threw an exception the FFI does not know |
 //! | `ffi.invalid_argument` | an argument the app passed is malformed |
+//! | `ffi.certificate_not_found` | no installed certificate for the key id passed |
+//! | `ffi.runtime` | the library's threads could not start |
+//! | `ffi.logger_unavailable` | another `tracing` subscriber owns the process |
 
 use palmbid_core::error::{Lang, Localized};
 
@@ -22,6 +25,8 @@ pub const CODE_PANIC: &str = "ffi.panic";
 pub const CODE_CALLBACK_FAILED: &str = "ffi.callback_failed";
 /// Code of a malformed argument passed by the app.
 pub const CODE_INVALID_ARGUMENT: &str = "ffi.invalid_argument";
+/// Code of a key id without an installed certificate.
+pub const CODE_CERTIFICATE_NOT_FOUND: &str = "ffi.certificate_not_found";
 
 /// Every failure of a palmbid call, flattened for Kotlin and Swift.
 ///
@@ -60,6 +65,10 @@ impl PalmbidError {
     /// unchanged, so the same core variant has the same code at the FFI
     /// forever. (A blanket `From` would collide with uniffi's
     /// `From<UnexpectedUniFFICallbackError>`, hence a named function.)
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "by value so that `map_err(PalmbidError::from_core)` reads plainly"
+    )]
     pub fn from_core(error: impl Localized) -> Self {
         PalmbidError::Failed {
             code: error.code().to_owned(),

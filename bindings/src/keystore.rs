@@ -31,7 +31,7 @@ pub struct Keystore {
 
 impl Keystore {
     /// Runs `body` against the core keystore on the blocking pool.
-    async fn with<T: Send + 'static>(
+    pub(crate) async fn with<T: Send + 'static>(
         &self,
         operation: &'static str,
         body: impl FnOnce(&core::Keystore) -> Result<T, PalmbidError> + Send + 'static,
@@ -39,6 +39,26 @@ impl Keystore {
         let inner = Arc::clone(&self.inner);
         blocking(operation, move || body(&inner.lock().unwrap_or_else(PoisonError::into_inner)))
             .await
+    }
+
+    /// The installed certificate of `key_id`, with its chain.
+    ///
+    /// # Errors
+    /// `ffi.certificate_not_found` when the key has no installed
+    /// certificate (an unknown id, or a request still waiting for its
+    /// certificate), or a database error.
+    pub(crate) fn record_for_key(
+        keystore: &core::Keystore,
+        key_id: &str,
+    ) -> Result<core::CertificateRecord, PalmbidError> {
+        let records = keystore.certificates().map_err(PalmbidError::from_core)?;
+        records.into_iter().find(|r| r.key_id.0 == key_id).ok_or_else(|| {
+            PalmbidError::new(
+                crate::error::CODE_CERTIFICATE_NOT_FOUND,
+                format!("密钥 {key_id} 没有已安装的证书；请从证书列表中选择"),
+                format!("key {key_id} has no installed certificate; pick one from the certificate list"),
+            )
+        })
     }
 
     async fn open_with(

@@ -11,7 +11,10 @@
 //!   blocking pool, and a panic under an export becomes `ffi.panic`.
 //! - [`device`]: the app's hardware-backed `DeviceBinding`.
 //! - [`logging`]: `tracing` events forwarded to the app's `Logger`.
-//! - [`keystore`]: the `Keystore` object and its operations.
+//! - [`keystore`]: the `Keystore` object: opening, certificates, PIN.
+//! - [`enroll`]: requests, installation, PKCS#12 and PKCS#8 imports.
+//! - [`sign`]: detached CMS signatures and their verification.
+//! - [`records`]: the plain values that cross the FFI.
 //!
 //! Kotlin and Swift are generated from the built library; see
 //! `bindings/README.md`.
@@ -19,11 +22,13 @@
 uniffi::setup_scaffolding!();
 
 pub mod device;
+pub mod enroll;
 pub mod error;
 pub mod keystore;
 pub mod logging;
 pub mod records;
 mod runtime;
+pub mod sign;
 
 pub use error::PalmbidError;
 
@@ -36,4 +41,16 @@ pub use error::PalmbidError;
 #[uniffi::export]
 pub fn panic_for_testing() -> Result<(), PalmbidError> {
     runtime::guard("panic_for_testing", || panic!("deliberate panic for a binding test"))
+}
+
+/// Now, in seconds since the Unix epoch, for signing times and validity
+/// checks.
+///
+/// NOTE: this is the phone's clock; once the core keeps the platform's
+/// clock offset, signing and validity should use server time instead.
+fn unix_now() -> i64 {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX)
 }

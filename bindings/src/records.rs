@@ -22,15 +22,9 @@ impl From<pki::KeyRole> for KeyRole {
     }
 }
 
-/// An installed certificate and the key it belongs to.
+/// A certificate as the apps show it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct CertificateRecord {
-    /// Id of the private key in the keystore; pass it to sign or decrypt.
-    pub key_id: String,
-    /// Id of the credential (the PIN) protecting that key.
-    pub credential_id: String,
-    /// Signing or encryption.
-    pub role: KeyRole,
+pub struct CertificateInfo {
     /// Subject, RFC 4514 string.
     pub subject: String,
     /// Issuer, RFC 4514 string.
@@ -45,8 +39,35 @@ pub struct CertificateRecord {
     pub fingerprint: String,
     /// The certificate, DER.
     pub der: Vec<u8>,
-    /// The issuing chain below the trust anchor, DER, leaf's issuer first.
-    pub chain_der: Vec<Vec<u8>>,
+}
+
+impl From<pki::CertInfo> for CertificateInfo {
+    fn from(cert: pki::CertInfo) -> Self {
+        CertificateInfo {
+            serial_hex: cert.serial_hex(),
+            subject: cert.subject,
+            issuer: cert.issuer,
+            not_before_unix: cert.not_before,
+            not_after_unix: cert.not_after,
+            fingerprint: cert.fingerprint,
+            der: cert.der,
+        }
+    }
+}
+
+/// An installed certificate and the key it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CertificateRecord {
+    /// Id of the private key in the keystore; pass it to sign or decrypt.
+    pub key_id: String,
+    /// Id of the credential (the PIN) protecting that key.
+    pub credential_id: String,
+    /// Signing or encryption.
+    pub role: KeyRole,
+    /// The certificate.
+    pub certificate: CertificateInfo,
+    /// The issuing chain below the trust anchor, leaf's issuer first.
+    pub chain: Vec<CertificateInfo>,
 }
 
 impl From<core::CertificateRecord> for CertificateRecord {
@@ -55,14 +76,59 @@ impl From<core::CertificateRecord> for CertificateRecord {
             key_id: record.key_id.0,
             credential_id: record.credential.0,
             role: record.role.into(),
-            subject: record.cert.subject.clone(),
-            issuer: record.cert.issuer.clone(),
-            serial_hex: record.cert.serial_hex(),
-            not_before_unix: record.cert.not_before,
-            not_after_unix: record.cert.not_after,
-            fingerprint: record.cert.fingerprint.clone(),
-            der: record.cert.der,
-            chain_der: record.chain.into_iter().map(|c| c.der).collect(),
+            certificate: record.cert.into(),
+            chain: record.chain.into_iter().map(CertificateInfo::from).collect(),
+        }
+    }
+}
+
+/// Who a certificate request is for; becomes the requests' subject.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Subject {
+    /// The person's name (CN), for example 张三.
+    pub name: String,
+    /// The company's registered name (O).
+    pub company: String,
+    /// The company's 18-character unified social credit code
+    /// (统一社会信用代码).
+    pub credit_code: String,
+}
+
+impl From<Subject> for pki::Subject {
+    fn from(subject: Subject) -> Self {
+        pki::Subject {
+            name: subject.name,
+            company: subject.company,
+            credit_code: subject.credit_code,
+        }
+    }
+}
+
+/// A new credential's certificate requests, to send to the CA.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CertificateRequests {
+    /// The credential (PIN) the two new keys are stored under.
+    pub credential_id: String,
+    /// PKCS#10 request for the signing certificate, DER.
+    pub signing_csr_der: Vec<u8>,
+    /// PKCS#10 request for the encryption certificate, DER.
+    pub encryption_csr_der: Vec<u8>,
+}
+
+/// A signature that verified: who signed, and when they say they did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VerifiedSignature {
+    /// The signer's certificate.
+    pub signer: CertificateInfo,
+    /// The signingTime attribute, seconds since the Unix epoch, if present.
+    pub signing_time_unix: Option<i64>,
+}
+
+impl From<palmbid_core::cms::VerifiedSignature> for VerifiedSignature {
+    fn from(verified: palmbid_core::cms::VerifiedSignature) -> Self {
+        VerifiedSignature {
+            signer: verified.signer.into(),
+            signing_time_unix: verified.signing_time,
         }
     }
 }
