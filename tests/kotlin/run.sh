@@ -1,29 +1,49 @@
 #!/usr/bin/env bash
 # Runs the Kotlin (JVM) binding tests: builds the palmbid-ffi cdylib
 # (release), generates the Kotlin bindings, then `mvn test` with JNA pointed
-# at the built library. Needs Java 17+ and Maven 3.8+; the first run
-# downloads the Maven dependencies, later runs work offline.
+# at the built library. Needs Java 17+, Maven 3.8+ and the openssl command.
+# The first run downloads the Maven dependencies; after a run that passed,
+# Maven runs offline.
 #
-# Usage: tests/kotlin/run.sh [extra mvn arguments, e.g. -Dtest=ErrorsTest]
+# Usage: tests/kotlin/run.sh [extra mvn arguments, e.g. -Dtest=LifetimeTest]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+here="$root/tests/kotlin"
 
-for tool in cargo java mvn; do
+for tool in cargo java mvn openssl; do
     command -v "$tool" >/dev/null || {
-        echo "error: $tool not found; the Kotlin tests need Rust, Java 17+ and Maven 3.8+" >&2
+        echo "error: $tool not found; the Kotlin tests need Rust, Java 17+, Maven 3.8+ and OpenSSL" >&2
         exit 1
     }
 done
 
 "$root/bindings/scripts/generate.sh"
-
 lib_dir="${CARGO_TARGET_DIR:-$root/target}/release"
 
-# Offline when every dependency is already in the local repository.
+# Written after a passing run: every dependency and plugin is then in the
+# local repository, and Maven need not ask Maven Central again.
+cached="$here/target/.maven-dependencies-cached"
 offline=()
-if mvn -q -B -o -f "$root/tests/kotlin/pom.xml" dependency:go-offline >/dev/null 2>&1; then
-    offline=(-o)
+[ -f "$cached" ] && offline=(-o)
+
+cd "$here"
+status=0
+mvn -q -B "${offline[@]}" test -Dpalmbid.lib.dir="$lib_dir" "$@" || status=$?
+
+# `-q` hides Surefire's summary; print one line from its reports.
+reports=(target/surefire-reports/TEST-*.xml)
+if [ -e "${reports[0]}" ]; then
+    awk '/<testsuite / {
+            for (i = 1; i <= NF; i++) {
+                if (split($i, kv, "=") == 2) { gsub(/"/, "", kv[2]); n[kv[1]] += kv[2] }
+            }
+        }
+        END {
+            failed = n["failures"] + n["errors"]
+            printf "Kotlin binding tests: %d passed, %d failed, %d skipped\n",
+                n["tests"] - failed - n["skipped"], failed, n["skipped"]
+        }' "${reports[@]}"
 fi
 
-cd "$root/tests/kotlin"
-exec mvn -q -B "${offline[@]}" test -Dpalmbid.lib.dir="$lib_dir" "$@"
+[ "$status" -eq 0 ] && touch "$cached"
+exit "$status"
