@@ -40,7 +40,9 @@ impl Keystore {
     fn count_attempt(&self, credential: &CredentialId) -> Result<u32, KeystoreError> {
         self.db.write(|tx| {
             if rows::pin_status(tx, credential)?.locked {
-                return Err(KeystoreError::Locked { credential: credential.clone() });
+                return Err(KeystoreError::Locked {
+                    credential: credential.clone(),
+                });
             }
             let count: i64 = tx.query_row(
                 "UPDATE credentials SET failed_attempts = failed_attempts + 1 WHERE id = ?1
@@ -64,19 +66,25 @@ impl Keystore {
                 [&credential.0],
             )?;
             tracing::warn!(credential = %credential, outcome = "locked", "PIN check");
-            return Ok(KeystoreError::Locked { credential: credential.clone() });
+            return Ok(KeystoreError::Locked {
+                credential: credential.clone(),
+            });
         }
 
         let tries_left = MAX_PIN_ATTEMPTS - count;
         tracing::warn!(credential = %credential, outcome = "pin_incorrect", tries_left, "PIN check");
-        Ok(KeystoreError::PinIncorrect { credential: credential.clone(), tries_left })
+        Ok(KeystoreError::PinIncorrect {
+            credential: credential.clone(),
+            tries_left,
+        })
     }
 
     /// Clears the counter after a right PIN.
     pub(super) fn reset_attempts(&self, credential: &CredentialId) -> Result<(), KeystoreError> {
-        self.db
-            .lock()
-            .execute("UPDATE credentials SET failed_attempts = 0 WHERE id = ?1", [&credential.0])?;
+        self.db.lock().execute(
+            "UPDATE credentials SET failed_attempts = 0 WHERE id = ?1",
+            [&credential.0],
+        )?;
         Ok(())
     }
 
@@ -90,8 +98,10 @@ impl Keystore {
         pin: &Pin,
         device_secret: &[u8],
     ) -> Result<Vec<p256::SecretKey>, KeystoreError> {
-        let opened: Result<Vec<_>, _> =
-            keys.iter().map(|key| open_key(kek, key, pin, device_secret)).collect();
+        let opened: Result<Vec<_>, _> = keys
+            .iter()
+            .map(|key| open_key(kek, key, pin, device_secret))
+            .collect();
 
         if let Err(e) = &opened {
             if let Some(first) = keys.first() {
@@ -126,14 +136,17 @@ fn open_key(
         cert_fingerprint: key.bound_fingerprint(),
         algorithm: &key.algorithm,
     };
-    let scalar: Zeroizing<Vec<u8>> = kek
-        .unwrap(&key.wrapped, &binding)
-        .ok_or_else(|| KeystoreError::corrupted(&what, "does not open although the PIN is right"))?;
+    let scalar: Zeroizing<Vec<u8>> = kek.unwrap(&key.wrapped, &binding).ok_or_else(|| {
+        KeystoreError::corrupted(&what, "does not open although the PIN is right")
+    })?;
 
     let secret = p256::SecretKey::from_slice(&scalar)
         .map_err(|_| KeystoreError::corrupted(&what, "is not a valid P-256 private key"))?;
     if secret.public_key().to_encoded_point(false).as_bytes() != key.public_key.as_slice() {
-        return Err(KeystoreError::corrupted(&what, "does not match its stored public key"));
+        return Err(KeystoreError::corrupted(
+            &what,
+            "does not match its stored public key",
+        ));
     }
     Ok(secret)
 }

@@ -68,7 +68,10 @@ impl SoftwareDeviceBinding {
         } else {
             create_key(path)?
         };
-        Ok(SoftwareDeviceBinding { key_path: path.to_path_buf(), key })
+        Ok(SoftwareDeviceBinding {
+            key_path: path.to_path_buf(),
+            key,
+        })
     }
 
     /// The key file.
@@ -88,7 +91,13 @@ impl DeviceBinding for SoftwareDeviceBinding {
 
         let ciphertext = self
             .cipher()
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: secret, aad: SEAL_AAD })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: secret,
+                    aad: SEAL_AAD,
+                },
+            )
             .map_err(|_| DeviceBindingError("cannot seal the device secret".to_owned()))?;
 
         let mut sealed = nonce.to_vec();
@@ -110,7 +119,13 @@ impl DeviceBinding for SoftwareDeviceBinding {
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
         self.cipher()
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: SEAL_AAD })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: SEAL_AAD,
+                },
+            )
             .map(Zeroizing::new)
             .map_err(|_| foreign())
     }
@@ -152,18 +167,28 @@ fn create_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingErro
 fn private_new_file(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
 
-    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
 }
 
 /// NOTE: other systems rely on the folder's access control.
 #[cfg(not(unix))]
 fn private_new_file(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new().write(true).create_new(true).open(path)
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
 }
 
 fn read_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError> {
     let fail = |e: std::io::Error| {
-        DeviceBindingError(format!("cannot read the device key file {}: {e}", path.display()))
+        DeviceBindingError(format!(
+            "cannot read the device key file {}: {e}",
+            path.display()
+        ))
     };
 
     let file = std::fs::File::open(path).map_err(fail)?;
@@ -171,7 +196,9 @@ fn read_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError>
 
     // Read one byte more than a key so that a longer file is noticed.
     let mut bytes = Zeroizing::new(Vec::with_capacity(2 * KEY_LEN));
-    file.take(KEY_LEN as u64 + 1).read_to_end(&mut bytes).map_err(fail)?;
+    file.take(KEY_LEN as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
     if bytes.len() != KEY_LEN {
         return Err(DeviceBindingError(format!(
             "the device key file {} is damaged: it must hold exactly {KEY_LEN} bytes; \
@@ -220,16 +247,25 @@ mod tests {
         let opened = binding.unseal(&sealed).unwrap();
 
         assert_eq!(opened.as_slice(), b"thirty-two bytes of device data!");
-        assert_ne!(&sealed[NONCE_LEN..NONCE_LEN + 32], b"thirty-two bytes of device data!");
+        assert_ne!(
+            &sealed[NONCE_LEN..NONCE_LEN + 32],
+            b"thirty-two bytes of device data!"
+        );
     }
 
     #[test]
     fn reopening_reads_the_same_key() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("device.key");
-        let sealed = SoftwareDeviceBinding::open(&path).unwrap().seal(b"secret").unwrap();
+        let sealed = SoftwareDeviceBinding::open(&path)
+            .unwrap()
+            .seal(b"secret")
+            .unwrap();
 
-        let opened = SoftwareDeviceBinding::open(&path).unwrap().unseal(&sealed).unwrap();
+        let opened = SoftwareDeviceBinding::open(&path)
+            .unwrap()
+            .unseal(&sealed)
+            .unwrap();
 
         assert_eq!(opened.as_slice(), b"secret");
     }

@@ -187,7 +187,10 @@ impl From<rusqlite::Error> for KeystoreError {
 impl KeystoreError {
     /// A damaged row, named by what it is.
     pub(super) fn corrupted(what: impl Into<String>, detail: impl Into<String>) -> Self {
-        KeystoreError::Corrupted { what: what.into(), detail: detail.into() }
+        KeystoreError::Corrupted {
+            what: what.into(),
+            detail: detail.into(),
+        }
     }
 }
 
@@ -232,7 +235,10 @@ impl Localized for KeystoreError {
                 "新 PIN 码是递减的连续数字（如 654321），极易被猜中；请选择不连续的数字".to_owned()
             }
             KeystoreError::PinUnchanged => "新 PIN 码与当前 PIN 码相同；请换一个".to_owned(),
-            KeystoreError::PinIncorrect { credential, tries_left } => format!(
+            KeystoreError::PinIncorrect {
+                credential,
+                tries_left,
+            } => format!(
                 "证书 {credential} 的 PIN 码错误，还可以再试 {tries_left} 次，之后将被锁定；请核对后重试"
             ),
             KeystoreError::Locked { credential } => format!(
@@ -244,7 +250,11 @@ impl Localized for KeystoreError {
             KeystoreError::CredentialNotFound { credential } => {
                 format!("证书库中没有证书凭据 {credential}；请查看密钥列表了解现有凭据")
             }
-            KeystoreError::CertificateMismatch { key, fingerprint, detail } => format!(
+            KeystoreError::CertificateMismatch {
+                key,
+                fingerprint,
+                detail,
+            } => format!(
                 "证书 {fingerprint} 与密钥 {key} 不匹配：{detail}；请安装为该密钥申请签发的证书"
             ),
             KeystoreError::Corrupted { what, detail } => format!(
@@ -264,9 +274,9 @@ impl Localized for KeystoreError {
                 "无法创建证书库目录 {}：{source}；请检查上级目录是否存在且可写",
                 path.display()
             ),
-            KeystoreError::ConcurrentChange { credential } => format!(
-                "证书凭据 {credential} 正被另一个操作同时修改；本次未写入任何内容，请重试"
-            ),
+            KeystoreError::ConcurrentChange { credential } => {
+                format!("证书凭据 {credential} 正被另一个操作同时修改；本次未写入任何内容，请重试")
+            }
             KeystoreError::Store(e) => e.message_zh(),
         }
     }
@@ -292,7 +302,10 @@ mod tests {
 
     #[test]
     fn newer_database_gets_its_own_code() {
-        let err = KeystoreError::from(StoreError::TooNew { found: 9, supported: 1 });
+        let err = KeystoreError::from(StoreError::TooNew {
+            found: 9,
+            supported: 1,
+        });
 
         assert_eq!(err.code(), "keystore.database_too_new");
         assert!(err.to_string().contains("update palmbid"));

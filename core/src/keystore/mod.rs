@@ -53,7 +53,11 @@ pub struct KdfParams {
 impl Default for KdfParams {
     /// m = 64 MiB, t = 3, p = 1.
     fn default() -> Self {
-        KdfParams { m_cost_kib: 64 * 1024, t_cost: 3, p_cost: 1 }
+        KdfParams {
+            m_cost_kib: 64 * 1024,
+            t_cost: 3,
+            p_cost: 1,
+        }
     }
 }
 
@@ -170,6 +174,14 @@ pub struct Keystore {
     kdf: KdfParams,
 }
 
+impl std::fmt::Debug for Keystore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keystore")
+            .field("kdf", &self.kdf)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Keystore {
     /// Opens the keystore in folder `home` (created if missing) with the
     /// production Argon2id parameters.
@@ -199,8 +211,10 @@ impl Keystore {
         kdf: KdfParams,
     ) -> Result<Self, KeystoreError> {
         wrap::argon2_params(kdf)?;
-        std::fs::create_dir_all(home)
-            .map_err(|source| KeystoreError::Home { path: home.to_path_buf(), source })?;
+        std::fs::create_dir_all(home).map_err(|source| KeystoreError::Home {
+            path: home.to_path_buf(),
+            source,
+        })?;
 
         let db = Database::open(&home.join(DATABASE_FILE))?;
         let keystore = Keystore { db, binding, kdf };
@@ -244,11 +258,22 @@ impl Keystore {
             .iter()
             .zip(&key_ids)
             .map(|(key, id)| {
-                let fingerprint = key.certificate.as_ref().map_or("", |c| c.fingerprint.as_str());
-                let binding =
-                    KeyBinding { key_id: id, cert_fingerprint: fingerprint, algorithm: ALGORITHM_P256 };
+                let fingerprint = key
+                    .certificate
+                    .as_ref()
+                    .map_or("", |c| c.fingerprint.as_str());
+                let binding = KeyBinding {
+                    key_id: id,
+                    cert_fingerprint: fingerprint,
+                    algorithm: ALGORITHM_P256,
+                };
                 let scalar = Zeroizing::new(key.secret.to_bytes());
-                let public_key = key.secret.public_key().to_encoded_point(false).as_bytes().to_vec();
+                let public_key = key
+                    .secret
+                    .public_key()
+                    .to_encoded_point(false)
+                    .as_bytes()
+                    .to_vec();
                 (public_key, kek.wrap(&scalar, &binding).encode())
             })
             .collect();
@@ -294,10 +319,7 @@ impl Keystore {
         chain: &[CertInfo],
     ) -> Result<CertificateRecord, KeystoreError> {
         let result = self.install_certificate_inner(key_id, pin, cert, chain);
-        match &result {
-            Ok(_) => tracing::info!(key = %key_id, certificate = %cert.fingerprint, outcome = "ok", "certificate install"),
-            Err(e) => tracing::warn!(key = %key_id, certificate = %cert.fingerprint, outcome = e.code(), "certificate install"),
-        }
+        tracing::info!(key = %key_id, certificate = %cert.fingerprint, outcome = outcome(&result), "certificate install");
         result
     }
 
@@ -320,17 +342,26 @@ impl Keystore {
         let secret = self
             .open_keys(&kek, std::slice::from_ref(&key), pin, &device_secret)?
             .pop()
-            .ok_or_else(|| KeystoreError::KeyNotFound { key: key_id.clone() })?;
+            .ok_or_else(|| KeystoreError::KeyNotFound {
+                key: key_id.clone(),
+            })?;
 
         // Same salt as before, so the verifier still matches; the nonce
         // is fresh.
-        let binding =
-            KeyBinding { key_id, cert_fingerprint: &cert.fingerprint, algorithm: &key.algorithm };
-        let wrapped = kek.wrap(&Zeroizing::new(secret.to_bytes()), &binding).encode();
+        let binding = KeyBinding {
+            key_id,
+            cert_fingerprint: &cert.fingerprint,
+            algorithm: &key.algorithm,
+        };
+        let wrapped = kek
+            .wrap(&Zeroizing::new(secret.to_bytes()), &binding)
+            .encode();
 
         let written = self.db.write(|tx| {
             if !rows::key_unchanged(tx, &key)? {
-                return Err(KeystoreError::ConcurrentChange { credential: credential.id.clone() });
+                return Err(KeystoreError::ConcurrentChange {
+                    credential: credential.id.clone(),
+                });
             }
             rows::replace_certificate(tx, key_id, cert, chain)?;
             tx.execute(
@@ -398,10 +429,7 @@ impl Keystore {
     /// [`KeystoreError::Locked`], or a storage or integrity error.
     pub fn unlock(&self, key_id: &KeyId, pin: &Pin) -> Result<UnlockedKey, KeystoreError> {
         let result = self.unlock_inner(key_id, pin);
-        match &result {
-            Ok(_) => tracing::info!(key = %key_id, outcome = "ok", "key unlock"),
-            Err(e) => tracing::warn!(key = %key_id, outcome = e.code(), "key unlock"),
-        }
+        tracing::info!(key = %key_id, outcome = outcome(&result), "key unlock");
         result
     }
 
@@ -417,10 +445,16 @@ impl Keystore {
         let secret = self
             .open_keys(&kek, std::slice::from_ref(&key), pin, &device_secret)?
             .pop()
-            .ok_or_else(|| KeystoreError::KeyNotFound { key: key_id.clone() })?;
+            .ok_or_else(|| KeystoreError::KeyNotFound {
+                key: key_id.clone(),
+            })?;
         self.reset_attempts(&credential.id)?;
 
-        Ok(UnlockedKey { id: key.id, role: key.role, secret })
+        Ok(UnlockedKey {
+            id: key.id,
+            role: key.role,
+            secret,
+        })
     }
 
     /// The PIN state of a credential.
@@ -447,10 +481,7 @@ impl Keystore {
         new: &Pin,
     ) -> Result<(), KeystoreError> {
         let result = self.change_pin_inner(credential, old, new);
-        match &result {
-            Ok(()) => tracing::info!(credential = %credential, outcome = "ok", "PIN change"),
-            Err(e) => tracing::warn!(credential = %credential, outcome = e.code(), "PIN change"),
-        }
+        tracing::info!(credential = %credential, outcome = outcome(&result), "PIN change");
         result
     }
 
@@ -468,7 +499,10 @@ impl Keystore {
         let device_secret = self.device_secret()?;
         let (credential, keys) = {
             let conn = self.db.lock();
-            (rows::credential(&conn, credential_id)?, rows::keys_of(&conn, credential_id)?)
+            (
+                rows::credential(&conn, credential_id)?,
+                rows::keys_of(&conn, credential_id)?,
+            )
         };
 
         let old_kek = self.verify_pin(&credential, old, &device_secret)?;
@@ -485,13 +519,17 @@ impl Keystore {
                     cert_fingerprint: key.bound_fingerprint(),
                     algorithm: &key.algorithm,
                 };
-                new_kek.wrap(&Zeroizing::new(secret.to_bytes()), &binding).encode()
+                new_kek
+                    .wrap(&Zeroizing::new(secret.to_bytes()), &binding)
+                    .encode()
             })
             .collect();
 
         let written = self.db.write(|tx| {
             if !credential_unchanged(tx, &credential, &keys)? {
-                return Err(KeystoreError::ConcurrentChange { credential: credential_id.clone() });
+                return Err(KeystoreError::ConcurrentChange {
+                    credential: credential_id.clone(),
+                });
             }
             for (key, blob) in keys.iter().zip(&wrapped) {
                 tx.execute(
@@ -527,13 +565,18 @@ impl Keystore {
         let sealed = self.binding.seal(secret.as_ref())?;
 
         // Another process may have stored its own secret meanwhile; the
-        // stored one wins, and must open with this binding too.
+        // stored one wins. Either way it must open with this binding: a
+        // binding that cannot give back what it sealed is caught now, not
+        // after keys were wrapped under a secret nobody can recover.
         let stored = rows::store_device_secret(&self.db.lock(), &sealed)?;
-        if stored != sealed {
-            self.unseal(&stored)?;
-            return Ok(false);
+        let unsealed = self.unseal(&stored)?;
+        let created = stored == sealed;
+        if created && unsealed.as_slice() != secret.as_slice() {
+            return Err(KeystoreError::DeviceUnseal {
+                detail: "the binding did not give back the secret it sealed".to_owned(),
+            });
         }
-        Ok(true)
+        Ok(created)
     }
 
     /// The device secret, unsealed for one operation. Unsealing each time
@@ -586,6 +629,11 @@ fn credential_unchanged(
         }
     }
     Ok(true)
+}
+
+/// The outcome of an operation for its log event: `ok` or the error code.
+fn outcome<T>(result: &Result<T, KeystoreError>) -> &'static str {
+    result.as_ref().map_or_else(Localized::code, |_| "ok")
 }
 
 /// Checks that `cert` carries `public_key` (SEC1 uncompressed).

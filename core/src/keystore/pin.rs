@@ -71,7 +71,9 @@ impl Pin {
 /// Whether each digit is the previous one plus `step`, modulo 10: step 0
 /// is one repeated digit, 1 a run up, 9 a run down.
 fn steps_all(digits: &[u8], step: u8) -> bool {
-    digits.windows(2).all(|pair| (pair[0] - b'0' + step) % 10 == pair[1] - b'0')
+    digits
+        .windows(2)
+        .all(|pair| (pair[0] - b'0' + step) % 10 == pair[1] - b'0')
 }
 
 impl std::fmt::Debug for Pin {
@@ -105,7 +107,14 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_pins() {
-        for pin in ["135790", "246802", "1357924680", "000001", "123457", "998877"] {
+        for pin in [
+            "135790",
+            "246802",
+            "1357924680",
+            "000001",
+            "123457",
+            "998877",
+        ] {
             assert!(chosen(pin).is_ok(), "{pin} should be accepted");
         }
     }
@@ -122,7 +131,10 @@ mod tests {
     fn refuses_short_pins() {
         for pin in ["", "1", "13579"] {
             let err = chosen(pin).unwrap_err();
-            assert!(matches!(err, KeystoreError::PinTooShort { min: 6 }), "{pin}: {err:?}");
+            assert!(
+                matches!(err, KeystoreError::PinTooShort { min: 6 }),
+                "{pin}: {err:?}"
+            );
         }
     }
 
@@ -146,7 +158,10 @@ mod tests {
     fn refuses_runs_down_including_wrapping() {
         for pin in ["654321", "987654", "210987"] {
             let err = chosen(pin).unwrap_err();
-            assert!(matches!(err, KeystoreError::PinDescending), "{pin}: {err:?}");
+            assert!(
+                matches!(err, KeystoreError::PinDescending),
+                "{pin}: {err:?}"
+            );
         }
     }
 

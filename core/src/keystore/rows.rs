@@ -5,9 +5,9 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use super::MAX_PIN_ATTEMPTS;
 use super::wrap::{ALGORITHM_P256, Verifier, WrappedKey};
 use super::{CertificateRecord, CredentialId, KeyId, KeyRecord, KeystoreError, PinStatus};
-use super::MAX_PIN_ATTEMPTS;
 use crate::pki::{CertInfo, KeyRole};
 
 /// A credential as stored, its verifier parsed.
@@ -49,10 +49,26 @@ pub(super) fn now() -> i64 {
 const KEY_COLUMNS: &str =
     "id, credential_id, role, algorithm, public_key, cert_fingerprint, wrapped_key";
 
-type RawKey = (String, String, String, String, Vec<u8>, Option<String>, Vec<u8>);
+type RawKey = (
+    String,
+    String,
+    String,
+    String,
+    Vec<u8>,
+    Option<String>,
+    Vec<u8>,
+);
 
 fn raw_key(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawKey> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?))
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+    ))
 }
 
 fn parse_key(raw: RawKey) -> Result<KeyRow, KeystoreError> {
@@ -62,7 +78,10 @@ fn parse_key(raw: RawKey) -> Result<KeyRow, KeystoreError> {
     let role = KeyRole::parse(&role)
         .ok_or_else(|| KeystoreError::corrupted(&what, format!("has unknown role {role:?}")))?;
     if algorithm != ALGORITHM_P256 {
-        return Err(KeystoreError::corrupted(&what, format!("has unknown algorithm {algorithm:?}")));
+        return Err(KeystoreError::corrupted(
+            &what,
+            format!("has unknown algorithm {algorithm:?}"),
+        ));
     }
     let wrapped = WrappedKey::parse(&wrapped_raw)
         .map_err(|reason| KeystoreError::corrupted(&what, format!("wrapped key: {reason}")))?;
@@ -82,7 +101,11 @@ fn parse_key(raw: RawKey) -> Result<KeyRow, KeystoreError> {
 /// One key, parsed.
 pub(super) fn key(conn: &Connection, id: &KeyId) -> Result<KeyRow, KeystoreError> {
     let raw = conn
-        .query_row(&format!("SELECT {KEY_COLUMNS} FROM keys WHERE id = ?1"), [&id.0], raw_key)
+        .query_row(
+            &format!("SELECT {KEY_COLUMNS} FROM keys WHERE id = ?1"),
+            [&id.0],
+            raw_key,
+        )
         .optional()?
         .ok_or_else(|| KeystoreError::KeyNotFound { key: id.clone() })?;
     parse_key(raw)
@@ -108,23 +131,31 @@ pub(super) fn credential(
     id: &CredentialId,
 ) -> Result<CredentialRow, KeystoreError> {
     let verifier_raw: Vec<u8> = conn
-        .query_row("SELECT pin_verifier FROM credentials WHERE id = ?1", [&id.0], |row| {
-            row.get(0)
-        })
+        .query_row(
+            "SELECT pin_verifier FROM credentials WHERE id = ?1",
+            [&id.0],
+            |row| row.get(0),
+        )
         .optional()?
-        .ok_or_else(|| KeystoreError::CredentialNotFound { credential: id.clone() })?;
+        .ok_or_else(|| KeystoreError::CredentialNotFound {
+            credential: id.clone(),
+        })?;
 
     let verifier = Verifier::parse(&verifier_raw).map_err(|reason| {
-        KeystoreError::corrupted(format!("credential {id}"), format!("PIN verifier: {reason}"))
+        KeystoreError::corrupted(
+            format!("credential {id}"),
+            format!("PIN verifier: {reason}"),
+        )
     })?;
-    Ok(CredentialRow { id: id.clone(), verifier, verifier_raw })
+    Ok(CredentialRow {
+        id: id.clone(),
+        verifier,
+        verifier_raw,
+    })
 }
 
 /// The attempt counter and lock flag of a credential.
-pub(super) fn pin_status(
-    conn: &Connection,
-    id: &CredentialId,
-) -> Result<PinStatus, KeystoreError> {
+pub(super) fn pin_status(conn: &Connection, id: &CredentialId) -> Result<PinStatus, KeystoreError> {
     let (failed, locked): (i64, bool) = conn
         .query_row(
             "SELECT failed_attempts, locked FROM credentials WHERE id = ?1",
@@ -132,7 +163,9 @@ pub(super) fn pin_status(
             |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?
-        .ok_or_else(|| KeystoreError::CredentialNotFound { credential: id.clone() })?;
+        .ok_or_else(|| KeystoreError::CredentialNotFound {
+            credential: id.clone(),
+        })?;
 
     let failed_attempts = u32::try_from(failed).unwrap_or(u32::MAX);
     Ok(PinStatus {
@@ -212,7 +245,11 @@ pub(super) fn replace_certificate(
 /// check; `false` when another operation rewrote it meanwhile.
 pub(super) fn key_unchanged(tx: &Transaction<'_>, key: &KeyRow) -> Result<bool, KeystoreError> {
     let current: Option<Vec<u8>> = tx
-        .query_row("SELECT wrapped_key FROM keys WHERE id = ?1", [&key.id.0], |row| row.get(0))
+        .query_row(
+            "SELECT wrapped_key FROM keys WHERE id = ?1",
+            [&key.id.0],
+            |row| row.get(0),
+        )
         .optional()?;
     Ok(current.as_deref() == Some(key.wrapped_raw.as_slice()))
 }
@@ -222,7 +259,9 @@ pub(super) fn list_keys(conn: &Connection) -> Result<Vec<KeyRecord>, KeystoreErr
     let mut statement = conn.prepare(&format!(
         "SELECT {KEY_COLUMNS} FROM keys ORDER BY created_at, rowid"
     ))?;
-    let raws = statement.query_map([], raw_key)?.collect::<Result<Vec<_>, _>>()?;
+    let raws = statement
+        .query_map([], raw_key)?
+        .collect::<Result<Vec<_>, _>>()?;
 
     raws.into_iter()
         .map(|raw| {
@@ -310,13 +349,16 @@ pub(super) fn trust_anchors(conn: &Connection) -> Result<Vec<CertInfo>, Keystore
     let mut statement =
         conn.prepare("SELECT fingerprint, der FROM trust_anchors ORDER BY added_at, rowid")?;
     let raws = statement
-        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?)))?
+        .query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
 
     raws.into_iter()
         .map(|(fingerprint, der)| {
             let what = format!("trust anchor {fingerprint}");
-            CertInfo::from_der(&der, &what).map_err(|e| KeystoreError::corrupted(&what, e.to_string()))
+            CertInfo::from_der(&der, &what)
+                .map_err(|e| KeystoreError::corrupted(&what, e.to_string()))
         })
         .collect()
 }
@@ -324,13 +366,18 @@ pub(super) fn trust_anchors(conn: &Connection) -> Result<Vec<CertInfo>, Keystore
 /// The sealed device secret, if one was stored.
 pub(super) fn sealed_device_secret(conn: &Connection) -> Result<Option<Vec<u8>>, KeystoreError> {
     Ok(conn
-        .query_row("SELECT sealed_secret FROM device WHERE id = 1", [], |row| row.get(0))
+        .query_row("SELECT sealed_secret FROM device WHERE id = 1", [], |row| {
+            row.get(0)
+        })
         .optional()?)
 }
 
 /// Stores the sealed device secret unless another process stored one
 /// first; returns the one now stored.
-pub(super) fn store_device_secret(conn: &Connection, sealed: &[u8]) -> Result<Vec<u8>, KeystoreError> {
+pub(super) fn store_device_secret(
+    conn: &Connection,
+    sealed: &[u8],
+) -> Result<Vec<u8>, KeystoreError> {
     conn.execute(
         "INSERT OR IGNORE INTO device (id, sealed_secret, created_at) VALUES (1, ?1, ?2)",
         params![sealed, now()],

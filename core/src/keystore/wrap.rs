@@ -101,7 +101,11 @@ impl KdfHeader {
         let salt_len = usize::from(reader.take(1)?[0]);
         let salt = reader.take(salt_len)?.to_vec();
 
-        let params = KdfParams { m_cost_kib, t_cost, p_cost };
+        let params = KdfParams {
+            m_cost_kib,
+            t_cost,
+            p_cost,
+        };
         if m_cost_kib > MAX_M_COST_KIB || t_cost > MAX_T_COST || p_cost > MAX_P_COST {
             return Err("Argon2id cost out of range");
         }
@@ -134,7 +138,11 @@ impl WrappedKey {
         if ciphertext.len() != KEY_LEN + 16 {
             return Err("ciphertext has the wrong length");
         }
-        Ok(WrappedKey { header, nonce, ciphertext })
+        Ok(WrappedKey {
+            header,
+            nonce,
+            ciphertext,
+        })
     }
 
     /// The stored form.
@@ -236,9 +244,15 @@ impl Kek {
         let mut verifier_key = Zeroizing::new([0u8; KEY_LEN]);
         hkdf.expand(KEK_INFO, wrapping_key.as_mut())
             .and_then(|()| hkdf.expand(VERIFIER_INFO, verifier_key.as_mut()))
-            .map_err(|_| KeystoreError::KdfParams { detail: "HKDF output too long".to_owned() })?;
+            .map_err(|_| KeystoreError::KdfParams {
+                detail: "HKDF output too long".to_owned(),
+            })?;
 
-        Ok(Kek { header: header.clone(), wrapping_key, verifier_key })
+        Ok(Kek {
+            header: header.clone(),
+            wrapping_key,
+            verifier_key,
+        })
     }
 
     /// The salt and costs this was derived with.
@@ -249,14 +263,20 @@ impl Kek {
     /// A new verifier for `credential`.
     pub(super) fn verifier(&self, credential: &CredentialId) -> Verifier {
         let tag = self.verifier_mac(credential).finalize().into_bytes();
-        Verifier { header: self.header.clone(), tag: tag.into() }
+        Verifier {
+            header: self.header.clone(),
+            tag: tag.into(),
+        }
     }
 
     /// Whether `verifier` was made from the same PIN and device secret;
     /// compared in constant time.
     pub(super) fn matches(&self, credential: &CredentialId, verifier: &Verifier) -> bool {
         verifier.header == self.header
-            && self.verifier_mac(credential).verify_slice(&verifier.tag).is_ok()
+            && self
+                .verifier_mac(credential)
+                .verify_slice(&verifier.tag)
+                .is_ok()
     }
 
     fn verifier_mac(&self, credential: &CredentialId) -> Hmac<Sha256> {
@@ -274,10 +294,20 @@ impl Kek {
         let aad = binding.aad();
         let ciphertext = self
             .cipher()
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: scalar, aad: &aad })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: scalar,
+                    aad: &aad,
+                },
+            )
             .expect("AES-GCM encrypts any message below 64 GiB");
 
-        WrappedKey { header: self.header.clone(), nonce, ciphertext }
+        WrappedKey {
+            header: self.header.clone(),
+            nonce,
+            ciphertext,
+        }
     }
 
     /// Opens a wrapped scalar; `None` when the tag does not verify (wrong
@@ -291,7 +321,10 @@ impl Kek {
         self.cipher()
             .decrypt(
                 Nonce::from_slice(&wrapped.nonce),
-                Payload { msg: &wrapped.ciphertext, aad: &aad },
+                Payload {
+                    msg: &wrapped.ciphertext,
+                    aad: &aad,
+                },
             )
             .ok()
             .map(Zeroizing::new)
@@ -316,7 +349,9 @@ fn argon2id(
     let mut out = Zeroizing::new([0u8; KEY_LEN]);
     argon
         .hash_password_into(pin, salt, out.as_mut())
-        .map_err(|e| KeystoreError::KdfParams { detail: e.to_string() })?;
+        .map_err(|e| KeystoreError::KdfParams {
+            detail: e.to_string(),
+        })?;
     Ok(out)
 }
 
@@ -325,8 +360,15 @@ fn argon2id(
 /// # Errors
 /// [`KeystoreError::KdfParams`] naming what Argon2id refuses.
 pub(super) fn argon2_params(params: KdfParams) -> Result<argon2::Params, KeystoreError> {
-    argon2::Params::new(params.m_cost_kib, params.t_cost, params.p_cost, Some(KEY_LEN))
-        .map_err(|e| KeystoreError::KdfParams { detail: e.to_string() })
+    argon2::Params::new(
+        params.m_cost_kib,
+        params.t_cost,
+        params.p_cost,
+        Some(KEY_LEN),
+    )
+    .map_err(|e| KeystoreError::KdfParams {
+        detail: e.to_string(),
+    })
 }
 
 /// A cursor over a blob that fails instead of panicking when short.
@@ -358,10 +400,18 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    const CHEAP: KdfParams = KdfParams { m_cost_kib: 256, t_cost: 1, p_cost: 1 };
+    const CHEAP: KdfParams = KdfParams {
+        m_cost_kib: 256,
+        t_cost: 1,
+        p_cost: 1,
+    };
 
     fn binding<'a>(key_id: &'a KeyId, fingerprint: &'a str) -> KeyBinding<'a> {
-        KeyBinding { key_id, cert_fingerprint: fingerprint, algorithm: ALGORITHM_P256 }
+        KeyBinding {
+            key_id,
+            cert_fingerprint: fingerprint,
+            algorithm: ALGORITHM_P256,
+        }
     }
 
     /// Known answer for the Argon2id wiring, obtained once with the
@@ -392,7 +442,10 @@ mod tests {
     /// and again with `info:palmbid/pin-verifier/v1`.
     #[test]
     fn kek_matches_argon2_cli_and_openssl_hkdf() {
-        let header = KdfHeader { params: CHEAP, salt: b"palmbid-kat-salt".to_vec() };
+        let header = KdfHeader {
+            params: CHEAP,
+            salt: b"palmbid-kat-salt".to_vec(),
+        };
 
         let kek = Kek::derive(&Pin::entered("135790".to_owned()), &header, &[0x11; 32]).unwrap();
 
@@ -429,7 +482,10 @@ mod tests {
 
         assert!(kek.unwrap(&wrapped, &binding(&other_id, "")).is_none());
         assert!(kek.unwrap(&wrapped, &binding(&key_id, "ab")).is_none());
-        let other_algorithm = KeyBinding { algorithm: "ec-p384", ..binding(&key_id, "") };
+        let other_algorithm = KeyBinding {
+            algorithm: "ec-p384",
+            ..binding(&key_id, "")
+        };
         assert!(kek.unwrap(&wrapped, &other_algorithm).is_none());
     }
 
@@ -462,7 +518,9 @@ mod tests {
     fn malformed_blobs_are_refused() {
         let pin = Pin::entered("135790".to_owned());
         let kek = Kek::derive(&pin, &KdfHeader::fresh(CHEAP), &[9u8; 32]).unwrap();
-        let good = kek.wrap(&[5u8; 32], &binding(&KeyId("k".to_owned()), "")).encode();
+        let good = kek
+            .wrap(&[5u8; 32], &binding(&KeyId("k".to_owned()), ""))
+            .encode();
 
         let mut bad_version = good.clone();
         bad_version[0] = 2;
@@ -471,9 +529,18 @@ mod tests {
         let mut zero_passes = good.clone();
         zero_passes[5..9].copy_from_slice(&0u32.to_be_bytes());
 
-        assert_eq!(WrappedKey::parse(&bad_version).err(), Some("unknown blob version"));
-        assert_eq!(WrappedKey::parse(&huge_memory).err(), Some("Argon2id cost out of range"));
-        assert_eq!(WrappedKey::parse(&zero_passes).err(), Some("invalid Argon2id cost"));
+        assert_eq!(
+            WrappedKey::parse(&bad_version).err(),
+            Some("unknown blob version")
+        );
+        assert_eq!(
+            WrappedKey::parse(&huge_memory).err(),
+            Some("Argon2id cost out of range")
+        );
+        assert_eq!(
+            WrappedKey::parse(&zero_passes).err(),
+            Some("invalid Argon2id cost")
+        );
         assert_eq!(WrappedKey::parse(&good[..20]).err(), Some("truncated"));
         assert_eq!(
             WrappedKey::parse(&good[..good.len() - 1]).err(),

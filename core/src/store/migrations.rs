@@ -76,7 +76,10 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// The version recorded in the file; 0 for a new, empty file.
 pub(super) fn user_version(conn: &Connection) -> Result<u32, StoreError> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    u32::try_from(version).map_err(|_| StoreError::TooNew { found: version, supported: 0 })
+    u32::try_from(version).map_err(|_| StoreError::TooNew {
+        found: version,
+        supported: 0,
+    })
 }
 
 /// Brings the file from its version up to `migrations.len()`.
@@ -84,7 +87,10 @@ pub(super) fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), 
     let supported = u32::try_from(migrations.len()).unwrap_or(u32::MAX);
     let found = user_version(conn)?;
     if found > supported {
-        return Err(StoreError::TooNew { found: i64::from(found), supported });
+        return Err(StoreError::TooNew {
+            found: i64::from(found),
+            supported,
+        });
     }
 
     for (from, sql) in (found..).zip(migrations.iter().skip(found as usize)) {
@@ -97,7 +103,8 @@ pub(super) fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), 
             // Another process migrated while this one waited for the lock.
             continue;
         }
-        tx.execute_batch(sql).map_err(|source| StoreError::Migration { to, source })?;
+        tx.execute_batch(sql)
+            .map_err(|source| StoreError::Migration { to, source })?;
         tx.pragma_update(None, "user_version", to)?;
         tx.commit()?;
 
@@ -124,7 +131,11 @@ mod tests {
 
         assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
         let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(tables, 5);
     }
@@ -144,7 +155,8 @@ mod tests {
     fn newer_file_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = open(&dir);
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
 
         let err = migrate(&mut conn, MIGRATIONS).unwrap_err();
 
@@ -167,10 +179,17 @@ mod tests {
 
         let err = migrate(&mut conn, &steps).unwrap_err();
 
-        assert!(matches!(err, StoreError::Migration { to: 2, .. }), "{err:?}");
+        assert!(
+            matches!(err, StoreError::Migration { to: 2, .. }),
+            "{err:?}"
+        );
         assert_eq!(user_version(&conn).unwrap(), 1);
         let b_exists: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'b'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'b'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(b_exists, 0);
     }

@@ -50,7 +50,10 @@ impl Database {
     /// [`StoreError::Open`] or [`StoreError::Sqlite`] when it cannot be
     /// opened, configured or migrated.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let open_error = |source| StoreError::Open { path: path.to_path_buf(), source };
+        let open_error = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
 
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
@@ -61,7 +64,9 @@ impl Database {
         configure(&conn, path)?;
         migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
 
-        Ok(Database { conn: Mutex::new(conn) })
+        Ok(Database {
+            conn: Mutex::new(conn),
+        })
     }
 
     /// The connection, locked for the caller's queries. Hold the guard for
@@ -112,7 +117,10 @@ fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     // than silently weakening durability.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::NotWal { path: path.to_path_buf(), mode });
+        return Err(StoreError::NotWal {
+            path: path.to_path_buf(),
+            mode,
+        });
     }
 
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -127,8 +135,12 @@ fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
 fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
     use std::os::unix::fs::PermissionsExt;
 
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-        .map_err(|source| StoreError::Permissions { path: path.to_path_buf(), source })
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|source| {
+        StoreError::Permissions {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
 }
 
 /// NOTE: other systems keep the default permissions of the folder.
@@ -148,10 +160,18 @@ mod tests {
         let db = Database::open(&dir.path().join(DATABASE_FILE)).unwrap();
         let conn = db.lock();
 
-        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
-        let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
-        let foreign_keys: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
-        let busy: i64 = conn.query_row("PRAGMA busy_timeout", [], |r| r.get(0)).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let synchronous: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        let foreign_keys: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        let busy: i64 = conn
+            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+            .unwrap();
 
         assert_eq!(mode, "wal");
         assert_eq!(synchronous, 2, "2 is FULL");
@@ -186,8 +206,10 @@ mod tests {
         });
         assert!(result.is_err());
 
-        let count: i64 =
-            db.lock().query_row("SELECT count(*) FROM trust_anchors", [], |r| r.get(0)).unwrap();
+        let count: i64 = db
+            .lock()
+            .query_row("SELECT count(*) FROM trust_anchors", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(count, 0);
     }
 }
