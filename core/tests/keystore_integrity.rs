@@ -169,7 +169,7 @@ fn database_copied_to_another_device_cannot_be_opened() {
 
     // With the original device key beside it, the copy opens: the
     // database was fine, only the device differed.
-    let key_copy = elsewhere.dir.path().join("original.key");
+    let key_copy = elsewhere.root().join("original.key");
     copy(&original.device_key(), &key_copy);
     restrict(&key_copy);
     let binding = Arc::new(SoftwareDeviceBinding::open(&key_copy).unwrap());

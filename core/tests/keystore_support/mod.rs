@@ -30,25 +30,40 @@ pub(crate) const OTHER_PIN: &str = "246813";
 /// A PIN that is wrong for both.
 pub(crate) const WRONG_PIN: &str = "975310";
 
-/// A temporary folder holding a keystore home and a device key file
-/// beside it (not inside, so a home can be copied without its key).
+/// A folder holding a keystore home and a device key file beside it (not
+/// inside, so a home can be copied without its key).
 pub(crate) struct Site {
-    pub(crate) dir: tempfile::TempDir,
+    root: PathBuf,
+    /// Deletes the folder when the site that created it is dropped.
+    _temp: Option<tempfile::TempDir>,
 }
 
 impl Site {
+    /// A new temporary folder.
     pub(crate) fn new() -> Self {
+        let temp = tempfile::tempdir().unwrap();
         Site {
-            dir: tempfile::tempdir().unwrap(),
+            root: temp.path().to_path_buf(),
+            _temp: Some(temp),
         }
     }
 
+    /// An existing folder, left in place on drop (for a worker process
+    /// that shares its parent's site).
+    pub(crate) fn at(root: PathBuf) -> Self {
+        Site { root, _temp: None }
+    }
+
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
     pub(crate) fn home(&self) -> PathBuf {
-        self.dir.path().join("home")
+        self.root().join("home")
     }
 
     pub(crate) fn device_key(&self) -> PathBuf {
-        self.dir.path().join("device.key")
+        self.root().join("device.key")
     }
 
     pub(crate) fn database(&self) -> PathBuf {
