@@ -30,7 +30,7 @@ const KILLS: usize = 8;
 const READY: &str = "worker ready";
 /// What the worker prints after each completed operation.
 const DONE: &str = "worker done";
-/// Longest random wait, in milliseconds, before a kill.
+/// Maximum random wait, in milliseconds, before a kill.
 const MAX_WAIT_MS: u32 = 250;
 
 #[test]

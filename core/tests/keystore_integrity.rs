@@ -42,7 +42,7 @@ fn flipped_ciphertext_byte_is_corruption_and_costs_no_try() {
     let err = keystore.unlock(&ids[0], &pin(PIN)).unwrap_err();
 
     match &err {
-        KeystoreError::Corrupted { what, .. } => assert!(what.contains(&ids[0].0), "{what}"),
+        KeystoreError::Corrupted { item, .. } => assert!(item.contains(&ids[0].0), "{item}"),
         other => panic!("expected Corrupted, got {other:?}"),
     }
     assert_eq!(err.code(), "keystore.corrupted");

@@ -17,7 +17,7 @@ pub enum KeystoreError {
     /// A new PIN is too short.
     #[error("the new PIN is too short; choose a PIN of at least {min} digits")]
     PinTooShort {
-        /// Fewest digits allowed.
+        /// Minimum number of digits.
         min: usize,
     },
 
@@ -96,13 +96,14 @@ pub enum KeystoreError {
     /// A stored row is damaged: its bytes do not parse or do not open
     /// under the right PIN. No try was counted for it.
     #[error(
-        "the keystore is damaged: {what} {detail}; the PIN was not counted as wrong. \
+        "the keystore is damaged: {item} {detail}; the PIN was not counted as wrong. \
          Restore the keystore from a backup or apply for a new certificate"
     )]
     Corrupted {
-        /// The damaged row: a key or credential id.
-        what: String,
-        /// What is wrong with it.
+        /// The damaged item: a key, a credential, a certificate or the
+        /// device secret, with its id.
+        item: String,
+        /// The defect found.
         detail: String,
     },
 
@@ -128,7 +129,7 @@ pub enum KeystoreError {
     DatabaseTooNew {
         /// Version found in the file.
         found: i64,
-        /// Highest version this code knows.
+        /// Highest version this code reads.
         supported: u32,
     },
 
@@ -185,10 +186,10 @@ impl From<rusqlite::Error> for KeystoreError {
 }
 
 impl KeystoreError {
-    /// A damaged row, named by what it is.
-    pub(super) fn corrupted(what: impl Into<String>, detail: impl Into<String>) -> Self {
+    /// Builds [`KeystoreError::Corrupted`] for `item`.
+    pub(super) fn corrupted(item: impl Into<String>, detail: impl Into<String>) -> Self {
         KeystoreError::Corrupted {
-            what: what.into(),
+            item: item.into(),
             detail: detail.into(),
         }
     }
@@ -257,8 +258,8 @@ impl Localized for KeystoreError {
             } => format!(
                 "证书 {fingerprint} 与密钥 {key} 不匹配：{detail}；请安装为该密钥申请签发的证书"
             ),
-            KeystoreError::Corrupted { what, detail } => format!(
-                "证书库已损坏：{what} {detail}；本次未计为 PIN 码错误。请从备份恢复证书库或重新申请证书"
+            KeystoreError::Corrupted { item, detail } => format!(
+                "证书库已损坏：{item} {detail}；本次未计为 PIN 码错误。请从备份恢复证书库或重新申请证书"
             ),
             KeystoreError::DeviceBinding(e) => format!("设备密钥不可用：{}", e.0),
             KeystoreError::DeviceUnseal { detail } => format!(

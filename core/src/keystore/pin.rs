@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use super::KeystoreError;
 
-/// Fewest digits a new PIN may have.
+/// Minimum number of digits in a new PIN.
 pub const MIN_PIN_LEN: usize = 6;
 
 /// A PIN. The digits are zeroized on drop and never printed.

@@ -53,7 +53,7 @@ pub enum StoreError {
     TooNew {
         /// Version found in the file.
         found: i64,
-        /// Highest version this code knows.
+        /// Highest version this code reads.
         supported: u32,
     },
 

@@ -129,7 +129,7 @@ fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Keeps the database, which holds wrapped keys, to its owner. SQLite
+/// Restricts the database, which contains wrapped keys, to its owner. SQLite
 /// creates the `-wal` and `-shm` files with the same permissions.
 #[cfg(unix)]
 fn restrict_permissions(path: &Path) -> Result<(), StoreError> {
