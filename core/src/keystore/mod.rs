@@ -240,6 +240,23 @@ impl Keystore {
         label: &str,
         keys: Vec<NewKey>,
     ) -> Result<(CredentialId, Vec<KeyId>), KeystoreError> {
+        let count = keys.len();
+        let result = self.create_credential_inner(pin, label, &keys);
+        match &result {
+            Ok((credential, _)) => {
+                tracing::info!(credential = %credential, keys = count, outcome = "ok", "credential create");
+            }
+            Err(e) => tracing::info!(keys = count, outcome = e.code(), "credential create"),
+        }
+        result
+    }
+
+    fn create_credential_inner(
+        &self,
+        pin: &Pin,
+        label: &str,
+        keys: &[NewKey],
+    ) -> Result<(CredentialId, Vec<KeyId>), KeystoreError> {
         pin.check_rules()?;
 
         let credential = CredentialId(random_id());
@@ -300,7 +317,6 @@ impl Keystore {
             Ok::<_, KeystoreError>(())
         })?;
 
-        tracing::info!(credential = %credential, keys = key_ids.len(), outcome = "ok", "credential create");
         Ok((credential, key_ids))
     }
 
