@@ -408,3 +408,35 @@ fn version_1_fixture_opens_with_current_code() {
         0
     );
 }
+
+#[test]
+fn production_open_wraps_with_default_costs() {
+    // `Keystore::open` is the path every host takes: its blobs must carry
+    // Argon2id at 64 MiB, 3 passes, 1 lane (bytes 1..13 of each blob,
+    // big-endian, after the version byte).
+    let site = Site::new();
+    let keystore = Keystore::open(&site.home(), site.binding()).unwrap();
+    let (_, ids) = enroll(&keystore);
+
+    let costs = |blob: &[u8]| -> [u32; 3] {
+        let word = |i: usize| u32::from_be_bytes(blob[1 + 4 * i..5 + 4 * i].try_into().unwrap());
+        [word(0), word(1), word(2)]
+    };
+    let wrapped: Vec<u8> = site
+        .sql()
+        .query_row(
+            "SELECT wrapped_key FROM keys WHERE id = ?1",
+            [&ids[0].0],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let verifier: Vec<u8> = site
+        .sql()
+        .query_row("SELECT pin_verifier FROM credentials", [], |r| r.get(0))
+        .unwrap();
+
+    assert_eq!(wrapped[0], 1, "blob version");
+    assert_eq!(costs(&wrapped), [64 * 1024, 3, 1]);
+    assert_eq!(costs(&verifier), [64 * 1024, 3, 1]);
+    keystore.unlock(&ids[0], &pin(PIN)).unwrap();
+}
