@@ -370,3 +370,33 @@ fn keystore_is_shared_across_threads() {
     }
     assert_eq!(keystore.pin_status(&credential).unwrap().failed_attempts, 0);
 }
+
+#[test]
+fn old_wrapped_keys_leave_no_copy_on_disk() {
+    // After a PIN change, the blobs wrapped under the old PIN must be
+    // gone from the database file and its write-ahead log, so a later
+    // thief who learned the old PIN cannot use them.
+    let site = Site::new();
+    let keystore = site.open();
+    let (credential, ids) = enroll(&keystore);
+    let old_blob: Vec<u8> = site
+        .sql()
+        .query_row(
+            "SELECT wrapped_key FROM keys WHERE id = ?1",
+            [&ids[0].0],
+            |r| r.get(0),
+        )
+        .unwrap();
+
+    keystore
+        .change_pin(&credential, &pin(PIN), &pin(OTHER_PIN))
+        .unwrap();
+
+    let wal = site.home().join("keystore.sqlite3-wal");
+    let mut on_disk = std::fs::read(site.database()).unwrap();
+    on_disk.extend(std::fs::read(&wal).unwrap_or_default());
+    // The ciphertext part of the blob: after version, costs, salt and nonce.
+    let ciphertext = &old_blob[old_blob.len() - 48..];
+    assert!(!on_disk.windows(ciphertext.len()).any(|w| w == ciphertext));
+    assert_eq!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0), 0);
+}

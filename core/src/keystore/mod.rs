@@ -561,8 +561,17 @@ impl Keystore {
         });
         if written.is_err() {
             self.reset_attempts(credential_id)?;
+            return written;
         }
-        written
+
+        // The keys wrapped under the old PIN were overwritten in the main
+        // file (`secure_delete`), but copies stay in the write-ahead log
+        // until it is checkpointed. A failure here leaves them there until
+        // SQLite's next automatic checkpoint; the change itself is done.
+        if let Err(e) = self.db.checkpoint_truncate() {
+            tracing::warn!(credential = %credential_id, error = %e, "WAL checkpoint after PIN change");
+        }
+        Ok(())
     }
 
     /// Creates and stores the device secret on the first open; otherwise

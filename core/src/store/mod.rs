@@ -100,6 +100,20 @@ impl Database {
         Ok(value)
     }
 
+    /// Copies the write-ahead log into the main file and truncates the
+    /// log to zero bytes, so that pages rewritten since (an old wrapped
+    /// key, for example) do not linger in the `-wal` file.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`] when the checkpoint fails. A checkpoint that
+    /// another connection's reader blocks is not an error: SQLite then
+    /// copies what it can and leaves the log in place.
+    pub fn checkpoint_truncate(&self) -> Result<(), StoreError> {
+        self.lock()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// The schema version recorded in the file.
     ///
     /// # Errors
