@@ -398,5 +398,5 @@ fn old_wrapped_keys_leave_no_copy_on_disk() {
     // The ciphertext part of the blob: after version, costs, salt and nonce.
     let ciphertext = &old_blob[old_blob.len() - 48..];
     assert!(!on_disk.windows(ciphertext.len()).any(|w| w == ciphertext));
-    assert_eq!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0), 0);
+    assert_eq!(std::fs::metadata(&wal).map_or(0, |m| m.len()), 0);
 }
