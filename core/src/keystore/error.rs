@@ -1,3 +1,6 @@
+//! Errors of the keystore: a variant per PIN rule and per failure, each
+//! with a stable `keystore.*` code and a Chinese message.
+
 use std::path::PathBuf;
 
 use super::{CredentialId, DeviceBindingError, KeyId, MAX_PIN_ATTEMPTS};

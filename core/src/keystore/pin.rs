@@ -66,6 +66,18 @@ impl Pin {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// Whether two PINs are the same, compared in constant time over their
+    /// SHA-256 digests so that neither where they differ nor their lengths
+    /// show in the timing. Used to refuse a new PIN equal to the old one.
+    pub(super) fn same_as(&self, other: &Pin) -> bool {
+        use hmac::digest::CtOutput;
+        use sha2::{Digest, Sha256};
+
+        let a = CtOutput::<Sha256>::new(Sha256::digest(self.0.as_bytes()));
+        let b = CtOutput::<Sha256>::new(Sha256::digest(other.0.as_bytes()));
+        a == b
+    }
 }
 
 /// Whether each digit is the previous one plus `step`, modulo 10: step 0
@@ -79,20 +91,6 @@ fn steps_all(digits: &[u8], step: u8) -> bool {
 impl std::fmt::Debug for Pin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Pin(***)")
-    }
-}
-
-impl Pin {
-    /// Whether two PINs are the same, compared in constant time over their
-    /// SHA-256 digests so that neither where they differ nor their lengths
-    /// show in the timing. Used to refuse a new PIN equal to the old one.
-    pub(super) fn same_as(&self, other: &Pin) -> bool {
-        use hmac::digest::CtOutput;
-        use sha2::{Digest, Sha256};
-
-        let a = CtOutput::<Sha256>::new(Sha256::digest(self.0.as_bytes()));
-        let b = CtOutput::<Sha256>::new(Sha256::digest(other.0.as_bytes()));
-        a == b
     }
 }
 
