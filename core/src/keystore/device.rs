@@ -1,5 +1,19 @@
 //! Binding of the keystore to one device.
+//!
+//! The keystore's 32-byte device secret enters every key-encryption key,
+//! and is stored only sealed by a [`DeviceBinding`]: on phones a key in
+//! Android Keystore or the Secure Enclave that cannot be exported, so a
+//! copied database cannot be unlocked, nor its PINs searched, elsewhere.
+//! [`SoftwareDeviceBinding`] stands in on desktops and in tests: the
+//! sealing key is a file readable by its owner only, which binds the
+//! keystore to that file rather than to hardware.
 
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use rand_core::{OsRng, RngCore};
 use zeroize::Zeroizing;
 
 /// Seals and unseals the keystore's 32-byte device secret with a key that
@@ -24,8 +38,292 @@ pub trait DeviceBinding: Send + Sync {
 #[error("device binding failed: {0}")]
 pub struct DeviceBindingError(pub String);
 
+/// Length of the software sealing key: AES-256.
+const KEY_LEN: usize = 32;
+
+/// Length of an AES-GCM nonce, prepended to each sealed secret.
+const NONCE_LEN: usize = 12;
+
+/// Associated data of a sealed device secret, so that the key file cannot
+/// be used to open some other AES-GCM text by mistake.
+const SEAL_AAD: &[u8] = b"palmbid/device-secret/v1";
+
 /// A software [`DeviceBinding`]: AES-256-GCM under a random key kept in a
 /// file readable by its owner only.
 pub struct SoftwareDeviceBinding {
-    _key_path: std::path::PathBuf,
+    key_path: PathBuf,
+    key: Zeroizing<[u8; KEY_LEN]>,
+}
+
+impl SoftwareDeviceBinding {
+    /// Opens the key file at `path`, creating it with a new random key and
+    /// mode 0600 when it does not exist.
+    ///
+    /// # Errors
+    /// [`DeviceBindingError`] when the file cannot be created or read, is
+    /// readable by group or others, or does not hold exactly 32 bytes.
+    pub fn open(path: &Path) -> Result<Self, DeviceBindingError> {
+        let key = if path.exists() {
+            read_key(path)?
+        } else {
+            create_key(path)?
+        };
+        Ok(SoftwareDeviceBinding {
+            key_path: path.to_path_buf(),
+            key,
+        })
+    }
+
+    /// The key file.
+    pub fn key_path(&self) -> &Path {
+        &self.key_path
+    }
+
+    fn cipher(&self) -> Aes256Gcm {
+        Aes256Gcm::new(self.key.as_ref().into())
+    }
+}
+
+impl DeviceBinding for SoftwareDeviceBinding {
+    fn seal(&self, secret: &[u8]) -> Result<Vec<u8>, DeviceBindingError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        OsRng.fill_bytes(&mut nonce);
+
+        let ciphertext = self
+            .cipher()
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: secret,
+                    aad: SEAL_AAD,
+                },
+            )
+            .map_err(|_| DeviceBindingError("cannot seal the device secret".to_owned()))?;
+
+        let mut sealed = nonce.to_vec();
+        sealed.extend_from_slice(&ciphertext);
+        Ok(sealed)
+    }
+
+    fn unseal(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, DeviceBindingError> {
+        let foreign = || {
+            DeviceBindingError(format!(
+                "the device key {} does not open this keystore's device secret: this \
+                 keystore was created on another device, or its device key was lost",
+                self.key_path.display()
+            ))
+        };
+
+        if sealed.len() < NONCE_LEN {
+            return Err(foreign());
+        }
+        let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
+        self.cipher()
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: SEAL_AAD,
+                },
+            )
+            .map(Zeroizing::new)
+            .map_err(|_| foreign())
+    }
+}
+
+impl std::fmt::Debug for SoftwareDeviceBinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SoftwareDeviceBinding")
+            .field("key_path", &self.key_path)
+            .finish_non_exhaustive()
+    }
+}
+
+fn create_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError> {
+    let fail = |e: std::io::Error| {
+        DeviceBindingError(format!(
+            "cannot create the device key file {}: {e}; check that its folder exists and is \
+             writable",
+            path.display()
+        ))
+    };
+
+    let mut key = Zeroizing::new([0u8; KEY_LEN]);
+    OsRng.fill_bytes(key.as_mut());
+
+    // `create_new` so that two processes racing here cannot both write a
+    // key and each believe its own; the loser reads the winner's file.
+    let mut file = match private_new_file(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return read_key(path),
+        Err(e) => return Err(fail(e)),
+    };
+    file.write_all(key.as_ref()).map_err(fail)?;
+    file.sync_all().map_err(fail)?;
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn private_new_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+/// NOTE: other systems rely on the folder's access control.
+#[cfg(not(unix))]
+fn private_new_file(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+fn read_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError> {
+    let fail = |e: std::io::Error| {
+        DeviceBindingError(format!(
+            "cannot read the device key file {}: {e}",
+            path.display()
+        ))
+    };
+
+    let file = std::fs::File::open(path).map_err(fail)?;
+    check_private(path, &file.metadata().map_err(fail)?)?;
+
+    // Read one byte more than a key so that a longer file is noticed.
+    let mut bytes = Zeroizing::new(Vec::with_capacity(2 * KEY_LEN));
+    file.take(KEY_LEN as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
+    if bytes.len() != KEY_LEN {
+        return Err(DeviceBindingError(format!(
+            "the device key file {} is damaged: it must hold exactly {KEY_LEN} bytes; \
+             restore it from a backup",
+            path.display()
+        )));
+    }
+
+    let mut key = Zeroizing::new([0u8; KEY_LEN]);
+    key.copy_from_slice(&bytes);
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn check_private(path: &Path, metadata: &std::fs::Metadata) -> Result<(), DeviceBindingError> {
+    use std::os::unix::fs::PermissionsExt;
+
+    let mode = metadata.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(DeviceBindingError(format!(
+            "the device key file {} has mode {mode:o} and can be read by other users; \
+             run `chmod 600 {}` and try again",
+            path.display(),
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_path: &Path, _metadata: &std::fs::Metadata) -> Result<(), DeviceBindingError> {
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seal_and_unseal_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let binding = SoftwareDeviceBinding::open(&dir.path().join("device.key")).unwrap();
+
+        let sealed = binding.seal(b"thirty-two bytes of device data!").unwrap();
+        let opened = binding.unseal(&sealed).unwrap();
+
+        assert_eq!(opened.as_slice(), b"thirty-two bytes of device data!");
+        assert_ne!(
+            &sealed[NONCE_LEN..NONCE_LEN + 32],
+            b"thirty-two bytes of device data!"
+        );
+    }
+
+    #[test]
+    fn reopening_reads_the_same_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.key");
+        let sealed = SoftwareDeviceBinding::open(&path)
+            .unwrap()
+            .seal(b"secret")
+            .unwrap();
+
+        let opened = SoftwareDeviceBinding::open(&path)
+            .unwrap()
+            .unseal(&sealed)
+            .unwrap();
+
+        assert_eq!(opened.as_slice(), b"secret");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn key_file_is_created_private() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.key");
+        SoftwareDeviceBinding::open(&path).unwrap();
+
+        let metadata = std::fs::metadata(&path).unwrap();
+        assert_eq!(metadata.permissions().mode() & 0o777, 0o600);
+        assert_eq!(metadata.len(), 32);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn readable_key_file_is_refused_with_chmod_advice() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.key");
+        SoftwareDeviceBinding::open(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+
+        let err = SoftwareDeviceBinding::open(&path).unwrap_err();
+
+        assert!(err.0.contains("chmod 600"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn short_key_file_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.key");
+        std::fs::write(&path, [7u8; 31]).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+        let err = SoftwareDeviceBinding::open(&path).unwrap_err();
+
+        assert!(err.0.contains("exactly 32 bytes"), "{err}");
+    }
+
+    #[test]
+    fn another_key_cannot_unseal() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = SoftwareDeviceBinding::open(&dir.path().join("a.key")).unwrap();
+        let second = SoftwareDeviceBinding::open(&dir.path().join("b.key")).unwrap();
+        let sealed = first.seal(b"secret").unwrap();
+
+        let err = second.unseal(&sealed).unwrap_err();
+
+        assert!(err.0.contains("created on another device"), "{err}");
+        assert!(second.unseal(&[1, 2, 3]).is_err());
+    }
 }

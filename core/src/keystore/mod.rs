@@ -9,22 +9,36 @@
 //! *credential*; its attempt counter is written and synced before every
 //! check and six consecutive failures lock it.
 
+mod attempts;
 mod device;
 mod enroll;
 mod error;
 mod pin;
+mod rows;
+mod wrap;
 
 use std::path::Path;
 use std::sync::Arc;
+
+use p256::elliptic_curve::sec1::ToEncodedPoint;
+use rand_core::{OsRng, RngCore};
+use zeroize::Zeroizing;
 
 pub use device::{DeviceBinding, DeviceBindingError, SoftwareDeviceBinding};
 pub use enroll::{
     EnrollError, import_pkcs8, import_pkcs12, install, request, role_for_certificate,
 };
 pub use error::KeystoreError;
-pub use pin::Pin;
+pub use pin::{MIN_PIN_LEN, Pin};
 
+use crate::error::Localized;
 use crate::pki::{CertInfo, KeyRole};
+use crate::store::{DATABASE_FILE, Database};
+use rows::{CredentialRow, KeyRow, NewKeyRow};
+use wrap::{ALGORITHM_P256, KdfHeader, Kek, KeyBinding};
+
+/// Length of the device secret.
+const DEVICE_SECRET_LEN: usize = 32;
 
 /// Consecutive wrong PINs after which a credential locks.
 pub const MAX_PIN_ATTEMPTS: u32 = 6;
@@ -43,7 +57,11 @@ pub struct KdfParams {
 impl Default for KdfParams {
     /// m = 64 MiB, t = 3, p = 1.
     fn default() -> Self {
-        KdfParams { m_cost_kib: 64 * 1024, t_cost: 3, p_cost: 1 }
+        KdfParams {
+            m_cost_kib: 64 * 1024,
+            t_cost: 3,
+            p_cost: 1,
+        }
     }
 }
 
@@ -54,6 +72,26 @@ pub struct KeyId(pub String);
 /// Identifier of a credential: the keys that share one PIN.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CredentialId(pub String);
+
+impl std::fmt::Display for KeyId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Display for CredentialId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A new random id: 128 bits as lowercase hex, unguessable and unique
+/// without coordination.
+fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
 
 /// A private key to store, with its certificate when already known.
 pub struct NewKey {
@@ -140,7 +178,14 @@ pub struct Keystore {
     kdf: KdfParams,
 }
 
-#[allow(clippy::todo, clippy::needless_pass_by_value, unused_variables)]
+impl std::fmt::Debug for Keystore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keystore")
+            .field("kdf", &self.kdf)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Keystore {
     /// Opens the keystore in folder `home` (created if missing) with the
     /// production Argon2id parameters.
@@ -155,14 +200,32 @@ impl Keystore {
     /// on. Only tests pass cheaper ones; every production path calls
     /// [`Keystore::open`].
     ///
+    /// On the first open of a home this creates the device secret and
+    /// stores it sealed by `binding`; afterwards it unseals it once to
+    /// check that `binding` is the one the keystore was created with.
+    ///
     /// # Errors
-    /// As [`Keystore::open`].
+    /// As [`Keystore::open`]; [`KeystoreError::KdfParams`] when Argon2id
+    /// refuses `kdf`; [`KeystoreError::DeviceUnseal`] when `binding`
+    /// cannot open this keystore's device secret;
+    /// [`KeystoreError::DatabaseTooNew`] when a newer palmbid wrote it.
     pub fn open_with_kdf(
         home: &Path,
         binding: Arc<dyn DeviceBinding>,
         kdf: KdfParams,
     ) -> Result<Self, KeystoreError> {
-        todo!()
+        wrap::argon2_params(kdf)?;
+        std::fs::create_dir_all(home).map_err(|source| KeystoreError::Home {
+            path: home.to_path_buf(),
+            source,
+        })?;
+
+        let db = Database::open(&home.join(DATABASE_FILE))?;
+        let keystore = Keystore { db, binding, kdf };
+
+        let created = keystore.ensure_device_secret()?;
+        tracing::info!(created, outcome = "ok", "keystore open");
+        Ok(keystore)
     }
 
     /// Stores keys under a new PIN, all in one transaction, and returns the
@@ -171,18 +234,100 @@ impl Keystore {
     ///
     /// # Errors
     /// [`KeystoreError`] when the PIN breaks the rules or storing fails.
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "taking the keys by value drops (and zeroizes) the caller's copies of the secrets"
+    )]
     pub fn create_credential(
         &self,
         pin: &Pin,
         label: &str,
         keys: Vec<NewKey>,
     ) -> Result<(CredentialId, Vec<KeyId>), KeystoreError> {
-        todo!()
+        let count = keys.len();
+        let result = self.create_credential_inner(pin, label, &keys);
+        match &result {
+            Ok((credential, _)) => {
+                tracing::info!(credential = %credential, keys = count, outcome = "ok", "credential create");
+            }
+            Err(e) => tracing::info!(keys = count, outcome = e.code(), "credential create"),
+        }
+        result
+    }
+
+    fn create_credential_inner(
+        &self,
+        pin: &Pin,
+        label: &str,
+        keys: &[NewKey],
+    ) -> Result<(CredentialId, Vec<KeyId>), KeystoreError> {
+        pin.check_rules()?;
+
+        let credential = CredentialId(random_id());
+        let key_ids: Vec<KeyId> = keys.iter().map(|_| KeyId(random_id())).collect();
+        for (key, id) in keys.iter().zip(&key_ids) {
+            if let Some(cert) = &key.certificate {
+                check_certificate_key(id, &key.secret.public_key(), cert)?;
+            }
+        }
+
+        let device_secret = self.device_secret()?;
+        let kek = Kek::derive(pin, &KdfHeader::fresh(self.kdf), &device_secret)?;
+        let verifier = kek.verifier(&credential).encode();
+
+        let rows: Vec<(Vec<u8>, Vec<u8>)> = keys
+            .iter()
+            .zip(&key_ids)
+            .map(|(key, id)| {
+                let fingerprint = key
+                    .certificate
+                    .as_ref()
+                    .map_or("", |c| c.fingerprint.as_str());
+                let binding = KeyBinding {
+                    key_id: id,
+                    cert_fingerprint: fingerprint,
+                    algorithm: ALGORITHM_P256,
+                };
+                let scalar = Zeroizing::new(key.secret.to_bytes());
+                let public_key = key
+                    .secret
+                    .public_key()
+                    .to_encoded_point(false)
+                    .as_bytes()
+                    .to_vec();
+                (public_key, kek.wrap(&scalar, &binding).encode())
+            })
+            .collect();
+
+        self.db.write(|tx| {
+            rows::insert_credential(tx, &credential, label, &verifier)?;
+            for ((key, id), (public_key, wrapped)) in keys.iter().zip(&key_ids).zip(&rows) {
+                rows::insert_key(
+                    tx,
+                    &NewKeyRow {
+                        id,
+                        credential: &credential,
+                        role: key.role,
+                        algorithm: ALGORITHM_P256,
+                        public_key,
+                        cert_fingerprint: key.certificate.as_ref().map(|c| c.fingerprint.as_str()),
+                        wrapped,
+                    },
+                )?;
+                if let Some(cert) = &key.certificate {
+                    rows::replace_certificate(tx, id, cert, &[])?;
+                }
+            }
+            Ok::<_, KeystoreError>(())
+        })?;
+
+        Ok((credential, key_ids))
     }
 
     /// Installs a certificate for a stored key whose public key it carries,
     /// re-wrapping the key bound to the certificate's fingerprint. Callers
-    /// check the chain and key usage first.
+    /// check the chain and key usage first. A certificate installed earlier
+    /// for the same key is replaced.
     ///
     /// # Errors
     /// [`KeystoreError`] on a wrong PIN, a key mismatch or a storage error.
@@ -193,7 +338,74 @@ impl Keystore {
         cert: &CertInfo,
         chain: &[CertInfo],
     ) -> Result<CertificateRecord, KeystoreError> {
-        todo!()
+        let result = self.install_certificate_inner(key_id, pin, cert, chain);
+        tracing::info!(key = %key_id, certificate = %cert.fingerprint, outcome = outcome(&result), "certificate install");
+        result
+    }
+
+    fn install_certificate_inner(
+        &self,
+        key_id: &KeyId,
+        pin: &Pin,
+        cert: &CertInfo,
+        chain: &[CertInfo],
+    ) -> Result<CertificateRecord, KeystoreError> {
+        let device_secret = self.device_secret()?;
+        let (credential, key) = {
+            let conn = self.db.lock();
+            let key = rows::key(&conn, key_id)?;
+            (rows::credential(&conn, &key.credential)?, key)
+        };
+        check_certificate_public_key(key_id, &key.public_key, cert)?;
+
+        let kek = self.verify_pin(&credential, pin, &device_secret)?;
+        let secret = self
+            .open_keys(&kek, std::slice::from_ref(&key), pin, &device_secret)?
+            .pop()
+            .ok_or_else(|| KeystoreError::KeyNotFound {
+                key: key_id.clone(),
+            })?;
+
+        // Same salt as before, so the verifier still matches; the nonce
+        // is fresh.
+        let binding = KeyBinding {
+            key_id,
+            cert_fingerprint: &cert.fingerprint,
+            algorithm: &key.algorithm,
+        };
+        let wrapped = kek
+            .wrap(&Zeroizing::new(secret.to_bytes()), &binding)
+            .encode();
+
+        let written = self.db.write(|tx| {
+            if !rows::key_unchanged(tx, &key)? {
+                return Err(KeystoreError::ConcurrentChange {
+                    credential: credential.id.clone(),
+                });
+            }
+            rows::replace_certificate(tx, key_id, cert, chain)?;
+            tx.execute(
+                "UPDATE keys SET wrapped_key = ?1, cert_fingerprint = ?2 WHERE id = ?3",
+                rusqlite::params![wrapped, cert.fingerprint, key_id.0],
+            )?;
+            tx.execute(
+                "UPDATE credentials SET failed_attempts = 0 WHERE id = ?1",
+                [&credential.id.0],
+            )?;
+            Ok(())
+        });
+        if written.is_err() {
+            self.reset_attempts(&credential.id)?;
+        }
+        written?;
+
+        Ok(CertificateRecord {
+            key_id: key_id.clone(),
+            credential: credential.id,
+            role: key.role,
+            cert: cert.clone(),
+            chain: chain.to_vec(),
+        })
     }
 
     /// Adds a trust anchor (a root certificate); adding one twice is a no-op.
@@ -201,7 +413,9 @@ impl Keystore {
     /// # Errors
     /// [`KeystoreError`] on a storage error.
     pub fn add_trust_anchor(&self, anchor: &CertInfo) -> Result<(), KeystoreError> {
-        todo!()
+        rows::add_trust_anchor(&self.db.lock(), anchor)?;
+        tracing::info!(anchor = %anchor.fingerprint, outcome = "ok", "trust anchor add");
+        Ok(())
     }
 
     /// The trust anchors.
@@ -209,7 +423,7 @@ impl Keystore {
     /// # Errors
     /// [`KeystoreError`] on a storage error.
     pub fn trust_anchors(&self) -> Result<Vec<CertInfo>, KeystoreError> {
-        todo!()
+        rows::trust_anchors(&self.db.lock())
     }
 
     /// Every stored key, installed or pending.
@@ -217,7 +431,7 @@ impl Keystore {
     /// # Errors
     /// [`KeystoreError`] on a storage error.
     pub fn keys(&self) -> Result<Vec<KeyRecord>, KeystoreError> {
-        todo!()
+        rows::list_keys(&self.db.lock())
     }
 
     /// Every installed certificate.
@@ -225,7 +439,7 @@ impl Keystore {
     /// # Errors
     /// [`KeystoreError`] on a storage error.
     pub fn certificates(&self) -> Result<Vec<CertificateRecord>, KeystoreError> {
-        todo!()
+        rows::list_certificates(&self.db.lock())
     }
 
     /// Counts an attempt, then checks `pin` and unwraps the key.
@@ -234,7 +448,33 @@ impl Keystore {
     /// [`KeystoreError::PinIncorrect`] with the tries left,
     /// [`KeystoreError::Locked`], or a storage or integrity error.
     pub fn unlock(&self, key_id: &KeyId, pin: &Pin) -> Result<UnlockedKey, KeystoreError> {
-        todo!()
+        let result = self.unlock_inner(key_id, pin);
+        tracing::info!(key = %key_id, outcome = outcome(&result), "key unlock");
+        result
+    }
+
+    fn unlock_inner(&self, key_id: &KeyId, pin: &Pin) -> Result<UnlockedKey, KeystoreError> {
+        let device_secret = self.device_secret()?;
+        let (credential, key) = {
+            let conn = self.db.lock();
+            let key = rows::key(&conn, key_id)?;
+            (rows::credential(&conn, &key.credential)?, key)
+        };
+
+        let kek = self.verify_pin(&credential, pin, &device_secret)?;
+        let secret = self
+            .open_keys(&kek, std::slice::from_ref(&key), pin, &device_secret)?
+            .pop()
+            .ok_or_else(|| KeystoreError::KeyNotFound {
+                key: key_id.clone(),
+            })?;
+        self.reset_attempts(&credential.id)?;
+
+        Ok(UnlockedKey {
+            id: key.id,
+            role: key.role,
+            secret,
+        })
     }
 
     /// The PIN state of a credential.
@@ -242,10 +482,15 @@ impl Keystore {
     /// # Errors
     /// [`KeystoreError`] when the credential is unknown.
     pub fn pin_status(&self, credential: &CredentialId) -> Result<PinStatus, KeystoreError> {
-        todo!()
+        rows::pin_status(&self.db.lock(), credential)
     }
 
     /// Re-wraps every key of the credential under `new`, in one transaction.
+    ///
+    /// `new` is checked against the PIN rules and compared with `old`
+    /// before `old` is tried, so a mistyped new PIN costs no try. The new
+    /// wrapping uses a fresh salt and this keystore's current Argon2id
+    /// parameters.
     ///
     /// # Errors
     /// As [`Keystore::unlock`] for `old`; rule violations for `new`.
@@ -255,6 +500,222 @@ impl Keystore {
         old: &Pin,
         new: &Pin,
     ) -> Result<(), KeystoreError> {
-        todo!()
+        let result = self.change_pin_inner(credential, old, new);
+        tracing::info!(credential = %credential, outcome = outcome(&result), "PIN change");
+        result
+    }
+
+    fn change_pin_inner(
+        &self,
+        credential_id: &CredentialId,
+        old: &Pin,
+        new: &Pin,
+    ) -> Result<(), KeystoreError> {
+        new.check_rules()?;
+        if new.same_as(old) {
+            return Err(KeystoreError::PinUnchanged);
+        }
+
+        let device_secret = self.device_secret()?;
+        let (credential, keys) = {
+            let conn = self.db.lock();
+            (
+                rows::credential(&conn, credential_id)?,
+                rows::keys_of(&conn, credential_id)?,
+            )
+        };
+
+        let old_kek = self.verify_pin(&credential, old, &device_secret)?;
+        let secrets = self.open_keys(&old_kek, &keys, old, &device_secret)?;
+
+        let new_kek = Kek::derive(new, &KdfHeader::fresh(self.kdf), &device_secret)?;
+        let verifier = new_kek.verifier(credential_id).encode();
+        let wrapped: Vec<Vec<u8>> = keys
+            .iter()
+            .zip(&secrets)
+            .map(|(key, secret)| {
+                let binding = KeyBinding {
+                    key_id: &key.id,
+                    cert_fingerprint: key.bound_fingerprint(),
+                    algorithm: &key.algorithm,
+                };
+                new_kek
+                    .wrap(&Zeroizing::new(secret.to_bytes()), &binding)
+                    .encode()
+            })
+            .collect();
+
+        let written = self.db.write(|tx| {
+            if !credential_unchanged(tx, &credential, &keys)? {
+                return Err(KeystoreError::ConcurrentChange {
+                    credential: credential_id.clone(),
+                });
+            }
+            for (key, blob) in keys.iter().zip(&wrapped) {
+                tx.execute(
+                    "UPDATE keys SET wrapped_key = ?1 WHERE id = ?2",
+                    rusqlite::params![blob, key.id.0],
+                )?;
+            }
+            tx.execute(
+                "UPDATE credentials SET pin_verifier = ?1, failed_attempts = 0 WHERE id = ?2",
+                rusqlite::params![verifier, credential_id.0],
+            )?;
+            Ok(())
+        });
+        if written.is_err() {
+            self.reset_attempts(credential_id)?;
+            return written;
+        }
+
+        // The keys wrapped under the old PIN were overwritten in the main
+        // file (`secure_delete`), but copies stay in the write-ahead log
+        // until it is checkpointed. A failure here leaves them there until
+        // SQLite's next automatic checkpoint; the change itself is done.
+        if let Err(e) = self.db.checkpoint_truncate() {
+            tracing::warn!(credential = %credential_id, error = %e, "WAL checkpoint after PIN change");
+        }
+        Ok(())
+    }
+
+    /// Creates and stores the device secret on the first open; otherwise
+    /// unseals it once to check the binding. Returns whether it was
+    /// created. The binding is called without the database lock held: it
+    /// may call into the app.
+    fn ensure_device_secret(&self) -> Result<bool, KeystoreError> {
+        let stored = rows::sealed_device_secret(&self.db.lock())?;
+        if let Some(sealed) = stored {
+            self.unseal(&sealed)?;
+            return Ok(false);
+        }
+
+        let mut secret = Zeroizing::new([0u8; DEVICE_SECRET_LEN]);
+        OsRng.fill_bytes(secret.as_mut());
+        let sealed = self.binding.seal(secret.as_ref())?;
+
+        // Another process may have stored its own secret meanwhile; the
+        // stored one wins. Either way it must open with this binding: a
+        // binding that cannot give back what it sealed is caught now, not
+        // after keys were wrapped under a secret nobody can recover.
+        let stored = rows::store_device_secret(&self.db.lock(), &sealed)?;
+        let unsealed = self.unseal(&stored)?;
+        let created = stored == sealed;
+        if created && unsealed.as_slice() != secret.as_slice() {
+            return Err(KeystoreError::DeviceUnseal {
+                detail: "the binding did not give back the secret it sealed".to_owned(),
+            });
+        }
+        Ok(created)
+    }
+
+    /// The device secret, unsealed for one operation. Unsealing each time
+    /// keeps the secret out of memory between operations and makes every
+    /// PIN try need the device's key.
+    fn device_secret(&self) -> Result<Zeroizing<Vec<u8>>, KeystoreError> {
+        let sealed = rows::sealed_device_secret(&self.db.lock())?
+            .ok_or_else(|| KeystoreError::corrupted("device secret", "is missing"))?;
+        self.unseal(&sealed)
+    }
+
+    fn unseal(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeystoreError> {
+        let secret = self
+            .binding
+            .unseal(sealed)
+            .map_err(|e| KeystoreError::DeviceUnseal { detail: e.0 })?;
+        if secret.len() != DEVICE_SECRET_LEN {
+            return Err(KeystoreError::DeviceUnseal {
+                detail: format!(
+                    "the binding returned {} bytes instead of {DEVICE_SECRET_LEN}",
+                    secret.len()
+                ),
+            });
+        }
+        Ok(secret)
+    }
+}
+
+/// Whether the credential's verifier and keys are still those read
+/// before the PIN check.
+fn credential_unchanged(
+    tx: &rusqlite::Transaction<'_>,
+    credential: &CredentialRow,
+    keys: &[KeyRow],
+) -> Result<bool, KeystoreError> {
+    let now = rows::credential(tx, &credential.id)?;
+    let key_count: i64 = tx.query_row(
+        "SELECT count(*) FROM keys WHERE credential_id = ?1",
+        [&credential.id.0],
+        |row| row.get(0),
+    )?;
+    if now.verifier_raw != credential.verifier_raw
+        || usize::try_from(key_count).ok() != Some(keys.len())
+    {
+        return Ok(false);
+    }
+    for key in keys {
+        if !rows::key_unchanged(tx, key)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The outcome of an operation for its log event: `ok` or the error code.
+fn outcome<T>(result: &Result<T, KeystoreError>) -> &'static str {
+    result.as_ref().map_or_else(Localized::code, |_| "ok")
+}
+
+/// Checks that `cert` carries `public_key` (SEC1 uncompressed).
+fn check_certificate_public_key(
+    key_id: &KeyId,
+    public_key: &[u8],
+    cert: &CertInfo,
+) -> Result<(), KeystoreError> {
+    let mismatch = |detail: &str| KeystoreError::CertificateMismatch {
+        key: key_id.clone(),
+        fingerprint: cert.fingerprint.clone(),
+        detail: detail.to_owned(),
+    };
+    match &cert.p256_public_key {
+        None => Err(mismatch("its public key is not on P-256")),
+        Some(certified) if certified.as_slice() == public_key => Ok(()),
+        Some(_) => Err(mismatch("it carries another public key")),
+    }
+}
+
+fn check_certificate_key(
+    key_id: &KeyId,
+    public_key: &p256::PublicKey,
+    cert: &CertInfo,
+) -> Result<(), KeystoreError> {
+    check_certificate_public_key(key_id, public_key.to_encoded_point(false).as_bytes(), cert)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keystore_is_send_and_sync() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Keystore>();
+        shared::<Arc<Keystore>>();
+    }
+
+    #[test]
+    fn default_kdf_params_are_64_mib_3_passes_1_lane() {
+        let params = KdfParams::default();
+        assert_eq!(params.m_cost_kib, 65_536);
+        assert_eq!(params.t_cost, 3);
+        assert_eq!(params.p_cost, 1);
+    }
+
+    #[test]
+    fn random_ids_are_128_bit_hex() {
+        let a = random_id();
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(a, random_id());
     }
 }
