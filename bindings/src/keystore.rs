@@ -7,7 +7,7 @@
 //! zeroizing `Pin`.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use palmbid_core::keystore::{self as core, CredentialId, Pin};
 
@@ -23,10 +23,11 @@ use crate::runtime::blocking;
 /// long ones are `suspend`/`async` and run off the caller's thread.
 #[derive(uniffi::Object)]
 pub struct Keystore {
-    // TODO: drop this Mutex once the core `Keystore` is `Sync` (its database
-    // connection moves behind a lock of its own); until then the lock is
-    // held across core calls, including calls into the app's binding.
-    inner: Arc<Mutex<core::Keystore>>,
+    // The core keystore is `Send + Sync` (its database sits behind its own
+    // lock, never held across Argon2id or a call into the app), so no lock
+    // is added here: calls on one keystore run in parallel where the core
+    // allows.
+    inner: Arc<core::Keystore>,
 }
 
 impl Keystore {
@@ -37,8 +38,7 @@ impl Keystore {
         body: impl FnOnce(&core::Keystore) -> Result<T, PalmbidError> + Send + 'static,
     ) -> Result<T, PalmbidError> {
         let inner = Arc::clone(&self.inner);
-        blocking(operation, move || body(&inner.lock().unwrap_or_else(PoisonError::into_inner)))
-            .await
+        blocking(operation, move || body(&inner)).await
     }
 
     /// The installed certificate of `key_id`, with its chain.
@@ -71,7 +71,7 @@ impl Keystore {
             let binding = Arc::new(ForeignDeviceBinding(binding));
             let keystore = core::Keystore::open_with_kdf(&PathBuf::from(home), binding, kdf)
                 .map_err(PalmbidError::from_core)?;
-            Ok(Arc::new(Keystore { inner: Arc::new(Mutex::new(keystore)) }))
+            Ok(Arc::new(Keystore { inner: Arc::new(keystore) }))
         })
         .await
     }

@@ -72,7 +72,12 @@ impl LogLevel {
 pub trait Logger: Send + Sync {
     /// One event: its level, its target (the Rust module path, e.g.
     /// `palmbid_core::keystore`) and the formatted line.
-    fn log(&self, level: LogLevel, target: String, message: String);
+    ///
+    /// # Errors
+    /// Whatever the app throws; palmbid drops that event and goes on. (The
+    /// `Result` lets a throwing logger come back as an error value instead
+    /// of a panic inside uniffi.)
+    fn log(&self, level: LogLevel, target: String, message: String) -> Result<(), PalmbidError>;
 }
 
 /// Routes palmbid's logs at `max_level` and above to `logger`.
@@ -142,13 +147,14 @@ impl<S: Subscriber> Layer<S> for ForeignLayer {
         let mut line = Line::default();
         event.record(&mut line);
 
+        // A failing or panicking logger loses this event and nothing else.
         IN_LOGGER.with(|flag| flag.set(true));
         let _ = catch_unwind(AssertUnwindSafe(|| {
             logger.log(
                 LogLevel::from_tracing(*metadata.level()),
                 metadata.target().to_owned(),
                 line.finish(),
-            );
+            )
         }));
         IN_LOGGER.with(|flag| flag.set(false));
     }
@@ -210,15 +216,16 @@ mod tests {
     struct Collect(Mutex<Vec<(LogLevel, String, String)>>);
 
     impl Logger for Collect {
-        fn log(&self, level: LogLevel, target: String, message: String) {
+        fn log(&self, level: LogLevel, target: String, message: String) -> Result<(), PalmbidError> {
             self.0.lock().expect("test lock").push((level, target, message));
+            Ok(())
         }
     }
 
     struct Panics;
 
     impl Logger for Panics {
-        fn log(&self, _level: LogLevel, _target: String, _message: String) {
+        fn log(&self, _level: LogLevel, _target: String, _message: String) -> Result<(), PalmbidError> {
             panic!("a broken app logger");
         }
     }
