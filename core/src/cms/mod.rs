@@ -10,6 +10,8 @@
 //!   temporary file that is renamed into place only after authentication.
 //! - Key release: the content-encryption key re-encrypted to another party.
 
+mod ber;
 mod error;
+mod gcm;
 
 pub use error::CmsError;
