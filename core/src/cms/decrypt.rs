@@ -126,7 +126,7 @@ pub(crate) fn unwrap_for_cert(
     let recipients = envelope.recipients();
     if let Some(other) = recipients.iter().find(|r| !r.supported && r.matches(cert)) {
         return Err(CmsError::UnsupportedKeyAlgorithm {
-            oid: String::new(),
+            oid: other.key_algorithm_oid.clone(),
             name: other.key_algorithm.clone(),
         });
     }

@@ -123,6 +123,8 @@ pub struct Recipient {
     pub id: Option<RecipientId>,
     /// The key-encryption algorithm's name.
     pub key_algorithm: String,
+    /// The key-encryption algorithm's OID, dotted.
+    pub key_algorithm_oid: String,
     /// Whether palmbid can open the envelope through this recipient: ECDH
     /// key agreement on P-256 with a supported KDF and key wrap.
     pub supported: bool,
@@ -424,6 +426,7 @@ impl Envelope {
                             kind: RecipientKind::KeyAgreement,
                             id: Some(kari_id(&key.rid)),
                             key_algorithm: alg::oid_name(&kari.key_enc_alg.oid),
+                    key_algorithm_oid: kari.key_enc_alg.oid.to_string(),
                             supported,
                         });
                     }
@@ -437,18 +440,21 @@ impl Envelope {
                         }
                     }),
                     key_algorithm: alg::oid_name(&ktri.key_enc_alg.oid),
+                    key_algorithm_oid: ktri.key_enc_alg.oid.to_string(),
                     supported: false,
                 }),
                 ParsedRecipientInfo::Other(RecipientInfo::Kekri(kekri)) => recipients.push(Recipient {
                     kind: RecipientKind::Kek,
                     id: None,
                     key_algorithm: alg::oid_name(&kekri.key_enc_alg.oid),
+                    key_algorithm_oid: kekri.key_enc_alg.oid.to_string(),
                     supported: false,
                 }),
                 ParsedRecipientInfo::Other(RecipientInfo::Pwri(pwri)) => recipients.push(Recipient {
                     kind: RecipientKind::Password,
                     id: None,
                     key_algorithm: alg::oid_name(&pwri.key_enc_alg.oid),
+                    key_algorithm_oid: pwri.key_enc_alg.oid.to_string(),
                     supported: false,
                 }),
                 // A `[1]` element is always decoded as `KeyAgree` above.
@@ -457,6 +463,7 @@ impl Envelope {
                     kind: RecipientKind::Other,
                     id: None,
                     key_algorithm: alg::oid_name(&ori.ori_type),
+                    key_algorithm_oid: ori.ori_type.to_string(),
                     supported: false,
                 }),
             }
