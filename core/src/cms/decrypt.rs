@@ -27,11 +27,9 @@ use super::alg::{ContentCipher, ContentParams, EnvelopeKind};
 use super::envelope::{Envelope, ParsedRecipientInfo, RecipientId, kari_id};
 use super::gcm::Gcm;
 use super::output::PendingOutput;
+use super::pipeline;
 use super::{CmsError, kari};
 use crate::pki::CertInfo;
-
-/// Size of the buffer content is processed in; a multiple of 16.
-pub(crate) const BUFFER_SIZE: usize = 1 << 20;
 
 /// What a successful decryption did.
 #[derive(Debug, Clone)]
@@ -177,17 +175,18 @@ fn decrypt_gcm(
     params: &ContentParams,
     output: &mut PendingOutput,
 ) -> Result<(), CmsError> {
-    let mut gcm = Gcm::new(cek, &params.iv).map_err(|_| CmsError::KeyUnwrapFailed)?;
-    let mut buf = vec![0u8; BUFFER_SIZE];
-    loop {
-        let n = envelope.read_content(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        gcm.decrypt(&mut buf[..n]);
-        output.write(&buf[..n])?;
-    }
-    buf.fill(0);
+    let Gcm { mut keystream, mut hash } = Gcm::new(cek, &params.iv).map_err(|_| CmsError::KeyUnwrapFailed)?;
+    pipeline::run(
+        |buffer| {
+            let len = envelope.read_content(buffer)?;
+            hash.absorb(&buffer[..len]);
+            Ok(len)
+        },
+        |data| {
+            keystream.apply(data);
+            output.write(data)
+        },
+    )?;
 
     // The mac is mandatory in AuthEnvelopedData; `finish` enforces it.
     let trailer = envelope.finish()?;
@@ -195,7 +194,7 @@ fn decrypt_gcm(
     if mac.len() != params.tag_len {
         return Err(CmsError::AuthenticationFailed);
     }
-    if gcm.verify(&trailer.auth_attrs, &mac) {
+    if hash.verify(&trailer.auth_attrs, &mac) {
         Ok(())
     } else {
         Err(CmsError::AuthenticationFailed)
@@ -236,29 +235,34 @@ fn decrypt_cbc(
     output: &mut PendingOutput,
 ) -> Result<(), CmsError> {
     let mut cbc = AnyCbc::new(params.cipher, cek, &params.iv).ok_or(CmsError::KeyUnwrapFailed)?;
-    let mut buf = Zeroizing::new(vec![0u8; BUFFER_SIZE]);
     // The last plaintext block seen, written only once more content follows.
     let mut held: Option<Zeroizing<[u8; 16]>> = None;
-    loop {
-        let n = envelope.read_content(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        if n % 16 != 0 {
-            return Err(CmsError::Malformed {
-                offset: envelope.offset(),
-                detail: "CBC content is not a whole number of blocks".to_owned(),
-            });
-        }
-        cbc.decrypt(&mut buf[..n]);
-        if let Some(block) = held.take() {
-            output.write(block.as_slice())?;
-        }
-        output.write(&buf[..n - 16])?;
-        let mut last = Zeroizing::new([0u8; 16]);
-        last.copy_from_slice(&buf[n - 16..n]);
-        held = Some(last);
-    }
+    pipeline::run(
+        |buffer| {
+            let len = envelope.read_content(buffer)?;
+            // Buffers come back full except the last, and their size is a
+            // multiple of 16, so only the content's end can be ragged.
+            if len % 16 != 0 {
+                return Err(CmsError::Malformed {
+                    offset: envelope.offset(),
+                    detail: "CBC content is not a whole number of blocks".to_owned(),
+                });
+            }
+            Ok(len)
+        },
+        |data| {
+            cbc.decrypt(data);
+            if let Some(block) = held.take() {
+                output.write(block.as_slice())?;
+            }
+            let (body, last) = data.split_at(data.len() - 16);
+            output.write(body)?;
+            let mut kept = Zeroizing::new([0u8; 16]);
+            kept.copy_from_slice(last);
+            held = Some(kept);
+            Ok(())
+        },
+    )?;
     envelope.finish()?;
 
     let last = held.ok_or(CmsError::BadPadding)?;

@@ -20,9 +20,9 @@ use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
 use super::ber::{Tag, encode_header, encode_tlv};
-use super::decrypt::BUFFER_SIZE;
 use super::gcm::{Gcm, MAX_CONTENT_LEN};
 use super::output::PendingOutput;
+use super::pipeline;
 use super::{CmsError, alg, kari};
 use crate::pki::CertInfo;
 
@@ -111,27 +111,38 @@ pub fn encrypt_to_file(input: &Path, output: &Path, recipients: &[CertInfo]) -> 
     let prefix = envelope_prefix(&mut recipient_infos, &nonce, content_len)?;
     pending.write(&prefix)?;
 
-    let mut gcm = Gcm::new(cek.as_slice(), &nonce).map_err(|_| CmsError::Encoding {
+    let Gcm { mut keystream, mut hash } = Gcm::new(cek.as_slice(), &nonce).map_err(|_| CmsError::Encoding {
         what: "content cipher",
         detail: "bad key or nonce length".to_owned(),
     })?;
-    let mut buf = Zeroizing::new(vec![0u8; BUFFER_SIZE]);
     let mut done = 0u64;
-    while done < content_len {
-        let want = usize::try_from(content_len - done).map_or(buf.len(), |left| left.min(buf.len()));
-        let n = file.read(&mut buf[..want]).map_err(io)?;
-        if n == 0 {
-            return Err(CmsError::InputChanged { path: input_name });
-        }
-        gcm.encrypt(&mut buf[..n]);
-        pending.write(&buf[..n])?;
-        done += n as u64;
-    }
-    if file.read(&mut buf[..1]).map_err(io)? != 0 {
+    pipeline::run(
+        |buffer| {
+            let left = content_len - done;
+            if left == 0 {
+                return Ok(0);
+            }
+            let want = usize::try_from(left).map_or(buffer.len(), |left| left.min(buffer.len()));
+            let len = file.read(&mut buffer[..want]).map_err(io)?;
+            if len == 0 {
+                return Err(CmsError::InputChanged {
+                    path: input_name.clone(),
+                });
+            }
+            keystream.apply(&mut buffer[..len]);
+            done += len as u64;
+            Ok(len)
+        },
+        |data| {
+            hash.absorb(data);
+            pending.write(data)
+        },
+    )?;
+    if file.read(&mut [0u8; 1]).map_err(io)? != 0 {
         return Err(CmsError::InputChanged { path: input_name });
     }
 
-    let tag = gcm.tag(&[]).ok_or(CmsError::TooLarge {
+    let tag = hash.tag(&[]).ok_or(CmsError::TooLarge {
         what: "content",
         limit: usize::try_from(MAX_CONTENT_LEN).unwrap_or(usize::MAX),
     })?;

@@ -68,17 +68,30 @@ impl AnyCtr {
 
 /// One GCM computation over a stream of chunks.
 ///
-/// Key material lives inside the `aes` round keys, which the `aes` crate
-/// zeroizes on drop only with its `zeroize` feature; the CEK itself is held
-/// by the caller in a zeroizing buffer.
+/// The two halves may run on two threads: [`Gcm::keystream`] en- or
+/// decrypts, [`Gcm::hash`] authenticates the ciphertext; each sees the
+/// chunks in order. Key material lives inside the `aes` round keys; the CEK
+/// itself is held by the caller in a zeroizing buffer.
 pub(crate) struct Gcm {
+    /// CTR half.
+    pub(crate) keystream: GcmKeystream,
+    /// GHASH half.
+    pub(crate) hash: GcmHash,
+}
+
+/// The counter-mode half of GCM (GCTR from inc32(J0)).
+pub(crate) struct GcmKeystream {
     ctr: AnyCtr,
+    /// Unused keystream bytes of the last, partly used counter block.
+    spare: [u8; 16],
+    spare_used: usize,
+}
+
+/// The GHASH half of GCM over the ciphertext, with the tag mask E(K, J0).
+pub(crate) struct GcmHash {
     ghash: GHash,
     h: Block,
     tag_mask: Block,
-    /// Unused keystream bytes of the last, partly used counter block.
-    keystream: [u8; 16],
-    keystream_used: usize,
     /// Ciphertext bytes not yet forming a whole GHASH block.
     pending: [u8; 16],
     pending_len: usize,
@@ -136,31 +149,75 @@ impl Gcm {
         ctr.keystream_block(&mut tag_mask);
 
         Ok(Gcm {
-            ctr,
-            ghash: GHash::new(&h),
-            h,
-            tag_mask,
-            keystream: [0; 16],
-            keystream_used: 16,
-            pending: [0; 16],
-            pending_len: 0,
-            content_len: 0,
+            keystream: GcmKeystream {
+                ctr,
+                spare: [0; 16],
+                spare_used: 16,
+            },
+            hash: GcmHash {
+                ghash: GHash::new(&h),
+                h,
+                tag_mask,
+                pending: [0; 16],
+                pending_len: 0,
+                content_len: 0,
+            },
         })
     }
 
     /// Decrypts `data` in place, authenticating the ciphertext first.
+    #[cfg(test)]
     pub(crate) fn decrypt(&mut self, data: &mut [u8]) {
-        self.absorb(data);
-        self.apply_keystream(data);
+        self.hash.absorb(data);
+        self.keystream.apply(data);
     }
 
     /// Encrypts `data` in place and authenticates the ciphertext.
+    #[cfg(test)]
     pub(crate) fn encrypt(&mut self, data: &mut [u8]) {
-        self.apply_keystream(data);
-        self.absorb(data);
+        self.keystream.apply(data);
+        self.hash.absorb(data);
     }
 
-    /// The full 16-byte tag over `aad` and everything processed, or `None`
+    /// See [`GcmHash::tag`].
+    #[cfg(test)]
+    pub(crate) fn tag(self, aad: &[u8]) -> Option<[u8; 16]> {
+        self.hash.tag(aad)
+    }
+
+    /// See [`GcmHash::verify`].
+    #[cfg(test)]
+    pub(crate) fn verify(self, aad: &[u8], expected: &[u8]) -> bool {
+        self.hash.verify(aad, expected)
+    }
+}
+
+impl GcmHash {
+    /// Authenticates the next ciphertext bytes.
+    pub(crate) fn absorb(&mut self, mut data: &[u8]) {
+        self.content_len = self.content_len.saturating_add(data.len() as u64);
+
+        if self.pending_len > 0 {
+            let take = (16 - self.pending_len).min(data.len());
+            self.pending[self.pending_len..self.pending_len + take].copy_from_slice(&data[..take]);
+            self.pending_len += take;
+            data = &data[take..];
+            if self.pending_len < 16 {
+                return;
+            }
+            let block = Block::from(self.pending);
+            self.ghash.update(&[block]);
+            self.pending_len = 0;
+        }
+
+        let whole = data.len() / 16 * 16;
+        self.ghash.update_padded(&data[..whole]);
+        let tail = &data[whole..];
+        self.pending[..tail.len()].copy_from_slice(tail);
+        self.pending_len = tail.len();
+    }
+
+    /// The full 16-byte tag over `aad` and everything absorbed, or `None`
     /// when the content exceeded [`MAX_CONTENT_LEN`].
     pub(crate) fn tag(mut self, aad: &[u8]) -> Option<[u8; 16]> {
         if self.content_len > MAX_CONTENT_LEN {
@@ -189,7 +246,8 @@ impl Gcm {
         Some(sum.into())
     }
 
-    /// Checks `expected` (12 to 16 bytes, a truncated tag) in constant time.
+    /// Checks `expected` (a tag of 1 to 16 bytes, truncated from the left)
+    /// in constant time.
     pub(crate) fn verify(self, aad: &[u8], expected: &[u8]) -> bool {
         let Some(tag) = self.tag(aad) else {
             return false;
@@ -200,37 +258,17 @@ impl Gcm {
         let difference = tag.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b));
         difference == 0
     }
+}
 
-    fn absorb(&mut self, mut data: &[u8]) {
-        self.content_len = self.content_len.saturating_add(data.len() as u64);
-
-        if self.pending_len > 0 {
-            let take = (16 - self.pending_len).min(data.len());
-            self.pending[self.pending_len..self.pending_len + take].copy_from_slice(&data[..take]);
-            self.pending_len += take;
-            data = &data[take..];
-            if self.pending_len < 16 {
-                return;
-            }
-            let block = Block::from(self.pending);
-            self.ghash.update(&[block]);
-            self.pending_len = 0;
-        }
-
-        let whole = data.len() / 16 * 16;
-        self.ghash.update_padded(&data[..whole]);
-        let tail = &data[whole..];
-        self.pending[..tail.len()].copy_from_slice(tail);
-        self.pending_len = tail.len();
-    }
-
-    fn apply_keystream(&mut self, mut data: &mut [u8]) {
-        if self.keystream_used < 16 {
-            let take = (16 - self.keystream_used).min(data.len());
-            for (byte, key) in data[..take].iter_mut().zip(&self.keystream[self.keystream_used..]) {
+impl GcmKeystream {
+    /// XORs the next keystream bytes into `data`.
+    pub(crate) fn apply(&mut self, mut data: &mut [u8]) {
+        if self.spare_used < 16 {
+            let take = (16 - self.spare_used).min(data.len());
+            for (byte, key) in data[..take].iter_mut().zip(&self.spare[self.spare_used..]) {
                 *byte ^= key;
             }
-            self.keystream_used += take;
+            self.spare_used += take;
             data = &mut data[take..];
         }
 
@@ -242,11 +280,11 @@ impl Gcm {
         if !tail.is_empty() {
             let mut block = Block::default();
             self.ctr.keystream_block(&mut block);
-            self.keystream = block.into();
-            for (byte, key) in tail.iter_mut().zip(&self.keystream) {
+            self.spare = block.into();
+            for (byte, key) in tail.iter_mut().zip(&self.spare) {
                 *byte ^= key;
             }
-            self.keystream_used = tail.len();
+            self.spare_used = tail.len();
         }
     }
 }

@@ -20,6 +20,7 @@ mod gcm;
 mod input;
 mod kari;
 mod output;
+mod pipeline;
 mod release;
 
 pub use alg::{ContentCipher, EnvelopeKind};
