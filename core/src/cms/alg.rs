@@ -13,27 +13,32 @@ use spki::AlgorithmIdentifierOwned;
 use super::CmsError;
 
 /// id-envelopedData (RFC 5652, section 6.1).
-pub(crate) const ENVELOPED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.3");
+pub(crate) const ENVELOPED_DATA: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.3");
 /// id-ct-authEnvelopedData (RFC 5083, section 1).
 pub(crate) const AUTH_ENVELOPED_DATA: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.23");
 /// id-data (RFC 5652, section 4).
 pub(crate) const DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
 /// id-ecPublicKey (RFC 5480, section 2.1.1).
-pub(crate) const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+pub(crate) const EC_PUBLIC_KEY: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 /// dhSinglePass-stdDH-sha256kdf-scheme (RFC 5753, section 7.1.4).
-pub(crate) const STD_DH_SHA256_KDF: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.1.11.1");
+pub(crate) const STD_DH_SHA256_KDF: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.132.1.11.1");
 /// id-aes256-wrap (RFC 3394, section 3).
-pub(crate) const AES256_WRAP: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.1.45");
+pub(crate) const AES256_WRAP: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.1.45");
 /// id-aes256-GCM (RFC 5084, section 3.2).
-pub(crate) const AES256_GCM: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.1.46");
+pub(crate) const AES256_GCM: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.1.46");
 
 /// The two envelope content types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvelopeKind {
-    /// EnvelopedData (RFC 5652, section 6), content encrypted with AES-CBC.
+    /// `EnvelopedData` (RFC 5652, section 6), content encrypted with AES-CBC.
     Enveloped,
-    /// AuthEnvelopedData (RFC 5083), content encrypted with AES-GCM.
+    /// `AuthEnvelopedData` (RFC 5083), content encrypted with AES-GCM.
     AuthEnveloped,
 }
 
@@ -142,11 +147,15 @@ pub(crate) fn oid_name(oid: &ObjectIdentifier) -> String {
 /// # Errors
 /// [`CmsError::UnsupportedContentAlgorithm`] for other algorithms,
 /// [`CmsError::Malformed`] (at `offset`) for bad parameters.
-pub(crate) fn content_params(alg: &AlgorithmIdentifierOwned, offset: u64) -> Result<ContentParams, CmsError> {
-    let cipher = ContentCipher::from_oid(&alg.oid).ok_or_else(|| CmsError::UnsupportedContentAlgorithm {
-        oid: alg.oid.to_string(),
-        name: oid_name(&alg.oid),
-    })?;
+pub(crate) fn content_params(
+    alg: &AlgorithmIdentifierOwned,
+    offset: u64,
+) -> Result<ContentParams, CmsError> {
+    let cipher =
+        ContentCipher::from_oid(&alg.oid).ok_or_else(|| CmsError::UnsupportedContentAlgorithm {
+            oid: alg.oid.to_string(),
+            name: oid_name(&alg.oid),
+        })?;
     let malformed = |detail: String| CmsError::Malformed { offset, detail };
     let params = alg
         .parameters
@@ -159,7 +168,10 @@ pub(crate) fn content_params(alg: &AlgorithmIdentifierOwned, offset: u64) -> Res
         // AES-IV ::= OCTET STRING (SIZE(16)), RFC 3565 section 4.1.
         let iv = OctetString::from_der(&params).map_err(|e| malformed(format!("CBC IV: {e}")))?;
         if iv.as_bytes().len() != 16 {
-            return Err(malformed(format!("CBC IV of {} bytes, expected 16", iv.as_bytes().len())));
+            return Err(malformed(format!(
+                "CBC IV of {} bytes, expected 16",
+                iv.as_bytes().len()
+            )));
         }
         return Ok(ContentParams {
             cipher,
@@ -182,7 +194,9 @@ pub(crate) fn content_params(alg: &AlgorithmIdentifierOwned, offset: u64) -> Res
         .map_err(|e| malformed(format!("GCM parameters: {e}")))?;
     let tag_len = usize::from(icv_len.unwrap_or(12));
     if !(12..=16).contains(&tag_len) {
-        return Err(malformed(format!("GCM tag length {tag_len}, expected 12 to 16")));
+        return Err(malformed(format!(
+            "GCM tag length {tag_len}, expected 12 to 16"
+        )));
     }
     if nonce.as_bytes().is_empty() {
         return Err(malformed("empty GCM nonce".to_owned()));
@@ -223,12 +237,12 @@ impl KeyWrap {
     }
 }
 
-/// A decoded KeyAgreeRecipientInfo keyEncryptionAlgorithm.
+/// A decoded `KeyAgreeRecipientInfo` keyEncryptionAlgorithm.
 #[derive(Debug, Clone)]
 pub(crate) struct KeyAgreement {
     pub(crate) kdf: KdfHash,
     pub(crate) wrap: KeyWrap,
-    /// The KeyWrapAlgorithm exactly as it goes into ECC-CMS-SharedInfo.
+    /// The `KeyWrapAlgorithm` exactly as it goes into ECC-CMS-SharedInfo.
     pub(crate) wrap_alg_der: Vec<u8>,
 }
 
@@ -268,6 +282,9 @@ pub(crate) fn key_agreement(alg: &AlgorithmIdentifierOwned) -> Result<KeyAgreeme
         detail: e.to_string(),
     })?;
 
-    Ok(KeyAgreement { kdf, wrap, wrap_alg_der })
+    Ok(KeyAgreement {
+        kdf,
+        wrap,
+        wrap_alg_der,
+    })
 }
-

@@ -47,12 +47,20 @@ pub(crate) struct Tag {
 impl Tag {
     /// A universal tag.
     pub(crate) const fn universal(number: u32, constructed: bool) -> Self {
-        Tag { class: UNIVERSAL, constructed, number }
+        Tag {
+            class: UNIVERSAL,
+            constructed,
+            number,
+        }
     }
 
     /// A context-specific tag.
     pub(crate) const fn context(number: u32, constructed: bool) -> Self {
-        Tag { class: CONTEXT, constructed, number }
+        Tag {
+            class: CONTEXT,
+            constructed,
+            number,
+        }
     }
 
     /// Universal SEQUENCE.
@@ -331,19 +339,15 @@ impl<R: Read> BerReader<R> {
 
     fn charge(&mut self, bytes: u64, at: u64) -> Result<(), CmsError> {
         let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
-        match self.budget.checked_sub(bytes) {
-            Some(rest) => {
-                self.budget = rest;
-                Ok(())
-            }
-            None => {
-                tracing::warn!(offset = at, "envelope header part over the limit");
-                Err(CmsError::TooLarge {
-                    what: "recipient and parameter part",
-                    limit: HEADER_LIMIT,
-                })
-            }
-        }
+        let Some(rest) = self.budget.checked_sub(bytes) else {
+            tracing::warn!(offset = at, "envelope header part over the limit");
+            return Err(CmsError::TooLarge {
+                what: "recipient and parameter part",
+                limit: HEADER_LIMIT,
+            });
+        };
+        self.budget = rest;
+        Ok(())
     }
 
     /// Reads the element whose header is `header` and returns it as DER,
@@ -365,7 +369,11 @@ impl<R: Read> BerReader<R> {
         self.element_der(header).map(drop)
     }
 
-    fn normalised_value(&mut self, header: &Header, depth: usize) -> Result<(Tag, Vec<u8>), CmsError> {
+    fn normalised_value(
+        &mut self,
+        header: &Header,
+        depth: usize,
+    ) -> Result<(Tag, Vec<u8>), CmsError> {
         if depth > MAX_DEPTH {
             return Err(Self::malformed(header.start, "elements nested too deeply"));
         }
@@ -374,7 +382,8 @@ impl<R: Read> BerReader<R> {
         if !header.tag.constructed {
             let len = header.len.unwrap_or(0);
             self.charge(len, header.start)?;
-            let len = usize::try_from(len).map_err(|_| Self::malformed(header.start, "length too large"))?;
+            let len = usize::try_from(len)
+                .map_err(|_| Self::malformed(header.start, "length too large"))?;
             let mut value = vec![0u8; len];
             self.read_exact(&mut value)?;
             return Ok((header.tag, value));
@@ -437,7 +446,11 @@ impl OctetStream {
     /// # Errors
     /// [`CmsError::Truncated`], [`CmsError::Malformed`] when a chunk is not
     /// an OCTET STRING.
-    pub(crate) fn read<R: Read>(&mut self, reader: &mut BerReader<R>, buf: &mut [u8]) -> Result<usize, CmsError> {
+    pub(crate) fn read<R: Read>(
+        &mut self,
+        reader: &mut BerReader<R>,
+        buf: &mut [u8],
+    ) -> Result<usize, CmsError> {
         loop {
             let left = self.chunk_end.saturating_sub(reader.offset());
             if left > 0 {
@@ -455,7 +468,10 @@ impl OctetStream {
                 }
                 Some(chunk) if chunk.tag.is_universal(4) && chunk.tag.constructed => {
                     if self.frames.len() > MAX_DEPTH {
-                        return Err(BerReader::<R>::malformed(chunk.start, "chunks nested too deeply"));
+                        return Err(BerReader::<R>::malformed(
+                            chunk.start,
+                            "chunks nested too deeply",
+                        ));
                     }
                     self.frames.push(chunk.frame());
                 }
@@ -476,7 +492,11 @@ impl OctetStream {
     ///
     /// # Errors
     /// As [`OctetStream::read`].
-    pub(crate) fn fill<R: Read>(&mut self, reader: &mut BerReader<R>, buf: &mut [u8]) -> Result<usize, CmsError> {
+    pub(crate) fn fill<R: Read>(
+        &mut self,
+        reader: &mut BerReader<R>,
+        buf: &mut [u8],
+    ) -> Result<usize, CmsError> {
         let mut filled = 0;
         while filled < buf.len() {
             let n = self.read(reader, &mut buf[filled..])?;
@@ -533,6 +553,7 @@ pub(crate) fn encode_tlv(tag: Tag, value: &[u8]) -> Vec<u8> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
 
@@ -544,7 +565,8 @@ mod tests {
     fn indefinite_constructed_string_becomes_der() {
         // [SEQUENCE indefinite { OCTET STRING constructed indefinite { "ab", "c" } }]
         let ber = [
-            0x30, 0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0x00, 0x00, 0x00, 0x00,
+            0x30, 0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0x00, 0x00, 0x00,
+            0x00,
         ];
         let mut r = reader(&ber);
         let header = r.read_header().unwrap();
@@ -556,7 +578,8 @@ mod tests {
     #[test]
     fn octet_stream_reads_nested_chunks() {
         let ber = [
-            0xa0, 0x80, 0x04, 0x01, 1, 0x24, 0x80, 0x04, 0x02, 2, 3, 0x00, 0x00, 0x04, 0x01, 4, 0x00, 0x00,
+            0xa0, 0x80, 0x04, 0x01, 1, 0x24, 0x80, 0x04, 0x02, 2, 3, 0x00, 0x00, 0x04, 0x01, 4,
+            0x00, 0x00,
         ];
         let mut r = reader(&ber);
         let header = r.read_header().unwrap();
@@ -571,18 +594,30 @@ mod tests {
     fn truncation_and_bad_lengths_are_reported() {
         let mut r = reader(&[0x30, 0x05, 0x04, 0x03, b'a']);
         let header = r.read_header().unwrap();
-        assert!(matches!(r.element_der(&header), Err(CmsError::Truncated { offset: 5 })));
+        assert!(matches!(
+            r.element_der(&header),
+            Err(CmsError::Truncated { offset: 5 })
+        ));
 
         let mut r = reader(&[0x04, 0x80]);
-        assert!(matches!(r.read_header(), Err(CmsError::Malformed { offset: 0, .. })));
+        assert!(matches!(
+            r.read_header(),
+            Err(CmsError::Malformed { offset: 0, .. })
+        ));
 
         let mut r = reader(&[0x30, 0x89, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        assert!(matches!(r.read_header(), Err(CmsError::Malformed { offset: 0, .. })));
+        assert!(matches!(
+            r.read_header(),
+            Err(CmsError::Malformed { offset: 0, .. })
+        ));
 
         // A child longer than its parent.
         let mut r = reader(&[0x30, 0x02, 0x04, 0x05, 1, 2, 3, 4, 5]);
         let header = r.read_header().unwrap();
-        assert!(matches!(r.element_der(&header), Err(CmsError::Malformed { offset: 2, .. })));
+        assert!(matches!(
+            r.element_der(&header),
+            Err(CmsError::Malformed { offset: 2, .. })
+        ));
     }
 
     #[test]
@@ -593,19 +628,28 @@ mod tests {
         }
         let mut r = reader(&deep);
         let header = r.read_header().unwrap();
-        assert!(matches!(r.element_der(&header), Err(CmsError::Malformed { .. })));
+        assert!(matches!(
+            r.element_der(&header),
+            Err(CmsError::Malformed { .. })
+        ));
 
         let mut big = encode_header(Tag::OCTET_STRING, (HEADER_LIMIT + 1) as u64);
         big.resize(big.len() + HEADER_LIMIT + 1, 0);
         let mut r = reader(&big);
         let header = r.read_header().unwrap();
-        assert!(matches!(r.element_der(&header), Err(CmsError::TooLarge { .. })));
+        assert!(matches!(
+            r.element_der(&header),
+            Err(CmsError::TooLarge { .. })
+        ));
     }
 
     #[test]
     fn headers_encode_long_lengths_and_high_tags() {
         assert_eq!(encode_header(Tag::SEQUENCE, 5), [0x30, 0x05]);
-        assert_eq!(encode_header(Tag::SEQUENCE, 0x1_0000_0000), [0x30, 0x85, 1, 0, 0, 0, 0]);
+        assert_eq!(
+            encode_header(Tag::SEQUENCE, 0x1_0000_0000),
+            [0x30, 0x85, 1, 0, 0, 0, 0]
+        );
         let high = Tag::context(200, true);
         let encoded = encode_tlv(high, &[7]);
         let mut r = reader(&encoded);

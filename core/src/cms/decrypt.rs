@@ -3,9 +3,9 @@
 //! The recipient encrypted key that names the certificate is unwrapped with
 //! the private key (RFC 5753), then the content is decrypted in 1 MiB
 //! buffers, in place, into a temporary file:
-//! - AES-GCM (AuthEnvelopedData, RFC 5084): the file is renamed into place
+//! - AES-GCM (`AuthEnvelopedData`, RFC 5084): the file is renamed into place
 //!   only after the tag verifies.
-//! - AES-CBC (EnvelopedData, RFC 3565): the last block is held back until
+//! - AES-CBC (`EnvelopedData`, RFC 3565): the last block is held back until
 //!   the end, its PKCS#7 padding (RFC 5652, section 6.3) is checked, and
 //!   only then is the file renamed. CBC has no integrity; the padding check
 //!   catches damage only at the end of the content.
@@ -34,7 +34,7 @@ use crate::pki::CertInfo;
 /// What a successful decryption did.
 #[derive(Debug, Clone)]
 pub struct DecryptReport {
-    /// EnvelopedData or AuthEnvelopedData.
+    /// `EnvelopedData` or `AuthEnvelopedData`.
     pub kind: EnvelopeKind,
     /// The content cipher.
     pub content_cipher: ContentCipher,
@@ -175,7 +175,10 @@ fn decrypt_gcm(
     params: &ContentParams,
     output: &mut PendingOutput,
 ) -> Result<(), CmsError> {
-    let Gcm { mut keystream, mut hash } = Gcm::new(cek, &params.iv).map_err(|_| CmsError::KeyUnwrapFailed)?;
+    let Gcm {
+        mut keystream,
+        mut hash,
+    } = Gcm::new(cek, &params.iv).map_err(|_| CmsError::KeyUnwrapFailed)?;
     pipeline::run(
         |buffer| {
             let len = envelope.read_content(buffer)?;
@@ -210,9 +213,15 @@ enum AnyCbc {
 impl AnyCbc {
     fn new(cipher: ContentCipher, key: &[u8], iv: &[u8]) -> Option<Self> {
         Some(match cipher {
-            ContentCipher::Aes128Cbc => AnyCbc::Aes128(cbc::Decryptor::new_from_slices(key, iv).ok()?),
-            ContentCipher::Aes192Cbc => AnyCbc::Aes192(cbc::Decryptor::new_from_slices(key, iv).ok()?),
-            ContentCipher::Aes256Cbc => AnyCbc::Aes256(cbc::Decryptor::new_from_slices(key, iv).ok()?),
+            ContentCipher::Aes128Cbc => {
+                AnyCbc::Aes128(cbc::Decryptor::new_from_slices(key, iv).ok()?)
+            }
+            ContentCipher::Aes192Cbc => {
+                AnyCbc::Aes192(cbc::Decryptor::new_from_slices(key, iv).ok()?)
+            }
+            ContentCipher::Aes256Cbc => {
+                AnyCbc::Aes256(cbc::Decryptor::new_from_slices(key, iv).ok()?)
+            }
             _ => return None,
         })
     }

@@ -1,7 +1,7 @@
-//! Sealing a file into an AuthEnvelopedData envelope (RFC 5083), streamed.
+//! Sealing a file into an `AuthEnvelopedData` envelope (RFC 5083), streamed.
 //!
 //! Choices: AES-256-GCM content (RFC 5084) with a random 96-bit nonce and a
-//! 16-byte tag; one KeyAgreeRecipientInfo per recipient, each with its own
+//! 16-byte tag; one `KeyAgreeRecipientInfo` per recipient, each with its own
 //! ephemeral key, dhSinglePass-stdDH-sha256kdf-scheme and id-aes256-wrap,
 //! the recipient named by issuer and serial number (RFC 5753). The output is
 //! DER: every length is computed from the input size up front, so the
@@ -12,8 +12,8 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use der::{Decode, Encode};
 use der::asn1::{Any, OctetString};
+use der::{Decode, Encode};
 use p256::PublicKey;
 use rand_core::{OsRng, RngCore};
 use spki::AlgorithmIdentifierOwned;
@@ -70,7 +70,7 @@ fn recipient_keys(recipients: &[CertInfo]) -> Result<Vec<PublicKey>, CmsError> {
 }
 
 /// Encrypts the file at `input` to `recipients` into a new DER
-/// AuthEnvelopedData file at `output`.
+/// `AuthEnvelopedData` file at `output`.
 ///
 /// # Errors
 /// [`CmsError::NoRecipients`], [`CmsError::RecipientNotP256`],
@@ -78,7 +78,11 @@ fn recipient_keys(recipients: &[CertInfo]) -> Result<Vec<PublicKey>, CmsError> {
 /// [`CmsError::OutputNotWritable`], [`CmsError::Io`] on the input,
 /// [`CmsError::InputChanged`] when its size changes while it is read,
 /// [`CmsError::TooLarge`] above GCM's 64 GiB limit.
-pub fn encrypt_to_file(input: &Path, output: &Path, recipients: &[CertInfo]) -> Result<EncryptReport, CmsError> {
+pub fn encrypt_to_file(
+    input: &Path,
+    output: &Path,
+    recipients: &[CertInfo],
+) -> Result<EncryptReport, CmsError> {
     let keys = recipient_keys(recipients)?;
     let input_name = input.display().to_string();
     let io = |source| CmsError::Io {
@@ -105,13 +109,19 @@ pub fn encrypt_to_file(input: &Path, output: &Path, recipients: &[CertInfo]) -> 
     for (cert, key) in recipients.iter().zip(&keys) {
         let rid = kari::issuer_serial_rid(cert)?;
         let info = kari::wrap_for(cek.as_slice(), key, rid)?;
-        recipient_infos.push(info.to_recipient_info().map_err(encoding("recipient info"))?);
+        recipient_infos.push(
+            info.to_recipient_info()
+                .map_err(encoding("recipient info"))?,
+        );
     }
 
     let prefix = envelope_prefix(&mut recipient_infos, &nonce, content_len)?;
     pending.write(&prefix)?;
 
-    let Gcm { mut keystream, mut hash } = Gcm::new(cek.as_slice(), &nonce).map_err(|_| CmsError::Encoding {
+    let Gcm {
+        mut keystream,
+        mut hash,
+    } = Gcm::new(cek.as_slice(), &nonce).map_err(|_| CmsError::Encoding {
         what: "content cipher",
         detail: "bad key or nonce length".to_owned(),
     })?;
@@ -149,7 +159,11 @@ pub fn encrypt_to_file(input: &Path, output: &Path, recipients: &[CertInfo]) -> 
     pending.write(&encode_tlv(Tag::OCTET_STRING, &tag[..TAG_LEN]))?;
 
     let envelope_len = pending.commit()?;
-    tracing::info!(recipients = recipients.len(), bytes = content_len, "envelope encrypted");
+    tracing::info!(
+        recipients = recipients.len(),
+        bytes = content_len,
+        "envelope encrypted"
+    );
     Ok(EncryptReport {
         content_len,
         envelope_len,
@@ -159,7 +173,11 @@ pub fn encrypt_to_file(input: &Path, output: &Path, recipients: &[CertInfo]) -> 
 
 /// Everything before the content octets, with every length computed from
 /// `content_len`. Sorts `recipient_infos` into DER SET OF order.
-fn envelope_prefix(recipient_infos: &mut [Vec<u8>], nonce: &[u8; 12], content_len: u64) -> Result<Vec<u8>, CmsError> {
+fn envelope_prefix(
+    recipient_infos: &mut [Vec<u8>],
+    nonce: &[u8; 12],
+    content_len: u64,
+) -> Result<Vec<u8>, CmsError> {
     recipient_infos.sort();
     let recipient_set = encode_tlv(Tag::SET, &recipient_infos.concat());
 
@@ -172,7 +190,8 @@ fn envelope_prefix(recipient_infos: &mut [Vec<u8>], nonce: &[u8; 12], content_le
     let content_alg = AlgorithmIdentifierOwned {
         oid: alg::AES256_GCM,
         parameters: Some(
-            Any::from_der(&encode_tlv(Tag::SEQUENCE, &gcm_params)).map_err(encoding("GCM parameters"))?,
+            Any::from_der(&encode_tlv(Tag::SEQUENCE, &gcm_params))
+                .map_err(encoding("GCM parameters"))?,
         ),
     }
     .to_der()
@@ -184,11 +203,14 @@ fn envelope_prefix(recipient_infos: &mut [Vec<u8>], nonce: &[u8; 12], content_le
     let eci_header = encode_header(Tag::SEQUENCE, eci_len);
     let version = encode_tlv(Tag::universal(2, false), &[0]);
     let mac_len = (2 + TAG_LEN) as u64;
-    let body_len = (version.len() + recipient_set.len() + eci_header.len()) as u64 + eci_len + mac_len;
+    let body_len =
+        (version.len() + recipient_set.len() + eci_header.len()) as u64 + eci_len + mac_len;
     let body_header = encode_header(Tag::SEQUENCE, body_len);
     let explicit_len = body_header.len() as u64 + body_len;
     let explicit_header = encode_header(Tag::context(0, true), explicit_len);
-    let auth_type = alg::AUTH_ENVELOPED_DATA.to_der().map_err(encoding("content type"))?;
+    let auth_type = alg::AUTH_ENVELOPED_DATA
+        .to_der()
+        .map_err(encoding("content type"))?;
     let content_info_len = (auth_type.len() + explicit_header.len()) as u64 + explicit_len;
 
     let mut prefix = encode_header(Tag::SEQUENCE, content_info_len);
@@ -207,4 +229,3 @@ fn envelope_prefix(recipient_infos: &mut [Vec<u8>], nonce: &[u8; 12], content_le
     }
     Ok(prefix)
 }
-

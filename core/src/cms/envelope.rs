@@ -19,7 +19,7 @@
 //! Choices: the recipient infos are decoded one by one rather than as a
 //! DER SET, so envelopes whose SET is not sorted (BER writers) still open;
 //! originatorInfo and unprotected or unauthenticated attributes are skipped;
-//! bytes after the ContentInfo are ignored; an envelope without content
+//! bytes after the `ContentInfo` are ignored; an envelope without content
 //! (detached) is refused.
 
 use std::fmt;
@@ -41,13 +41,13 @@ use crate::pki::CertInfo;
 /// What an envelope says about itself, read without any key.
 #[derive(Debug, Clone)]
 pub struct EnvelopeInfo {
-    /// EnvelopedData or AuthEnvelopedData.
+    /// `EnvelopedData` or `AuthEnvelopedData`.
     pub kind: EnvelopeKind,
     /// The content cipher, `None` when palmbid does not implement it.
     pub content_cipher: Option<ContentCipher>,
     /// The content cipher's OID, dotted.
     pub content_cipher_oid: String,
-    /// Every recipient, in envelope order; a KeyAgreeRecipientInfo gives
+    /// Every recipient, in envelope order; a `KeyAgreeRecipientInfo` gives
     /// one entry per recipient encrypted key.
     pub recipients: Vec<Recipient>,
 }
@@ -102,15 +102,15 @@ impl fmt::Display for RecipientId {
 /// The kind of a recipient info (RFC 5652, section 6.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecipientKind {
-    /// KeyAgreeRecipientInfo (ECDH).
+    /// `KeyAgreeRecipientInfo` (ECDH).
     KeyAgreement,
-    /// KeyTransRecipientInfo (RSA).
+    /// `KeyTransRecipientInfo` (RSA).
     KeyTransport,
-    /// KEKRecipientInfo (pre-shared key).
+    /// `KEKRecipientInfo` (pre-shared key).
     Kek,
-    /// PasswordRecipientInfo.
+    /// `PasswordRecipientInfo`.
     Password,
-    /// OtherRecipientInfo.
+    /// `OtherRecipientInfo`.
     Other,
 }
 
@@ -173,7 +173,11 @@ pub fn inspect(path: &Path) -> Result<EnvelopeInfo, CmsError> {
         content_cipher_oid: envelope.content_alg.oid.to_string(),
         recipients: envelope.recipients(),
     };
-    tracing::debug!(kind = info.kind.name(), recipients = info.recipients.len(), "inspected envelope");
+    tracing::debug!(
+        kind = info.kind.name(),
+        recipients = info.recipients.len(),
+        "inspected envelope"
+    );
     Ok(info)
 }
 
@@ -189,7 +193,7 @@ pub(crate) struct Trailer {
     /// authAttrs re-tagged as a DER SET OF, the GCM additional data (RFC
     /// 5083, section 2.2); empty when absent.
     pub(crate) auth_attrs: Vec<u8>,
-    /// The mac field (the GCM tag) of AuthEnvelopedData.
+    /// The mac field (the GCM tag) of `AuthEnvelopedData`.
     pub(crate) mac: Option<Vec<u8>>,
 }
 
@@ -212,7 +216,10 @@ fn expect_tag(header: &Header, tag: Tag, what: &str) -> Result<(), CmsError> {
     if header.tag == tag {
         Ok(())
     } else {
-        Err(BerReader::<&[u8]>::malformed(header.start, format!("expected the {what}")))
+        Err(BerReader::<&[u8]>::malformed(
+            header.start,
+            format!("expected the {what}"),
+        ))
     }
 }
 
@@ -243,7 +250,12 @@ impl Envelope {
         let kind = match content_type {
             alg::ENVELOPED_DATA => EnvelopeKind::Enveloped,
             alg::AUTH_ENVELOPED_DATA => EnvelopeKind::AuthEnveloped,
-            other => return Err(not_envelope(format!("CMS {} ({other})", alg::oid_name(&other)))),
+            other => {
+                return Err(not_envelope(format!(
+                    "CMS {} ({other})",
+                    alg::oid_name(&other)
+                )));
+            }
         };
 
         let explicit = reader.expect_in(&content_info, "content")?;
@@ -268,10 +280,15 @@ impl Envelope {
         expect_tag(&eci, Tag::SEQUENCE, "encrypted content info")?;
         let encrypted_content_info = eci.frame();
         let inner_type = reader.expect_in(&encrypted_content_info, "encrypted content type")?;
-        expect_tag(&inner_type, Tag::universal(6, false), "encrypted content type")?;
+        expect_tag(
+            &inner_type,
+            Tag::universal(6, false),
+            "encrypted content type",
+        )?;
         reader.skip_element(&inner_type)?;
 
-        let alg_header = reader.expect_in(&encrypted_content_info, "content encryption algorithm")?;
+        let alg_header =
+            reader.expect_in(&encrypted_content_info, "content encryption algorithm")?;
         expect_tag(&alg_header, Tag::SEQUENCE, "content encryption algorithm")?;
         let alg_der = reader.element_der(&alg_header)?;
         let content_alg = AlgorithmIdentifierOwned::from_der(&alg_der)
@@ -281,7 +298,10 @@ impl Envelope {
         let content = match reader.next_in(&encrypted_content_info)? {
             Some(header) if header.tag.is_context(0) => OctetStream::new(&header),
             Some(header) => {
-                return Err(BerReader::<&[u8]>::malformed(header.start, "expected the encrypted content"));
+                return Err(BerReader::<&[u8]>::malformed(
+                    header.start,
+                    "expected the encrypted content",
+                ));
             }
             None => {
                 return Err(BerReader::<&[u8]>::malformed(
@@ -319,11 +339,16 @@ impl Envelope {
             } else {
                 RecipientInfo::from_der(&der).map(ParsedRecipientInfo::Other)
             }
-            .map_err(|e| BerReader::<&[u8]>::malformed(header.start, format!("recipient info: {e}")))?;
+            .map_err(|e| {
+                BerReader::<&[u8]>::malformed(header.start, format!("recipient info: {e}"))
+            })?;
             infos.push((header.start, info));
         }
         if infos.is_empty() {
-            return Err(BerReader::<&[u8]>::malformed(set.start, "the envelope has no recipient"));
+            return Err(BerReader::<&[u8]>::malformed(
+                set.start,
+                "the envelope has no recipient",
+            ));
         }
         Ok(infos)
     }
@@ -389,7 +414,10 @@ impl Envelope {
                     header = reader.expect_in(&self.body, "message authentication code")?;
                 }
                 if !header.tag.is_universal(4) {
-                    return Err(BerReader::<&[u8]>::malformed(header.start, "expected the mac OCTET STRING"));
+                    return Err(BerReader::<&[u8]>::malformed(
+                        header.start,
+                        "expected the mac OCTET STRING",
+                    ));
                 }
                 let mac_der = reader.element_der(&header)?;
                 let mac = OctetString::from_der(&mac_der)
@@ -426,37 +454,45 @@ impl Envelope {
                             kind: RecipientKind::KeyAgreement,
                             id: Some(kari_id(&key.rid)),
                             key_algorithm: alg::oid_name(&kari.key_enc_alg.oid),
-                    key_algorithm_oid: kari.key_enc_alg.oid.to_string(),
+                            key_algorithm_oid: kari.key_enc_alg.oid.to_string(),
                             supported,
                         });
                     }
                 }
-                ParsedRecipientInfo::Other(RecipientInfo::Ktri(ktri)) => recipients.push(Recipient {
-                    kind: RecipientKind::KeyTransport,
-                    id: Some(match &ktri.rid {
-                        RecipientIdentifier::IssuerAndSerialNumber(ias) => RecipientId::from_issuer_serial(ias),
-                        RecipientIdentifier::SubjectKeyIdentifier(ski) => {
-                            RecipientId::KeyId(ski.0.as_bytes().to_vec())
-                        }
-                    }),
-                    key_algorithm: alg::oid_name(&ktri.key_enc_alg.oid),
-                    key_algorithm_oid: ktri.key_enc_alg.oid.to_string(),
-                    supported: false,
-                }),
-                ParsedRecipientInfo::Other(RecipientInfo::Kekri(kekri)) => recipients.push(Recipient {
-                    kind: RecipientKind::Kek,
-                    id: None,
-                    key_algorithm: alg::oid_name(&kekri.key_enc_alg.oid),
-                    key_algorithm_oid: kekri.key_enc_alg.oid.to_string(),
-                    supported: false,
-                }),
-                ParsedRecipientInfo::Other(RecipientInfo::Pwri(pwri)) => recipients.push(Recipient {
-                    kind: RecipientKind::Password,
-                    id: None,
-                    key_algorithm: alg::oid_name(&pwri.key_enc_alg.oid),
-                    key_algorithm_oid: pwri.key_enc_alg.oid.to_string(),
-                    supported: false,
-                }),
+                ParsedRecipientInfo::Other(RecipientInfo::Ktri(ktri)) => {
+                    recipients.push(Recipient {
+                        kind: RecipientKind::KeyTransport,
+                        id: Some(match &ktri.rid {
+                            RecipientIdentifier::IssuerAndSerialNumber(ias) => {
+                                RecipientId::from_issuer_serial(ias)
+                            }
+                            RecipientIdentifier::SubjectKeyIdentifier(ski) => {
+                                RecipientId::KeyId(ski.0.as_bytes().to_vec())
+                            }
+                        }),
+                        key_algorithm: alg::oid_name(&ktri.key_enc_alg.oid),
+                        key_algorithm_oid: ktri.key_enc_alg.oid.to_string(),
+                        supported: false,
+                    })
+                }
+                ParsedRecipientInfo::Other(RecipientInfo::Kekri(kekri)) => {
+                    recipients.push(Recipient {
+                        kind: RecipientKind::Kek,
+                        id: None,
+                        key_algorithm: alg::oid_name(&kekri.key_enc_alg.oid),
+                        key_algorithm_oid: kekri.key_enc_alg.oid.to_string(),
+                        supported: false,
+                    })
+                }
+                ParsedRecipientInfo::Other(RecipientInfo::Pwri(pwri)) => {
+                    recipients.push(Recipient {
+                        kind: RecipientKind::Password,
+                        id: None,
+                        key_algorithm: alg::oid_name(&pwri.key_enc_alg.oid),
+                        key_algorithm_oid: pwri.key_enc_alg.oid.to_string(),
+                        supported: false,
+                    })
+                }
                 // A `[1]` element is always decoded as `KeyAgree` above.
                 ParsedRecipientInfo::Other(RecipientInfo::Kari(_)) => {}
                 ParsedRecipientInfo::Other(RecipientInfo::Ori(ori)) => recipients.push(Recipient {

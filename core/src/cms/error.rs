@@ -31,7 +31,9 @@ pub enum CmsError {
     },
 
     /// The envelope ends before its structure is complete.
-    #[error("the envelope ends early at byte {offset}; the file is incomplete, download or copy it again")]
+    #[error(
+        "the envelope ends early at byte {offset}; the file is incomplete, download or copy it again"
+    )]
     Truncated {
         /// Offset in the decoded envelope where more bytes were expected.
         offset: u64,
@@ -57,7 +59,9 @@ pub enum CmsError {
     },
 
     /// The content is encrypted with an algorithm palmbid does not implement.
-    #[error("unsupported content encryption algorithm {name} ({oid}); AES-CBC and AES-GCM are supported")]
+    #[error(
+        "unsupported content encryption algorithm {name} ({oid}); AES-CBC and AES-GCM are supported"
+    )]
     UnsupportedContentAlgorithm {
         /// The algorithm's OID.
         oid: String,
@@ -67,7 +71,9 @@ pub enum CmsError {
 
     /// The recipient entry uses a key-encryption algorithm palmbid does not
     /// implement.
-    #[error("unsupported key encryption algorithm {name} ({oid}); ECDH on P-256 with AES key wrap is supported")]
+    #[error(
+        "unsupported key encryption algorithm {name} ({oid}); ECDH on P-256 with AES key wrap is supported"
+    )]
     UnsupportedKeyAlgorithm {
         /// The algorithm's OID.
         oid: String,
@@ -83,7 +89,9 @@ pub enum CmsError {
     },
 
     /// The GCM tag does not verify: the file is damaged or was altered.
-    #[error("the envelope failed authentication: it is damaged or was tampered with; nothing was written")]
+    #[error(
+        "the envelope failed authentication: it is damaged or was tampered with; nothing was written"
+    )]
     AuthenticationFailed,
 
     /// The CBC padding of the last block is wrong: damaged file or wrong key.
@@ -92,11 +100,15 @@ pub enum CmsError {
 
     /// The content-encryption key does not unwrap: the private key does not
     /// belong to the recipient entry.
-    #[error("the content key does not unwrap with this private key; the key does not match the recipient certificate")]
+    #[error(
+        "the content key does not unwrap with this private key; the key does not match the recipient certificate"
+    )]
     KeyUnwrapFailed,
 
     /// A released key is addressed to another public key.
-    #[error("the released key is addressed to another key (key id {key_id}); ask for it again with this key")]
+    #[error(
+        "the released key is addressed to another key (key id {key_id}); ask for it again with this key"
+    )]
     ReleasedToOtherKey {
         /// Hex key identifiers the release is addressed to.
         key_id: String,
@@ -114,14 +126,18 @@ pub enum CmsError {
     NoRecipients,
 
     /// A recipient certificate does not carry a P-256 key.
-    #[error("the certificate {subject} has no P-256 key; only P-256 encryption certificates can receive envelopes")]
+    #[error(
+        "the certificate {subject} has no P-256 key; only P-256 encryption certificates can receive envelopes"
+    )]
     RecipientNotP256 {
         /// Subject of the certificate.
         subject: String,
     },
 
     /// A recipient certificate's key usage forbids key agreement.
-    #[error("the certificate {subject} does not allow keyAgreement; use the encryption certificate of that party")]
+    #[error(
+        "the certificate {subject} does not allow keyAgreement; use the encryption certificate of that party"
+    )]
     RecipientNoKeyAgreement {
         /// Subject of the certificate.
         subject: String,
@@ -215,7 +231,9 @@ impl Localized for CmsError {
             CmsError::AuthenticationFailed => {
                 "数字信封校验失败：文件已损坏或被篡改，未写出任何内容".to_owned()
             }
-            CmsError::BadPadding => "解密后的内容填充错误：数字信封已损坏，未写出任何内容".to_owned(),
+            CmsError::BadPadding => {
+                "解密后的内容填充错误：数字信封已损坏，未写出任何内容".to_owned()
+            }
             CmsError::KeyUnwrapFailed => {
                 "无法用此私钥解开内容密钥：私钥与接收者证书不匹配".to_owned()
             }

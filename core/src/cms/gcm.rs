@@ -10,7 +10,7 @@
 //! Choices:
 //! - Any IV length of at least one byte (J0 from GHASH for lengths other
 //!   than 96 bits, section 7.1), as RFC 5084 allows.
-//! - The additional data is given at the end: in AuthEnvelopedData the
+//! - The additional data is given at the end: in `AuthEnvelopedData` the
 //!   authAttrs follow the content (RFC 5083, section 2.1). GHASH is linear,
 //!   so GHASH(A || C || L) = GHASH(A) * H^(c + 1) xor GHASH(C || L) with `c`
 //!   the number of ciphertext blocks; the power of H costs a few dozen field
@@ -110,9 +110,15 @@ impl Gcm {
 
         let mut h = Block::default();
         match key.len() {
-            16 => Aes128::new_from_slice(key).map_err(|_| GcmSetupError::KeyLength)?.encrypt_block(&mut h),
-            24 => Aes192::new_from_slice(key).map_err(|_| GcmSetupError::KeyLength)?.encrypt_block(&mut h),
-            32 => Aes256::new_from_slice(key).map_err(|_| GcmSetupError::KeyLength)?.encrypt_block(&mut h),
+            16 => Aes128::new_from_slice(key)
+                .map_err(|_| GcmSetupError::KeyLength)?
+                .encrypt_block(&mut h),
+            24 => Aes192::new_from_slice(key)
+                .map_err(|_| GcmSetupError::KeyLength)?
+                .encrypt_block(&mut h),
+            32 => Aes256::new_from_slice(key)
+                .map_err(|_| GcmSetupError::KeyLength)?
+                .encrypt_block(&mut h),
             _ => return Err(GcmSetupError::KeyLength),
         }
 
@@ -238,7 +244,11 @@ impl GcmHash {
             // GHASH(A) moved past the c ciphertext blocks and the length block.
             let mut aad_hash = GHash::new(&self.h);
             aad_hash.update_padded(aad);
-            let shifted = mul_by_power(aad_hash.finalize(), self.h, self.content_len.div_ceil(16) + 1);
+            let shifted = mul_by_power(
+                aad_hash.finalize(),
+                self.h,
+                self.content_len.div_ceil(16) + 1,
+            );
             xor_into(&mut sum, &shifted);
         }
 
@@ -255,7 +265,10 @@ impl GcmHash {
         if expected.is_empty() || expected.len() > 16 {
             return false;
         }
-        let difference = tag.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        let difference = tag
+            .iter()
+            .zip(expected)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
         difference == 0
     }
 }
@@ -316,13 +329,21 @@ fn mul_by_power(mut x: Block, h: Block, mut power: u64) -> Block {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
     use aes_gcm::aead::{Aead, Payload};
 
     /// Runs a whole GCM computation with the input cut into `chunk`-byte
     /// pieces.
-    fn chunked(key: &[u8], iv: &[u8], aad: &[u8], input: &[u8], chunk: usize, decrypt: bool) -> Option<(Vec<u8>, [u8; 16])> {
+    fn chunked(
+        key: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        input: &[u8],
+        chunk: usize,
+        decrypt: bool,
+    ) -> Option<(Vec<u8>, [u8; 16])> {
         let mut gcm = Gcm::new(key, iv).ok()?;
         let mut data = input.to_vec();
         for piece in data.chunks_mut(chunk) {
@@ -353,11 +374,20 @@ mod tests {
                     let opened = chunked(&test.key, &test.nonce, &test.aad, &test.ct, chunk, true);
                     let ok = match (sealed, opened) {
                         (Some((ct, tag)), Some((pt, tag2))) => {
-                            ct == *test.ct && tag[..tag_len] == test.tag[..] && pt == *test.pt && tag == tag2
+                            ct == *test.ct
+                                && tag[..tag_len] == test.tag[..]
+                                && pt == *test.pt
+                                && tag == tag2
                         }
                         _ => false,
                     };
-                    assert_eq!(ok, !test.result.must_fail(), "tcId {} chunk {chunk}: {}", test.tc_id, test.comment);
+                    assert_eq!(
+                        ok,
+                        !test.result.must_fail(),
+                        "tcId {} chunk {chunk}: {}",
+                        test.tc_id,
+                        test.comment
+                    );
                 }
                 if test.nonce.len() != 12 && !test.result.must_fail() {
                     odd_iv += 1;
@@ -376,7 +406,13 @@ mod tests {
         let plaintext = vec![0x5au8; 1000];
         let cipher = aes_gcm::Aes256Gcm::new_from_slice(&key).unwrap();
         let sealed = cipher
-            .encrypt(aes_gcm::Nonce::from_slice(&iv), Payload { msg: &plaintext, aad: b"attrs" })
+            .encrypt(
+                aes_gcm::Nonce::from_slice(&iv),
+                Payload {
+                    msg: &plaintext,
+                    aad: b"attrs",
+                },
+            )
             .unwrap();
         let (ct, tag) = sealed.split_at(plaintext.len());
 
@@ -395,7 +431,10 @@ mod tests {
 
     #[test]
     fn setup_refuses_bad_keys_and_empty_ivs() {
-        assert_eq!(Gcm::new(&[0; 20], &[0; 12]).err(), Some(GcmSetupError::KeyLength));
+        assert_eq!(
+            Gcm::new(&[0; 20], &[0; 12]).err(),
+            Some(GcmSetupError::KeyLength)
+        );
         assert_eq!(Gcm::new(&[0; 16], &[]).err(), Some(GcmSetupError::EmptyIv));
     }
 }

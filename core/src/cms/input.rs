@@ -67,7 +67,10 @@ pub(crate) fn open(path: &Path) -> Result<(Box<dyn Read>, InputForm), CmsError> 
     if first[leading_space..].starts_with(b"-----BEGIN ") {
         reader.consume(leading_space);
         let line = read_line(&mut reader).map_err(io)?.unwrap_or_default();
-        let label = line.trim().trim_start_matches("-----BEGIN ").trim_end_matches("-----");
+        let label = line
+            .trim()
+            .trim_start_matches("-----BEGIN ")
+            .trim_end_matches("-----");
         if !matches!(label, "CMS" | "PKCS7") {
             return Err(not_envelope(&format!("PEM {label}")));
         }
@@ -91,13 +94,19 @@ fn decoded(reader: BufReader<File>) -> Box<dyn Read> {
         at_line_start: true,
         done: false,
     };
-    Box::new(BufReader::with_capacity(READ_BUFFER, DecoderReader::new(body, &STANDARD)))
+    Box::new(BufReader::with_capacity(
+        READ_BUFFER,
+        DecoderReader::new(body, &STANDARD),
+    ))
 }
 
 /// Reads one line of at most [`MAX_LINE`] bytes, lossily as UTF-8.
 fn read_line(reader: &mut impl BufRead) -> std::io::Result<Option<String>> {
     let mut line = Vec::new();
-    let n = reader.by_ref().take(MAX_LINE).read_until(b'\n', &mut line)?;
+    let n = reader
+        .by_ref()
+        .take(MAX_LINE)
+        .read_until(b'\n', &mut line)?;
     if n == 0 {
         return Ok(None);
     }
@@ -107,7 +116,10 @@ fn read_line(reader: &mut impl BufRead) -> std::io::Result<Option<String>> {
 /// Whether the bytes start like an RFC 5322 header field: a name of
 /// printable characters without spaces, then a colon.
 fn looks_like_header_line(bytes: &[u8]) -> bool {
-    let name_len = bytes.iter().take_while(|b| b.is_ascii_graphic() && **b != b':').count();
+    let name_len = bytes
+        .iter()
+        .take_while(|b| b.is_ascii_graphic() && **b != b':')
+        .count();
     name_len > 0 && bytes.get(name_len) == Some(&b':')
 }
 
@@ -146,13 +158,20 @@ fn check_mime_headers(
     let field = |name: &str| {
         fields.iter().find_map(|f| {
             let (key, value) = f.split_once(':')?;
-            key.trim().eq_ignore_ascii_case(name).then(|| value.trim().to_ascii_lowercase())
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_ascii_lowercase())
         })
     };
     let content_type = field("content-type").unwrap_or_default();
     let media_type = content_type.split(';').next().unwrap_or_default().trim();
-    if !matches!(media_type, "application/pkcs7-mime" | "application/x-pkcs7-mime") {
-        return Err(HeaderError::Refused(not_envelope(&format!("MIME type {media_type}"))));
+    if !matches!(
+        media_type,
+        "application/pkcs7-mime" | "application/x-pkcs7-mime"
+    ) {
+        return Err(HeaderError::Refused(not_envelope(&format!(
+            "MIME type {media_type}"
+        ))));
     }
     let smime_type = content_type.split(';').find_map(|param| {
         let (key, value) = param.split_once('=')?;
@@ -160,7 +179,9 @@ fn check_mime_headers(
     });
     if let Some(kind) = smime_type {
         if kind != "enveloped-data" && kind != "authenveloped-data" {
-            return Err(HeaderError::Refused(not_envelope(&format!("S/MIME {kind}"))));
+            return Err(HeaderError::Refused(not_envelope(&format!(
+                "S/MIME {kind}"
+            ))));
         }
     }
     let encoding = field("content-transfer-encoding").unwrap_or_default();
@@ -224,6 +245,7 @@ impl<R: BufRead> Read for Base64Body<R> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
 
@@ -240,8 +262,14 @@ mod tests {
 
     #[test]
     fn base64_body_skips_line_breaks_and_stops_at_the_end_line() {
-        assert_eq!(read_all("aGVs\r\nbG8=\n-----END CMS-----\nZZZZ").unwrap(), b"hello");
-        assert_eq!(read_all("aGVsbG8=\n\n------=_boundary--").unwrap(), b"hello");
+        assert_eq!(
+            read_all("aGVs\r\nbG8=\n-----END CMS-----\nZZZZ").unwrap(),
+            b"hello"
+        );
+        assert_eq!(
+            read_all("aGVsbG8=\n\n------=_boundary--").unwrap(),
+            b"hello"
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! ECDH ephemeral-static key agreement for CMS (RFC 5753, section 3.1)
 //! with P-256, the ANSI X9.63 KDF and AES key wrap (RFC 3394).
 //!
-//! The key-encryption key is X9.63-KDF(Z, SharedInfo) where Z is the
-//! x-coordinate of the ECDH point and SharedInfo is the DER
+//! The key-encryption key is X9.63-KDF(Z, `SharedInfo`) where Z is the
+//! x-coordinate of the ECDH point and `SharedInfo` is the DER
 //! ECC-CMS-SharedInfo (RFC 5753, section 7.2): keyInfo is the key-wrap
 //! algorithm as it appears in the recipient info, entityUInfo the optional
 //! ukm, suppPubInfo the KEK length in bits as four big-endian bytes.
@@ -32,10 +32,10 @@ use super::alg::{self, KdfHash, KeyWrap};
 use super::ber::{Tag, encode_tlv};
 use crate::pki::CertInfo;
 
-/// KeyAgreeRecipientInfo (RFC 5652, section 6.2.2).
+/// `KeyAgreeRecipientInfo` (RFC 5652, section 6.2.2).
 ///
 /// Own types rather than those of `cms` 0.2: there rKeyId is tagged as a
-/// primitive `[0]`, but RecipientKeyIdentifier is a SEQUENCE, so its
+/// primitive `[0]`, but `RecipientKeyIdentifier` is a SEQUENCE, so its
 /// IMPLICIT tag is constructed (X.690, section 8.14.4); `cms` 0.2 can
 /// neither read OpenSSL's `-keyid` envelopes nor write a correct rKeyId.
 #[derive(Clone, Debug, Eq, PartialEq, der::Sequence)]
@@ -49,14 +49,14 @@ pub(crate) struct KeyAgreeInfo {
     pub(crate) recipient_enc_keys: Vec<EncryptedKeyEntry>,
 }
 
-/// RecipientEncryptedKey (RFC 5652, section 6.2.2).
+/// `RecipientEncryptedKey` (RFC 5652, section 6.2.2).
 #[derive(Clone, Debug, Eq, PartialEq, der::Sequence)]
 pub(crate) struct EncryptedKeyEntry {
     pub(crate) rid: KeyAgreeRid,
     pub(crate) enc_key: OctetString,
 }
 
-/// KeyAgreeRecipientIdentifier (RFC 5652, section 6.2.2).
+/// `KeyAgreeRecipientIdentifier` (RFC 5652, section 6.2.2).
 #[derive(Clone, Debug, Eq, PartialEq, der::Choice)]
 pub(crate) enum KeyAgreeRid {
     /// The recipient certificate's issuer and serial number.
@@ -67,7 +67,7 @@ pub(crate) enum KeyAgreeRid {
 }
 
 impl KeyAgreeInfo {
-    /// Decodes a RecipientInfo element tagged `[1]` (kari), given as DER.
+    /// Decodes a `RecipientInfo` element tagged `[1]` (kari), given as DER.
     pub(crate) fn from_recipient_info(der: &[u8]) -> der::Result<Self> {
         let mut sequence = der.to_vec();
         if let Some(first) = sequence.first_mut() {
@@ -76,7 +76,7 @@ impl KeyAgreeInfo {
         Self::from_der(&sequence)
     }
 
-    /// Encodes as a RecipientInfo: the SEQUENCE tag becomes `[1]` IMPLICIT.
+    /// Encodes as a `RecipientInfo`: the SEQUENCE tag becomes `[1]` IMPLICIT.
     pub(crate) fn to_recipient_info(&self) -> der::Result<Vec<u8>> {
         let mut der = self.to_der()?;
         if let Some(first) = der.first_mut() {
@@ -90,7 +90,10 @@ impl KeyAgreeInfo {
 fn shared_info(wrap_alg_der: &[u8], ukm: Option<&[u8]>, kek_bits: u32) -> Vec<u8> {
     let mut fields = wrap_alg_der.to_vec();
     if let Some(ukm) = ukm {
-        fields.extend(encode_tlv(Tag::context(0, true), &encode_tlv(Tag::OCTET_STRING, ukm)));
+        fields.extend(encode_tlv(
+            Tag::context(0, true),
+            &encode_tlv(Tag::OCTET_STRING, ukm),
+        ));
     }
     fields.extend(encode_tlv(
         Tag::context(2, true),
@@ -157,10 +160,13 @@ pub(crate) fn unwrap_cek(
             name: "static-static ECDH (originator named by certificate)".to_owned(),
         });
     };
-    let point = originator.public_key.as_bytes().ok_or_else(|| CmsError::Malformed {
-        offset: at,
-        detail: "originator key has unused bits".to_owned(),
-    })?;
+    let point = originator
+        .public_key
+        .as_bytes()
+        .ok_or_else(|| CmsError::Malformed {
+            offset: at,
+            detail: "originator key has unused bits".to_owned(),
+        })?;
     let ephemeral = PublicKey::from_sec1_bytes(point).map_err(|_| CmsError::Malformed {
         offset: at,
         detail: "originator key is not a P-256 point".to_owned(),
@@ -172,12 +178,23 @@ pub(crate) fn unwrap_cek(
         kari.ukm.as_ref().map(OctetString::as_bytes),
         kek_bits(agreement.wrap),
     );
-    let kek = derive_kek(agreement.kdf, shared.raw_secret_bytes(), &info, agreement.wrap);
+    let kek = derive_kek(
+        agreement.kdf,
+        shared.raw_secret_bytes(),
+        &info,
+        agreement.wrap,
+    );
 
     let cek = match agreement.wrap {
-        KeyWrap::Aes128 => aes_kw::KekAes128::try_from(kek.as_slice()).map(|k| k.unwrap_vec(encrypted_key)),
-        KeyWrap::Aes192 => aes_kw::KekAes192::try_from(kek.as_slice()).map(|k| k.unwrap_vec(encrypted_key)),
-        KeyWrap::Aes256 => aes_kw::KekAes256::try_from(kek.as_slice()).map(|k| k.unwrap_vec(encrypted_key)),
+        KeyWrap::Aes128 => {
+            aes_kw::KekAes128::try_from(kek.as_slice()).map(|k| k.unwrap_vec(encrypted_key))
+        }
+        KeyWrap::Aes192 => {
+            aes_kw::KekAes192::try_from(kek.as_slice()).map(|k| k.unwrap_vec(encrypted_key))
+        }
+        KeyWrap::Aes256 => {
+            aes_kw::KekAes256::try_from(kek.as_slice()).map(|k| k.unwrap_vec(encrypted_key))
+        }
     };
     match cek {
         Ok(Ok(cek)) => Ok(Zeroizing::new(cek)),
@@ -185,7 +202,7 @@ pub(crate) fn unwrap_cek(
     }
 }
 
-/// Builds a KeyAgreeRecipientInfo that carries `cek` to `recipient` under a
+/// Builds a `KeyAgreeRecipientInfo` that carries `cek` to `recipient` under a
 /// fresh ephemeral key, addressed with `rid`.
 ///
 /// # Errors
@@ -195,7 +212,12 @@ pub(crate) fn wrap_for(
     recipient: &PublicKey,
     rid: KeyAgreeRid,
 ) -> Result<KeyAgreeInfo, CmsError> {
-    let encoding = |what: &'static str| move |e: der::Error| CmsError::Encoding { what, detail: e.to_string() };
+    let encoding = |what: &'static str| {
+        move |e: der::Error| CmsError::Encoding {
+            what,
+            detail: e.to_string(),
+        }
+    };
 
     let wrap_alg = AlgorithmIdentifierOwned {
         oid: alg::AES256_WRAP,
@@ -206,7 +228,12 @@ pub(crate) fn wrap_for(
     let ephemeral = SecretKey::random(&mut rand_core::OsRng);
     let shared = p256::ecdh::diffie_hellman(ephemeral.to_nonzero_scalar(), recipient.as_affine());
     let info = shared_info(&wrap_alg_der, None, kek_bits(KeyWrap::Aes256));
-    let kek = derive_kek(KdfHash::Sha256, shared.raw_secret_bytes(), &info, KeyWrap::Aes256);
+    let kek = derive_kek(
+        KdfHash::Sha256,
+        shared.raw_secret_bytes(),
+        &info,
+        KeyWrap::Aes256,
+    );
     let encrypted_key = aes_kw::KekAes256::try_from(kek.as_slice())
         .map_err(|e| CmsError::Encoding {
             what: "key-encryption key",
@@ -226,12 +253,15 @@ pub(crate) fn wrap_for(
                 oid: alg::EC_PUBLIC_KEY,
                 parameters: None,
             },
-            public_key: BitString::from_bytes(ephemeral_point.as_bytes()).map_err(encoding("originator key"))?,
+            public_key: BitString::from_bytes(ephemeral_point.as_bytes())
+                .map_err(encoding("originator key"))?,
         }),
         ukm: None,
         key_enc_alg: AlgorithmIdentifierOwned {
             oid: alg::STD_DH_SHA256_KDF,
-            parameters: Some(Any::encode_from(&wrap_alg).map_err(encoding("key agreement algorithm"))?),
+            parameters: Some(
+                Any::encode_from(&wrap_alg).map_err(encoding("key agreement algorithm"))?,
+            ),
         },
         recipient_enc_keys: vec![EncryptedKeyEntry {
             rid,
@@ -250,7 +280,8 @@ pub(crate) fn issuer_serial_rid(cert: &CertInfo) -> Result<KeyAgreeRid, CmsError
         detail: e.to_string(),
     };
     let issuer = Name::from_der(&cert.issuer_der).map_err(encoding)?;
-    let serial_number = SerialNumber::from_der(&encode_tlv(Tag::universal(2, false), &cert.serial)).map_err(encoding)?;
+    let serial_number = SerialNumber::from_der(&encode_tlv(Tag::universal(2, false), &cert.serial))
+        .map_err(encoding)?;
     Ok(KeyAgreeRid::IssuerAndSerialNumber(IssuerAndSerialNumber {
         issuer,
         serial_number,
@@ -285,6 +316,7 @@ pub(crate) fn cert_public_key(cert: &CertInfo) -> Option<PublicKey> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
 
@@ -299,14 +331,15 @@ mod tests {
         let info = shared_info(&wrap, Some(&[1, 2]), 256);
         let expected = [
             0x30, 0x1b, // SEQUENCE
-            0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2d, // aes256-wrap
+            0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01,
+            0x2d, // aes256-wrap
             0xa0, 0x04, 0x04, 0x02, 1, 2, // [0] ukm
             0xa2, 0x06, 0x04, 0x04, 0, 0, 1, 0, // [2] 256 bits
         ];
         assert_eq!(info, expected);
     }
 
-    /// Known answer from the documentation of RustCrypto's `ansi-x963-kdf`
+    /// Known answer from the documentation of `RustCrypto`'s `ansi-x963-kdf`
     /// crate (SHA-256, secret "secret", shared info "shared-info").
     #[test]
     fn x963_kdf_known_answer() {
@@ -326,12 +359,19 @@ mod tests {
 
         let unwrapped = unwrap_cek(&kari, encrypted, &recipient, 0).unwrap();
         assert_eq!(unwrapped.as_slice(), cek);
-        assert!(matches!(unwrap_cek(&kari, encrypted, &other, 0), Err(CmsError::KeyUnwrapFailed)));
+        assert!(matches!(
+            unwrap_cek(&kari, encrypted, &other, 0),
+            Err(CmsError::KeyUnwrapFailed)
+        ));
 
         // The rKeyId survives encoding as a RecipientInfo, constructed tag included.
         let der = kari.to_recipient_info().unwrap();
         assert_eq!(KeyAgreeInfo::from_recipient_info(&der).unwrap(), kari);
         let rid_at = der.windows(2).position(|w| w == [0xa0, 0x16]).unwrap();
-        assert_eq!(der[rid_at + 2], 0x04, "rKeyId holds the key id OCTET STRING");
+        assert_eq!(
+            der[rid_at + 2],
+            0x04,
+            "rKeyId holds the key id OCTET STRING"
+        );
     }
 }

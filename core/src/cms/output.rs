@@ -57,10 +57,12 @@ impl PendingOutput {
     /// # Errors
     /// [`CmsError::OutputNotWritable`].
     pub(crate) fn write(&mut self, data: &[u8]) -> Result<(), CmsError> {
-        self.file.write_all(data).map_err(|source| CmsError::OutputNotWritable {
-            path: self.path.display().to_string(),
-            source,
-        })?;
+        self.file
+            .write_all(data)
+            .map_err(|source| CmsError::OutputNotWritable {
+                path: self.path.display().to_string(),
+                source,
+            })?;
         self.written += data.len() as u64;
         Ok(())
     }
@@ -78,9 +80,11 @@ impl PendingOutput {
         self.file.as_file().sync_all().map_err(not_writable)?;
         match self.file.persist_noclobber(&self.path) {
             Ok(_) => Ok(self.written),
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err(CmsError::OutputExists {
-                path: self.path.display().to_string(),
-            }),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(CmsError::OutputExists {
+                    path: self.path.display().to_string(),
+                })
+            }
             Err(e) => Err(not_writable(e.error)),
         }
     }

@@ -70,12 +70,15 @@ where
         }
         drop(full_tx);
 
-        let consumed = consumer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let consumed = consumer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         produced.and(consumed)
     })
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
 
@@ -90,7 +93,7 @@ mod tests {
                 if rounds > 5 {
                     return Ok(0);
                 }
-                for byte in buffer[..1000].iter_mut() {
+                for byte in &mut buffer[..1000] {
                     *byte = next;
                     next = next.wrapping_add(1);
                 }
@@ -103,7 +106,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(seen.len(), 5000);
-        assert!(seen.iter().enumerate().all(|(i, b)| *b == (i % 256) as u8));
+        assert!(
+            seen.iter()
+                .enumerate()
+                .all(|(i, b)| usize::from(*b) == i % 256)
+        );
     }
 
     #[test]

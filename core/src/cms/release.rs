@@ -4,7 +4,7 @@
 //! The phone unwraps the content-encryption key from its own recipient
 //! entry and wraps it again to the requester's P-256 public key (the
 //! hall's opening key, a toolbox's one-time key) as a DER
-//! KeyAgreeRecipientInfo (RFC 5652, section 6.2.2; RFC 5753): fresh
+//! `KeyAgreeRecipientInfo` (RFC 5652, section 6.2.2; RFC 5753): fresh
 //! ephemeral key, dhSinglePass-stdDH-sha256kdf-scheme, id-aes256-wrap, and
 //! rid = rKeyId whose subject key identifier is the SHA-1 of the target's
 //! public key (RFC 5280, section 4.2.1.2, method 1). The relay in between
@@ -18,20 +18,25 @@ use p256::{PublicKey, SecretKey};
 
 use super::decrypt::{DecryptReport, decrypt_content, log_outcome, unwrap_for_cert};
 use super::envelope::{Envelope, RecipientId};
-use super::output::PendingOutput;
 use super::kari::{KeyAgreeInfo, KeyAgreeRid};
+use super::output::PendingOutput;
 use super::{CmsError, kari};
 use crate::pki::CertInfo;
 
 /// Unwraps the content-encryption key of the envelope at `input` with
 /// `cert`'s private key `key` and re-encrypts it to `to`. Only the envelope
-/// header is read. Returns the DER KeyAgreeRecipientInfo.
+/// header is read. Returns the DER `KeyAgreeRecipientInfo`.
 ///
 /// # Errors
 /// The header errors of [`super::inspect`], [`CmsError::NoRecipient`],
 /// [`CmsError::UnsupportedKeyAlgorithm`], [`CmsError::KeyUnwrapFailed`],
 /// [`CmsError::Encoding`].
-pub fn release_key(input: &Path, cert: &CertInfo, key: &SecretKey, to: &PublicKey) -> Result<Vec<u8>, CmsError> {
+pub fn release_key(
+    input: &Path,
+    cert: &CertInfo,
+    key: &SecretKey,
+    to: &PublicKey,
+) -> Result<Vec<u8>, CmsError> {
     let envelope = Envelope::open(input)?;
     let (cek, _) = unwrap_for_cert(&envelope, cert, key)?;
     let target_id = kari::key_id_of(to);
@@ -40,7 +45,11 @@ pub fn release_key(input: &Path, cert: &CertInfo, key: &SecretKey, to: &PublicKe
         what: "released key",
         detail: e.to_string(),
     })?;
-    tracing::info!(key = cert.fingerprint, target = hex::encode(&target_id), "content key released");
+    tracing::info!(
+        key = cert.fingerprint,
+        target = hex::encode(&target_id),
+        "content key released"
+    );
     Ok(der)
 }
 
@@ -71,7 +80,11 @@ pub fn decrypt_with_released_key(
         })
         .collect();
     let Some(position) = addressed.iter().position(|id| *id == own_id.as_slice()) else {
-        let key_id = addressed.iter().map(hex::encode).collect::<Vec<_>>().join(", ");
+        let key_id = addressed
+            .iter()
+            .map(hex::encode)
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(CmsError::ReleasedToOtherKey { key_id });
     };
     let encrypted_key = kari

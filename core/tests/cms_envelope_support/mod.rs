@@ -2,16 +2,24 @@
 //! made by the real `openssl` command in a temporary folder, and helpers
 //! that run `openssl cms`.
 #![allow(dead_code, unreachable_pub)]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a failed step fails the test, which is what it is for"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use palmbid_core::pki::CertInfo;
 use p256::pkcs8::DecodePrivateKey;
+use palmbid_core::pki::CertInfo;
 
 /// Runs `openssl` with `args` in `dir` and fails the test on error.
 pub fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl").args(args).current_dir(dir).output().expect("run openssl");
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl");
     assert!(
         out.status.success(),
         "openssl {} failed: {}",
@@ -22,8 +30,15 @@ pub fn openssl(dir: &Path, args: &[&str]) {
 
 /// Like [`openssl`] but returns whether it succeeded, and its stderr.
 pub fn try_openssl(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl").args(args).current_dir(dir).output().expect("run openssl");
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// A party with a certificate and private key, both as files and parsed.
@@ -60,7 +75,11 @@ impl Lab {
 
     /// A self-signed P-256 certificate with keyUsage keyAgreement.
     pub fn p256_party(&self, name: &str) -> Party {
-        self.party(name, &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"], "keyAgreement")
+        self.party(
+            name,
+            &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
+            "keyAgreement",
+        )
     }
 
     /// A certificate of another key type or usage.
@@ -71,7 +90,9 @@ impl Lab {
         let usage = format!("keyUsage=critical,{key_usage}");
         let mut args = vec!["req", "-x509", "-nodes", "-days", "30"];
         args.extend_from_slice(newkey);
-        args.extend_from_slice(&["-keyout", &key, "-out", &cert, "-subj", &subject, "-addext", &usage]);
+        args.extend_from_slice(&[
+            "-keyout", &key, "-out", &cert, "-subj", &subject, "-addext", &usage,
+        ]);
         openssl(self.dir.path(), &args);
         let cert_path = self.path(&cert);
         let info = CertInfo::from_pem_or_der(&std::fs::read(&cert_path).unwrap(), name).unwrap();
@@ -85,7 +106,9 @@ impl Lab {
 
     /// Writes `len` bytes of varied plaintext to `name`.
     pub fn plaintext(&self, name: &str, len: usize) -> (PathBuf, Vec<u8>) {
-        let data: Vec<u8> = (0..len).map(|i| (i.wrapping_mul(31) ^ (i >> 7)) as u8).collect();
+        let data: Vec<u8> = (0..len)
+            .map(|i| (i.wrapping_mul(31) ^ (i >> 7)).to_le_bytes()[0])
+            .collect();
         let path = self.path(name);
         std::fs::write(&path, &data).unwrap();
         (path, data)
