@@ -176,7 +176,7 @@ fn wrong_recipient_lists_the_envelope_recipients() {
     let error = decrypt_path_fails(&lab, &path, &mallory);
     match &error {
         CmsError::NoRecipient { recipients } => {
-            assert!(recipients.contains("CN=alice"), "{recipients}")
+            assert!(recipients.contains("CN=alice"), "{recipients}");
         }
         other => panic!("expected NoRecipient, got {other}"),
     }
@@ -213,7 +213,7 @@ fn unsupported_algorithms_are_named() {
     let error = decrypt_path_fails(&lab, &des3_wrap, &alice);
     match &error {
         CmsError::UnsupportedKeyAlgorithm { oid, .. } => {
-            assert_eq!(oid, "1.2.840.113549.1.9.16.3.6")
+            assert_eq!(oid, "1.2.840.113549.1.9.16.3.6");
         }
         other => panic!("expected UnsupportedKeyAlgorithm, got {other}"),
     }
@@ -308,7 +308,7 @@ fn garbage_empty_and_other_cms_inputs() {
     let error = decrypt_path_fails(&lab, &lab.path("signed.p7s"), &alice);
     match &error {
         CmsError::NotAnEnvelope { found, .. } => {
-            assert!(found.contains("1.2.840.113549.1.7.2"), "{found}")
+            assert!(found.contains("1.2.840.113549.1.7.2"), "{found}");
         }
         other => panic!("expected NotAnEnvelope, got {other}"),
     }

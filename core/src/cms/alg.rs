@@ -3,7 +3,7 @@
 //! AES key wrap (RFC 5753, section 7.1; RFC 3394).
 //!
 //! Only what palmbid implements is recognised; anything else is reported
-//! with its OID and, where the `const-oid` database knows it, its name.
+//! with its OID and, with the name the `const-oid` database gives it, if any.
 
 use const_oid::ObjectIdentifier;
 use der::asn1::OctetString;
@@ -43,7 +43,7 @@ pub enum EnvelopeKind {
 }
 
 impl EnvelopeKind {
-    /// The standard name of the content type.
+    /// Returns the standard name of the content type.
     pub fn name(self) -> &'static str {
         match self {
             EnvelopeKind::Enveloped => "EnvelopedData",
@@ -103,7 +103,7 @@ impl ContentCipher {
         }
     }
 
-    /// Whether this is an authenticated (GCM) cipher.
+    /// Returns whether this is an authenticated (GCM) cipher.
     pub fn is_gcm(self) -> bool {
         matches!(
             self,

@@ -45,7 +45,7 @@ pub(crate) struct Tag {
 }
 
 impl Tag {
-    /// A universal tag.
+    /// Builds a universal tag.
     pub(crate) const fn universal(number: u32, constructed: bool) -> Self {
         Tag {
             class: UNIVERSAL,
@@ -54,7 +54,7 @@ impl Tag {
         }
     }
 
-    /// A context-specific tag.
+    /// Builds a context-specific tag.
     pub(crate) const fn context(number: u32, constructed: bool) -> Self {
         Tag {
             class: CONTEXT,
@@ -70,12 +70,12 @@ impl Tag {
     /// Universal OCTET STRING, primitive.
     pub(crate) const OCTET_STRING: Tag = Tag::universal(4, false);
 
-    /// Whether this is the universal tag `number`, either form.
+    /// Returns whether this is the universal tag `number`, either form.
     pub(crate) fn is_universal(self, number: u32) -> bool {
         self.class == UNIVERSAL && self.number == number
     }
 
-    /// Whether this is the context-specific tag `[number]`, either form.
+    /// Returns whether this is the context-specific tag `[number]`, either form.
     pub(crate) fn is_context(self, number: u32) -> bool {
         self.class == CONTEXT && self.number == number
     }
@@ -102,7 +102,7 @@ pub(crate) struct Header {
 }
 
 impl Header {
-    /// The frame bounding this element's content.
+    /// Returns the frame bounding this element's content.
     pub(crate) fn frame(&self) -> Frame {
         Frame {
             end: self.len.map(|len| self.body_start + len),
@@ -148,7 +148,7 @@ impl<R: Read> BerReader<R> {
         self.offset
     }
 
-    /// A malformed-input error at `offset`.
+    /// Builds a malformed-input error at `offset`.
     pub(crate) fn malformed(offset: u64, detail: impl Into<String>) -> CmsError {
         CmsError::Malformed {
             offset,

@@ -31,7 +31,7 @@ use super::pipeline;
 use super::{CmsError, kari};
 use crate::pki::CertInfo;
 
-/// What a successful decryption did.
+/// Summary of a successful decryption.
 #[derive(Debug, Clone)]
 pub struct DecryptReport {
     /// `EnvelopedData` or `AuthEnvelopedData`.

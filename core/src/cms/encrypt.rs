@@ -29,7 +29,7 @@ use crate::pki::CertInfo;
 /// Length of the GCM tag written, in bytes.
 const TAG_LEN: usize = 16;
 
-/// What a successful encryption did.
+/// Summary of a successful encryption.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EncryptReport {
     /// Plaintext bytes read.

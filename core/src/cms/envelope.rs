@@ -13,8 +13,8 @@
 //! ```
 //!
 //! Everything before the encrypted content is read and decoded when the
-//! envelope is opened; the content is then read in chunks; what follows it
-//! (the authenticated attributes and the GCM tag) is read at the end.
+//! envelope is opened. The content is then read in chunks, and the parts
+//! after it (the authenticated attributes and the GCM tag) at the end.
 //!
 //! Choices: the recipient infos are decoded one by one rather than as a
 //! DER SET, so envelopes whose SET is not sorted (BER writers) still open;
@@ -38,7 +38,7 @@ use super::kari::{KeyAgreeInfo, KeyAgreeRid};
 use super::{CmsError, input};
 use crate::pki::CertInfo;
 
-/// What an envelope says about itself, read without any key.
+/// Header facts of an envelope, read without any key.
 #[derive(Debug, Clone)]
 pub struct EnvelopeInfo {
     /// `EnvelopedData` or `AuthEnvelopedData`.
@@ -52,7 +52,7 @@ pub struct EnvelopeInfo {
     pub recipients: Vec<Recipient>,
 }
 
-/// How a recipient is identified.
+/// Identifier of a recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecipientId {
     /// By the issuer and serial number of its certificate.
@@ -69,7 +69,7 @@ pub enum RecipientId {
 }
 
 impl RecipientId {
-    /// Whether `cert` is the certificate this id names.
+    /// Returns whether `cert` is the certificate this id names.
     pub fn matches(&self, cert: &CertInfo) -> bool {
         match self {
             RecipientId::IssuerSerial {
@@ -131,7 +131,7 @@ pub struct Recipient {
 }
 
 impl Recipient {
-    /// Whether this recipient names `cert`.
+    /// Returns whether this recipient names `cert`.
     pub fn matches(&self, cert: &CertInfo) -> bool {
         self.id.as_ref().is_some_and(|id| id.matches(cert))
     }
@@ -188,7 +188,7 @@ pub(crate) enum ParsedRecipientInfo {
     Other(RecipientInfo),
 }
 
-/// What follows the encrypted content.
+/// Parts of an envelope after its encrypted content.
 pub(crate) struct Trailer {
     /// authAttrs re-tagged as a DER SET OF, the GCM additional data (RFC
     /// 5083, section 2.2); empty when absent.
@@ -353,7 +353,7 @@ impl Envelope {
         Ok(infos)
     }
 
-    /// The content cipher and its parameters.
+    /// Decodes the content cipher and its parameters.
     ///
     /// # Errors
     /// [`CmsError::UnsupportedContentAlgorithm`], [`CmsError::Malformed`].
@@ -438,7 +438,7 @@ impl Envelope {
         Ok(trailer)
     }
 
-    /// The recipients, one entry per recipient encrypted key.
+    /// Lists the recipients, one entry per recipient encrypted key.
     pub(crate) fn recipients(&self) -> Vec<Recipient> {
         let mut recipients = Vec::new();
         for (_, info) in &self.recipient_infos {
@@ -473,7 +473,7 @@ impl Envelope {
                         key_algorithm: alg::oid_name(&ktri.key_enc_alg.oid),
                         key_algorithm_oid: ktri.key_enc_alg.oid.to_string(),
                         supported: false,
-                    })
+                    });
                 }
                 ParsedRecipientInfo::Other(RecipientInfo::Kekri(kekri)) => {
                     recipients.push(Recipient {
@@ -482,7 +482,7 @@ impl Envelope {
                         key_algorithm: alg::oid_name(&kekri.key_enc_alg.oid),
                         key_algorithm_oid: kekri.key_enc_alg.oid.to_string(),
                         supported: false,
-                    })
+                    });
                 }
                 ParsedRecipientInfo::Other(RecipientInfo::Pwri(pwri)) => {
                     recipients.push(Recipient {
@@ -491,7 +491,7 @@ impl Envelope {
                         key_algorithm: alg::oid_name(&pwri.key_enc_alg.oid),
                         key_algorithm_oid: pwri.key_enc_alg.oid.to_string(),
                         supported: false,
-                    })
+                    });
                 }
                 // A `[1]` element is always decoded as `KeyAgree` above.
                 ParsedRecipientInfo::Other(RecipientInfo::Kari(_)) => {}
@@ -508,7 +508,7 @@ impl Envelope {
     }
 }
 
-/// The identifier of a recipient encrypted key.
+/// Returns the identifier of a recipient encrypted key.
 pub(crate) fn kari_id(rid: &KeyAgreeRid) -> RecipientId {
     match rid {
         KeyAgreeRid::IssuerAndSerialNumber(ias) => RecipientId::from_issuer_serial(ias),

@@ -26,7 +26,7 @@ pub enum CmsError {
     NotAnEnvelope {
         /// The file.
         path: String,
-        /// What was found instead.
+        /// Description of the input found instead.
         found: String,
     },
 
@@ -44,7 +44,7 @@ pub enum CmsError {
     Malformed {
         /// Offset in the decoded envelope of the faulty element.
         offset: u64,
-        /// What is wrong there.
+        /// Description of the fault.
         detail: String,
     },
 
@@ -117,7 +117,7 @@ pub enum CmsError {
     /// A released key blob does not decode.
     #[error("the released key is not a valid KeyAgreeRecipientInfo: {detail}")]
     InvalidReleasedKey {
-        /// What is wrong.
+        /// Description of the fault.
         detail: String,
     },
 

@@ -33,7 +33,7 @@ type Block = ghash::Block;
 /// Largest plaintext GCM may protect under one IV: 2^32 - 2 blocks.
 pub(crate) const MAX_CONTENT_LEN: u64 = ((1u64 << 32) - 2) * 16;
 
-/// Why a GCM instance cannot be set up.
+/// Reason a GCM instance cannot be set up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GcmSetupError {
     /// The key is not 16, 24 or 32 bytes.
@@ -70,8 +70,9 @@ impl AnyCtr {
 ///
 /// The two halves may run on two threads: [`Gcm::keystream`] en- or
 /// decrypts, [`Gcm::hash`] authenticates the ciphertext; each sees the
-/// chunks in order. Key material lives inside the `aes` round keys; the CEK
-/// itself is held by the caller in a zeroizing buffer.
+/// chunks in order. The `aes` round keys and the GHASH key are wiped on
+/// drop (the crates' `zeroize` features); the caller keeps the CEK itself
+/// in a zeroizing buffer.
 pub(crate) struct Gcm {
     /// CTR half.
     pub(crate) keystream: GcmKeystream,
@@ -223,7 +224,7 @@ impl GcmHash {
         self.pending_len = tail.len();
     }
 
-    /// The full 16-byte tag over `aad` and everything absorbed, or `None`
+    /// Computes the full 16-byte tag over `aad` and everything absorbed, or `None`
     /// when the content exceeded [`MAX_CONTENT_LEN`].
     pub(crate) fn tag(mut self, aad: &[u8]) -> Option<[u8; 16]> {
         if self.content_len > MAX_CONTENT_LEN {
@@ -308,7 +309,7 @@ fn xor_into(target: &mut Block, other: &Block) {
     }
 }
 
-/// The product `x * y` in GCM's field: a one-block GHASH of `x` keyed by `y`.
+/// Multiplies `x * y` in GCM's field as a one-block GHASH of `x` keyed by `y`.
 fn gf_mul(x: &Block, y: &Block) -> Block {
     let mut ghash = GHash::new(y);
     ghash.update(&[*x]);

@@ -23,13 +23,13 @@ use super::CmsError;
 /// Read buffer for the file and for decoded text forms.
 const READ_BUFFER: usize = 256 * 1024;
 
-/// Longest header line accepted in PEM and MIME text.
+/// Maximum length of a header line in PEM and MIME text.
 const MAX_LINE: u64 = 4096;
 
 /// Most MIME header bytes read before the body.
 const MAX_MIME_HEADER: usize = 64 * 1024;
 
-/// How the input was encoded.
+/// Encoding of the input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum InputForm {
     Binary,
@@ -113,7 +113,7 @@ fn read_line(reader: &mut impl BufRead) -> std::io::Result<Option<String>> {
     Ok(Some(String::from_utf8_lossy(&line).into_owned()))
 }
 
-/// Whether the bytes start like an RFC 5322 header field: a name of
+/// Returns whether the bytes start like an RFC 5322 header field: a name of
 /// printable characters without spaces, then a colon.
 fn looks_like_header_line(bytes: &[u8]) -> bool {
     let name_len = bytes

@@ -1,11 +1,11 @@
 //! ECDH ephemeral-static key agreement for CMS (RFC 5753, section 3.1)
 //! with P-256, the ANSI X9.63 KDF and AES key wrap (RFC 3394).
 //!
-//! The key-encryption key is X9.63-KDF(Z, `SharedInfo`) where Z is the
-//! x-coordinate of the ECDH point and `SharedInfo` is the DER
-//! ECC-CMS-SharedInfo (RFC 5753, section 7.2): keyInfo is the key-wrap
+//! The key-encryption key is X9.63-KDF(Z, `SharedInfo`), where Z is the
+//! x-coordinate of the ECDH point. `SharedInfo` is the DER
+//! ECC-CMS-SharedInfo of RFC 5753, section 7.2. Its keyInfo is the key-wrap
 //! algorithm as it appears in the recipient info, entityUInfo the optional
-//! ukm, suppPubInfo the KEK length in bits as four big-endian bytes.
+//! ukm, and suppPubInfo the KEK length in bits as four big-endian bytes.
 //!
 //! Choices for what palmbid writes: a fresh ephemeral key per recipient
 //! info, dhSinglePass-stdDH-sha256kdf-scheme, id-aes256-wrap, no ukm, the
@@ -34,10 +34,10 @@ use crate::pki::CertInfo;
 
 /// `KeyAgreeRecipientInfo` (RFC 5652, section 6.2.2).
 ///
-/// Own types rather than those of `cms` 0.2: there rKeyId is tagged as a
-/// primitive `[0]`, but `RecipientKeyIdentifier` is a SEQUENCE, so its
-/// IMPLICIT tag is constructed (X.690, section 8.14.4); `cms` 0.2 can
-/// neither read OpenSSL's `-keyid` envelopes nor write a correct rKeyId.
+/// These are palmbid's own types because `cms` 0.2 tags rKeyId as a
+/// primitive `[0]`. `RecipientKeyIdentifier` is a SEQUENCE, so its IMPLICIT
+/// tag is constructed (X.690, section 8.14.4). With the `cms` 0.2 types,
+/// OpenSSL's `-keyid` envelopes do not decode and rKeyId encodes wrongly.
 #[derive(Clone, Debug, Eq, PartialEq, der::Sequence)]
 pub(crate) struct KeyAgreeInfo {
     pub(crate) version: CmsVersion,
@@ -119,7 +119,7 @@ fn x963_kdf<D: Digest>(z: &[u8], info: &[u8], out: &mut [u8]) {
     }
 }
 
-/// The KEK from the shared secret `z`.
+/// Derives the KEK from the shared secret `z`.
 fn derive_kek(kdf: KdfHash, z: &[u8], info: &[u8], wrap: KeyWrap) -> Zeroizing<Vec<u8>> {
     let mut kek = Zeroizing::new(vec![0u8; wrap.key_len()]);
     match kdf {
@@ -270,7 +270,7 @@ pub(crate) fn wrap_for(
     })
 }
 
-/// The recipient identifier by issuer and serial number of `cert`.
+/// Builds the recipient identifier by issuer and serial number of `cert`.
 ///
 /// # Errors
 /// [`CmsError::Encoding`] when the certificate's fields do not re-decode.
@@ -288,7 +288,7 @@ pub(crate) fn issuer_serial_rid(cert: &CertInfo) -> Result<KeyAgreeRid, CmsError
     }))
 }
 
-/// The recipient identifier by key id (rKeyId) `key_id`.
+/// Builds the recipient identifier by key id (rKeyId) `key_id`.
 ///
 /// # Errors
 /// [`CmsError::Encoding`] when the id cannot be encoded.
@@ -310,7 +310,7 @@ pub(crate) fn key_id_of(public: &PublicKey) -> Vec<u8> {
     Sha1::digest(public.to_encoded_point(false).as_bytes()).to_vec()
 }
 
-/// The P-256 public key of a certificate, if it has one.
+/// Returns the P-256 public key of a certificate, if it has one.
 pub(crate) fn cert_public_key(cert: &CertInfo) -> Option<PublicKey> {
     PublicKey::from_sec1_bytes(cert.p256_public_key.as_deref()?).ok()
 }
@@ -339,7 +339,7 @@ mod tests {
         assert_eq!(info, expected);
     }
 
-    /// Known answer from the documentation of `RustCrypto`'s `ansi-x963-kdf`
+    /// Known-answer vector from the documentation of `RustCrypto`'s `ansi-x963-kdf`
     /// crate (SHA-256, secret "secret", shared info "shared-info").
     #[test]
     fn x963_kdf_known_answer() {

@@ -8,7 +8,7 @@
 //! ephemeral key, dhSinglePass-stdDH-sha256kdf-scheme, id-aes256-wrap, and
 //! rid = rKeyId whose subject key identifier is the SHA-1 of the target's
 //! public key (RFC 5280, section 4.2.1.2, method 1). The relay in between
-//! sees only that structure. The requester, holding the envelope and its
+//! only carries that structure. The requester, holding the envelope and its
 //! private key, then decrypts with [`decrypt_with_released_key`].
 
 use std::path::Path;

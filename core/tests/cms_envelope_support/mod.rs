@@ -50,7 +50,7 @@ pub struct Party {
 }
 
 impl Party {
-    /// The P-256 private key.
+    /// Reads the P-256 private key.
     pub fn secret(&self) -> p256::SecretKey {
         let pem = std::fs::read_to_string(&self.key_path).unwrap();
         p256::SecretKey::from_pkcs8_pem(&pem).unwrap()
@@ -73,7 +73,7 @@ impl Lab {
         self.dir.path().join(name)
     }
 
-    /// A self-signed P-256 certificate with keyUsage keyAgreement.
+    /// Makes a self-signed P-256 certificate with keyUsage keyAgreement.
     pub fn p256_party(&self, name: &str) -> Party {
         self.party(
             name,
@@ -82,7 +82,7 @@ impl Lab {
         )
     }
 
-    /// A certificate of another key type or usage.
+    /// Makes a certificate of another key type or usage.
     pub fn party(&self, name: &str, newkey: &[&str], key_usage: &str) -> Party {
         let cert = format!("{name}.crt");
         let key = format!("{name}.key");
@@ -114,7 +114,7 @@ impl Lab {
         (path, data)
     }
 
-    /// Whether `output` is absent and no temporary file is left beside it.
+    /// Asserts that `output` is absent and no temporary file is left beside it.
     pub fn assert_no_output(&self, output: &Path) {
         assert!(!output.exists(), "{} was left behind", output.display());
         let leftovers: Vec<_> = std::fs::read_dir(self.dir.path())
