@@ -21,12 +21,22 @@ pub(crate) struct CliError {
 impl CliError {
     /// A usage error: the invocation cannot work as written.
     pub(crate) fn usage(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        CliError { code: code.to_owned(), zh: zh.into(), en: en.into(), exit: EXIT_USAGE }
+        CliError {
+            code: code.to_owned(),
+            zh: zh.into(),
+            en: en.into(),
+            exit: EXIT_USAGE,
+        }
     }
 
     /// An operation that failed.
     pub(crate) fn failed(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        CliError { code: code.to_owned(), zh: zh.into(), en: en.into(), exit: EXIT_FAILED }
+        CliError {
+            code: code.to_owned(),
+            zh: zh.into(),
+            en: en.into(),
+            exit: EXIT_FAILED,
+        }
     }
 
     /// A file that could not be read or written.
@@ -48,7 +58,9 @@ impl CliError {
     }
 }
 
-/// Every core error converts with its code and both messages.
+/// Every core error converts with its code and both messages. Takes the
+/// error by value so it reads `result.map_err(core)`.
+#[allow(clippy::needless_pass_by_value)]
 pub(crate) fn core<E: Localized>(err: E) -> CliError {
     CliError::failed(err.code(), err.message_zh(), err.to_string())
 }

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use palmbid_core::keystore::{Keystore, SoftwareDeviceBinding};
+use palmbid_core::keystore::{Keystore, KeystoreError, SoftwareDeviceBinding};
 
 use crate::error::{CliError, CliResult, core};
 
@@ -32,6 +32,7 @@ pub(crate) fn resolve(home: Option<&Path>) -> CliResult<PathBuf> {
 /// device binding and the production Argon2id parameters.
 pub(crate) fn open(home: &Path) -> CliResult<Keystore> {
     std::fs::create_dir_all(home).map_err(|e| CliError::io(home, &e))?;
-    let binding = SoftwareDeviceBinding::open(&home.join(DEVICE_KEY_FILE)).map_err(core)?;
+    let binding = SoftwareDeviceBinding::open(&home.join(DEVICE_KEY_FILE))
+        .map_err(|e| core(KeystoreError::DeviceBinding(e)))?;
     Keystore::open(home, Arc::new(binding)).map_err(core)
 }

@@ -37,7 +37,8 @@ impl Context {
 
 /// Formats Unix seconds as UTC, `2026-12-04 20:30:00 UTC`.
 pub(crate) fn time_text(unix: i64) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    let format =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| t.format(&format).ok())
@@ -47,13 +48,15 @@ pub(crate) fn time_text(unix: i64) -> String {
 fn main() -> ExitCode {
     let lang = std::env::var("LC_ALL")
         .or_else(|_| std::env::var("LANG"))
-        .map(|locale| Lang::from_locale(&locale))
-        .unwrap_or(Lang::En);
+        .map_or(Lang::En, |locale| Lang::from_locale(&locale));
 
     let cli = Cli::parse();
     init_logging(cli.verbose);
 
-    let ctx = Context { lang, secrets: SecretSource::new(cli.pin_stdin, lang) };
+    let ctx = Context {
+        lang,
+        secrets: SecretSource::new(cli.pin_stdin, lang),
+    };
     match run(&ctx, cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -74,7 +77,10 @@ fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
@@ -104,10 +110,12 @@ fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
         Command::Decrypt { cert, input, out } => {
             commands::envelope::decrypt(ctx, &keystore, cert.as_deref(), &input, &out)
         }
-        Command::Pin { action: PinAction::Status } => commands::pin::status(ctx, &keystore),
-        Command::Pin { action: PinAction::Change { cert } } => {
-            commands::pin::change(ctx, &keystore, cert.as_deref())
-        }
+        Command::Pin {
+            action: PinAction::Status,
+        } => commands::pin::status(ctx, &keystore),
+        Command::Pin {
+            action: PinAction::Change { cert },
+        } => commands::pin::change(ctx, &keystore, cert.as_deref()),
     }
 }
 

@@ -29,7 +29,11 @@ impl SecretSource {
         let mut line = if self.from_stdin {
             let mut line = Zeroizing::new(String::new());
             let read = std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-                CliError::failed("cli.stdin", format!("读取标准输入失败：{e}"), format!("reading standard input failed: {e}"))
+                CliError::failed(
+                    "cli.stdin",
+                    format!("读取标准输入失败：{e}"),
+                    format!("reading standard input failed: {e}"),
+                )
             })?;
             if read == 0 {
                 return Err(CliError::usage(
@@ -40,13 +44,15 @@ impl SecretSource {
             }
             line
         } else {
-            Zeroizing::new(rpassword::prompt_password(format!("{prompt}: ")).map_err(|e| {
-                CliError::usage(
-                    "cli.no_terminal",
-                    format!("无法从终端读取 PIN（{e}）；可改用 --pin-stdin"),
-                    format!("cannot read the PIN from the terminal ({e}); use --pin-stdin"),
-                )
-            })?)
+            Zeroizing::new(
+                rpassword::prompt_password(format!("{prompt}: ")).map_err(|e| {
+                    CliError::usage(
+                        "cli.no_terminal",
+                        format!("无法从终端读取 PIN（{e}）；可改用 --pin-stdin"),
+                        format!("cannot read the PIN from the terminal ({e}); use --pin-stdin"),
+                    )
+                })?,
+            )
         };
         while line.ends_with('\n') || line.ends_with('\r') {
             line.pop();
@@ -62,7 +68,10 @@ impl SecretSource {
 
     /// Reads a new PIN twice; the two entries must match.
     pub(crate) fn new_pin(&self) -> CliResult<Zeroizing<String>> {
-        let first = self.read("请设置新 PIN（至少 6 位数字）", "New PIN (6 or more digits)")?;
+        let first = self.read(
+            "请设置新 PIN（至少 6 位数字）",
+            "New PIN (6 or more digits)",
+        )?;
         let second = self.read("请再次输入新 PIN", "Repeat the new PIN")?;
         if first != second {
             return Err(CliError::usage(

@@ -27,11 +27,18 @@ pub(crate) fn one<'a>(
             if prefix.len() < 4 || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(CliError::usage(
                     "cli.cert_id_invalid",
-                    format!("--cert {prefix} 无效：请给出证书 ID 或至少 4 位十六进制指纹前缀（见 palmbid certs）"),
-                    format!("--cert {prefix} is invalid: give a certificate id or a fingerprint prefix of 4 or more hex digits (see palmbid certs)"),
+                    format!(
+                        "--cert {prefix} 无效：请给出证书 ID 或至少 4 位十六进制指纹前缀（见 palmbid certs）"
+                    ),
+                    format!(
+                        "--cert {prefix} is invalid: give a certificate id or a fingerprint prefix of 4 or more hex digits (see palmbid certs)"
+                    ),
                 ));
             }
-            candidates.iter().filter(|r| r.cert.fingerprint.starts_with(&prefix)).collect()
+            candidates
+                .iter()
+                .filter(|r| r.cert.fingerprint.starts_with(&prefix))
+                .collect()
         }
         None => candidates.iter().collect(),
     };
@@ -41,12 +48,18 @@ pub(crate) fn one<'a>(
         ([], Some(prefix)) => Err(CliError::usage(
             "cli.cert_not_found",
             format!("没有可用于{purpose_zh}的证书与 --cert {prefix} 匹配（见 palmbid certs）"),
-            format!("no certificate usable to {purpose_en} matches --cert {prefix} (see palmbid certs)"),
+            format!(
+                "no certificate usable to {purpose_en} matches --cert {prefix} (see palmbid certs)"
+            ),
         )),
         ([], None) => Err(CliError::failed(
             "cli.no_certificate",
-            format!("证书库中没有可用于{purpose_zh}的证书；请先用 palmbid import 或 palmbid request/install 安装证书"),
-            format!("no certificate in the keystore can {purpose_en}; install one with palmbid import or palmbid request/install"),
+            format!(
+                "证书库中没有可用于{purpose_zh}的证书；请先用 palmbid import 或 palmbid request/install 安装证书"
+            ),
+            format!(
+                "no certificate in the keystore can {purpose_en}; install one with palmbid import or palmbid request/install"
+            ),
         )),
         (many, _) => {
             let ids: Vec<&str> = many.iter().map(|r| short_id(r)).collect();

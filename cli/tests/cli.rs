@@ -15,7 +15,9 @@ struct Bench {
 
 impl Bench {
     fn new() -> Self {
-        Bench { dir: tempfile::tempdir().expect("temp dir") }
+        Bench {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -41,36 +43,80 @@ impl Bench {
             .stderr(Stdio::piped())
             .spawn()
             .expect("palmbid runs");
-        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
         child.wait_with_output().expect("palmbid finishes")
     }
 
     fn openssl(&self, args: &[&str]) -> Output {
-        let out = Command::new("openssl")
+        Command::new("openssl")
             .args(args)
             .current_dir(self.dir.path())
             .output()
-            .expect("openssl runs");
-        out
+            .expect("openssl runs")
     }
 
     fn openssl_ok(&self, args: &[&str]) {
         let out = self.openssl(args);
-        assert!(out.status.success(), "openssl {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "openssl {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// A CA and a P-256 end-entity certificate usable for signing and key
     /// agreement, made by OpenSSL: ca.pem, key.pem, cert.pem.
     fn make_openssl_identity(&self) {
-        self.openssl_ok(&["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key"]);
         self.openssl_ok(&[
-            "req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=Test Root CA/O=palmbid tests",
-            "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.pem",
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            "ca.key",
         ]);
-        self.openssl_ok(&["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "key.pem"]);
         self.openssl_ok(&[
-            "req", "-new", "-key", "key.pem", "-subj", "/CN=张三/O=测试公司", "-utf8", "-out", "ee.csr",
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/CN=Test Root CA/O=palmbid tests",
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-out",
+            "ca.pem",
+        ]);
+        self.openssl_ok(&[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            "key.pem",
+        ]);
+        self.openssl_ok(&[
+            "req",
+            "-new",
+            "-key",
+            "key.pem",
+            "-subj",
+            "/CN=张三/O=测试公司",
+            "-utf8",
+            "-out",
+            "ee.csr",
         ]);
         std::fs::write(
             self.path("ee.ext"),
@@ -78,14 +124,29 @@ impl Bench {
         )
         .expect("write ext");
         self.openssl_ok(&[
-            "x509", "-req", "-in", "ee.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-            "-days", "30", "-extfile", "ee.ext", "-out", "cert.pem",
+            "x509",
+            "-req",
+            "-in",
+            "ee.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "30",
+            "-extfile",
+            "ee.ext",
+            "-out",
+            "cert.pem",
         ]);
     }
 
     fn import_identity(&self) {
         let out = self.palmbid(
-            &["import", "--key", "key.pem", "--cert", "cert.pem", "--chain", "ca.pem"],
+            &[
+                "import", "--key", "key.pem", "--cert", "cert.pem", "--chain", "ca.pem",
+            ],
             &format!("{PIN}\n{PIN}\n"),
         );
         assert_success(&out, "import");
@@ -120,8 +181,16 @@ fn import_then_certs_json_lists_certificate() {
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
     let list = list.as_array().expect("a JSON array");
     assert_eq!(list.len(), 1, "one certificate expected: {list:?}");
-    assert!(list[0]["subject"].as_str().unwrap_or_default().contains("张三"));
-    assert_eq!(list[0]["fingerprint_sha256"].as_str().map(str::len), Some(64));
+    assert!(
+        list[0]["subject"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("张三")
+    );
+    assert_eq!(
+        list[0]["fingerprint_sha256"].as_str().map(str::len),
+        Some(64)
+    );
 }
 
 #[test]
@@ -129,21 +198,55 @@ fn sign_accepted_by_openssl_cms_verify() {
     let bench = Bench::new();
     bench.make_openssl_identity();
     bench.import_identity();
-    write_file(&bench.path("bid.txt"), "投标文件 bid file\n".repeat(1000).as_bytes());
+    write_file(
+        &bench.path("bid.txt"),
+        "投标文件 bid file\n".repeat(1000).as_bytes(),
+    );
 
-    let out = bench.palmbid(&["sign", "--in", "bid.txt", "--out", "bid.p7s"], &format!("{PIN}\n"));
+    let out = bench.palmbid(
+        &["sign", "--in", "bid.txt", "--out", "bid.p7s"],
+        &format!("{PIN}\n"),
+    );
     assert_success(&out, "sign");
     bench.openssl_ok(&[
-        "cms", "-verify", "-binary", "-inform", "DER", "-in", "bid.p7s", "-content", "bid.txt",
-        "-CAfile", "ca.pem", "-purpose", "any", "-out", "/dev/null",
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        "bid.p7s",
+        "-content",
+        "bid.txt",
+        "-CAfile",
+        "ca.pem",
+        "-purpose",
+        "any",
+        "-out",
+        "/dev/null",
     ]);
 
-    let out = bench.palmbid(&["verify", "--in", "bid.txt", "--sig", "bid.p7s", "--ca", "ca.pem"], "");
+    let out = bench.palmbid(
+        &[
+            "verify", "--in", "bid.txt", "--sig", "bid.p7s", "--ca", "ca.pem",
+        ],
+        "",
+    );
     assert_success(&out, "verify");
 
     write_file(&bench.path("bid.txt"), b"tampered");
-    let out = bench.palmbid(&["verify", "--in", "bid.txt", "--sig", "bid.p7s", "--ca", "ca.pem"], "");
-    assert_eq!(out.status.code(), Some(1), "tampered content must fail: {}", stderr(&out));
+    let out = bench.palmbid(
+        &[
+            "verify", "--in", "bid.txt", "--sig", "bid.p7s", "--ca", "ca.pem",
+        ],
+        "",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "tampered content must fail: {}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -155,20 +258,54 @@ fn openssl_envelope_decrypts_and_palmbid_envelope_opens_in_openssl() {
     write_file(&bench.path("bid.txt"), plain.as_bytes());
 
     bench.openssl_ok(&[
-        "cms", "-encrypt", "-binary", "-aes-256-gcm", "-outform", "DER", "-in", "bid.txt", "-out",
-        "bid.p7m", "cert.pem",
+        "cms",
+        "-encrypt",
+        "-binary",
+        "-aes-256-gcm",
+        "-outform",
+        "DER",
+        "-in",
+        "bid.txt",
+        "-out",
+        "bid.p7m",
+        "cert.pem",
     ]);
-    let out = bench.palmbid(&["decrypt", "--in", "bid.p7m", "--out", "opened.txt"], &format!("{PIN}\n"));
+    let out = bench.palmbid(
+        &["decrypt", "--in", "bid.p7m", "--out", "opened.txt"],
+        &format!("{PIN}\n"),
+    );
     assert_success(&out, "decrypt");
-    assert_eq!(std::fs::read(bench.path("opened.txt")).expect("output"), plain.as_bytes());
+    assert_eq!(
+        std::fs::read(bench.path("opened.txt")).expect("output"),
+        plain.as_bytes()
+    );
 
-    let out = bench.palmbid(&["encrypt", "--to", "cert.pem", "--in", "bid.txt", "--out", "ours.p7m"], "");
+    let out = bench.palmbid(
+        &[
+            "encrypt", "--to", "cert.pem", "--in", "bid.txt", "--out", "ours.p7m",
+        ],
+        "",
+    );
     assert_success(&out, "encrypt");
     bench.openssl_ok(&[
-        "cms", "-decrypt", "-binary", "-inform", "DER", "-in", "ours.p7m", "-recip", "cert.pem",
-        "-inkey", "key.pem", "-out", "theirs.txt",
+        "cms",
+        "-decrypt",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        "ours.p7m",
+        "-recip",
+        "cert.pem",
+        "-inkey",
+        "key.pem",
+        "-out",
+        "theirs.txt",
     ]);
-    assert_eq!(std::fs::read(bench.path("theirs.txt")).expect("output"), plain.as_bytes());
+    assert_eq!(
+        std::fs::read(bench.path("theirs.txt")).expect("output"),
+        plain.as_bytes()
+    );
 }
 
 #[test]
@@ -178,22 +315,49 @@ fn wrong_pin_reports_tries_left_and_leaves_no_output() {
     bench.import_identity();
     write_file(&bench.path("bid.txt"), b"bid");
     bench.openssl_ok(&[
-        "cms", "-encrypt", "-binary", "-aes-256-gcm", "-outform", "DER", "-in", "bid.txt", "-out",
-        "bid.p7m", "cert.pem",
+        "cms",
+        "-encrypt",
+        "-binary",
+        "-aes-256-gcm",
+        "-outform",
+        "DER",
+        "-in",
+        "bid.txt",
+        "-out",
+        "bid.p7m",
+        "cert.pem",
     ]);
 
-    let out = bench.palmbid(&["decrypt", "--in", "bid.p7m", "--out", "opened.txt"], "999999\n");
+    let out = bench.palmbid(
+        &["decrypt", "--in", "bid.p7m", "--out", "opened.txt"],
+        "999999\n",
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains('5'), "tries left missing: {}", stderr(&out));
-    assert!(!bench.path("opened.txt").exists(), "no output after a wrong PIN");
+    assert!(
+        stderr(&out).contains('5'),
+        "tries left missing: {}",
+        stderr(&out)
+    );
+    assert!(
+        !bench.path("opened.txt").exists(),
+        "no output after a wrong PIN"
+    );
 
     let out = bench.palmbid(&["pin", "status"], "");
     assert_success(&out, "pin status");
     assert!(String::from_utf8_lossy(&out.stdout).contains("5 tries left"));
 
-    let out = bench.palmbid_lang(&["decrypt", "--in", "bid.p7m", "--out", "opened.txt"], "999999\n", "zh_CN.UTF-8");
+    let out = bench.palmbid_lang(
+        &["decrypt", "--in", "bid.p7m", "--out", "opened.txt"],
+        "999999\n",
+        "zh_CN.UTF-8",
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("错误"), "Chinese message expected: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("错误"),
+        "Chinese message expected: {}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -206,7 +370,10 @@ fn pin_change_then_old_pin_rejected() {
     let out = bench.palmbid(&["pin", "change"], &format!("{PIN}\n482916\n482916\n"));
     assert_success(&out, "pin change");
 
-    let out = bench.palmbid(&["sign", "--in", "doc.txt", "--out", "a.p7s"], &format!("{PIN}\n"));
+    let out = bench.palmbid(
+        &["sign", "--in", "doc.txt", "--out", "a.p7s"],
+        &format!("{PIN}\n"),
+    );
     assert_eq!(out.status.code(), Some(1), "old PIN must fail");
     let out = bench.palmbid(&["sign", "--in", "doc.txt", "--out", "b.p7s"], "482916\n");
     assert_success(&out, "sign with the new PIN");
@@ -217,12 +384,23 @@ fn trivial_new_pin_rejected() {
     let bench = Bench::new();
     bench.make_openssl_identity();
     let out = bench.palmbid(
-        &["import", "--key", "key.pem", "--cert", "cert.pem", "--chain", "ca.pem"],
+        &[
+            "import", "--key", "key.pem", "--cert", "cert.pem", "--chain", "ca.pem",
+        ],
         "123456\n123456\n",
     );
-    assert_eq!(out.status.code(), Some(1), "ascending PIN must be rejected: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "ascending PIN must be rejected: {}",
+        stderr(&out)
+    );
     let out = bench.palmbid(&["certs", "--json"], "");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]", "nothing imported");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "[]",
+        "nothing imported"
+    );
 }
 
 #[test]
@@ -230,8 +408,15 @@ fn request_writes_csrs_that_openssl_verifies() {
     let bench = Bench::new();
     let out = bench.palmbid(
         &[
-            "request", "--name", "张三", "--company", "测试建设有限公司", "--credit-code",
-            "91350100M000100Y43", "--out", "csr",
+            "request",
+            "--name",
+            "张三",
+            "--company",
+            "测试建设有限公司",
+            "--credit-code",
+            "91350100M000100Y43",
+            "--out",
+            "csr",
         ],
         &format!("{PIN}\n{PIN}\n"),
     );
@@ -251,7 +436,12 @@ fn usage_errors_exit_two() {
     let out = bench.palmbid(&["no-such-command"], "");
     assert_eq!(out.status.code(), Some(2));
     let out = bench.palmbid(&["sign", "--cert", "zz", "--in", "a", "--out", "b"], "");
-    assert_eq!(out.status.code(), Some(2), "invalid --cert: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "invalid --cert: {}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -260,10 +450,22 @@ fn demo_runs_and_writes_artifacts() {
     let out = bench.palmbid(&["demo", "--out", "demo"], "");
     assert_success(&out, "demo");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("ms"), "steps with durations expected: {stdout}");
+    assert!(
+        stdout.contains("ms"),
+        "steps with durations expected: {stdout}"
+    );
     let demo = bench.path("demo");
-    for name in ["bid.txt", "bid.p7m", "bid.decrypted.txt", "bid.p7s", "ca.pem"] {
-        assert!(demo.join(name).exists(), "{name} missing from the demo output");
+    for name in [
+        "bid.txt",
+        "bid.p7m",
+        "bid.decrypted.txt",
+        "bid.p7s",
+        "ca.pem",
+    ] {
+        assert!(
+            demo.join(name).exists(),
+            "{name} missing from the demo output"
+        );
     }
     assert_eq!(
         std::fs::read(demo.join("bid.txt")).expect("bid"),
@@ -274,7 +476,20 @@ fn demo_runs_and_writes_artifacts() {
     let sig = demo.join("bid.p7s");
     let content = demo.join("bid.txt");
     bench.openssl_ok(&[
-        "cms", "-verify", "-binary", "-inform", "DER", "-in", sig.to_str().expect("utf-8"),
-        "-content", content.to_str().expect("utf-8"), "-CAfile", ca, "-purpose", "any", "-out", "/dev/null",
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        sig.to_str().expect("utf-8"),
+        "-content",
+        content.to_str().expect("utf-8"),
+        "-CAfile",
+        ca,
+        "-purpose",
+        "any",
+        "-out",
+        "/dev/null",
     ]);
 }

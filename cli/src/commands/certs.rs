@@ -31,7 +31,10 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, json: bool) -> CliResult<(
     }
 
     if records.is_empty() {
-        println!("{}", ctx.tr("证书库中没有证书。", "The keystore holds no certificate."));
+        println!(
+            "{}",
+            ctx.tr("证书库中没有证书。", "The keystore holds no certificate.")
+        );
         return Ok(());
     }
     for record in &records {

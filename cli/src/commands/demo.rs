@@ -11,8 +11,10 @@ use std::time::Instant;
 
 use palmbid_core::cms;
 use palmbid_core::error::Lang;
-use palmbid_core::keystore::{CertificateRecord, Keystore, Pin, SoftwareDeviceBinding, enroll};
-use palmbid_core::pki::{IssuingCa, KeyRole, Subject, Validity};
+use palmbid_core::keystore::{
+    CertificateRecord, Keystore, KeystoreError, Pin, SoftwareDeviceBinding, enroll,
+};
+use palmbid_core::pki::{CertInfo, IssuingCa, KeyRole, Subject, Validity};
 
 use crate::Context;
 use crate::commands::request::{write_atomic, write_pem};
@@ -52,25 +54,59 @@ impl Steps<'_> {
 
 pub(crate) fn run(ctx: &Context, out: &Path) -> CliResult<()> {
     prepare_folder(out)?;
-    let home = out.join("home");
     let now = crate::unix_now();
-    let pin = || Pin::entered(DEMO_PIN.to_owned());
     let mut steps = Steps { ctx, number: 0 };
 
     println!("{} {}", ctx.tr("演示目录：", "Demo folder:"), out.display());
     println!("{} {DEMO_PIN}", ctx.tr("演示 PIN：", "Demo PIN:"));
 
+    let Enrolled {
+        ca,
+        keystore,
+        hardware,
+    } = enrol(&mut steps, out, now)?;
+    let phone_signing = bid_steps(&mut steps, out, &ca, &keystore, &hardware, now)?;
+    wrong_pin_step(&mut steps, &keystore, &phone_signing)?;
+    print_artifacts(ctx, out, &out.join("bid.p7m"));
+    Ok(())
+}
+
+/// What the enrolment steps produce.
+struct Enrolled {
+    ca: IssuingCa,
+    keystore: Keystore,
+    hardware: CertInfo,
+}
+
+/// The CA, the keystore, the phone's dual certificates and the hardware
+/// certificate.
+fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
+    let home = out.join("home");
+    let pin = || Pin::entered(DEMO_PIN.to_owned());
+
     let ca = steps.run("创建本地测试 CA", "create a local test CA", || {
-        let ca = IssuingCa::new_root("palmbid 演示根 CA", Validity { not_before: now - 60, days: 3650 })
-            .map_err(core)?;
+        let ca = IssuingCa::new_root(
+            "palmbid 演示根 CA",
+            Validity {
+                not_before: now - 60,
+                days: 3650,
+            },
+        )
+        .map_err(core)?;
         write_atomic(&out.join("ca.pem"), ca.certificate().to_pem().as_bytes())?;
         Ok(ca)
     })?;
 
-    let keystore = steps.run("打开新证书库（设备密钥已密封）", "open a fresh keystore (device secret sealed)", || {
-        let binding = SoftwareDeviceBinding::open(&home.join("device.key")).map_err(core)?;
-        Keystore::open(&home, Arc::new(binding)).map_err(core)
-    })?;
+    let keystore = steps.run(
+        "打开新证书库（设备密钥已密封）",
+        "open a fresh keystore (device secret sealed)",
+        || {
+            std::fs::create_dir_all(&home).map_err(|e| CliError::io(&home, &e))?;
+            let binding = SoftwareDeviceBinding::open(&home.join("device.key"))
+                .map_err(|e| core(KeystoreError::DeviceBinding(e)))?;
+            Keystore::open(&home, Arc::new(binding)).map_err(core)
+        },
+    )?;
 
     let subject = Subject {
         name: "张三".to_owned(),
@@ -81,105 +117,235 @@ pub(crate) fn run(ctx: &Context, out: &Path) -> CliResult<()> {
         "生成签名和加密密钥对（PIN 保护）及两个证书请求",
         "generate signing and encryption key pairs under the PIN, and two CSRs",
         || {
-            let new_pin = Pin::new(DEMO_PIN.to_owned()).map_err(core)?;
-            let (_, signing, encryption) = enroll::request(&keystore, &new_pin, &subject).map_err(core)?;
+            let new_pin = Pin::chosen(DEMO_PIN.to_owned()).map_err(core)?;
+            let (_, signing, encryption) =
+                enroll::request(&keystore, &new_pin, &subject).map_err(core)?;
             write_pem(&out.join("signing.csr"), "CERTIFICATE REQUEST", &signing)?;
-            write_pem(&out.join("encryption.csr"), "CERTIFICATE REQUEST", &encryption)?;
+            write_pem(
+                &out.join("encryption.csr"),
+                "CERTIFICATE REQUEST",
+                &encryption,
+            )?;
             Ok((signing, encryption))
         },
     )?;
 
-    let validity = Validity { not_before: now - 60, days: 365 };
-    steps.run("CA 签发双证书，手机安装（校验证书链和密钥用途）", "CA issues both certificates; the phone installs them (chain and key usage checked)", || {
-        let signing = ca.issue_from_csr(&signing_csr, KeyRole::Signing, validity).map_err(core)?;
-        let encryption = ca.issue_from_csr(&encryption_csr, KeyRole::Encryption, validity).map_err(core)?;
-        write_atomic(&out.join("phone-signing.pem"), signing.to_pem().as_bytes())?;
-        write_atomic(&out.join("phone-encryption.pem"), encryption.to_pem().as_bytes())?;
-        enroll::install(&keystore, &pin(), &[signing, encryption], &[ca.certificate().clone()], now)
+    let validity = Validity {
+        not_before: now - 60,
+        days: 365,
+    };
+    steps.run(
+        "CA 签发双证书，手机安装（校验证书链和密钥用途）",
+        "CA issues both certificates; the phone installs them (chain and key usage checked)",
+        || {
+            let signing = ca
+                .issue_from_csr(&signing_csr, KeyRole::Signing, validity)
+                .map_err(core)?;
+            let encryption = ca
+                .issue_from_csr(&encryption_csr, KeyRole::Encryption, validity)
+                .map_err(core)?;
+            write_atomic(&out.join("phone-signing.pem"), signing.to_pem().as_bytes())?;
+            write_atomic(
+                &out.join("phone-encryption.pem"),
+                encryption.to_pem().as_bytes(),
+            )?;
+            enroll::install(
+                &keystore,
+                &pin(),
+                &[signing, encryption],
+                &[ca.certificate().clone()],
+                now,
+            )
             .map_err(core)?;
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
 
-    let hardware = steps.run("签发实体 CA（USB-KEY）加密证书", "issue a hardware (USB-KEY) encryption certificate", || {
-        let issued = ca.issue_with_new_key(&subject, KeyRole::Encryption, validity).map_err(core)?;
-        write_atomic(&out.join("hardware.pem"), issued.cert.to_pem().as_bytes())?;
-        // NOTE: a real USB-KEY never exports its key; this file stands in for
-        // the token so the envelope can be opened on the PC side too.
-        write_atomic(&out.join("hardware.key.pem"), issued.key_pkcs8_pem.as_bytes())?;
-        Ok(issued.cert)
-    })?;
+    let hardware = steps.run(
+        "签发实体 CA（USB-KEY）加密证书",
+        "issue a hardware (USB-KEY) encryption certificate",
+        || {
+            let issued = ca
+                .issue_with_new_key(&subject, KeyRole::Encryption, validity)
+                .map_err(core)?;
+            write_atomic(&out.join("hardware.pem"), issued.cert.to_pem().as_bytes())?;
+            // NOTE: a real USB-KEY never exports its key; this file stands in for
+            // the token so the envelope can be opened on the PC side too.
+            write_atomic(
+                &out.join("hardware.key.pem"),
+                issued.key_pkcs8_pem.as_bytes(),
+            )?;
+            Ok(issued.cert)
+        },
+    )?;
 
+    Ok(Enrolled {
+        ca,
+        keystore,
+        hardware,
+    })
+}
+
+/// Encrypts the bid file to both certificates, opens it with the phone,
+/// signs and verifies it; returns the phone's signing certificate.
+fn bid_steps(
+    steps: &mut Steps<'_>,
+    out: &Path,
+    ca: &IssuingCa,
+    keystore: &Keystore,
+    hardware: &CertInfo,
+    now: i64,
+) -> CliResult<CertificateRecord> {
+    let pin = || Pin::entered(DEMO_PIN.to_owned());
     let records = keystore.certificates().map_err(core)?;
-    let phone_encryption = find_role(&records, KeyRole::Encryption)?;
+    let phone_encryption = &find_role(&records, KeyRole::Encryption)?;
     let phone_signing = find_role(&records, KeyRole::Signing)?;
 
     let bid = out.join("bid.txt");
     let envelope = out.join("bid.p7m");
-    steps.run("把投标文件同时加密给手机证书和实体证书", "encrypt the bid file to the phone and the hardware certificates", || {
-        write_atomic(&bid, BID_TEXT.as_bytes())?;
-        cms::encrypt_to_file(&bid, &envelope, &[phone_encryption.cert.clone(), hardware.clone()])
+    steps.run(
+        "把投标文件同时加密给手机证书和实体证书",
+        "encrypt the bid file to the phone and the hardware certificates",
+        || {
+            write_atomic(&bid, BID_TEXT.as_bytes())?;
+            cms::encrypt_to_file(
+                &bid,
+                &envelope,
+                &[phone_encryption.cert.clone(), hardware.clone()],
+            )
             .map_err(core)?;
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
 
     let decrypted = out.join("bid.decrypted.txt");
-    steps.run("用手机证书解密（输入 PIN）", "decrypt with the phone certificate (PIN entered)", || {
-        let key = keystore.unlock(&phone_encryption.key_id, &pin()).map_err(core)?;
-        cms::decrypt_to_file(&envelope, &decrypted, &phone_encryption.cert, key.secret()).map_err(core)?;
-        let same = std::fs::read(&decrypted).map_err(|e| CliError::io(&decrypted, &e))? == BID_TEXT.as_bytes();
-        if same {
-            Ok(())
-        } else {
-            Err(CliError::failed("demo.mismatch", "解密结果与原文不同", "the decrypted file differs from the original"))
-        }
-    })?;
+    steps.run(
+        "用手机证书解密（输入 PIN）",
+        "decrypt with the phone certificate (PIN entered)",
+        || {
+            let key = keystore
+                .unlock(&phone_encryption.key_id, &pin())
+                .map_err(core)?;
+            cms::decrypt_to_file(&envelope, &decrypted, &phone_encryption.cert, key.secret())
+                .map_err(core)?;
+            let same = std::fs::read(&decrypted).map_err(|e| CliError::io(&decrypted, &e))?
+                == BID_TEXT.as_bytes();
+            if same {
+                Ok(())
+            } else {
+                Err(CliError::failed(
+                    "demo.mismatch",
+                    "解密结果与原文不同",
+                    "the decrypted file differs from the original",
+                ))
+            }
+        },
+    )?;
 
     let signature = out.join("bid.p7s");
-    steps.run("用手机签名证书签名并验证", "sign with the phone signing certificate and verify", || {
-        let key = keystore.unlock(&phone_signing.key_id, &pin()).map_err(core)?;
-        let der = cms::sign_detached_file(&bid, key.secret(), &phone_signing.cert, &phone_signing.chain, now)
+    steps.run(
+        "用手机签名证书签名并验证",
+        "sign with the phone signing certificate and verify",
+        || {
+            let key = keystore
+                .unlock(&phone_signing.key_id, &pin())
+                .map_err(core)?;
+            let der = cms::sign_detached_file(
+                &bid,
+                key.secret(),
+                &phone_signing.cert,
+                &phone_signing.chain,
+                now,
+            )
             .map_err(core)?;
-        drop(key);
-        write_atomic(&signature, &der)?;
-        cms::verify_detached_file(&der, &bid, &[ca.certificate().clone()], crate::unix_now()).map_err(core)?;
-        Ok(())
-    })?;
+            drop(key);
+            write_atomic(&signature, &der)?;
+            cms::verify_detached_file(&der, &bid, &[ca.certificate().clone()], crate::unix_now())
+                .map_err(core)?;
+            Ok(())
+        },
+    )?;
 
+    Ok(phone_signing)
+}
+
+/// Enters a wrong PIN once and shows the tries left.
+fn wrong_pin_step(
+    steps: &mut Steps<'_>,
+    keystore: &Keystore,
+    record: &CertificateRecord,
+) -> CliResult<()> {
+    let ctx = steps.ctx;
     let message = steps.run("输入错误 PIN", "enter a wrong PIN", || {
-        match keystore.unlock(&phone_signing.key_id, &Pin::entered(WRONG_PIN.to_owned())) {
-            Ok(_) => Err(CliError::failed("demo.wrong_pin_accepted", "错误 PIN 竟被接受", "the wrong PIN was accepted")),
+        match keystore.unlock(&record.key_id, &Pin::entered(WRONG_PIN.to_owned())) {
+            Ok(_) => Err(CliError::failed(
+                "demo.wrong_pin_accepted",
+                "错误 PIN 竟被接受",
+                "the wrong PIN was accepted",
+            )),
             Err(err) => Ok(palmbid_core::error::Localized::message(&err, ctx.lang)),
         }
     })?;
     println!("    {message}");
-    let status = keystore.pin_status(&phone_signing.credential).map_err(core)?;
+    let status = keystore.pin_status(&record.credential).map_err(core)?;
     match ctx.lang {
-        Lang::ZhCn => println!("    PIN 状态：已失败 {} 次，还可尝试 {} 次", status.failed_attempts, status.tries_left),
-        Lang::En => println!("    PIN status: {} failed, {} tries left", status.failed_attempts, status.tries_left),
+        Lang::ZhCn => println!(
+            "    PIN 状态：已失败 {} 次，还可尝试 {} 次",
+            status.failed_attempts, status.tries_left
+        ),
+        Lang::En => println!(
+            "    PIN status: {} failed, {} tries left",
+            status.failed_attempts, status.tries_left
+        ),
     }
+    Ok(())
+}
 
+fn print_artifacts(ctx: &Context, out: &Path, envelope: &Path) {
     println!();
-    println!("{}", ctx.tr("演示完成。产物：", "Demo complete. Artifacts:"));
+    println!(
+        "{}",
+        ctx.tr("演示完成。产物：", "Demo complete. Artifacts:")
+    );
     for name in [
-        "ca.pem", "signing.csr", "encryption.csr", "phone-signing.pem", "phone-encryption.pem",
-        "hardware.pem", "hardware.key.pem", "bid.txt", "bid.p7m", "bid.decrypted.txt", "bid.p7s",
+        "ca.pem",
+        "signing.csr",
+        "encryption.csr",
+        "phone-signing.pem",
+        "phone-encryption.pem",
+        "hardware.pem",
+        "hardware.key.pem",
+        "bid.txt",
+        "bid.p7m",
+        "bid.decrypted.txt",
+        "bid.p7s",
     ] {
         println!("  {}", out.join(name).display());
     }
     println!(
         "{}\n  openssl cms -decrypt -binary -inform DER -in {} -recip {} -inkey {}",
-        ctx.tr("用实体证书在 PC 端打开同一信封：", "Open the same envelope on the PC side with the hardware certificate:"),
+        ctx.tr(
+            "用实体证书在 PC 端打开同一信封：",
+            "Open the same envelope on the PC side with the hardware certificate:"
+        ),
         envelope.display(),
         out.join("hardware.pem").display(),
         out.join("hardware.key.pem").display()
     );
-    Ok(())
 }
 
 fn find_role(records: &[CertificateRecord], role: KeyRole) -> CliResult<CertificateRecord> {
-    records.iter().find(|r| r.role == role).cloned().ok_or_else(|| {
-        CliError::failed("demo.missing_certificate", "安装后找不到证书", "certificate missing after install")
-    })
+    records
+        .iter()
+        .find(|r| r.role == role)
+        .cloned()
+        .ok_or_else(|| {
+            CliError::failed(
+                "demo.missing_certificate",
+                "安装后找不到证书",
+                "certificate missing after install",
+            )
+        })
 }
 
 /// Creates `out`, or clears it when an earlier demo made it. A non-empty
@@ -187,18 +353,28 @@ fn find_role(records: &[CertificateRecord], role: KeyRole) -> CliResult<Certific
 fn prepare_folder(out: &Path) -> CliResult<()> {
     if out.exists() {
         let marker = out.join(MARKER);
-        let empty = std::fs::read_dir(out).map_err(|e| CliError::io(out, &e))?.next().is_none();
+        let empty = std::fs::read_dir(out)
+            .map_err(|e| CliError::io(out, &e))?
+            .next()
+            .is_none();
         if marker.exists() {
             std::fs::remove_dir_all(out).map_err(|e| CliError::io(out, &e))?;
         } else if !empty {
             return Err(CliError::usage(
                 "demo.folder_not_empty",
-                format!("目录 {} 不为空且不是演示目录；请用 --out 指定新目录", out.display()),
-                format!("folder {} is not empty and was not made by the demo; pass a new --out folder", out.display()),
+                format!(
+                    "目录 {} 不为空且不是演示目录；请用 --out 指定新目录",
+                    out.display()
+                ),
+                format!(
+                    "folder {} is not empty and was not made by the demo; pass a new --out folder",
+                    out.display()
+                ),
             ));
         }
     }
     std::fs::create_dir_all(out).map_err(|e| CliError::io(out, &e))?;
-    std::fs::write(out.join(MARKER), b"made by palmbid demo\n").map_err(|e| CliError::io(out, &e))?;
+    std::fs::write(out.join(MARKER), b"made by palmbid demo\n")
+        .map_err(|e| CliError::io(out, &e))?;
     Ok(())
 }

@@ -14,7 +14,9 @@ use crate::select;
 pub(crate) fn encrypt(ctx: &Context, to: &[PathBuf], input: &Path, out: &Path) -> CliResult<()> {
     let mut recipients: Vec<CertInfo> = Vec::with_capacity(to.len());
     for file in to {
-        recipients.push(CertInfo::from_pem_or_der(&read(file)?, &file.display().to_string()).map_err(core)?);
+        recipients.push(
+            CertInfo::from_pem_or_der(&read(file)?, &file.display().to_string()).map_err(core)?,
+        );
     }
 
     cms::encrypt_to_file(input, out, &recipients).map_err(core)?;
@@ -41,15 +43,25 @@ pub(crate) fn decrypt(
     if out.exists() {
         return Err(CliError::usage(
             "cli.output_exists",
-            format!("输出文件 {} 已存在；请换一个文件名或先删除它", out.display()),
-            format!("output file {} already exists; choose another name or remove it", out.display()),
+            format!(
+                "输出文件 {} 已存在；请换一个文件名或先删除它",
+                out.display()
+            ),
+            format!(
+                "output file {} already exists; choose another name or remove it",
+                out.display()
+            ),
         ));
     }
     let info = cms::inspect(input).map_err(core)?;
     let records = keystore.certificates().map_err(core)?;
     let recipients: Vec<CertificateRecord> = records
         .into_iter()
-        .filter(|r| info.recipients.iter().any(|recipient| recipient.supported && recipient.matches(&r.cert)))
+        .filter(|r| {
+            info.recipients
+                .iter()
+                .any(|recipient| recipient.supported && recipient.matches(&r.cert))
+        })
         .collect();
     if recipients.is_empty() {
         let listed: Vec<String> = info.recipients.iter().map(ToString::to_string).collect();
@@ -57,7 +69,9 @@ pub(crate) fn decrypt(
         return Err(CliError::failed(
             "cli.not_a_recipient",
             format!("证书库中没有此信封的接收者证书；信封的接收者为：{listed}"),
-            format!("no certificate in the keystore is a recipient of this envelope; its recipients are: {listed}"),
+            format!(
+                "no certificate in the keystore is a recipient of this envelope; its recipients are: {listed}"
+            ),
         ));
     }
     let record = select::one(&recipients, cert, ("解密此信封", "open this envelope"))?;

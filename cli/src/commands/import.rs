@@ -15,7 +15,9 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, args: &ImportArgs) -> CliR
         let bytes = read(p12)?;
         let password = match &args.p12_password_file {
             Some(file) => first_line(file)?,
-            None => ctx.secrets.read("请输入 PKCS#12 文件的密码", "PKCS#12 password")?,
+            None => ctx
+                .secrets
+                .read("请输入 PKCS#12 文件的密码", "PKCS#12 password")?,
         };
         let pin = new_pin(ctx)?;
         enroll::import_pkcs12(keystore, &bytes, &password, &pin, now).map_err(core)?
@@ -46,7 +48,9 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, args: &ImportArgs) -> CliR
     let count = key_ids.len();
     match ctx.lang {
         palmbid_core::error::Lang::ZhCn => println!("已导入 {count} 个密钥及其证书。"),
-        palmbid_core::error::Lang::En => println!("Imported {count} key(s) with their certificates."),
+        palmbid_core::error::Lang::En => {
+            println!("Imported {count} key(s) with their certificates.");
+        }
     }
     Ok(())
 }
@@ -56,16 +60,20 @@ fn encrypted_key_password(
     ctx: &Context,
     key: &[u8],
 ) -> CliResult<Option<zeroize::Zeroizing<String>>> {
-    let is_encrypted = key.windows(b"ENCRYPTED PRIVATE KEY".len()).any(|w| w == b"ENCRYPTED PRIVATE KEY");
+    let is_encrypted = key
+        .windows(b"ENCRYPTED PRIVATE KEY".len())
+        .any(|w| w == b"ENCRYPTED PRIVATE KEY");
     if !is_encrypted {
         return Ok(None);
     }
-    ctx.secrets.read("请输入私钥文件的密码", "Password of the private key file").map(Some)
+    ctx.secrets
+        .read("请输入私钥文件的密码", "Password of the private key file")
+        .map(Some)
 }
 
 fn new_pin(ctx: &Context) -> CliResult<palmbid_core::keystore::Pin> {
     let text = ctx.secrets.new_pin()?;
-    palmbid_core::keystore::Pin::new(text.as_str().to_owned()).map_err(core)
+    palmbid_core::keystore::Pin::chosen(text.as_str().to_owned()).map_err(core)
 }
 
 pub(crate) fn read(path: &Path) -> CliResult<Vec<u8>> {
@@ -73,7 +81,8 @@ pub(crate) fn read(path: &Path) -> CliResult<Vec<u8>> {
 }
 
 fn first_line(path: &Path) -> CliResult<zeroize::Zeroizing<String>> {
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| CliError::io(path, &e))?);
+    let text =
+        zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| CliError::io(path, &e))?);
     let line = text.lines().next().unwrap_or_default();
     Ok(zeroize::Zeroizing::new(line.to_owned()))
 }

@@ -24,10 +24,17 @@ pub(crate) fn status(ctx: &Context, keystore: &Keystore) -> CliResult<()> {
                 palmbid_core::error::Lang::En => format!("{} tries left", status.tries_left),
             }
         };
-        println!("{}  {}  {state}", select::short_id(record), record.cert.subject);
+        println!(
+            "{}  {}  {state}",
+            select::short_id(record),
+            record.cert.subject
+        );
     }
     if seen.is_empty() {
-        println!("{}", ctx.tr("证书库中没有证书。", "The keystore holds no certificate."));
+        println!(
+            "{}",
+            ctx.tr("证书库中没有证书。", "The keystore holds no certificate.")
+        );
     }
     Ok(())
 }
@@ -38,7 +45,10 @@ pub(crate) fn change(ctx: &Context, keystore: &Keystore, cert: Option<&str>) -> 
     // One record per credential: a PIN change applies to all keys under it.
     let mut per_credential = Vec::new();
     for record in records {
-        if !per_credential.iter().any(|r: &palmbid_core::keystore::CertificateRecord| r.credential == record.credential) {
+        if !per_credential
+            .iter()
+            .any(|r: &palmbid_core::keystore::CertificateRecord| r.credential == record.credential)
+        {
             per_credential.push(record);
         }
     }
@@ -46,8 +56,10 @@ pub(crate) fn change(ctx: &Context, keystore: &Keystore, cert: Option<&str>) -> 
 
     let old = ctx.secrets.pin()?;
     let new_text = ctx.secrets.new_pin()?;
-    let new = palmbid_core::keystore::Pin::new(new_text.as_str().to_owned()).map_err(core)?;
-    keystore.change_pin(&chosen.credential, &old, &new).map_err(core)?;
+    let new = palmbid_core::keystore::Pin::chosen(new_text.as_str().to_owned()).map_err(core)?;
+    keystore
+        .change_pin(&chosen.credential, &old, &new)
+        .map_err(core)?;
 
     println!("{}", ctx.tr("PIN 已修改。", "PIN changed."));
     Ok(())

@@ -22,8 +22,9 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, args: &RequestArgs) -> Cli
     std::fs::create_dir_all(&args.out).map_err(|e| CliError::io(&args.out, &e))?;
 
     let pin_text = ctx.secrets.new_pin()?;
-    let pin = palmbid_core::keystore::Pin::new(pin_text.as_str().to_owned()).map_err(core)?;
-    let (_, signing_csr, encryption_csr) = enroll::request(keystore, &pin, &subject).map_err(core)?;
+    let pin = palmbid_core::keystore::Pin::chosen(pin_text.as_str().to_owned()).map_err(core)?;
+    let (_, signing_csr, encryption_csr) =
+        enroll::request(keystore, &pin, &subject).map_err(core)?;
 
     let signing = args.out.join("signing.csr");
     let encryption = args.out.join("encryption.csr");
@@ -32,7 +33,10 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, args: &RequestArgs) -> Cli
 
     println!(
         "{}\n  {}\n  {}",
-        ctx.tr("已生成签名密钥和加密密钥，证书请求已写入：", "Keys generated; certificate requests written to:"),
+        ctx.tr(
+            "已生成签名密钥和加密密钥，证书请求已写入：",
+            "Keys generated; certificate requests written to:"
+        ),
         signing.display(),
         encryption.display()
     );
@@ -51,9 +55,8 @@ pub(crate) fn install(
         certs.push(CertInfo::from_pem_or_der(&read(file)?, &what).map_err(core)?);
     }
     let chain = match chain_file {
-        Some(file) => {
-            CertInfo::all_from_pem_or_der(&read(file)?, &file.display().to_string()).map_err(core)?
-        }
+        Some(file) => CertInfo::all_from_pem_or_der(&read(file)?, &file.display().to_string())
+            .map_err(core)?,
         None => Vec::new(),
     };
 
@@ -75,7 +78,11 @@ pub(crate) fn install(
 /// Writes DER as PEM through a temporary file, so no half-written file stays.
 pub(crate) fn write_pem(path: &Path, label: &str, der: &[u8]) -> CliResult<()> {
     let pem = der::pem::encode_string(label, der::pem::LineEnding::LF, der).map_err(|e| {
-        CliError::failed("cli.pem", format!("PEM 编码失败：{e}"), format!("PEM encoding failed: {e}"))
+        CliError::failed(
+            "cli.pem",
+            format!("PEM 编码失败：{e}"),
+            format!("PEM encoding failed: {e}"),
+        )
     })?;
     write_atomic(path, pem.as_bytes())
 }
@@ -89,7 +96,10 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult<()> {
     };
     let mut tmp = tempfile::NamedTempFile::new_in(folder).map_err(|e| CliError::io(path, &e))?;
     tmp.write_all(bytes).map_err(|e| CliError::io(path, &e))?;
-    tmp.as_file().sync_all().map_err(|e| CliError::io(path, &e))?;
-    tmp.persist(path).map_err(|e| CliError::io(path, &e.error))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| CliError::io(path, &e))?;
+    tmp.persist(path)
+        .map_err(|e| CliError::io(path, &e.error))?;
     Ok(())
 }

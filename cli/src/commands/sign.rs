@@ -32,9 +32,14 @@ pub(crate) fn sign(
 
     let pin = ctx.secrets.pin()?;
     let key = keystore.unlock(&record.key_id, &pin).map_err(core)?;
-    let signature =
-        cms::sign_detached_file(input, key.secret(), &record.cert, &record.chain, crate::unix_now())
-            .map_err(core)?;
+    let signature = cms::sign_detached_file(
+        input,
+        key.secret(),
+        &record.cert,
+        &record.chain,
+        crate::unix_now(),
+    )
+    .map_err(core)?;
     drop(key);
     write_atomic(out, &signature)?;
 
@@ -50,16 +55,29 @@ pub(crate) fn sign(
 
 pub(crate) fn verify(ctx: &Context, input: &Path, sig: &Path, ca: &Path) -> CliResult<()> {
     let signature = der_or_pem(&read(sig)?);
-    let anchors = CertInfo::all_from_pem_or_der(&read(ca)?, &ca.display().to_string()).map_err(core)?;
+    let anchors =
+        CertInfo::all_from_pem_or_der(&read(ca)?, &ca.display().to_string()).map_err(core)?;
 
     let verified =
         cms::verify_detached_file(&signature, input, &anchors, crate::unix_now()).map_err(core)?;
 
     println!("{}", ctx.tr("签名有效。", "Signature valid."));
-    println!("  {}: {}", ctx.tr("签名者", "signer"), verified.signer.subject);
-    println!("  {}: {}", ctx.tr("颁发者", "issuer"), verified.signer.issuer);
+    println!(
+        "  {}: {}",
+        ctx.tr("签名者", "signer"),
+        verified.signer.subject
+    );
+    println!(
+        "  {}: {}",
+        ctx.tr("颁发者", "issuer"),
+        verified.signer.issuer
+    );
     if let Some(time) = verified.signing_time {
-        println!("  {}: {}", ctx.tr("签名时间", "signing time"), crate::time_text(time));
+        println!(
+            "  {}: {}",
+            ctx.tr("签名时间", "signing time"),
+            crate::time_text(time)
+        );
     }
     Ok(())
 }

@@ -75,6 +75,167 @@ pub enum CmsError {
         /// Subject of the certificate.
         subject: String,
     },
+    /// The input file has no bytes at all.
+    #[error("{path} is empty; choose the envelope file again")]
+    EmptyInput {
+        /// The file.
+        path: String,
+    },
+
+    /// The input is neither CMS (DER, BER, PEM) nor S/MIME, or it is CMS of
+    /// another kind than an envelope.
+    #[error("{path} is not an encrypted envelope ({found}); choose the .p7m / envelope file")]
+    NotAnEnvelope {
+        /// The file.
+        path: String,
+        /// Description of the input found instead.
+        found: String,
+    },
+
+    /// The envelope ends before its structure is complete.
+    #[error(
+        "the envelope ends early at byte {offset}; the file is incomplete, download or copy it again"
+    )]
+    Truncated {
+        /// Offset in the decoded envelope where more bytes were expected.
+        offset: u64,
+    },
+
+    /// The envelope's encoding is broken.
+    #[error("the envelope is malformed at byte {offset}: {detail}")]
+    Malformed {
+        /// Offset in the decoded envelope of the faulty element.
+        offset: u64,
+        /// Description of the fault.
+        detail: String,
+    },
+
+    /// A buffered part of the envelope (recipients, parameters) is larger
+    /// than palmbid accepts.
+    #[error("the envelope's {what} is larger than {limit} bytes; such an envelope is refused")]
+    TooLarge {
+        /// Which part.
+        what: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
+    /// The content is encrypted with an algorithm palmbid does not implement.
+    #[error(
+        "unsupported content encryption algorithm {name} ({oid}); AES-CBC and AES-GCM are supported"
+    )]
+    UnsupportedContentAlgorithm {
+        /// The algorithm's OID.
+        oid: String,
+        /// Its name where known.
+        name: String,
+    },
+
+    /// The recipient entry uses a key-encryption algorithm palmbid does not
+    /// implement.
+    #[error(
+        "unsupported key encryption algorithm {name} ({oid}); ECDH on P-256 with AES key wrap is supported"
+    )]
+    UnsupportedKeyAlgorithm {
+        /// The algorithm's OID.
+        oid: String,
+        /// Its name where known.
+        name: String,
+    },
+
+    /// No recipient entry of the envelope names the given certificate.
+    #[error("the envelope is not encrypted to this certificate; its recipients are: {recipients}")]
+    NoRecipient {
+        /// The envelope's recipients, described one after the other.
+        recipients: String,
+    },
+
+    /// The GCM tag does not verify: the file is damaged or was altered.
+    #[error(
+        "the envelope failed authentication: it is damaged or was tampered with; nothing was written"
+    )]
+    AuthenticationFailed,
+
+    /// The CBC padding of the last block is wrong: damaged file or wrong key.
+    #[error("the decrypted content has bad padding: the envelope is damaged; nothing was written")]
+    BadPadding,
+
+    /// The content-encryption key does not unwrap: the private key does not
+    /// belong to the recipient entry.
+    #[error(
+        "the content key does not unwrap with this private key; the key does not match the recipient certificate"
+    )]
+    KeyUnwrapFailed,
+
+    /// A released key is addressed to another public key.
+    #[error(
+        "the released key is addressed to another key (key id {key_id}); ask for it again with this key"
+    )]
+    ReleasedToOtherKey {
+        /// Hex key identifiers the release is addressed to.
+        key_id: String,
+    },
+
+    /// A released key blob does not decode.
+    #[error("the released key is not a valid KeyAgreeRecipientInfo: {detail}")]
+    InvalidReleasedKey {
+        /// Description of the fault.
+        detail: String,
+    },
+
+    /// Encryption was asked with no recipient.
+    #[error("no recipient certificate was given; choose at least one")]
+    NoRecipients,
+
+    /// A recipient certificate does not carry a P-256 key.
+    #[error(
+        "the certificate {subject} has no P-256 key; only P-256 encryption certificates can receive envelopes"
+    )]
+    RecipientNotP256 {
+        /// Subject of the certificate.
+        subject: String,
+    },
+
+    /// A recipient certificate's key usage forbids key agreement.
+    #[error(
+        "the certificate {subject} does not allow keyAgreement; use the encryption certificate of that party"
+    )]
+    RecipientNoKeyAgreement {
+        /// Subject of the certificate.
+        subject: String,
+    },
+
+    /// The output file is already there; palmbid never overwrites it.
+    #[error("{path} already exists; choose another output file or remove it")]
+    OutputExists {
+        /// The file.
+        path: String,
+    },
+
+    /// The output file or its temporary sibling cannot be written.
+    #[error("cannot write {path}: {source}")]
+    OutputNotWritable {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+
+    /// The input file changed size while it was being encrypted.
+    #[error("{path} changed while it was being encrypted; try again when nothing writes to it")]
+    InputChanged {
+        /// The file.
+        path: String,
+    },
+
+    /// Encoding a structure palmbid builds failed.
+    #[error("cannot encode {what}: {detail}")]
+    Encoding {
+        /// The structure.
+        what: &'static str,
+        /// The encoder's message.
+        detail: String,
+    },
 }
 
 impl Localized for CmsError {
@@ -89,6 +250,26 @@ impl Localized for CmsError {
             CmsError::EssCertificateMismatch { .. } => "cms.ess_certificate_mismatch",
             CmsError::SignatureAlgorithmUnsupported { .. } => "cms.signature_algorithm_unsupported",
             CmsError::SignerKeyMismatch { .. } => "cms.signer_key_mismatch",
+            CmsError::EmptyInput { .. } => "cms.empty_input",
+            CmsError::NotAnEnvelope { .. } => "cms.not_an_envelope",
+            CmsError::Truncated { .. } => "cms.truncated",
+            CmsError::Malformed { .. } => "cms.malformed",
+            CmsError::TooLarge { .. } => "cms.too_large",
+            CmsError::UnsupportedContentAlgorithm { .. } => "cms.unsupported_content_algorithm",
+            CmsError::UnsupportedKeyAlgorithm { .. } => "cms.unsupported_key_algorithm",
+            CmsError::NoRecipient { .. } => "cms.no_recipient",
+            CmsError::AuthenticationFailed => "cms.authentication_failed",
+            CmsError::BadPadding => "cms.bad_padding",
+            CmsError::KeyUnwrapFailed => "cms.key_unwrap_failed",
+            CmsError::ReleasedToOtherKey { .. } => "cms.released_to_other_key",
+            CmsError::InvalidReleasedKey { .. } => "cms.invalid_released_key",
+            CmsError::NoRecipients => "cms.no_recipients",
+            CmsError::RecipientNotP256 { .. } => "cms.recipient_not_p256",
+            CmsError::RecipientNoKeyAgreement { .. } => "cms.recipient_no_key_agreement",
+            CmsError::OutputExists { .. } => "cms.output_exists",
+            CmsError::OutputNotWritable { .. } => "cms.output_not_writable",
+            CmsError::InputChanged { .. } => "cms.input_changed",
+            CmsError::Encoding { .. } => "cms.encoding",
         }
     }
 
@@ -119,6 +300,60 @@ impl Localized for CmsError {
             CmsError::SignerKeyMismatch { subject } => {
                 format!("证书 {subject} 与签名密钥不匹配，请安装对应的证书")
             }
+            CmsError::EmptyInput { path } => format!("{path} 是空文件，请重新选择数字信封文件"),
+            CmsError::NotAnEnvelope { path, found } => {
+                format!("{path} 不是数字信封（{found}），请选择 .p7m 或数字信封文件")
+            }
+            CmsError::Truncated { offset } => {
+                format!("数字信封在第 {offset} 字节处提前结束，文件不完整，请重新下载或复制")
+            }
+            CmsError::Malformed { offset, detail } => {
+                format!("数字信封在第 {offset} 字节处格式错误：{detail}")
+            }
+            CmsError::TooLarge { what, limit } => {
+                format!("数字信封的 {what} 超过 {limit} 字节，拒绝处理")
+            }
+            CmsError::UnsupportedContentAlgorithm { oid, name } => {
+                format!("不支持的内容加密算法 {name}（{oid}），仅支持 AES-CBC 与 AES-GCM")
+            }
+            CmsError::UnsupportedKeyAlgorithm { oid, name } => {
+                format!("不支持的密钥加密算法 {name}（{oid}），仅支持 P-256 ECDH 与 AES 密钥包装")
+            }
+            CmsError::NoRecipient { recipients } => {
+                format!("数字信封不是加密给此证书的；信封的接收者为：{recipients}")
+            }
+            CmsError::AuthenticationFailed => {
+                "数字信封校验失败：文件已损坏或被篡改，未写出任何内容".to_owned()
+            }
+            CmsError::BadPadding => {
+                "解密后的内容填充错误：数字信封已损坏，未写出任何内容".to_owned()
+            }
+            CmsError::KeyUnwrapFailed => {
+                "无法用此私钥解开内容密钥：私钥与接收者证书不匹配".to_owned()
+            }
+            CmsError::ReleasedToOtherKey { key_id } => {
+                format!("释放的密钥是发给另一把密钥的（密钥标识 {key_id}），请用本密钥重新申请")
+            }
+            CmsError::InvalidReleasedKey { detail } => {
+                format!("释放的密钥不是有效的 KeyAgreeRecipientInfo：{detail}")
+            }
+            CmsError::NoRecipients => "未指定接收者证书，请至少选择一个".to_owned(),
+            CmsError::RecipientNotP256 { subject } => {
+                format!("证书 {subject} 不是 P-256 密钥，只有 P-256 加密证书可以接收数字信封")
+            }
+            CmsError::RecipientNoKeyAgreement { subject } => {
+                format!("证书 {subject} 不允许密钥协商（keyAgreement），请使用对方的加密证书")
+            }
+            CmsError::OutputExists { path } => {
+                format!("{path} 已存在，请选择其他输出文件或先删除它")
+            }
+            CmsError::OutputNotWritable { path, source } => {
+                format!("无法写入 {path}：{source}")
+            }
+            CmsError::InputChanged { path } => {
+                format!("{path} 在加密过程中被修改，请在没有程序写入它时重试")
+            }
+            CmsError::Encoding { what, detail } => format!("无法编码 {what}：{detail}"),
         }
     }
 }

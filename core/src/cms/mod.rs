@@ -10,11 +10,27 @@
 //!   temporary file that is renamed into place only after authentication.
 //! - Key release: the content-encryption key re-encrypted to another party.
 
+mod alg;
+mod ber;
+mod decrypt;
+mod encrypt;
+mod envelope;
 mod error;
 mod signed;
+mod gcm;
+mod input;
+mod kari;
+mod output;
+mod pipeline;
+mod release;
 
+pub use alg::{ContentCipher, EnvelopeKind};
+pub use decrypt::{DecryptReport, decrypt_to_file};
+pub use encrypt::{EncryptReport, encrypt_to_file};
+pub use envelope::{EnvelopeInfo, Recipient, RecipientId, RecipientKind, inspect};
 pub use error::CmsError;
 pub use signed::{
     VerifiedSignature, sign_detached_digest, sign_detached_file, verify_detached_digest,
     verify_detached_file,
 };
+pub use release::{decrypt_with_released_key, release_key};

@@ -11,7 +11,7 @@
 
 mod attempts;
 mod device;
-mod enroll;
+pub mod enroll;
 mod error;
 mod pin;
 mod rows;

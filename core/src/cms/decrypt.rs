@@ -1,0 +1,283 @@
+//! Opening an envelope into a file, streamed.
+//!
+//! The recipient encrypted key that names the certificate is unwrapped with
+//! the private key (RFC 5753), then the content is decrypted in 1 MiB
+//! buffers, in place, into a temporary file:
+//! - AES-GCM (`AuthEnvelopedData`, RFC 5084): the file is renamed into place
+//!   only after the tag verifies.
+//! - AES-CBC (`EnvelopedData`, RFC 3565): the last block is held back until
+//!   the end, its PKCS#7 padding (RFC 5652, section 6.3) is checked, and
+//!   only then is the file renamed. CBC has no integrity; the padding check
+//!   catches damage only at the end of the content.
+//!
+//! On any failure the temporary file is deleted, so no plaintext leaves the
+//! core. Memory use is the buffer plus the envelope header, whatever the
+//! content size.
+
+use std::path::Path;
+
+use aes::{Aes128, Aes192, Aes256};
+use cipher::consts::U16;
+use cipher::inout::InOutBuf;
+use cipher::{BlockDecryptMut, KeyIvInit};
+use p256::SecretKey;
+use zeroize::Zeroizing;
+
+use super::alg::{ContentCipher, ContentParams, EnvelopeKind};
+use super::envelope::{Envelope, ParsedRecipientInfo, RecipientId, kari_id};
+use super::gcm::Gcm;
+use super::output::PendingOutput;
+use super::pipeline;
+use super::{CmsError, kari};
+use crate::pki::CertInfo;
+
+/// Summary of a successful decryption.
+#[derive(Debug, Clone)]
+pub struct DecryptReport {
+    /// `EnvelopedData` or `AuthEnvelopedData`.
+    pub kind: EnvelopeKind,
+    /// The content cipher.
+    pub content_cipher: ContentCipher,
+    /// Plaintext bytes written to the output file.
+    pub plaintext_len: u64,
+    /// The recipient entry that was opened.
+    pub recipient: RecipientId,
+}
+
+/// Decrypts the envelope at `input` for `cert`, whose private key is `key`,
+/// into a new file at `output`.
+///
+/// Accepts DER, BER, PEM and S/MIME input. `output` must not exist; it
+/// appears only once the content is authenticated (GCM) or its padding
+/// checked (CBC).
+///
+/// # Errors
+/// [`CmsError::OutputExists`], [`CmsError::OutputNotWritable`], every
+/// error of [`super::inspect`], [`CmsError::NoRecipient`],
+/// [`CmsError::UnsupportedKeyAlgorithm`], [`CmsError::KeyUnwrapFailed`],
+/// [`CmsError::UnsupportedContentAlgorithm`],
+/// [`CmsError::AuthenticationFailed`], [`CmsError::BadPadding`].
+pub fn decrypt_to_file(
+    input: &Path,
+    output: &Path,
+    cert: &CertInfo,
+    key: &SecretKey,
+) -> Result<DecryptReport, CmsError> {
+    let pending = PendingOutput::create(output)?;
+    let envelope = Envelope::open(input)?;
+    let (cek, recipient) = unwrap_for_cert(&envelope, cert, key)?;
+    let result = decrypt_content(envelope, &cek, pending, recipient);
+    log_outcome(&result, &cert.fingerprint);
+    result
+}
+
+pub(crate) fn log_outcome(result: &Result<DecryptReport, CmsError>, key_ref: &str) {
+    match result {
+        Ok(report) => tracing::info!(
+            key = key_ref,
+            kind = report.kind.name(),
+            cipher = report.content_cipher.name(),
+            bytes = report.plaintext_len,
+            "envelope decrypted"
+        ),
+        Err(error) => tracing::warn!(
+            key = key_ref,
+            code = crate::error::Localized::code(error),
+            "envelope decryption failed"
+        ),
+    }
+}
+
+/// Finds the recipient encrypted key naming `cert` and unwraps the
+/// content-encryption key with `key`.
+///
+/// # Errors
+/// [`CmsError::NoRecipient`] listing the envelope's recipients when none
+/// names `cert`; [`CmsError::UnsupportedKeyAlgorithm`] when only an entry
+/// of a kind palmbid does not implement names it;
+/// [`CmsError::KeyUnwrapFailed`].
+pub(crate) fn unwrap_for_cert(
+    envelope: &Envelope,
+    cert: &CertInfo,
+    key: &SecretKey,
+) -> Result<(Zeroizing<Vec<u8>>, RecipientId), CmsError> {
+    let mut last_error = None;
+    for (offset, info) in &envelope.recipient_infos {
+        let ParsedRecipientInfo::KeyAgree(kari) = info else {
+            continue;
+        };
+        for encrypted_key in &kari.recipient_enc_keys {
+            let id = kari_id(&encrypted_key.rid);
+            if !id.matches(cert) {
+                continue;
+            }
+            match kari::unwrap_cek(kari, encrypted_key.enc_key.as_bytes(), key, *offset) {
+                Ok(cek) => return Ok((cek, id)),
+                Err(error) => last_error = Some(error),
+            }
+        }
+    }
+    if let Some(error) = last_error {
+        return Err(error);
+    }
+
+    let recipients = envelope.recipients();
+    if let Some(other) = recipients.iter().find(|r| !r.supported && r.matches(cert)) {
+        return Err(CmsError::UnsupportedKeyAlgorithm {
+            oid: other.key_algorithm_oid.clone(),
+            name: other.key_algorithm.clone(),
+        });
+    }
+    let listed: Vec<String> = recipients.iter().map(ToString::to_string).collect();
+    Err(CmsError::NoRecipient {
+        recipients: listed.join("; "),
+    })
+}
+
+/// Decrypts the content of `envelope` with `cek` into `output` and commits
+/// it once authenticated.
+///
+/// # Errors
+/// [`CmsError::UnsupportedContentAlgorithm`], [`CmsError::Malformed`],
+/// [`CmsError::Truncated`], [`CmsError::KeyUnwrapFailed`] when the
+/// unwrapped key does not fit the cipher, [`CmsError::AuthenticationFailed`],
+/// [`CmsError::BadPadding`], output errors.
+pub(crate) fn decrypt_content(
+    envelope: Envelope,
+    cek: &[u8],
+    mut output: PendingOutput,
+    recipient: RecipientId,
+) -> Result<DecryptReport, CmsError> {
+    let params = envelope.content_params()?;
+    if cek.len() != params.cipher.key_len() {
+        return Err(CmsError::KeyUnwrapFailed);
+    }
+    let kind = envelope.kind;
+
+    if params.cipher.is_gcm() {
+        decrypt_gcm(envelope, cek, &params, &mut output)?;
+    } else {
+        decrypt_cbc(envelope, cek, &params, &mut output)?;
+    }
+
+    let plaintext_len = output.commit()?;
+    Ok(DecryptReport {
+        kind,
+        content_cipher: params.cipher,
+        plaintext_len,
+        recipient,
+    })
+}
+
+fn decrypt_gcm(
+    mut envelope: Envelope,
+    cek: &[u8],
+    params: &ContentParams,
+    output: &mut PendingOutput,
+) -> Result<(), CmsError> {
+    let Gcm {
+        mut keystream,
+        mut hash,
+    } = Gcm::new(cek, &params.iv).map_err(|_| CmsError::KeyUnwrapFailed)?;
+    pipeline::run(
+        |buffer| {
+            let len = envelope.read_content(buffer)?;
+            hash.absorb(&buffer[..len]);
+            Ok(len)
+        },
+        |data| {
+            keystream.apply(data);
+            output.write(data)
+        },
+    )?;
+
+    // The mac is mandatory in AuthEnvelopedData; `finish` enforces it.
+    let trailer = envelope.finish()?;
+    let mac = trailer.mac.unwrap_or_default();
+    if mac.len() != params.tag_len {
+        return Err(CmsError::AuthenticationFailed);
+    }
+    if hash.verify(&trailer.auth_attrs, &mac) {
+        Ok(())
+    } else {
+        Err(CmsError::AuthenticationFailed)
+    }
+}
+
+enum AnyCbc {
+    Aes128(cbc::Decryptor<Aes128>),
+    Aes192(cbc::Decryptor<Aes192>),
+    Aes256(cbc::Decryptor<Aes256>),
+}
+
+impl AnyCbc {
+    fn new(cipher: ContentCipher, key: &[u8], iv: &[u8]) -> Option<Self> {
+        Some(match cipher {
+            ContentCipher::Aes128Cbc => {
+                AnyCbc::Aes128(cbc::Decryptor::new_from_slices(key, iv).ok()?)
+            }
+            ContentCipher::Aes192Cbc => {
+                AnyCbc::Aes192(cbc::Decryptor::new_from_slices(key, iv).ok()?)
+            }
+            ContentCipher::Aes256Cbc => {
+                AnyCbc::Aes256(cbc::Decryptor::new_from_slices(key, iv).ok()?)
+            }
+            _ => return None,
+        })
+    }
+
+    /// Decrypts whole blocks in place; `data.len()` is a multiple of 16.
+    fn decrypt(&mut self, data: &mut [u8]) {
+        let (blocks, _) = InOutBuf::from(data).into_chunks::<U16>();
+        match self {
+            AnyCbc::Aes128(c) => c.decrypt_blocks_inout_mut(blocks),
+            AnyCbc::Aes192(c) => c.decrypt_blocks_inout_mut(blocks),
+            AnyCbc::Aes256(c) => c.decrypt_blocks_inout_mut(blocks),
+        }
+    }
+}
+
+fn decrypt_cbc(
+    mut envelope: Envelope,
+    cek: &[u8],
+    params: &ContentParams,
+    output: &mut PendingOutput,
+) -> Result<(), CmsError> {
+    let mut cbc = AnyCbc::new(params.cipher, cek, &params.iv).ok_or(CmsError::KeyUnwrapFailed)?;
+    // The last plaintext block seen, written only once more content follows.
+    let mut held: Option<Zeroizing<[u8; 16]>> = None;
+    pipeline::run(
+        |buffer| {
+            let len = envelope.read_content(buffer)?;
+            // Buffers come back full except the last, and their size is a
+            // multiple of 16, so only the content's end can be ragged.
+            if len % 16 != 0 {
+                return Err(CmsError::Malformed {
+                    offset: envelope.offset(),
+                    detail: "CBC content is not a whole number of blocks".to_owned(),
+                });
+            }
+            Ok(len)
+        },
+        |data| {
+            cbc.decrypt(data);
+            if let Some(block) = held.take() {
+                output.write(block.as_slice())?;
+            }
+            let (body, last) = data.split_at(data.len() - 16);
+            output.write(body)?;
+            let mut kept = Zeroizing::new([0u8; 16]);
+            kept.copy_from_slice(last);
+            held = Some(kept);
+            Ok(())
+        },
+    )?;
+    envelope.finish()?;
+
+    let last = held.ok_or(CmsError::BadPadding)?;
+    let pad = usize::from(last[15]);
+    if pad == 0 || pad > 16 || last[16 - pad..].iter().any(|b| usize::from(*b) != pad) {
+        return Err(CmsError::BadPadding);
+    }
+    output.write(&last[..16 - pad])
+}

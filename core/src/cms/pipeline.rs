@@ -1,0 +1,132 @@
+//! Two-stage processing of content over two threads.
+//!
+//! Envelope content is processed in [`BUFFER_SIZE`] buffers. The first
+//! stage (reading, and the first half of the cryptography) runs on the
+//! calling thread, the second (the other half, and writing) on a scoped
+//! helper thread, so GHASH and AES-CTR, or reading and writing, overlap on
+//! two cores. A small ring of buffers is allocated once and passed back and
+//! forth; they are zeroizing, as they hold plaintext.
+
+use std::sync::mpsc;
+
+use zeroize::Zeroizing;
+
+use super::CmsError;
+
+/// Size of one buffer; a multiple of the AES block size.
+pub(crate) const BUFFER_SIZE: usize = 1 << 20;
+
+/// Buffers in flight between the stages.
+const DEPTH: usize = 3;
+
+type Buffer = Zeroizing<Vec<u8>>;
+
+/// Runs `produce` then `consume` over every buffer, in order.
+///
+/// `produce` fills a buffer and returns how many bytes it holds, 0 at the
+/// end; `consume` takes those bytes. The first error of either stage stops
+/// both and is returned, the producer's first.
+///
+/// # Errors
+/// Whatever the stages return.
+pub(crate) fn run<P, C>(mut produce: P, mut consume: C) -> Result<(), CmsError>
+where
+    P: FnMut(&mut [u8]) -> Result<usize, CmsError>,
+    C: FnMut(&mut [u8]) -> Result<(), CmsError> + Send,
+{
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = mpsc::sync_channel::<(Buffer, usize)>(DEPTH);
+        let (empty_tx, empty_rx) = mpsc::sync_channel::<Buffer>(DEPTH);
+        for _ in 0..DEPTH {
+            // The channel holds DEPTH buffers, so these sends cannot block.
+            let _ = empty_tx.send(Zeroizing::new(vec![0u8; BUFFER_SIZE]));
+        }
+
+        let consumer = scope.spawn(move || -> Result<(), CmsError> {
+            for (mut buffer, len) in full_rx {
+                consume(&mut buffer[..len])?;
+                if empty_tx.send(buffer).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+
+        let mut produced = Ok(());
+        while let Ok(mut buffer) = empty_rx.recv() {
+            match produce(&mut buffer) {
+                Ok(0) => break,
+                Ok(len) => {
+                    if full_tx.send((buffer, len)).is_err() {
+                        // The consumer stopped on an error; join reports it.
+                        break;
+                    }
+                }
+                Err(error) => {
+                    produced = Err(error);
+                    break;
+                }
+            }
+        }
+        drop(full_tx);
+
+        let consumed = consumer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        produced.and(consumed)
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed step fails the test")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_see_every_byte_in_order() {
+        let mut next = 0u8;
+        let mut rounds = 0;
+        let mut seen = Vec::new();
+        run(
+            |buffer| {
+                rounds += 1;
+                if rounds > 5 {
+                    return Ok(0);
+                }
+                for byte in &mut buffer[..1000] {
+                    *byte = next;
+                    next = next.wrapping_add(1);
+                }
+                Ok(1000)
+            },
+            |data| {
+                seen.extend_from_slice(data);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen.len(), 5000);
+        assert!(
+            seen.iter()
+                .enumerate()
+                .all(|(i, b)| usize::from(*b) == i % 256)
+        );
+    }
+
+    #[test]
+    fn errors_of_either_stage_stop_both() {
+        let mut calls = 0;
+        let result = run(
+            |_| {
+                calls += 1;
+                Ok(16)
+            },
+            |_| Err(CmsError::BadPadding),
+        );
+        assert!(matches!(result, Err(CmsError::BadPadding)));
+        assert!(calls < 10);
+
+        let result = run(|_| Err(CmsError::AuthenticationFailed), |_| Ok(()));
+        assert!(matches!(result, Err(CmsError::AuthenticationFailed)));
+    }
+}
