@@ -14,6 +14,7 @@
 //! - [`keystore`]: the `Keystore` object: opening, certificates, PIN.
 //! - [`enroll`]: requests, installation, PKCS#12 and PKCS#8 imports.
 //! - [`sign`]: detached CMS signatures and their verification.
+//! - [`envelope`]: envelope decryption, key release, encryption.
 //! - [`records`]: the plain values that cross the FFI.
 //!
 //! Kotlin and Swift are generated from the built library; see
@@ -23,6 +24,7 @@ uniffi::setup_scaffolding!();
 
 pub mod device;
 pub mod enroll;
+pub mod envelope;
 pub mod error;
 pub mod keystore;
 pub mod logging;

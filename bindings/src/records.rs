@@ -174,3 +174,24 @@ impl From<KdfParams> for core::KdfParams {
         }
     }
 }
+
+/// What a decryption wrote.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DecryptReport {
+    /// `EnvelopedData` or `AuthEnvelopedData`.
+    pub kind: String,
+    /// The content cipher as OpenSSL names it, for example `AES-256-GCM`.
+    pub content_cipher: String,
+    /// Plaintext bytes written to the output file.
+    pub plaintext_len: u64,
+}
+
+impl From<palmbid_core::cms::DecryptReport> for DecryptReport {
+    fn from(report: palmbid_core::cms::DecryptReport) -> Self {
+        DecryptReport {
+            kind: report.kind.name().to_owned(),
+            content_cipher: report.content_cipher.name().to_owned(),
+            plaintext_len: report.plaintext_len,
+        }
+    }
+}

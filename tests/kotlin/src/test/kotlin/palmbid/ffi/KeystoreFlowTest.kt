@@ -109,6 +109,46 @@ class KeystoreFlowTest {
     }
 
     @Test
+    fun `a Bouncy Castle ECDH AES-GCM envelope opens with palmbid, and a released key opens it elsewhere`() = runBlocking {
+        val record = importEncryption()
+        val plaintext = ByteArray(3 * 1024 * 1024 + 7) { (it * 31).toByte() }
+        val envelope = home.resolve("bid.p7m")
+        Files.write(envelope, bcAuthEnvelope(plaintext, record.certificate.der))
+
+        val output = home.resolve("bid.out")
+        val report = keystore.decryptFile(record.keyId, "135792", envelope.toString(), output.toString())
+
+        assertEquals(plaintext.size.toULong(), report.plaintextLen)
+        assertArrayEquals(plaintext, Files.readAllBytes(output))
+
+        // Key release: the phone re-encrypts the content key to a key it
+        // does not hold; that key's owner opens the envelope.
+        val hall = KeyPairGenerator.getInstance("EC").apply { initialize(ECGenParameterSpec("secp256r1")) }.generateKeyPair()
+        val released = keystore.releaseKey(record.keyId, "135792", envelope.toString(), sec1(hall.public as ECPublicKey))
+        val opened = home.resolve("bid.hall")
+        decryptWithReleasedKey(envelope.toString(), opened.toString(), released, hall.private.encoded)
+        assertArrayEquals(plaintext, Files.readAllBytes(opened))
+    }
+
+    @Test
+    fun `a tampered envelope fails authentication and leaves no output`() = runBlocking {
+        val record = importEncryption()
+        val bytes = bcAuthEnvelope("secret bid".repeat(100).toByteArray(), record.certificate.der)
+        bytes[bytes.size - 20] = (bytes[bytes.size - 20].toInt() xor 1).toByte()
+        val envelope = home.resolve("bad.p7m")
+        Files.write(envelope, bytes)
+        val output = home.resolve("bad.out")
+
+        val error = assertThrows<PalmbidException.Failed> {
+            runBlocking { keystore.decryptFile(record.keyId, "135792", envelope.toString(), output.toString()) }
+        }
+
+        assertTrue(error.code.startsWith("cms."), error.code)
+        assertFalse(Files.exists(output))
+    }
+
+
+    @Test
     fun `wrong PINs count down, then the credential locks and refuses the right PIN`() = runBlocking {
         val record = importSigning()
         val content = Files.createTempFile(home, "doc", ".txt").toString()
@@ -174,5 +214,27 @@ class KeystoreFlowTest {
         }
         assertEquals("pki.wrong_password", password.code)
         assertTrue(keystore.certificates().isEmpty())
+    }
+
+    private fun bcAuthEnvelope(plaintext: ByteArray, recipientDer: ByteArray): ByteArray {
+        val recipient = JcaX509CertificateConverter().setProvider(bc).getCertificate(X509CertificateHolder(recipientDer))
+        val ephemeral = KeyPairGenerator.getInstance("EC", bc).apply { initialize(ECGenParameterSpec("secp256r1")) }.generateKeyPair()
+        val generator = CMSAuthEnvelopedDataGenerator()
+        generator.addRecipientInfoGenerator(
+            JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF, ephemeral.private, ephemeral.public, CMSAlgorithm.AES256_WRAP)
+                .addRecipient(recipient)
+                .setProvider(bc),
+        )
+        val encryptor = JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM).setProvider(bc).build() as OutputAEADEncryptor
+        return generator.generate(CMSProcessableByteArray(plaintext), encryptor).encoded
+    }
+
+    /** The SEC1 uncompressed point of a P-256 public key. */
+    private fun sec1(key: ECPublicKey): ByteArray {
+        fun fixed(value: java.math.BigInteger): ByteArray {
+            val bytes = value.toByteArray().dropWhile { it == 0.toByte() }.toByteArray()
+            return ByteArray(32 - bytes.size) + bytes
+        }
+        return byteArrayOf(4) + fixed(key.w.affineX) + fixed(key.w.affineY)
     }
 }
