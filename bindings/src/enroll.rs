@@ -135,7 +135,7 @@ fn parse_all(certificates: &[Vec<u8>], what: &str) -> Result<Vec<CertInfo>, Palm
         .collect()
 }
 
-/// The installed certificates of one credential.
+/// Lists the installed certificates of one credential.
 fn records_of(
     keystore: &core::Keystore,
     credential: &CredentialId,

@@ -30,9 +30,9 @@ pub const CODE_CERTIFICATE_NOT_FOUND: &str = "ffi.certificate_not_found";
 
 /// Every failure of a palmbid call, flattened for Kotlin and Swift.
 ///
-/// Kotlin sees it as `PalmbidException.Failed`, Swift as
+/// Kotlin gets it as `PalmbidException.Failed`, Swift as
 /// `PalmbidError.failed`. One variant keeps the apps' handling to one
-/// `catch`; the `code` says what happened.
+/// `catch`, and `code` tells what happened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum PalmbidError {
     /// The call failed.
@@ -49,12 +49,12 @@ pub enum PalmbidError {
 }
 
 impl PalmbidError {
-    /// An error with a code of this crate and its two messages.
+    /// Builds an error with a code of this crate and its two messages.
     pub(crate) fn new(code: &str, message_zh: String, message_en: String) -> Self {
         PalmbidError::Failed { code: code.to_owned(), message_zh, message_en }
     }
 
-    /// The stable code.
+    /// Returns the stable code.
     pub fn code(&self) -> &str {
         match self {
             PalmbidError::Failed { code, .. } => code,
@@ -77,8 +77,9 @@ impl PalmbidError {
         }
     }
 
-    /// A panic under the export `operation`. The panic payload is not
-    /// shown: it is developer text and may name internal values.
+    /// Builds the error for a panic under the export `operation`. The
+    /// panic payload is left out because it is developer text and may name
+    /// internal values.
     pub(crate) fn panic(operation: &str) -> Self {
         Self::new(
             CODE_PANIC,
@@ -87,7 +88,8 @@ impl PalmbidError {
         )
     }
 
-    /// A malformed argument, `what` naming it and `detail` saying why.
+    /// Builds the error for a malformed argument `what`, with `detail`
+    /// saying why.
     pub(crate) fn invalid_argument(what: &str, detail: &str) -> Self {
         Self::new(
             CODE_INVALID_ARGUMENT,
@@ -129,7 +131,7 @@ mod tests {
     }
 
     #[test]
-    fn localized_error_keeps_code_and_both_messages() {
+    fn from_core_keeps_code_and_messages() {
         let error = PalmbidError::from_core(Sample);
 
         assert_eq!(
@@ -143,7 +145,7 @@ mod tests {
     }
 
     #[test]
-    fn unexpected_callback_error_names_the_reason() {
+    fn callback_error_names_reason() {
         let error = PalmbidError::from(uniffi::UnexpectedUniFFICallbackError::new("boom"));
 
         assert_eq!(error.code(), CODE_CALLBACK_FAILED);

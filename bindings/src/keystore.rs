@@ -41,7 +41,7 @@ impl Keystore {
         blocking(operation, move || body(&inner)).await
     }
 
-    /// The installed certificate of `key_id`, with its chain.
+    /// Finds the installed certificate of `key_id`, with its chain.
     ///
     /// # Errors
     /// `ffi.certificate_not_found` when the key has no installed
@@ -108,7 +108,7 @@ impl Keystore {
         Self::open_with("Keystore.open_for_testing", home, binding, kdf.into()).await
     }
 
-    /// Every installed certificate.
+    /// Lists every installed certificate.
     ///
     /// # Errors
     /// A database error.
@@ -120,7 +120,7 @@ impl Keystore {
         .await
     }
 
-    /// The PIN state of a credential.
+    /// Returns the PIN state of a credential.
     ///
     /// # Errors
     /// The credential is unknown, or a database error.

@@ -126,7 +126,7 @@ struct ForeignLayer;
 impl<S: Subscriber> Layer<S> for ForeignLayer {
     fn register_callsite(&self, _metadata: &'static Metadata<'static>) -> Interest {
         // The level can change at any time through `set_logger`, so every
-        // callsite asks `enabled` each time instead of caching an answer.
+        // callsite calls `enabled` each time instead of caching the result.
         Interest::sometimes()
     }
 
@@ -233,7 +233,7 @@ mod tests {
     /// One test drives the process-global logger through its states, so
     /// that parallel tests cannot swap it under each other.
     #[test]
-    fn events_reach_the_logger_filtered_by_level_and_a_panicking_logger_is_contained() {
+    fn logger_receives_filtered_events() {
         let collect = Arc::new(Collect::default());
         set_logger(collect.clone(), LogLevel::Info).expect("first install");
 

@@ -1,5 +1,5 @@
 //! Plain values that cross the FFI by copy: certificate records, PIN state,
-//! Argon2id parameters. Nothing here holds a secret.
+//! Argon2id parameters. None of them contains a secret.
 
 use palmbid_core::keystore as core;
 use palmbid_core::pki;
@@ -7,7 +7,7 @@ use palmbid_core::pki;
 /// The role of a key and of its certificate (Chinese PKI issues a pair).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum KeyRole {
-    /// Signs: logins, documents, seals, QR answers.
+    /// Signs: logins, documents, seals, QR responses.
     Signing,
     /// Opens envelopes (ECDH key agreement).
     Encryption,
@@ -82,7 +82,7 @@ impl From<core::CertificateRecord> for CertificateRecord {
     }
 }
 
-/// Who a certificate request is for; becomes the requests' subject.
+/// The holder named in certificate requests; it becomes their subject.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Subject {
     /// The person's name (CN), for example 张三.

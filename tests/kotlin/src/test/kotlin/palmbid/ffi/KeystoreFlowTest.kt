@@ -1,19 +1,24 @@
 package palmbid.ffi
 
 import java.nio.file.Files
+import java.security.KeyFactory
 import java.security.KeyPairGenerator
+import java.security.MessageDigest
+import java.security.spec.PKCS8EncodedKeySpec
 import java.security.interfaces.ECPublicKey
 import java.security.spec.ECGenParameterSpec
 import kotlinx.coroutines.runBlocking
 import org.bouncycastle.cert.X509CertificateHolder
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter
 import org.bouncycastle.cms.CMSAlgorithm
+import org.bouncycastle.cms.CMSAuthEnvelopedData
 import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator
 import org.bouncycastle.cms.CMSException
 import org.bouncycastle.cms.CMSProcessableByteArray
 import org.bouncycastle.cms.CMSProcessableFile
 import org.bouncycastle.cms.CMSSignedData
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder
+import org.bouncycastle.cms.jcajce.JceKeyAgreeEnvelopedRecipient
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder
 import org.bouncycastle.jce.provider.BouncyCastleProvider
@@ -143,10 +148,47 @@ class KeystoreFlowTest {
             runBlocking { keystore.decryptFile(record.keyId, "135792", envelope.toString(), output.toString()) }
         }
 
-        assertTrue(error.code.startsWith("cms."), error.code)
+        assertEquals("cms.authentication_failed", error.code)
         assertFalse(Files.exists(output))
     }
 
+
+    @Test
+    fun `a palmbid envelope opens with Bouncy Castle`() = runBlocking {
+        val leaf = pki.pkcs12("enc-bc", "keyAgreement", p12Password)
+        val record = keystore.importPkcs12(leaf.pkcs12, p12Password, "135792").single()
+        val plaintext = "报价 / quote 1,234,567.00".repeat(500).toByteArray()
+        val input = home.resolve("quote.txt")
+        Files.write(input, plaintext)
+        val envelope = home.resolve("quote.p7m")
+
+        encryptFile(input.toString(), envelope.toString(), listOf(record.certificate.der))
+
+        val recipientKey = KeyFactory.getInstance("EC").generatePrivate(PKCS8EncodedKeySpec(pemBody(leaf.keyPem)))
+        val recipients = CMSAuthEnvelopedData(Files.readAllBytes(envelope)).recipientInfos.recipients
+        val opened = recipients.single().getContent(JceKeyAgreeEnvelopedRecipient(recipientKey).setProvider(bc))
+        assertArrayEquals(plaintext, opened)
+    }
+
+    @Test
+    fun `a digest signature verifies with Bouncy Castle and a short digest is refused`() = runBlocking {
+        val record = importSigning()
+        val content = "招标公告 / tender notice".toByteArray()
+        val digest = MessageDigest.getInstance("SHA-256").digest(content)
+
+        val signature = keystore.signDigest(record.keyId, pin, digest)
+
+        val signer = CMSSignedData(CMSProcessableByteArray(content), signature).signerInfos.signers.single()
+        val cert = X509CertificateHolder(record.certificate.der)
+        assertTrue(signer.verify(JcaSimpleSignerInfoVerifierBuilder().setProvider(bc).build(cert)))
+
+        val short = assertThrows<PalmbidException.Failed> {
+            runBlocking { keystore.signDigest(record.keyId, pin, digest.copyOf(31)) }
+        }
+        assertEquals("ffi.invalid_argument", short.code)
+        assertTrue(short.messageEn.contains("31"), short.messageEn)
+        assertEquals(0u, keystore.pinStatus(record.credentialId).failedAttempts)
+    }
 
     @Test
     fun `wrong PINs count down, then the credential locks and refuses the right PIN`() = runBlocking {
@@ -236,5 +278,11 @@ class KeystoreFlowTest {
             return ByteArray(32 - bytes.size) + bytes
         }
         return byteArrayOf(4) + fixed(key.w.affineX) + fixed(key.w.affineY)
+    }
+
+    /** The DER inside a PEM file. */
+    private fun pemBody(pem: java.nio.file.Path): ByteArray {
+        val base64 = Files.readAllLines(pem).filterNot { it.startsWith("-----") }.joinToString("")
+        return java.util.Base64.getDecoder().decode(base64)
     }
 }
