@@ -47,13 +47,20 @@ impl core::DeviceBinding for ForeignDeviceBinding {
     }
 
     fn unseal(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, DeviceBindingError> {
-        self.0.unseal(sealed.to_vec()).map(Zeroizing::new).map_err(binding_error)
+        self.0
+            .unseal(sealed.to_vec())
+            .map(Zeroizing::new)
+            .map_err(binding_error)
     }
 }
 
 fn binding_error(error: PalmbidError) -> DeviceBindingError {
-    let PalmbidError::Failed { code, message_en, .. } = error;
-    DeviceBindingError(format!("the app's device binding reported {code}: {message_en}"))
+    let PalmbidError::Failed {
+        code, message_en, ..
+    } = error;
+    DeviceBindingError(format!(
+        "the app's device binding reported {code}: {message_en}"
+    ))
 }
 
 #[cfg(test)]
@@ -71,7 +78,11 @@ mod tests {
         }
 
         fn unseal(&self, _sealed: Vec<u8>) -> Result<Vec<u8>, PalmbidError> {
-            Err(PalmbidError::new("app.key_gone", "密钥丢失".to_owned(), "key gone".to_owned()))
+            Err(PalmbidError::new(
+                "app.key_gone",
+                "密钥丢失".to_owned(),
+                "key gone".to_owned(),
+            ))
         }
     }
 

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use palmbid_core::keystore::{self as core, CredentialId, Pin};
 use palmbid_core::keystore as enroll;
+use palmbid_core::keystore::{self as core, CredentialId, Pin};
 use palmbid_core::pki::CertInfo;
 
 use crate::error::PalmbidError;

@@ -35,7 +35,9 @@ impl Keystore {
         let pin = Pin::entered(pin);
         self.with("Keystore.decrypt_file", move |keystore| {
             let record = Keystore::record_for_key(keystore, &key_id)?;
-            let key = keystore.unlock(&KeyId(key_id), &pin).map_err(PalmbidError::from_core)?;
+            let key = keystore
+                .unlock(&KeyId(key_id), &pin)
+                .map_err(PalmbidError::from_core)?;
             cms::decrypt_to_file(
                 &PathBuf::from(input),
                 &PathBuf::from(output),
@@ -72,7 +74,9 @@ impl Keystore {
         })?;
         self.with("Keystore.release_key", move |keystore| {
             let record = Keystore::record_for_key(keystore, &key_id)?;
-            let key = keystore.unlock(&KeyId(key_id), &pin).map_err(PalmbidError::from_core)?;
+            let key = keystore
+                .unlock(&KeyId(key_id), &pin)
+                .map_err(PalmbidError::from_core)?;
             cms::release_key(&PathBuf::from(input), &record.cert, key.secret(), &to)
                 .map_err(PalmbidError::from_core)
         })

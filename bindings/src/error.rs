@@ -51,7 +51,11 @@ pub enum PalmbidError {
 impl PalmbidError {
     /// Builds an error with a code of this crate and its two messages.
     pub(crate) fn new(code: &str, message_zh: String, message_en: String) -> Self {
-        PalmbidError::Failed { code: code.to_owned(), message_zh, message_en }
+        PalmbidError::Failed {
+            code: code.to_owned(),
+            message_zh,
+            message_en,
+        }
     }
 
     /// Returns the stable code.
@@ -98,7 +102,6 @@ impl PalmbidError {
         )
     }
 }
-
 
 /// An app callback (a `DeviceBinding`) threw something other than a
 /// `PalmbidException`; uniffi reports it here instead of panicking.

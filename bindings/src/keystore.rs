@@ -71,7 +71,9 @@ impl Keystore {
             let binding = Arc::new(ForeignDeviceBinding(binding));
             let keystore = core::Keystore::open_with_kdf(&PathBuf::from(home), binding, kdf)
                 .map_err(PalmbidError::from_core)?;
-            Ok(Arc::new(Keystore { inner: Arc::new(keystore) }))
+            Ok(Arc::new(Keystore {
+                inner: Arc::new(keystore),
+            }))
         })
         .await
     }

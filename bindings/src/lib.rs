@@ -42,7 +42,9 @@ pub use error::PalmbidError;
 /// Always `ffi.panic`.
 #[uniffi::export]
 pub fn panic_for_testing() -> Result<(), PalmbidError> {
-    runtime::guard("panic_for_testing", || panic!("deliberate panic for a binding test"))
+    runtime::guard("panic_for_testing", || {
+        panic!("deliberate panic for a binding test")
+    })
 }
 
 /// Now, in seconds since the Unix epoch, for signing times and validity

@@ -139,7 +139,11 @@ impl<S: Subscriber> Layer<S> for ForeignLayer {
             return;
         }
 
-        let Some(logger) = LOGGER.read().unwrap_or_else(PoisonError::into_inner).clone() else {
+        let Some(logger) = LOGGER
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+        else {
             return;
         };
 
@@ -216,8 +220,16 @@ mod tests {
     struct Collect(Mutex<Vec<(LogLevel, String, String)>>);
 
     impl Logger for Collect {
-        fn log(&self, level: LogLevel, target: String, message: String) -> Result<(), PalmbidError> {
-            self.0.lock().expect("test lock").push((level, target, message));
+        fn log(
+            &self,
+            level: LogLevel,
+            target: String,
+            message: String,
+        ) -> Result<(), PalmbidError> {
+            self.0
+                .lock()
+                .expect("test lock")
+                .push((level, target, message));
             Ok(())
         }
     }
@@ -225,7 +237,12 @@ mod tests {
     struct Panics;
 
     impl Logger for Panics {
-        fn log(&self, _level: LogLevel, _target: String, _message: String) -> Result<(), PalmbidError> {
+        fn log(
+            &self,
+            _level: LogLevel,
+            _target: String,
+            _message: String,
+        ) -> Result<(), PalmbidError> {
             panic!("a broken app logger");
         }
     }
@@ -243,7 +260,11 @@ mod tests {
         let seen = collect.0.lock().expect("test lock").clone();
         assert_eq!(
             seen,
-            vec![(LogLevel::Info, "palmbid_test".to_owned(), "unlocked key_id=\"k1\"".to_owned())]
+            vec![(
+                LogLevel::Info,
+                "palmbid_test".to_owned(),
+                "unlocked key_id=\"k1\"".to_owned()
+            )]
         );
 
         set_logger(collect.clone(), LogLevel::Debug).expect("swap the level");

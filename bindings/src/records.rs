@@ -77,7 +77,11 @@ impl From<core::CertificateRecord> for CertificateRecord {
             credential_id: record.credential.0,
             role: record.role.into(),
             certificate: record.cert.into(),
-            chain: record.chain.into_iter().map(CertificateInfo::from).collect(),
+            chain: record
+                .chain
+                .into_iter()
+                .map(CertificateInfo::from)
+                .collect(),
         }
     }
 }

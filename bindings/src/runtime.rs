@@ -79,7 +79,8 @@ pub(crate) async fn blocking<T: Send + 'static>(
 
     // `guard` already caught panics, and the runtime is never shut down, so
     // a join error cannot happen in practice; map it like a panic anyway.
-    task.await.unwrap_or_else(|_| Err(PalmbidError::panic(operation)))
+    task.await
+        .unwrap_or_else(|_| Err(PalmbidError::panic(operation)))
 }
 
 #[cfg(test)]

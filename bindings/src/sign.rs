@@ -29,7 +29,9 @@ impl Keystore {
         let pin = Pin::entered(pin);
         self.with("Keystore.sign_file", move |keystore| {
             let record = Keystore::record_for_key(keystore, &key_id)?;
-            let key = keystore.unlock(&KeyId(key_id), &pin).map_err(PalmbidError::from_core)?;
+            let key = keystore
+                .unlock(&KeyId(key_id), &pin)
+                .map_err(PalmbidError::from_core)?;
             cms::sign_detached_file(
                 &PathBuf::from(path),
                 key.secret(),
@@ -63,7 +65,9 @@ impl Keystore {
         })?;
         self.with("Keystore.sign_digest", move |keystore| {
             let record = Keystore::record_for_key(keystore, &key_id)?;
-            let key = keystore.unlock(&KeyId(key_id), &pin).map_err(PalmbidError::from_core)?;
+            let key = keystore
+                .unlock(&KeyId(key_id), &pin)
+                .map_err(PalmbidError::from_core)?;
             cms::sign_detached_digest(
                 &digest,
                 key.secret(),
@@ -89,9 +93,14 @@ impl Keystore {
     ) -> Result<VerifiedSignature, PalmbidError> {
         self.with("Keystore.verify_file", move |keystore| {
             let anchors = keystore.trust_anchors().map_err(PalmbidError::from_core)?;
-            cms::verify_detached_file(&signature, &PathBuf::from(path), &anchors, crate::unix_now())
-                .map(VerifiedSignature::from)
-                .map_err(PalmbidError::from_core)
+            cms::verify_detached_file(
+                &signature,
+                &PathBuf::from(path),
+                &anchors,
+                crate::unix_now(),
+            )
+            .map(VerifiedSignature::from)
+            .map_err(PalmbidError::from_core)
         })
         .await
     }

@@ -44,13 +44,19 @@ fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn is_snake(text: &str) -> bool {
     !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 #[test]
 fn core_codes_are_distinct_well_formed_and_outside_the_ffi_namespace() {
     let codes = core_codes();
-    assert!(codes.len() >= 20, "found only {} codes; did the scan break?", codes.len());
+    assert!(
+        codes.len() >= 20,
+        "found only {} codes; did the scan break?",
+        codes.len()
+    );
 
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for (code, file) in &codes {
@@ -60,9 +66,18 @@ fn core_codes_are_distinct_well_formed_and_outside_the_ffi_namespace() {
             "{code} in {} is not module.snake_reason",
             file.display()
         );
-        assert_ne!(module, "ffi", "{code} in {} uses the FFI's namespace", file.display());
+        assert_ne!(
+            module,
+            "ffi",
+            "{code} in {} uses the FFI's namespace",
+            file.display()
+        );
         if let Some(first) = seen.insert(code, file) {
-            panic!("{code} is used twice: {} and {}", first.display(), file.display());
+            panic!(
+                "{code} is used twice: {} and {}",
+                first.display(),
+                file.display()
+            );
         }
     }
 }
@@ -72,9 +87,16 @@ fn a_core_error_keeps_its_code_and_both_messages_at_the_ffi() {
     let core = palmbid_core::pki::CertInfo::from_der(b"not a certificate", "test input")
         .expect_err("garbage is not a certificate");
 
-    let PalmbidError::Failed { code, message_zh, message_en } = PalmbidError::from_core(core);
+    let PalmbidError::Failed {
+        code,
+        message_zh,
+        message_en,
+    } = PalmbidError::from_core(core);
 
     assert_eq!(code, "pki.invalid_certificate");
     assert!(message_en.contains("test input"), "{message_en}");
-    assert!(message_zh.contains("test input") && message_zh != message_en, "{message_zh}");
+    assert!(
+        message_zh.contains("test input") && message_zh != message_en,
+        "{message_zh}"
+    );
 }
