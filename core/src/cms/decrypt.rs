@@ -63,14 +63,17 @@ pub fn decrypt_to_file(
     cert: &CertInfo,
     key: &SecretKey,
 ) -> Result<DecryptReport, CmsError> {
-    let pending = PendingOutput::create(output)?;
-    let envelope = Envelope::open(input)?;
-    let (cek, recipient) = unwrap_for_cert(&envelope, cert, key)?;
-    let result = decrypt_content(envelope, &cek, pending, recipient);
+    let result = PendingOutput::create(output).and_then(|pending| {
+        let envelope = Envelope::open(input)?;
+        let (cek, recipient) = unwrap_for_cert(&envelope, cert, key)?;
+        decrypt_content(envelope, &cek, pending, recipient)
+    });
     log_outcome(&result, &cert.fingerprint);
     result
 }
 
+/// Logs the outcome of a decryption: key reference, kind, cipher, size, or
+/// the error code. Never paths, names or content.
 pub(crate) fn log_outcome(result: &Result<DecryptReport, CmsError>, key_ref: &str) {
     match result {
         Ok(report) => tracing::info!(
