@@ -296,7 +296,7 @@ mod tests {
     use crate::cms::alg;
     use crate::cms::ber::{Tag, encode_tlv};
 
-    /// Builds a DER AuthEnvelopedData whose authAttrs hold one
+    /// Builds a DER `AuthEnvelopedData` whose authAttrs hold one
     /// contentType attribute, sealed with `aes-gcm` (RFC 5083, section 2.1:
     /// the DER SET OF attributes is the additional data).
     fn envelope_with_auth_attrs(cek: &[u8; 32], plaintext: &[u8], tamper_attrs: bool) -> Vec<u8> {
