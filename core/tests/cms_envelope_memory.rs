@@ -3,7 +3,7 @@
 //! S/MIME, opens with a resident-set growth far below its size.
 //!
 //! Linux only: the peak is read from `VmHWM` in `/proc/self/status` after
-//! resetting it through `/proc/self/clear_refs` (proc(5)). This file holds a
+//! resetting it through `/proc/self/clear_refs` (proc(5)). This file has a
 //! single test so that no other test in the process disturbs the figure.
 #![allow(
     clippy::unwrap_used,
@@ -35,7 +35,7 @@ fn peak_memory_is_bounded() {
     let lab = Lab::new();
     let alice = lab.p256_party("alice");
 
-    // Written in 1 MiB pieces, so the test itself never holds the file.
+    // Written in 1 MiB pieces, so the test itself never keeps the file in memory.
     let plain_path = lab.path("big.bin");
     let mut file = std::fs::File::create(&plain_path).unwrap();
     let piece: Vec<u8> = (0..1024 * 1024)

@@ -248,7 +248,7 @@ fn decrypt_cbc(
 ) -> Result<(), CmsError> {
     let mut cbc = AnyCbc::new(params.cipher, cek, &params.iv).ok_or(CmsError::KeyUnwrapFailed)?;
     // The last plaintext block seen, written only once more content follows.
-    let mut held: Option<Zeroizing<[u8; 16]>> = None;
+    let mut last_block: Option<Zeroizing<[u8; 16]>> = None;
     pipeline::run(
         |buffer| {
             let len = envelope.read_content(buffer)?;
@@ -264,20 +264,20 @@ fn decrypt_cbc(
         },
         |data| {
             cbc.decrypt(data);
-            if let Some(block) = held.take() {
+            if let Some(block) = last_block.take() {
                 output.write(block.as_slice())?;
             }
             let (body, last) = data.split_at(data.len() - 16);
             output.write(body)?;
-            let mut kept = Zeroizing::new([0u8; 16]);
-            kept.copy_from_slice(last);
-            held = Some(kept);
+            let mut block = Zeroizing::new([0u8; 16]);
+            block.copy_from_slice(last);
+            last_block = Some(block);
             Ok(())
         },
     )?;
     envelope.finish()?;
 
-    let last = held.ok_or(CmsError::BadPadding)?;
+    let last = last_block.ok_or(CmsError::BadPadding)?;
     let pad = usize::from(last[15]);
     if pad == 0 || pad > 16 || last[16 - pad..].iter().any(|b| usize::from(*b) != pad) {
         return Err(CmsError::BadPadding);

@@ -42,7 +42,7 @@ where
         let (full_tx, full_rx) = mpsc::sync_channel::<(Buffer, usize)>(DEPTH);
         let (empty_tx, empty_rx) = mpsc::sync_channel::<Buffer>(DEPTH);
         for _ in 0..DEPTH {
-            // The channel holds DEPTH buffers, so these sends cannot block.
+            // The channel has room for DEPTH buffers, so these sends never block.
             let _ = empty_tx.send(Zeroizing::new(vec![0u8; BUFFER_SIZE]));
         }
 
