@@ -16,6 +16,9 @@
 //!   the number of ciphertext blocks; the power of H costs a few dozen field
 //!   multiplications, done with `ghash` itself (a one-block GHASH under key
 //!   `y` is the product `x * y`).
+//! - The same linearity lets whole-block chunks be hashed from the zero
+//!   state on any thread and folded in order, `state * H^n xor chunk`, so
+//!   GHASH, the slow half, can share two cores.
 //! - The counter is `CtrCore`, which wraps modulo 2^32 as GCM's inc32 does;
 //!   the length limit of 2^32 - 2 blocks is enforced here.
 
