@@ -26,12 +26,17 @@ work=$(mktemp -d /var/tmp/palmbid-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-# A P-256 certificate with keyAgreement, imported into a fresh keystore.
+# A CA and a P-256 certificate with keyAgreement, imported into a fresh keystore.
+openssl ecparam -name prime256v1 -genkey -noout -out ca.key
+openssl req -x509 -new -key ca.key -subj "/CN=bench CA/O=palmbid" -days 30 \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign -out ca.pem
 openssl ecparam -name prime256v1 -genkey -noout -out key.pem
-openssl req -x509 -new -key key.pem -subj "/CN=bench/O=palmbid" -days 30 \
-    -addext keyUsage=critical,keyAgreement -out cert.pem 2>/dev/null
+openssl req -new -key key.pem -subj "/CN=bench/O=palmbid" -out req.pem
+printf 'keyUsage=critical,digitalSignature,keyAgreement\n' > ext.cnf
+openssl x509 -req -in req.pem -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
+    -extfile ext.cnf -out cert.pem 2>/dev/null
 pin=135790
-printf '%s\n%s\n' "$pin" "$pin" | "$palmbid" --home home --pin-stdin import --key key.pem --cert cert.pem >/dev/null
+printf '%s\n%s\n' "$pin" "$pin" | "$palmbid" --home home --pin-stdin import --key key.pem --cert cert.pem --chain ca.pem >/dev/null
 
 peak_rss_kib() { # command... -> prints peak RSS in KiB
     /usr/bin/time -f '%M' -o rss.txt "$@" >/dev/null 2>&1
@@ -40,7 +45,7 @@ peak_rss_kib() { # command... -> prints peak RSS in KiB
 seconds() { # command... -> prints wall seconds
     local start end
     start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
-    echo "$end - $start" | bc -l
+    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }'
 }
 
 echo "## Envelope decryption"
@@ -62,7 +67,8 @@ for mib in 1 "$size_mib"; do
         cmp -s plain.bin out.bin || { echo "error: $tool output differs from the plaintext" >&2; exit 1; }
         rm -f out.bin
         rss=$(peak_rss_kib "${cmd[@]}")
-        printf '| %s MiB | %s | %.2f | %.0f | %.1f |\n' "$mib" "$tool" "$secs" "$(echo "$mib / $secs" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+        awk -v mib="$mib" -v tool="$tool" -v s="$secs" -v rss="$rss" \
+            'BEGIN { printf "| %s MiB | %s | %.2f | %.0f | %.1f |\n", mib, tool, s, mib / s, rss / 1024 }'
     done
 done
 echo

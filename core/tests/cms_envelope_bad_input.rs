@@ -123,7 +123,7 @@ fn flipped_gcm_ciphertext_and_tag() {
 }
 
 #[test]
-fn flipped_gcm_byte_in_streamed_smime() {
+fn flipped_gcm_byte_in_streamed_ber() {
     let lab = Lab::new();
     let alice = lab.p256_party("alice");
     let path = openssl_envelope(
@@ -330,4 +330,67 @@ fn garbage_empty_and_other_cms_inputs() {
     );
     let error = decrypt_path_fails(&lab, &lab.path("signed.smime"), &alice);
     assert!(matches!(error, CmsError::NotAnEnvelope { .. }), "{error}");
+}
+
+#[test]
+fn every_header_byte_flip_fails_cleanly_or_decrypts_right() {
+    let lab = Lab::new();
+    let alice = lab.p256_party("alice");
+    let (plain_path, plain) = lab.plaintext("flip.txt", 3000);
+    for (name, options) in [
+        ("flip-gcm.der", vec!["-aes-256-gcm", "-outform", "DER"]),
+        ("flip-cbc.der", vec!["-aes-128-cbc", "-outform", "DER"]),
+    ] {
+        let mut args = vec![
+            "cms",
+            "-encrypt",
+            "-binary",
+            "-in",
+            plain_path.to_str().unwrap(),
+            "-out",
+            name,
+        ];
+        args.extend_from_slice(&options);
+        args.extend_from_slice(&["-recip", alice.cert_path.to_str().unwrap()]);
+        openssl(lab.dir.path(), &args);
+        let bytes = std::fs::read(lab.path(name)).unwrap();
+
+        // Everything before the content, which DER puts last (GCM: 3000
+        // bytes, then the 18-byte mac; CBC: 3008 padded bytes).
+        let content_and_after = if name.contains("gcm") {
+            3000 + 18
+        } else {
+            3008
+        };
+        let mut failures = 0;
+        for at in 0..bytes.len() - content_and_after {
+            for mask in [0x01u8, 0x80] {
+                let mut damaged = bytes.clone();
+                damaged[at] ^= mask;
+                let input = lab.path("flipped.p7m");
+                std::fs::write(&input, &damaged).unwrap();
+                let output = lab.path("flipped.out");
+                let result = cms::decrypt_to_file(&input, &output, &alice.cert, &alice.secret());
+                if result.is_err() {
+                    lab.assert_no_output(&output);
+                    failures += 1;
+                    continue;
+                }
+
+                // Fields outside the key and the authenticated data, such as
+                // the version, do not matter to decryption. A flipped CBC IV
+                // changes the first block only: CBC has no integrity, which
+                // is why palmbid writes GCM.
+                let opened = std::fs::read(&output).unwrap();
+                let intact_from = if name.contains("cbc") { 16 } else { 0 };
+                assert_eq!(opened.len(), plain.len(), "{name}: flip at {at}");
+                assert!(
+                    opened[intact_from..] == plain[intact_from..],
+                    "{name}: flip at {at} gave other plaintext"
+                );
+                std::fs::remove_file(&output).unwrap();
+            }
+        }
+        assert!(failures > 300, "{name}: only {failures} flips were noticed");
+    }
 }

@@ -63,14 +63,17 @@ pub fn decrypt_to_file(
     cert: &CertInfo,
     key: &SecretKey,
 ) -> Result<DecryptReport, CmsError> {
-    let pending = PendingOutput::create(output)?;
-    let envelope = Envelope::open(input)?;
-    let (cek, recipient) = unwrap_for_cert(&envelope, cert, key)?;
-    let result = decrypt_content(envelope, &cek, pending, recipient);
+    let result = PendingOutput::create(output).and_then(|pending| {
+        let envelope = Envelope::open(input)?;
+        let (cek, recipient) = unwrap_for_cert(&envelope, cert, key)?;
+        decrypt_content(envelope, &cek, pending, recipient)
+    });
     log_outcome(&result, &cert.fingerprint);
     result
 }
 
+/// Logs the outcome of a decryption: key reference, kind, cipher, size, or
+/// the error code. Never paths, names or content.
 pub(crate) fn log_outcome(result: &Result<DecryptReport, CmsError>, key_ref: &str) {
     match result {
         Ok(report) => tracing::info!(
@@ -179,13 +182,21 @@ fn decrypt_gcm(
         mut keystream,
         mut hash,
     } = Gcm::new(cek, &params.iv).map_err(|_| CmsError::KeyUnwrapFailed)?;
+
+    // GHASH is the slow half, so the reading stage hashes two buffers in
+    // three and the writing stage, which also runs CTR, the third.
+    let hasher = hash.chunk_hasher();
+    let mut index = 0u64;
     pipeline::run(
         |buffer| {
             let len = envelope.read_content(buffer)?;
-            hash.absorb(&buffer[..len]);
-            Ok(len)
+            index += 1;
+            let hashed = (index % 3 != 0).then(|| hasher.hash(&buffer[..len]));
+            Ok((len, hashed))
         },
-        |data| {
+        |data, hashed| {
+            let chunk = hashed.unwrap_or_else(|| hasher.hash(data));
+            hash.absorb_hashed(&chunk);
             keystream.apply(data);
             output.write(data)
         },
@@ -245,7 +256,7 @@ fn decrypt_cbc(
 ) -> Result<(), CmsError> {
     let mut cbc = AnyCbc::new(params.cipher, cek, &params.iv).ok_or(CmsError::KeyUnwrapFailed)?;
     // The last plaintext block seen, written only once more content follows.
-    let mut held: Option<Zeroizing<[u8; 16]>> = None;
+    let mut last_block: Option<Zeroizing<[u8; 16]>> = None;
     pipeline::run(
         |buffer| {
             let len = envelope.read_content(buffer)?;
@@ -257,27 +268,146 @@ fn decrypt_cbc(
                     detail: "CBC content is not a whole number of blocks".to_owned(),
                 });
             }
-            Ok(len)
+            Ok((len, ()))
         },
-        |data| {
+        |data, ()| {
             cbc.decrypt(data);
-            if let Some(block) = held.take() {
+            if let Some(block) = last_block.take() {
                 output.write(block.as_slice())?;
             }
             let (body, last) = data.split_at(data.len() - 16);
             output.write(body)?;
-            let mut kept = Zeroizing::new([0u8; 16]);
-            kept.copy_from_slice(last);
-            held = Some(kept);
+            let mut block = Zeroizing::new([0u8; 16]);
+            block.copy_from_slice(last);
+            last_block = Some(block);
             Ok(())
         },
     )?;
     envelope.finish()?;
 
-    let last = held.ok_or(CmsError::BadPadding)?;
+    let last = last_block.ok_or(CmsError::BadPadding)?;
     let pad = usize::from(last[15]);
     if pad == 0 || pad > 16 || last[16 - pad..].iter().any(|b| usize::from(*b) != pad) {
         return Err(CmsError::BadPadding);
     }
     output.write(&last[..16 - pad])
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed step fails the test")]
+mod tests {
+    use aes_gcm::KeyInit;
+    use aes_gcm::aead::{Aead, Payload};
+    use der::Encode;
+
+    use super::*;
+    use crate::cms::alg;
+    use crate::cms::ber::{Tag, encode_tlv};
+
+    /// Builds a DER `AuthEnvelopedData` whose authAttrs hold one
+    /// contentType attribute, sealed with `aes-gcm` (RFC 5083, section 2.1:
+    /// the DER SET OF attributes is the additional data).
+    fn envelope_with_auth_attrs(cek: &[u8; 32], plaintext: &[u8], tamper_attrs: bool) -> Vec<u8> {
+        let recipient = SecretKey::random(&mut rand_core::OsRng);
+        let rid = kari::key_id_rid(&[1, 2, 3]).unwrap();
+        let info = kari::wrap_for(cek, &recipient.public_key(), rid).unwrap();
+        let recipient_set = encode_tlv(Tag::SET, &info.to_recipient_info().unwrap());
+
+        let content_type_oid = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
+        let attribute = encode_tlv(
+            Tag::SEQUENCE,
+            &[
+                content_type_oid.to_der().unwrap(),
+                encode_tlv(Tag::SET, &alg::DATA.to_der().unwrap()),
+            ]
+            .concat(),
+        );
+        let aad = encode_tlv(Tag::SET, &attribute);
+        let nonce = [9u8; 12];
+        let sealed = aes_gcm::Aes256Gcm::new_from_slice(cek)
+            .unwrap()
+            .encrypt(
+                aes_gcm::Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: &aad,
+                },
+            )
+            .unwrap();
+        let (ciphertext, tag) = sealed.split_at(plaintext.len());
+
+        let gcm_params = encode_tlv(
+            Tag::SEQUENCE,
+            &[
+                encode_tlv(Tag::OCTET_STRING, &nonce),
+                encode_tlv(Tag::universal(2, false), &[16]),
+            ]
+            .concat(),
+        );
+        let content_alg = encode_tlv(
+            Tag::SEQUENCE,
+            &[alg::AES256_GCM.to_der().unwrap(), gcm_params].concat(),
+        );
+        let eci = encode_tlv(
+            Tag::SEQUENCE,
+            &[
+                alg::DATA.to_der().unwrap(),
+                content_alg,
+                encode_tlv(Tag::context(0, false), ciphertext),
+            ]
+            .concat(),
+        );
+        let mut auth_attrs = encode_tlv(Tag::context(1, true), &attribute);
+        if tamper_attrs {
+            let last = auth_attrs.len() - 1;
+            auth_attrs[last] ^= 1;
+        }
+        let body = encode_tlv(
+            Tag::SEQUENCE,
+            &[
+                encode_tlv(Tag::universal(2, false), &[0]),
+                recipient_set,
+                eci,
+                auth_attrs,
+                encode_tlv(Tag::OCTET_STRING, tag),
+            ]
+            .concat(),
+        );
+        encode_tlv(
+            Tag::SEQUENCE,
+            &[
+                alg::AUTH_ENVELOPED_DATA.to_der().unwrap(),
+                encode_tlv(Tag::context(0, true), &body),
+            ]
+            .concat(),
+        )
+    }
+
+    #[test]
+    fn auth_attrs_are_authenticated() {
+        let dir = tempfile::tempdir().unwrap();
+        let cek = [0x17u8; 32];
+        let plaintext = vec![0x42u8; 70_001];
+
+        for tamper in [false, true] {
+            let input = dir.path().join(format!("attrs-{tamper}.p7m"));
+            std::fs::write(&input, envelope_with_auth_attrs(&cek, &plaintext, tamper)).unwrap();
+            let output = dir.path().join(format!("attrs-{tamper}.out"));
+            let envelope = Envelope::open(&input).unwrap();
+            let pending = PendingOutput::create(&output).unwrap();
+            let result =
+                decrypt_content(envelope, &cek, pending, RecipientId::KeyId(vec![1, 2, 3]));
+
+            if tamper {
+                assert!(
+                    matches!(result, Err(CmsError::AuthenticationFailed)),
+                    "{result:?}"
+                );
+                assert!(!output.exists());
+            } else {
+                assert_eq!(result.unwrap().plaintext_len, plaintext.len() as u64);
+                assert_eq!(std::fs::read(&output).unwrap(), plaintext);
+            }
+        }
+    }
 }

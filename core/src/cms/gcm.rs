@@ -16,6 +16,9 @@
 //!   the number of ciphertext blocks; the power of H costs a few dozen field
 //!   multiplications, done with `ghash` itself (a one-block GHASH under key
 //!   `y` is the product `x * y`).
+//! - The same linearity lets whole-block chunks be hashed from the zero
+//!   state on any thread and folded in order, `state * H^n xor chunk`, so
+//!   GHASH, the slow half, can share two cores.
 //! - The counter is `CtrCore`, which wraps modulo 2^32 as GCM's inc32 does;
 //!   the length limit of 2^32 - 2 blocks is enforced here.
 
@@ -89,14 +92,52 @@ pub(crate) struct GcmKeystream {
 }
 
 /// The GHASH half of GCM over the ciphertext, with the tag mask E(K, J0).
+///
+/// The state is kept as an explicit field element so that chunks hashed
+/// elsewhere ([`ChunkHasher`], on another thread) combine into it: GHASH is
+/// linear, so the state after chunk `k` of `n` blocks is
+/// `state * H^n xor GHASH_from_zero(chunk)`.
 pub(crate) struct GcmHash {
-    ghash: GHash,
     h: Block,
     tag_mask: Block,
+    /// GHASH state over the whole blocks absorbed so far.
+    state: Block,
     /// Ciphertext bytes not yet forming a whole GHASH block.
     pending: [u8; 16],
     pending_len: usize,
     content_len: u64,
+    /// A chunk ended inside a block, so it must have been the last one.
+    ragged: bool,
+    /// Chunks arrived after a ragged one; the tag cannot be right.
+    misaligned: bool,
+    /// The last power of H used, `(n, H^n)`; chunks mostly share one size.
+    power: (u64, Block),
+}
+
+/// GHASH of one chunk from the zero state, ready to combine.
+pub(crate) struct ChunkHash {
+    value: Block,
+    len: u64,
+}
+
+/// Hashes chunks independently of the running state; `Copy`, so each
+/// thread can have one.
+#[derive(Clone, Copy)]
+pub(crate) struct ChunkHasher {
+    h: Block,
+}
+
+impl ChunkHasher {
+    /// Computes the GHASH of `data` from the zero state, the last partial
+    /// block padded with zeros as GCM pads the end of the ciphertext.
+    pub(crate) fn hash(&self, data: &[u8]) -> ChunkHash {
+        let mut ghash = GHash::new(&self.h);
+        ghash.update_padded(data);
+        ChunkHash {
+            value: ghash.finalize(),
+            len: data.len() as u64,
+        }
+    }
 }
 
 impl Gcm {
@@ -162,12 +203,15 @@ impl Gcm {
                 spare_used: 16,
             },
             hash: GcmHash {
-                ghash: GHash::new(&h),
                 h,
                 tag_mask,
+                state: Block::default(),
                 pending: [0; 16],
                 pending_len: 0,
                 content_len: 0,
+                ragged: false,
+                misaligned: false,
+                power: (1, h),
             },
         })
     }
@@ -200,8 +244,17 @@ impl Gcm {
 }
 
 impl GcmHash {
-    /// Authenticates the next ciphertext bytes.
+    /// Returns a hasher for [`GcmHash::absorb_hashed`].
+    pub(crate) fn chunk_hasher(&self) -> ChunkHasher {
+        ChunkHasher { h: self.h }
+    }
+
+    /// Authenticates the next ciphertext bytes, of any length.
+    #[cfg(test)]
     pub(crate) fn absorb(&mut self, mut data: &[u8]) {
+        if self.ragged {
+            self.misaligned = true;
+        }
         self.content_len = self.content_len.saturating_add(data.len() as u64);
 
         if self.pending_len > 0 {
@@ -213,33 +266,63 @@ impl GcmHash {
                 return;
             }
             let block = Block::from(self.pending);
-            self.ghash.update(&[block]);
+            self.combine(&gf_mul(&block, &self.h), 1);
             self.pending_len = 0;
         }
 
         let whole = data.len() / 16 * 16;
-        self.ghash.update_padded(&data[..whole]);
+        if whole > 0 {
+            let chunk = self.chunk_hasher().hash(&data[..whole]);
+            self.combine(&chunk.value, chunk.len / 16);
+        }
         let tail = &data[whole..];
         self.pending[..tail.len()].copy_from_slice(tail);
         self.pending_len = tail.len();
     }
 
-    /// Computes the full 16-byte tag over `aad` and everything absorbed, or `None`
-    /// when the content exceeded [`MAX_CONTENT_LEN`].
+    /// Authenticates the next ciphertext chunk, hashed by a
+    /// [`ChunkHasher`]. Every chunk but the last must be whole blocks, and
+    /// none may follow [`GcmHash::absorb`] of a partial block; otherwise
+    /// the tag comes out as `None`.
+    pub(crate) fn absorb_hashed(&mut self, chunk: &ChunkHash) {
+        if self.ragged || self.pending_len > 0 {
+            self.misaligned = true;
+        }
+        self.content_len = self.content_len.saturating_add(chunk.len);
+        self.ragged = chunk.len % 16 != 0;
+        self.combine(&chunk.value, chunk.len.div_ceil(16));
+    }
+
+    /// `state = state * H^blocks xor value`.
+    fn combine(&mut self, value: &Block, blocks: u64) {
+        if blocks == 0 {
+            return;
+        }
+        if self.power.0 != blocks {
+            self.power = (blocks, mul_by_power(self.h, self.h, blocks - 1));
+        }
+        self.state = gf_mul(&self.state, &self.power.1);
+        xor_into(&mut self.state, value);
+    }
+
+    /// Computes the full 16-byte tag over `aad` and everything absorbed, or
+    /// `None` when the content exceeded [`MAX_CONTENT_LEN`] or chunks came
+    /// misaligned.
     pub(crate) fn tag(mut self, aad: &[u8]) -> Option<[u8; 16]> {
-        if self.content_len > MAX_CONTENT_LEN {
+        if self.content_len > MAX_CONTENT_LEN || self.misaligned {
             return None;
         }
 
         if self.pending_len > 0 {
-            let pending = self.pending;
-            self.ghash.update_padded(&pending[..self.pending_len]);
+            let mut block = Block::default();
+            block[..self.pending_len].copy_from_slice(&self.pending[..self.pending_len]);
+            self.combine(&gf_mul(&block, &self.h), 1);
         }
         let mut lengths = Block::default();
         lengths[..8].copy_from_slice(&(aad.len() as u64 * 8).to_be_bytes());
         lengths[8..].copy_from_slice(&(self.content_len * 8).to_be_bytes());
-        self.ghash.update(&[lengths]);
-        let mut sum = self.ghash.finalize();
+        xor_into(&mut self.state, &lengths);
+        let mut sum = gf_mul(&self.state, &self.h);
 
         if !aad.is_empty() {
             // GHASH(A) moved past the c ciphertext blocks and the length block.
@@ -347,8 +430,18 @@ mod tests {
     ) -> Option<(Vec<u8>, [u8; 16])> {
         let mut gcm = Gcm::new(key, iv).ok()?;
         let mut data = input.to_vec();
+        let hasher = gcm.hash.chunk_hasher();
         for piece in data.chunks_mut(chunk) {
-            if decrypt {
+            // Whole-block chunks take the path the pipeline uses.
+            if chunk % 16 == 0 {
+                if !decrypt {
+                    gcm.keystream.apply(piece);
+                }
+                gcm.hash.absorb_hashed(&hasher.hash(piece));
+                if decrypt {
+                    gcm.keystream.apply(piece);
+                }
+            } else if decrypt {
                 gcm.decrypt(piece);
             } else {
                 gcm.encrypt(piece);
@@ -428,6 +521,30 @@ mod tests {
         let mut bad = tag.to_vec();
         bad[15] ^= 1;
         assert!(!gcm.verify(b"attrs", &bad));
+    }
+
+    #[test]
+    fn hashed_chunks_match_streamed_absorption() {
+        let key = [3u8; 16];
+        let iv = [4u8; 12];
+        let data: Vec<u8> = (0..100_000u32).map(|i| i.to_le_bytes()[0]).collect();
+
+        let mut streamed = Gcm::new(&key, &iv).unwrap();
+        streamed.hash.absorb(&data);
+        let expected = streamed.tag(b"aad").unwrap();
+
+        let mut chunked = Gcm::new(&key, &iv).unwrap();
+        let hasher = chunked.hash.chunk_hasher();
+        for piece in data.chunks(4096) {
+            chunked.hash.absorb_hashed(&hasher.hash(piece));
+        }
+        assert_eq!(chunked.tag(b"aad").unwrap(), expected);
+
+        // A ragged chunk that is not the last spoils the tag.
+        let mut misaligned = Gcm::new(&key, &iv).unwrap();
+        misaligned.hash.absorb_hashed(&hasher.hash(&data[..100]));
+        misaligned.hash.absorb_hashed(&hasher.hash(&data[100..200]));
+        assert_eq!(misaligned.tag(b""), None);
     }
 
     #[test]

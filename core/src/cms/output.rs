@@ -6,6 +6,9 @@
 //! authenticated. Dropping an uncommitted output deletes the temporary
 //! file, so a failure leaves nothing behind. An existing target is never
 //! replaced.
+//!
+//! NOTE: a process killed mid-way leaves its `.palmbid-*.part` file (mode
+//! 0600, partial plaintext) in the target folder; nothing sweeps it yet.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

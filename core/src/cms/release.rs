@@ -96,10 +96,11 @@ pub fn decrypt_with_released_key(
         .unwrap_or_default();
     let cek = kari::unwrap_cek(&kari, encrypted_key, key, 0)?;
 
-    let pending = PendingOutput::create(output)?;
-    let envelope = Envelope::open(input)?;
     let own_hex = hex::encode(&own_id);
-    let result = decrypt_content(envelope, &cek, pending, RecipientId::KeyId(own_id));
+    let result = PendingOutput::create(output).and_then(|pending| {
+        let envelope = Envelope::open(input)?;
+        decrypt_content(envelope, &cek, pending, RecipientId::KeyId(own_id))
+    });
     log_outcome(&result, &own_hex);
     result
 }
