@@ -6,7 +6,9 @@
 #   2. One PIN unlock (`palmbid sign` of an empty file: Argon2id m = 64 MiB,
 #      t = 3, p = 1, then one ECDSA signature) against Debian's `argon2`
 #      command with the same parameters.
-# Usage: bench/run.sh [SIZE_MIB]   (default 1024). Prints a Markdown table.
+#   3. The size of the stripped release cdylib for the apps (x86_64).
+# Usage: [BENCH_DIR=DIR] bench/run.sh [SIZE_MIB]   (default 1024 MiB, DIR
+# default /dev/shm). Prints Markdown tables.
 # Needs: openssl, argon2, hyperfine, GNU time (installed when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +23,12 @@ if ((${#missing[@]})); then
 fi
 
 cargo build --release --locked -p palmbid-cli
+palmbid_root=$PWD
 palmbid=$PWD/target/release/palmbid
-work=$(mktemp -d /var/tmp/palmbid-bench.XXXXXX)
+# BENCH_DIR: where the files go; /dev/shm (RAM) measures the tools rather
+# than the disk, /var/tmp adds the disk (palmbid syncs its output, OpenSSL
+# does not).
+work=$(mktemp -d "${BENCH_DIR:-/dev/shm}/palmbid-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
@@ -83,5 +89,12 @@ hyperfine --warmup 1 --runs 10 --export-markdown unlock.md \
     -n "argon2 (Debian)" "echo -n $pin | argon2 0123456789abcdef -id -m 16 -t 3 -p 1 -l 32 -r" \
     -n "palmbid sign (unlock + ECDSA)" "echo $pin | $palmbid --home home --pin-stdin sign --in empty.txt --out empty.p7s" >/dev/null
 cat unlock.md
+echo
+echo "## Mobile library size"
+echo
+lib="$palmbid_root/target/release/libpalmbid_ffi.so"
+(cd "$palmbid_root" && cargo build --release --locked -p palmbid-ffi >/dev/null 2>&1)
+strip -o libpalmbid_ffi.stripped.so "$lib"
+echo "Stripped x86_64 cdylib: $(stat -c %s libpalmbid_ffi.stripped.so) bytes"
 echo
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
