@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{CliError, CliResult};
 
-/// Where secrets come from.
+/// The source of PINs and passwords.
 pub(crate) struct SecretSource {
     from_stdin: bool,
     lang: Lang,

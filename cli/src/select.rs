@@ -7,7 +7,7 @@ use crate::error::{CliError, CliResult};
 /// Hex digits of the fingerprint shown as a certificate's id.
 pub(crate) const ID_LEN: usize = 16;
 
-/// The short id of a certificate: the start of its SHA-256 fingerprint.
+/// Returns the short id of a certificate: the start of its SHA-256 fingerprint.
 pub(crate) fn short_id(record: &CertificateRecord) -> &str {
     &record.cert.fingerprint[..ID_LEN.min(record.cert.fingerprint.len())]
 }

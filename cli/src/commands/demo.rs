@@ -71,14 +71,14 @@ pub(crate) fn run(ctx: &Context, out: &Path) -> CliResult<()> {
     Ok(())
 }
 
-/// What the enrolment steps produce.
+/// Results of the enrolment steps.
 struct Enrolled {
     ca: IssuingCa,
     keystore: Keystore,
     hardware: CertInfo,
 }
 
-/// The CA, the keystore, the phone's dual certificates and the hardware
+/// Creates the CA, the keystore, the phone's dual certificates and the hardware
 /// certificate.
 fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
     let home = out.join("home");
@@ -169,8 +169,8 @@ fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
                 .issue_with_new_key(&subject, KeyRole::Encryption, validity)
                 .map_err(core)?;
             write_atomic(&out.join("hardware.pem"), issued.cert.to_pem().as_bytes())?;
-            // NOTE: a real USB-KEY never exports its key; this file stands in for
-            // the token so the envelope can be opened on the PC side too.
+            // NOTE: a real USB-KEY never exports its key. This file replaces
+            // the token, so the envelope can also be opened on the PC side.
             write_atomic(
                 &out.join("hardware.key.pem"),
                 issued.key_pkcs8_pem.as_bytes(),
