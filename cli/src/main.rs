@@ -7,6 +7,7 @@ mod args;
 mod commands;
 mod error;
 mod home;
+mod output;
 mod prompt;
 mod select;
 
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
 
     let cli = Cli::parse();
     init_logging(cli.verbose);
+    output::install_interrupt_handler(lang);
 
     let ctx = Context {
         lang,

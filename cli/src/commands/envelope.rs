@@ -9,9 +9,15 @@ use palmbid_core::pki::CertInfo;
 use crate::Context;
 use crate::commands::import::read;
 use crate::error::{CliError, CliResult, core};
+use crate::output::{self, Existing, Staging};
 use crate::select;
 
 pub(crate) fn encrypt(ctx: &Context, to: &[PathBuf], input: &Path, out: &Path) -> CliResult<()> {
+    output::check_input(input)?;
+    let mut inputs: Vec<&Path> = to.iter().map(PathBuf::as_path).collect();
+    inputs.push(input);
+    output::check_target(out, &inputs, Existing::Refuse)?;
+
     let mut recipients: Vec<CertInfo> = Vec::with_capacity(to.len());
     for file in to {
         recipients.push(
@@ -19,7 +25,9 @@ pub(crate) fn encrypt(ctx: &Context, to: &[PathBuf], input: &Path, out: &Path) -
         );
     }
 
-    cms::encrypt_to_file(input, out, &recipients).map_err(core)?;
+    let staging = Staging::beside(out)?;
+    cms::encrypt_to_file(input, &staging.file(), &recipients).map_err(core)?;
+    staging.commit(Existing::Refuse)?;
 
     println!(
         "{} {} ({} {})",
@@ -40,19 +48,8 @@ pub(crate) fn decrypt(
 ) -> CliResult<()> {
     // Everything that can fail without the key is checked before the PIN is
     // asked, so no try is counted for an envelope that cannot open here.
-    if out.exists() {
-        return Err(CliError::usage(
-            "cli.output_exists",
-            format!(
-                "输出文件 {} 已存在；请换一个文件名或先删除它",
-                out.display()
-            ),
-            format!(
-                "output file {} already exists; choose another name or remove it",
-                out.display()
-            ),
-        ));
-    }
+    output::check_input(input)?;
+    output::check_target(out, &[input], Existing::Refuse)?;
     let info = cms::inspect(input).map_err(core)?;
     let records = keystore.certificates().map_err(core)?;
     let recipients: Vec<CertificateRecord> = records
@@ -76,10 +73,16 @@ pub(crate) fn decrypt(
     }
     let record = select::one(&recipients, cert, ("解密此信封", "open this envelope"))?;
 
+    // The plaintext is staged in a private folder that an interrupt
+    // removes, and appears at `out` only once authenticated. Creating it
+    // now also proves the folder writable before the PIN is asked.
+    let staging = Staging::beside(out)?;
     let pin = ctx.secrets.pin()?;
     let key = keystore.unlock(&record.key_id, &pin).map_err(core)?;
-    let report = cms::decrypt_to_file(input, out, &record.cert, key.secret()).map_err(core)?;
+    let report =
+        cms::decrypt_to_file(input, &staging.file(), &record.cert, key.secret()).map_err(core)?;
     drop(key);
+    staging.commit(Existing::Refuse)?;
 
     println!(
         "{} {} ({} {})",

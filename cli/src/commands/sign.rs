@@ -8,8 +8,8 @@ use palmbid_core::pki::{CertInfo, KeyRole};
 
 use crate::Context;
 use crate::commands::import::read;
-use crate::commands::request::write_atomic;
-use crate::error::{CliError, CliResult, core};
+use crate::error::{CliResult, core};
+use crate::output::{self, Existing, Staging};
 use crate::select;
 
 pub(crate) fn sign(
@@ -27,8 +27,11 @@ pub(crate) fn sign(
         .collect();
     let record = select::one(&signing, cert, ("签名", "sign"))?;
 
-    // Fail on an unreadable input before the PIN is asked and a try counted.
-    std::fs::metadata(input).map_err(|e| CliError::io(input, &e))?;
+    // Fail on an unusable input or output before the PIN is asked and a
+    // try counted; writing the signature over the input would destroy it.
+    output::check_input(input)?;
+    output::check_target(out, &[input], Existing::Replace)?;
+    let staging = Staging::beside(out)?;
 
     let pin = ctx.secrets.pin()?;
     let key = keystore.unlock(&record.key_id, &pin).map_err(core)?;
@@ -41,7 +44,8 @@ pub(crate) fn sign(
     )
     .map_err(core)?;
     drop(key);
-    write_atomic(out, &signature)?;
+    staging.write(&signature)?;
+    staging.commit(Existing::Replace)?;
 
     println!(
         "{} {} ({} {})",

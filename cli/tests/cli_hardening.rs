@@ -1,0 +1,397 @@
+//! Hostile and careless use of the `palmbid` binary: outputs that would
+//! destroy inputs, folders that do not exist, interrupted commands, PINs
+//! typed in odd ways. Each test names the misuse and asserts the exact
+//! error code, that no PIN try was spent, and that no file is left behind.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const PIN: &str = "135790";
+
+/// A scratch folder with a keystore home, an OpenSSL-made identity
+/// imported under [`PIN`], and helpers to run both tools.
+struct Bench {
+    dir: tempfile::TempDir,
+}
+
+impl Bench {
+    /// A bench with the identity imported.
+    fn with_identity() -> Self {
+        let bench = Bench {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        bench.make_identity();
+        let out = bench.palmbid(
+            &[
+                "import", "--key", "key.pem", "--cert", "cert.pem", "--chain", "ca.pem",
+            ],
+            &format!("{PIN}\n{PIN}\n"),
+        );
+        assert_success(&out, "import");
+        bench
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn command(&self, args: &[&str], lang: &str) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_palmbid"));
+        command
+            .arg("--home")
+            .arg(self.path("home"))
+            .arg("--pin-stdin")
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("LANG", lang)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    fn spawn(&self, args: &[&str], stdin: &str) -> Child {
+        let mut child = self.command(args, "C").spawn().expect("palmbid runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        child
+    }
+
+    /// Runs `palmbid --home HOME --pin-stdin ARGS` with `stdin`, LANG=C.
+    fn palmbid(&self, args: &[&str], stdin: &str) -> Output {
+        self.spawn(args, stdin)
+            .wait_with_output()
+            .expect("palmbid finishes")
+    }
+
+    fn openssl_ok(&self, args: &[&str]) {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "openssl {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// ca.pem, and key.pem with cert.pem for signing and key agreement.
+    fn make_identity(&self) {
+        let key = [
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+        ];
+        self.openssl_ok(&[&key[..], &["ca.key"]].concat());
+        self.openssl_ok(&[
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/CN=Hardening Root CA",
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-out",
+            "ca.pem",
+        ]);
+        self.openssl_ok(&[&key[..], &["key.pem"]].concat());
+        self.openssl_ok(&[
+            "req",
+            "-new",
+            "-key",
+            "key.pem",
+            "-subj",
+            "/CN=张三",
+            "-utf8",
+            "-out",
+            "ee.csr",
+        ]);
+        std::fs::write(
+            self.path("ee.ext"),
+            "keyUsage=critical,digitalSignature,keyAgreement\nsubjectKeyIdentifier=hash\n",
+        )
+        .expect("write ext");
+        self.openssl_ok(&[
+            "x509",
+            "-req",
+            "-in",
+            "ee.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "30",
+            "-extfile",
+            "ee.ext",
+            "-out",
+            "cert.pem",
+        ]);
+    }
+
+    /// Encrypts `plain` to cert.pem with OpenSSL (AES-256-GCM, DER).
+    fn envelope(&self, plain: &str, envelope: &str) {
+        self.openssl_ok(&[
+            "cms",
+            "-encrypt",
+            "-binary",
+            "-aes-256-gcm",
+            "-outform",
+            "DER",
+            "-in",
+            plain,
+            "-out",
+            envelope,
+            "cert.pem",
+        ]);
+    }
+
+    /// `pin status` output.
+    fn pin_status(&self) -> String {
+        let out = self.palmbid(&["pin", "status"], "");
+        assert_success(&out, "pin status");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Names in the scratch folder and `sub` that palmbid may have left.
+    fn leftovers(&self, sub: &str) -> Vec<String> {
+        std::fs::read_dir(self.path(sub))
+            .expect("read folder")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".palmbid") || name.starts_with(".tmp"))
+            .collect()
+    }
+}
+
+fn assert_success(out: &Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}): {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Asserts exit status `exit` and the error code `code` on stderr.
+fn assert_error(out: &Output, exit: i32, code: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(exit),
+        "exit status; stderr: {stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("[{code}]")),
+        "{code} expected: {stderr}"
+    );
+}
+
+#[test]
+fn sign_out_equal_to_in_keeps_the_input() {
+    let bench = Bench::with_identity();
+    std::fs::write(bench.path("bid.txt"), b"the bid itself").expect("write");
+
+    let out = bench.palmbid(
+        &["sign", "--in", "bid.txt", "--out", "./bid.txt"],
+        &format!("{PIN}\n"),
+    );
+
+    assert_error(&out, 2, "cli.output_is_input");
+    assert_eq!(
+        std::fs::read(bench.path("bid.txt")).expect("read"),
+        b"the bid itself"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sign_out_hard_link_to_in_keeps_the_input() {
+    let bench = Bench::with_identity();
+    std::fs::write(bench.path("bid.txt"), b"the bid itself").expect("write");
+    std::fs::hard_link(bench.path("bid.txt"), bench.path("alias.p7s")).expect("link");
+
+    let out = bench.palmbid(
+        &["sign", "--in", "bid.txt", "--out", "alias.p7s"],
+        &format!("{PIN}\n"),
+    );
+
+    assert_error(&out, 2, "cli.output_is_input");
+    assert_eq!(
+        std::fs::read(bench.path("bid.txt")).expect("read"),
+        b"the bid itself"
+    );
+}
+
+#[test]
+fn sign_into_missing_folder_fails_before_the_pin() {
+    let bench = Bench::with_identity();
+    std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
+
+    // No PIN on stdin: the command must fail on the folder, not ask.
+    let out = bench.palmbid(&["sign", "--in", "bid.txt", "--out", "nowhere/bid.p7s"], "");
+
+    assert_error(&out, 1, "cli.output_folder_missing");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere"));
+}
+
+#[test]
+fn sign_of_a_folder_fails_before_the_pin() {
+    let bench = Bench::with_identity();
+    std::fs::create_dir(bench.path("folder")).expect("mkdir");
+
+    let out = bench.palmbid(&["sign", "--in", "folder", "--out", "x.p7s"], "");
+
+    assert_error(&out, 2, "cli.input_is_folder");
+}
+
+#[test]
+fn decrypt_into_missing_folder_fails_before_the_pin() {
+    let bench = Bench::with_identity();
+    std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
+    bench.envelope("bid.txt", "bid.p7m");
+
+    let out = bench.palmbid(
+        &["decrypt", "--in", "bid.p7m", "--out", "nowhere/bid.txt"],
+        "",
+    );
+
+    assert_error(&out, 1, "cli.output_folder_missing");
+    assert!(bench.pin_status().contains("6 tries left"));
+}
+
+#[test]
+fn decrypt_onto_a_folder_is_refused() {
+    let bench = Bench::with_identity();
+    std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
+    bench.envelope("bid.txt", "bid.p7m");
+    std::fs::create_dir(bench.path("folder")).expect("mkdir");
+
+    let out = bench.palmbid(&["decrypt", "--in", "bid.p7m", "--out", "folder"], "");
+
+    assert_error(&out, 2, "cli.output_is_folder");
+}
+
+#[test]
+fn encrypt_into_missing_folder_names_the_folder() {
+    let bench = Bench::with_identity();
+    std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
+
+    let out = bench.palmbid(
+        &[
+            "encrypt",
+            "--to",
+            "cert.pem",
+            "--in",
+            "bid.txt",
+            "--out",
+            "nowhere/bid.p7m",
+        ],
+        "",
+    );
+
+    assert_error(&out, 1, "cli.output_folder_missing");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(".part"));
+}
+
+/// Starts `palmbid decrypt` of a large envelope, waits until it is writing
+/// plaintext, interrupts it with `signal`, and returns its exit status.
+#[cfg(unix)]
+fn interrupt_decrypt(bench: &Bench, signal: &str) -> Option<i32> {
+    // 192 MiB of zeros: large enough that decryption takes a while.
+    let plain = std::fs::File::create(bench.path("big.bin")).expect("create");
+    plain.set_len(192 << 20).expect("size");
+    bench.envelope("big.bin", "big.p7m");
+    std::fs::create_dir(bench.path("out")).expect("mkdir");
+
+    let mut child = bench.spawn(
+        &["decrypt", "--in", "big.p7m", "--out", "out/big.bin"],
+        &format!("{PIN}\n"),
+    );
+    let started = Instant::now();
+    while !staged_bytes(&bench.path("out")) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "decryption never started writing"
+        );
+        assert!(
+            child.try_wait().expect("poll").is_none(),
+            "decrypt ended before it could be interrupted"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+
+    let killed = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    child.wait().expect("wait").code()
+}
+
+/// Whether some plaintext has been written under `folder`.
+#[cfg(unix)]
+fn staged_bytes(folder: &std::path::Path) -> bool {
+    fn walk(folder: &std::path::Path) -> bool {
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            return false;
+        };
+        entries.filter_map(Result::ok).any(|entry| {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path)
+            } else {
+                entry.metadata().is_ok_and(|m| m.len() > 0)
+            }
+        })
+    }
+    walk(folder)
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_decrypt_leaves_no_plaintext() {
+    let bench = Bench::with_identity();
+
+    let status = interrupt_decrypt(&bench, "-INT");
+
+    assert_eq!(
+        status,
+        Some(1),
+        "an interrupted decrypt fails with status 1"
+    );
+    assert!(!bench.path("out/big.bin").exists());
+    assert_eq!(bench.leftovers("out"), Vec::<String>::new());
+    assert!(bench.pin_status().contains("6 tries left"));
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_during_decrypt_leaves_no_plaintext() {
+    let bench = Bench::with_identity();
+
+    let status = interrupt_decrypt(&bench, "-TERM");
+
+    assert_eq!(status, Some(1));
+    assert_eq!(bench.leftovers("out"), Vec::<String>::new());
+}
