@@ -10,6 +10,7 @@ mod home;
 mod output;
 mod prompt;
 mod select;
+mod unlock;
 
 use std::process::ExitCode;
 

@@ -395,3 +395,145 @@ fn sigterm_during_decrypt_leaves_no_plaintext() {
     assert_eq!(status, Some(1));
     assert_eq!(bench.leftovers("out"), Vec::<String>::new());
 }
+
+/// Decrypts bid.p7m (made from "bid") to `out` with `stdin` as the PIN.
+fn decrypt_with(bench: &Bench, out: &str, stdin: &str) -> Output {
+    bench.palmbid(&["decrypt", "--in", "bid.p7m", "--out", out], stdin)
+}
+
+fn bench_with_envelope() -> Bench {
+    let bench = Bench::with_identity();
+    std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
+    bench.envelope("bid.txt", "bid.p7m");
+    bench
+}
+
+#[test]
+fn pin_with_spaces_crlf_or_full_width_digits_opens() {
+    let bench = bench_with_envelope();
+
+    for (n, typed) in [
+        " 135790 \r\n",
+        "\t135790\n",
+        "１３５７９０\n",
+        "１３5７９0\r\n",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = decrypt_with(&bench, &format!("open{n}.txt"), typed);
+        assert_success(&out, &format!("decrypt with PIN typed as {typed:?}"));
+    }
+    assert!(bench.pin_status().contains("6 tries left"));
+}
+
+#[test]
+fn pin_that_cannot_be_a_pin_costs_no_try() {
+    let bench = bench_with_envelope();
+
+    let cases = [
+        ("\n", "cli.pin_empty"),
+        ("   \r\n", "cli.pin_empty"),
+        ("13579O\n", "cli.pin_not_digits"),
+        ("１３５ ７９０\n", "cli.pin_not_digits"),
+    ];
+    for (typed, code) in cases {
+        let out = decrypt_with(&bench, "open.txt", typed);
+        assert_error(&out, 2, code);
+    }
+
+    assert!(bench.pin_status().contains("6 tries left"));
+    assert!(!bench.path("open.txt").exists());
+}
+
+#[test]
+fn thousand_digit_pin_counts_one_try() {
+    let bench = bench_with_envelope();
+
+    let out = decrypt_with(&bench, "open.txt", &format!("{}\n", "7".repeat(1000)));
+
+    assert_error(&out, 1, "keystore.pin_incorrect");
+    assert!(bench.pin_status().contains("5 tries left"));
+}
+
+/// The id `palmbid certs` shows for the only certificate.
+fn certificate_id(bench: &Bench) -> String {
+    let out = bench.palmbid(&["certs", "--json"], "");
+    assert_success(&out, "certs --json");
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    list[0]["id"].as_str().expect("id").to_owned()
+}
+
+#[test]
+fn wrong_pin_names_the_certificate_shown_by_certs() {
+    let bench = bench_with_envelope();
+    let id = certificate_id(&bench);
+
+    let out = decrypt_with(&bench, "open.txt", "999999\n");
+
+    assert_error(&out, 1, "keystore.pin_incorrect");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&id),
+        "certificate id {id} expected: {stderr}"
+    );
+    assert!(stderr.contains("5 tries left"), "{stderr}");
+}
+
+#[test]
+fn lockout_after_six_then_right_pin_is_refused_without_asking() {
+    let bench = bench_with_envelope();
+    let id = certificate_id(&bench);
+
+    for n in 1..=6 {
+        let out = decrypt_with(&bench, "open.txt", "999999\n");
+        let code = if n < 6 {
+            "keystore.pin_incorrect"
+        } else {
+            "keystore.locked"
+        };
+        assert_error(&out, 1, code);
+    }
+
+    // No PIN on stdin: a locked certificate is refused before the prompt.
+    let out = decrypt_with(&bench, "open.txt", "");
+    assert_error(&out, 1, "keystore.locked");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&id));
+    let out = decrypt_with(&bench, "open.txt", &format!("{PIN}\n"));
+    assert_error(&out, 1, "keystore.locked");
+    let out = bench.palmbid(&["pin", "change"], &format!("{PIN}\n482916\n482916\n"));
+    assert_error(&out, 1, "keystore.locked");
+    assert!(bench.pin_status().contains("locked"));
+    assert!(!bench.path("open.txt").exists());
+}
+
+#[test]
+fn pin_change_with_mismatched_confirmation_costs_no_try() {
+    let bench = Bench::with_identity();
+
+    let out = bench.palmbid(&["pin", "change"], &format!("{PIN}\n482916\n482917\n"));
+
+    assert_error(&out, 2, "cli.pin_mismatch");
+    assert!(bench.pin_status().contains("6 tries left"));
+    std::fs::write(bench.path("doc.txt"), b"doc").expect("write");
+    let out = bench.palmbid(
+        &["sign", "--in", "doc.txt", "--out", "doc.p7s"],
+        &format!("{PIN}\n"),
+    );
+    assert_success(&out, "sign with the unchanged PIN");
+}
+
+#[test]
+fn pin_change_accepts_full_width_new_pin_as_digits() {
+    let bench = Bench::with_identity();
+
+    let out = bench.palmbid(
+        &["pin", "change"],
+        &format!("{PIN}\n４８２９１６\n482916\n"),
+    );
+    assert_success(&out, "pin change");
+
+    std::fs::write(bench.path("doc.txt"), b"doc").expect("write");
+    let out = bench.palmbid(&["sign", "--in", "doc.txt", "--out", "doc.p7s"], "482916\n");
+    assert_success(&out, "sign with the new PIN");
+}

@@ -10,7 +10,7 @@ use crate::Context;
 use crate::commands::import::read;
 use crate::error::{CliError, CliResult, core};
 use crate::output::{self, Existing, Staging};
-use crate::select;
+use crate::{select, unlock};
 
 pub(crate) fn encrypt(ctx: &Context, to: &[PathBuf], input: &Path, out: &Path) -> CliResult<()> {
     output::check_input(input)?;
@@ -77,8 +77,7 @@ pub(crate) fn decrypt(
     // removes, and appears at `out` only once authenticated. Creating it
     // now also proves the folder writable before the PIN is asked.
     let staging = Staging::beside(out)?;
-    let pin = ctx.secrets.pin()?;
-    let key = keystore.unlock(&record.key_id, &pin).map_err(core)?;
+    let key = unlock::unlock(ctx, keystore, record)?;
     let report =
         cms::decrypt_to_file(input, &staging.file(), &record.cert, key.secret()).map_err(core)?;
     drop(key);

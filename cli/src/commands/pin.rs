@@ -4,7 +4,7 @@ use palmbid_core::keystore::{CredentialId, Keystore};
 
 use crate::Context;
 use crate::error::{CliResult, core};
-use crate::select;
+use crate::{select, unlock};
 
 pub(crate) fn status(ctx: &Context, keystore: &Keystore) -> CliResult<()> {
     let records = keystore.certificates().map_err(core)?;
@@ -54,12 +54,11 @@ pub(crate) fn change(ctx: &Context, keystore: &Keystore, cert: Option<&str>) -> 
     }
     let chosen = select::one(&per_credential, cert, ("修改 PIN", "change the PIN of"))?;
 
+    unlock::refuse_locked(keystore, chosen)?;
     let old = ctx.secrets.pin()?;
     let new_text = ctx.secrets.new_pin()?;
     let new = palmbid_core::keystore::Pin::chosen(new_text.as_str().to_owned()).map_err(core)?;
-    keystore
-        .change_pin(&chosen.credential, &old, &new)
-        .map_err(core)?;
+    unlock::change_pin(keystore, chosen, &old, &new)?;
 
     println!("{}", ctx.tr("PIN 已修改。", "PIN changed."));
     Ok(())

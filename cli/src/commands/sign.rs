@@ -10,7 +10,7 @@ use crate::Context;
 use crate::commands::import::read;
 use crate::error::{CliResult, core};
 use crate::output::{self, Existing, Staging};
-use crate::select;
+use crate::{select, unlock};
 
 pub(crate) fn sign(
     ctx: &Context,
@@ -33,8 +33,7 @@ pub(crate) fn sign(
     output::check_target(out, &[input], Existing::Replace)?;
     let staging = Staging::beside(out)?;
 
-    let pin = ctx.secrets.pin()?;
-    let key = keystore.unlock(&record.key_id, &pin).map_err(core)?;
+    let key = unlock::unlock(ctx, keystore, record)?;
     let signature = cms::sign_detached_file(
         input,
         key.secret(),
