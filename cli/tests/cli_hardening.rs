@@ -537,3 +537,86 @@ fn pin_change_accepts_full_width_new_pin_as_digits() {
     let out = bench.palmbid(&["sign", "--in", "doc.txt", "--out", "doc.p7s"], "482916\n");
     assert_success(&out, "sign with the new PIN");
 }
+
+#[test]
+fn p12_without_ca_imports_with_chain_and_bundle_in_any_order() {
+    let bench = Bench {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    bench.make_identity();
+    bench.openssl_ok(&[
+        "pkcs12",
+        "-export",
+        "-in",
+        "cert.pem",
+        "-inkey",
+        "key.pem",
+        "-passout",
+        "pass:secret",
+        "-out",
+        "me.p12",
+    ]);
+    std::fs::write(bench.path("pw"), "secret\n").expect("write");
+    bench.openssl_ok(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "other.key",
+        "-subj",
+        "/CN=Unrelated Root",
+        "-days",
+        "30",
+        "-out",
+        "other.pem",
+    ]);
+    let bundle = [
+        std::fs::read(bench.path("ca.pem")).expect("ca"),
+        std::fs::read(bench.path("other.pem")).expect("other"),
+    ]
+    .concat();
+    std::fs::write(bench.path("bundle.pem"), bundle).expect("write");
+
+    let out = bench.palmbid(
+        &["import", "--p12", "me.p12", "--p12-password-file", "pw"],
+        &format!("{PIN}\n{PIN}\n"),
+    );
+    assert_error(&out, 1, "pki.unknown_issuer");
+
+    let out = bench.palmbid(
+        &[
+            "import",
+            "--p12",
+            "me.p12",
+            "--p12-password-file",
+            "pw",
+            "--chain",
+            "bundle.pem",
+        ],
+        &format!("{PIN}\n{PIN}\n"),
+    );
+    assert_success(&out, "import --p12 with --chain bundle");
+    std::fs::write(bench.path("doc.txt"), b"doc").expect("write");
+    let out = bench.palmbid(
+        &["sign", "--in", "doc.txt", "--out", "doc.p7s"],
+        &format!("{PIN}\n"),
+    );
+    assert_success(&out, "sign");
+    let out = bench.palmbid(
+        &[
+            "verify",
+            "--in",
+            "doc.txt",
+            "--sig",
+            "doc.p7s",
+            "--ca",
+            "bundle.pem",
+        ],
+        "",
+    );
+    assert_success(&out, "verify against the bundle");
+}

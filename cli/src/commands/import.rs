@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use palmbid_core::keystore::{Keystore, enroll};
+use palmbid_core::pki::CertInfo;
 
 use crate::Context;
 use crate::args::ImportArgs;
@@ -13,6 +14,11 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, args: &ImportArgs) -> CliR
 
     let (_, key_ids) = if let Some(p12) = &args.p12 {
         let bytes = read(p12)?;
+        let chain = match &args.chain {
+            Some(file) => CertInfo::all_from_pem_or_der(&read(file)?, &file.display().to_string())
+                .map_err(core)?,
+            None => Vec::new(),
+        };
         let password = match &args.p12_password_file {
             Some(file) => first_line(file)?,
             None => ctx
@@ -20,7 +26,8 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, args: &ImportArgs) -> CliR
                 .read("请输入 PKCS#12 文件的密码", "PKCS#12 password")?,
         };
         let pin = new_pin(ctx)?;
-        enroll::import_pkcs12(keystore, &bytes, &password, &pin, now).map_err(core)?
+        enroll::import_pkcs12_with_chain(keystore, &bytes, &password, &chain, &pin, now)
+            .map_err(core)?
     } else if let (Some(key), Some(cert)) = (&args.key, &args.cert) {
         let key_bytes = read(key)?;
         let cert_bytes = read(cert)?;
