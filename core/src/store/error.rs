@@ -69,6 +69,17 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
 
+    /// The file is not an SQLite database: damaged, or another file.
+    #[error(
+        "{} is not a palmbid keystore database: it is damaged or another file took its \
+         place; restore it from a backup, or move it away to start an empty keystore",
+        path.display()
+    )]
+    NotADatabase {
+        /// The database file.
+        path: PathBuf,
+    },
+
     /// SQLite failed.
     #[error("keystore database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -82,6 +93,7 @@ impl Localized for StoreError {
             StoreError::NotWal { .. } => "store.not_wal",
             StoreError::TooNew { .. } => "store.too_new",
             StoreError::Migration { .. } => "store.migration",
+            StoreError::NotADatabase { .. } => "store.not_a_database",
             StoreError::Sqlite(_) => "store.sqlite",
         }
     }
@@ -105,6 +117,10 @@ impl Localized for StoreError {
             ),
             StoreError::Migration { to, source } => format!(
                 "无法将证书库数据库升级到版本 {to}：{source}；文件未被修改，请联系 palmbid 技术支持"
+            ),
+            StoreError::NotADatabase { path } => format!(
+                "{} 不是 palmbid 证书库数据库：文件已损坏或被其他文件替换；请从备份恢复，或将其移走以新建空证书库",
+                path.display()
             ),
             StoreError::Sqlite(e) => format!("证书库数据库错误：{e}"),
         }

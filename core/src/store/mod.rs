@@ -61,8 +61,9 @@ impl Database {
         let mut conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
         restrict_permissions(path)?;
 
-        configure(&conn, path)?;
-        migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
+        configure(&conn, path)
+            .and_then(|()| migrations::migrate(&mut conn, migrations::MIGRATIONS))
+            .map_err(|e| name_foreign_file(e, path))?;
 
         Ok(Database {
             conn: Mutex::new(conn),
@@ -143,6 +144,21 @@ fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// SQLite reads a file's header only at the first statement; a file that
+/// is not a database then fails with `SQLITE_NOTADB`, reported as such.
+fn name_foreign_file(err: StoreError, path: &Path) -> StoreError {
+    let not_a_database =
+        |e: &rusqlite::Error| e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase);
+    match &err {
+        StoreError::Sqlite(e) | StoreError::Migration { source: e, .. } if not_a_database(e) => {
+            StoreError::NotADatabase {
+                path: path.to_path_buf(),
+            }
+        }
+        _ => err,
+    }
+}
+
 /// Restricts the database, which contains wrapped keys, to its owner. SQLite
 /// creates the `-wal` and `-shm` files with the same permissions.
 #[cfg(unix)]
@@ -204,6 +220,24 @@ mod tests {
 
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn file_that_is_not_a_database_is_named() {
+        use crate::error::Localized;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        std::fs::write(&path, [0x5au8; 4096]).unwrap();
+
+        let err = Database::open(&path).err().unwrap();
+
+        assert!(
+            matches!(&err, StoreError::NotADatabase { path: p } if *p == path),
+            "{err:?}"
+        );
+        assert_eq!(err.code(), "store.not_a_database");
+        assert!(err.to_string().contains("restore it from a backup"));
     }
 
     #[test]
