@@ -31,6 +31,14 @@ pub(crate) fn resolve(home: Option<&Path>) -> CliResult<PathBuf> {
 /// Opens (creating if needed) the keystore in `home` with the software
 /// device binding and the production Argon2id parameters.
 pub(crate) fn open(home: &Path) -> CliResult<Keystore> {
+    if home.exists() && !home.is_dir() {
+        let shown = home.display();
+        return Err(CliError::usage(
+            "cli.home_not_folder",
+            format!("证书库目录 {shown} 是一个文件而不是目录；请用 --home 指定一个目录"),
+            format!("the keystore home {shown} is a file, not a folder; pass a folder to --home"),
+        ));
+    }
     std::fs::create_dir_all(home).map_err(|e| CliError::io(home, &e))?;
     let binding = SoftwareDeviceBinding::open(&home.join(DEVICE_KEY_FILE))
         .map_err(|e| core(KeystoreError::DeviceBinding(e)))?;

@@ -48,11 +48,11 @@ pub(crate) fn time_text(unix: i64) -> String {
 }
 
 fn main() -> ExitCode {
-    let lang = std::env::var("LC_ALL")
-        .or_else(|_| std::env::var("LANG"))
-        .map_or(Lang::En, |locale| Lang::from_locale(&locale));
-
-    let cli = Cli::parse();
+    let lang = message_lang();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err, lang),
+    };
     init_logging(cli.verbose);
     output::install_interrupt_handler(lang);
 
@@ -68,6 +68,46 @@ fn main() -> ExitCode {
             ExitCode::from(err.exit)
         }
     }
+}
+
+/// The language of messages, from the first of `LC_ALL`, `LC_MESSAGES`
+/// and `LANG` that is set and not empty, as POSIX orders them.
+fn message_lang() -> Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|locale| !locale.is_empty())
+        .map_or(Lang::En, |locale| Lang::from_locale(&locale))
+}
+
+/// Prints clap's usage error (English only) with a Chinese summary under
+/// a Chinese locale, and exits with status 2; help and version exit 0.
+fn usage_error(err: &clap::Error, lang: Lang) -> ExitCode {
+    use clap::error::ErrorKind;
+
+    // A failed print of help or of the error has no better place to be
+    // reported.
+    let _ = err.print();
+    if err.exit_code() == 0 {
+        return ExitCode::SUCCESS;
+    }
+
+    if lang == Lang::ZhCn {
+        let what = match err.kind() {
+            ErrorKind::MissingRequiredArgument => "缺少必需的参数",
+            ErrorKind::UnknownArgument => "有无法识别的参数",
+            ErrorKind::InvalidSubcommand => "没有这个子命令",
+            ErrorKind::ArgumentConflict => "有相互冲突的参数",
+            ErrorKind::InvalidValue | ErrorKind::ValueValidation => "参数值无效",
+            ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "参数值的个数不对",
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "缺少子命令",
+            _ => "命令行有误",
+        };
+        eprintln!(
+            "palmbid: 错误 [cli.usage]: 用法错误：{what}（详见上方英文说明）；运行 palmbid --help 或 palmbid 子命令 --help 查看用法"
+        );
+    }
+    ExitCode::from(error::EXIT_USAGE)
 }
 
 /// Sends `tracing` events to standard error: off by default, `-v` for

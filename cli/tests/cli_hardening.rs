@@ -620,3 +620,97 @@ fn p12_without_ca_imports_with_chain_and_bundle_in_any_order() {
     );
     assert_success(&out, "verify against the bundle");
 }
+
+/// Runs palmbid with the locale variables given and no others.
+fn palmbid_locale(bench: &Bench, args: &[&str], locale: &[(&str, &str)]) -> Output {
+    let mut command = bench.command(args, "C");
+    command.env_remove("LANG");
+    for (name, value) in locale {
+        command.env(name, value);
+    }
+    let child = command.spawn().expect("palmbid runs");
+    child.wait_with_output().expect("palmbid finishes")
+}
+
+#[test]
+fn locale_follows_posix_order_and_ignores_empty_values() {
+    let bench = Bench {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    let args = [
+        "verify", "--in", "none.txt", "--sig", "none.p7s", "--ca", "none.pem",
+    ];
+
+    let chinese = [
+        vec![("LC_ALL", ""), ("LANG", "zh_CN.UTF-8")],
+        vec![("LC_MESSAGES", "zh_CN.UTF-8"), ("LANG", "C")],
+        vec![("LC_ALL", "zh_CN.UTF-8"), ("LANG", "en_US.UTF-8")],
+    ];
+    for locale in chinese {
+        let out = palmbid_locale(&bench, &args, &locale);
+        assert_error(&out, 1, "cli.io");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("找不到"),
+            "{locale:?}: Chinese expected: {stderr}"
+        );
+        assert!(!stderr.contains("No such file"), "{locale:?}: {stderr}");
+    }
+
+    let out = palmbid_locale(&bench, &args, &[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("none.p7s does not exist"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_under_chinese_locale_carry_a_chinese_summary() {
+    let bench = Bench {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+
+    let cases: [(&[&str], &str); 3] = [
+        (&["sign", "--in", "a.txt"], "缺少必需的参数"),
+        (&["no-such-command"], "没有这个子命令"),
+        (&["certs", "--bogus"], "无法识别的参数"),
+    ];
+    for (args, summary) in cases {
+        let out = palmbid_locale(&bench, args, &[("LANG", "zh_CN.UTF-8")]);
+        assert_error(&out, 2, "cli.usage");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(summary), "{args:?}: {stderr}");
+    }
+
+    let out = palmbid_locale(&bench, &["--help"], &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn home_that_is_a_file_is_named_as_such() {
+    let bench = Bench {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    std::fs::write(bench.path("home"), b"not a folder").expect("write");
+
+    let out = bench.palmbid(&["certs"], "");
+
+    assert_error(&out, 2, "cli.home_not_folder");
+}
+
+#[test]
+fn envelope_to_this_certificate_with_3des_wrap_says_unsupported() {
+    let bench = Bench::with_identity();
+    std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
+    // OpenSSL pairs 3DES content with 3DES key wrap, which palmbid lacks.
+    bench.openssl_ok(&[
+        "cms", "-encrypt", "-binary", "-des3", "-outform", "DER", "-in", "bid.txt", "-out",
+        "bid.p7m", "cert.pem",
+    ]);
+    let id = certificate_id(&bench);
+
+    let out = decrypt_with(&bench, "open.txt", "");
+
+    assert_error(&out, 1, "cli.recipient_unsupported");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&id), "{stderr}");
+    assert!(bench.pin_status().contains("6 tries left"));
+}

@@ -52,6 +52,7 @@ pub(crate) fn decrypt(
     output::check_target(out, &[input], Existing::Refuse)?;
     let info = cms::inspect(input).map_err(core)?;
     let records = keystore.certificates().map_err(core)?;
+    let records_for_hint = records.clone();
     let recipients: Vec<CertificateRecord> = records
         .into_iter()
         .filter(|r| {
@@ -61,6 +62,7 @@ pub(crate) fn decrypt(
         })
         .collect();
     if recipients.is_empty() {
+        unsupported_recipient(&info, &records_for_hint)?;
         let listed: Vec<String> = info.recipients.iter().map(ToString::to_string).collect();
         let listed = listed.join("; ");
         return Err(CliError::failed(
@@ -90,5 +92,27 @@ pub(crate) fn decrypt(
         report.plaintext_len,
         ctx.tr("字节", "bytes")
     );
+    Ok(())
+}
+
+/// Refuses an envelope addressed to a certificate of this keystore whose
+/// recipient entry uses a key algorithm palmbid does not implement (for
+/// example 3DES key wrap), rather than calling it not a recipient.
+fn unsupported_recipient(info: &cms::EnvelopeInfo, records: &[CertificateRecord]) -> CliResult<()> {
+    for recipient in info.recipients.iter().filter(|r| !r.supported) {
+        if let Some(record) = records.iter().find(|r| recipient.matches(&r.cert)) {
+            let id = select::short_id(record);
+            let algorithm = &recipient.key_algorithm;
+            return Err(CliError::failed(
+                "cli.recipient_unsupported",
+                format!(
+                    "此信封是加密给证书 {id} 的，但其密钥封装算法 {algorithm} 不受 palmbid 支持；请让发送方改用 AES 密钥封装（如 openssl cms -encrypt -aes-256-gcm）重新加密"
+                ),
+                format!(
+                    "this envelope is addressed to certificate {id}, but wraps its key with {algorithm}, which palmbid does not support; ask the sender to encrypt again with AES key wrap (for example openssl cms -encrypt -aes-256-gcm)"
+                ),
+            ));
+        }
+    }
     Ok(())
 }
