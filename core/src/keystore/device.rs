@@ -139,11 +139,13 @@ impl std::fmt::Debug for SoftwareDeviceBinding {
 }
 
 fn create_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError> {
+    // The kind alone: the error of a temporary file names its random path.
     let fail = |e: std::io::Error| {
         DeviceBindingError(format!(
-            "cannot create the device key file {}: {e}; check that its folder exists and is \
+            "cannot create the device key file {}: {}; check that its folder exists and is \
              writable",
-            path.display()
+            path.display(),
+            std::io::Error::from(e.kind())
         ))
     };
 

@@ -80,6 +80,17 @@ pub enum StoreError {
         path: PathBuf,
     },
 
+    /// The database file or its folder cannot be written.
+    #[error(
+        "the keystore database {} cannot be written: the file or its folder is read-only \
+         for this user; make the keystore folder writable, or run palmbid as its owner",
+        path.display()
+    )]
+    ReadOnly {
+        /// The database file.
+        path: PathBuf,
+    },
+
     /// SQLite failed.
     #[error("keystore database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -94,6 +105,7 @@ impl Localized for StoreError {
             StoreError::TooNew { .. } => "store.too_new",
             StoreError::Migration { .. } => "store.migration",
             StoreError::NotADatabase { .. } => "store.not_a_database",
+            StoreError::ReadOnly { .. } => "store.read_only",
             StoreError::Sqlite(_) => "store.sqlite",
         }
     }
@@ -120,6 +132,10 @@ impl Localized for StoreError {
             ),
             StoreError::NotADatabase { path } => format!(
                 "{} 不是 palmbid 证书库数据库：文件已损坏或被其他文件替换；请从备份恢复，或将其移走以新建空证书库",
+                path.display()
+            ),
+            StoreError::ReadOnly { path } => format!(
+                "无法写入证书库数据库 {}：该文件或其所在目录对当前用户只读；请让证书库目录可写，或以其所有者身份运行 palmbid",
                 path.display()
             ),
             StoreError::Sqlite(e) => format!("证书库数据库错误：{e}"),

@@ -63,7 +63,7 @@ impl Database {
 
         configure(&conn, path)
             .and_then(|()| migrations::migrate(&mut conn, migrations::MIGRATIONS))
-            .map_err(|e| name_foreign_file(e, path))?;
+            .map_err(|e| name_failure(e, path))?;
 
         Ok(Database {
             conn: Mutex::new(conn),
@@ -144,17 +144,17 @@ fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// SQLite reads a file's header only at the first statement; a file that
-/// is not a database then fails with `SQLITE_NOTADB`, reported as such.
-fn name_foreign_file(err: StoreError, path: &Path) -> StoreError {
-    let not_a_database =
-        |e: &rusqlite::Error| e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase);
-    match &err {
-        StoreError::Sqlite(e) | StoreError::Migration { source: e, .. } if not_a_database(e) => {
-            StoreError::NotADatabase {
-                path: path.to_path_buf(),
-            }
-        }
+/// SQLite reads a file's header, and finds out it cannot write, only at
+/// the first statements; those failures name the file and the way out.
+fn name_failure(err: StoreError, path: &Path) -> StoreError {
+    let code = match &err {
+        StoreError::Sqlite(e) | StoreError::Migration { source: e, .. } => e.sqlite_error_code(),
+        _ => None,
+    };
+    let path = path.to_path_buf();
+    match code {
+        Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
+        Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
         _ => err,
     }
 }
@@ -238,6 +238,31 @@ mod tests {
         );
         assert_eq!(err.code(), "store.not_a_database");
         assert!(err.to_string().contains("restore it from a backup"));
+    }
+
+    #[test]
+    fn read_only_failure_names_the_file() {
+        let path = std::path::PathBuf::from("/home/x/keystore.sqlite3");
+        let read_only = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+            None,
+        );
+
+        let err = name_failure(StoreError::Sqlite(read_only), &path);
+
+        assert!(
+            matches!(&err, StoreError::ReadOnly { path: p } if *p == path),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .contains("make the keystore folder writable")
+        );
+        let other = name_failure(
+            StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows),
+            &path,
+        );
+        assert!(matches!(other, StoreError::Sqlite(_)), "{other:?}");
     }
 
     #[test]
