@@ -191,6 +191,9 @@ fn output_exists(out: &Path) -> CliError {
 
 fn not_writable(out: &Path, err: &std::io::Error) -> CliError {
     let shown = out.display();
+    // The kind alone: the error of a temporary file names its random path,
+    // which means nothing to the user.
+    let err = std::io::Error::from(err.kind());
     CliError::failed(
         "cli.output_not_writable",
         format!("无法在 {shown} 所在目录写入文件（{err}）；请检查目录权限或换一个位置"),

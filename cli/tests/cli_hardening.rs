@@ -714,3 +714,38 @@ fn envelope_to_this_certificate_with_3des_wrap_says_unsupported() {
     assert!(stderr.contains(&id), "{stderr}");
     assert!(bench.pin_status().contains("6 tries left"));
 }
+
+#[test]
+fn request_into_a_folder_with_earlier_requests_keeps_them() {
+    let bench = Bench {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    let request = |stdin: &str| {
+        bench.palmbid(
+            &[
+                "request",
+                "--name",
+                "张三",
+                "--company",
+                "测试建设有限公司",
+                "--credit-code",
+                "91350100M000100Y43",
+                "--out",
+                "csr",
+            ],
+            stdin,
+        )
+    };
+    assert_success(&request(&format!("{PIN}\n{PIN}\n")), "first request");
+    let first = std::fs::read(bench.path("csr/signing.csr")).expect("csr");
+
+    // No PIN on stdin: refused before the PIN, so no keys are made.
+    let out = request("");
+
+    assert_error(&out, 2, "cli.output_exists");
+    assert_eq!(
+        std::fs::read(bench.path("csr/signing.csr")).expect("csr"),
+        first
+    );
+    assert_eq!(bench.leftovers("csr"), Vec::<String>::new());
+}

@@ -10,6 +10,7 @@ use crate::Context;
 use crate::args::RequestArgs;
 use crate::commands::import::read;
 use crate::error::{CliError, CliResult, core};
+use crate::output::{self, Existing, Staging};
 
 pub(crate) fn run(ctx: &Context, keystore: &Keystore, args: &RequestArgs) -> CliResult<()> {
     let subject = Subject {
@@ -21,15 +22,26 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, args: &RequestArgs) -> Cli
     subject.validate().map_err(core)?;
     std::fs::create_dir_all(&args.out).map_err(|e| CliError::io(&args.out, &e))?;
 
+    // The keys are stored before the requests are written, so a folder
+    // that cannot take the requests would leave keys nobody can get a
+    // certificate for. The folder is proved writable, and requests of an
+    // earlier run are kept, before the PIN is asked.
+    let signing = args.out.join("signing.csr");
+    let encryption = args.out.join("encryption.csr");
+    output::check_target(&signing, &[], Existing::Refuse)?;
+    output::check_target(&encryption, &[], Existing::Refuse)?;
+    let staged_signing = Staging::beside(&signing)?;
+    let staged_encryption = Staging::beside(&encryption)?;
+
     let pin_text = ctx.secrets.new_pin()?;
     let pin = palmbid_core::keystore::Pin::chosen(pin_text.as_str().to_owned()).map_err(core)?;
     let (_, signing_csr, encryption_csr) =
         enroll::request(keystore, &pin, &subject).map_err(core)?;
 
-    let signing = args.out.join("signing.csr");
-    let encryption = args.out.join("encryption.csr");
-    write_pem(&signing, "CERTIFICATE REQUEST", &signing_csr)?;
-    write_pem(&encryption, "CERTIFICATE REQUEST", &encryption_csr)?;
+    staged_signing.write(pem("CERTIFICATE REQUEST", &signing_csr)?.as_bytes())?;
+    staged_encryption.write(pem("CERTIFICATE REQUEST", &encryption_csr)?.as_bytes())?;
+    staged_signing.commit(Existing::Refuse)?;
+    staged_encryption.commit(Existing::Refuse)?;
 
     println!(
         "{}\n  {}\n  {}",
@@ -77,14 +89,18 @@ pub(crate) fn install(
 
 /// Writes DER as PEM through a temporary file, so no half-written file stays.
 pub(crate) fn write_pem(path: &Path, label: &str, der: &[u8]) -> CliResult<()> {
-    let pem = der::pem::encode_string(label, der::pem::LineEnding::LF, der).map_err(|e| {
+    write_atomic(path, pem(label, der)?.as_bytes())
+}
+
+/// DER as PEM text under `label`.
+fn pem(label: &str, der: &[u8]) -> CliResult<String> {
+    der::pem::encode_string(label, der::pem::LineEnding::LF, der).map_err(|e| {
         CliError::failed(
             "cli.pem",
             format!("PEM 编码失败：{e}"),
             format!("PEM encoding failed: {e}"),
         )
-    })?;
-    write_atomic(path, pem.as_bytes())
+    })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
