@@ -117,7 +117,10 @@ pub enum PkiError {
     },
 
     /// The certificate's key usage does not allow the role.
-    #[error("certificate {subject} does not allow use as a {role} certificate: {need}")]
+    #[error(
+        "certificate {subject} cannot serve as the {role} certificate: its key usage lacks \
+         {need}; ask the CA to issue it with that key usage"
+    )]
     WrongKeyUsage {
         /// Subject of the certificate.
         subject: String,
@@ -303,7 +306,9 @@ impl Localized for PkiError {
                 } else {
                     "加密"
                 };
-                format!("证书 {subject} 不能用作{role}证书：需要 {need}")
+                format!(
+                    "证书 {subject} 不能用作{role}证书：其密钥用途缺少 {need}；请让 CA 按此密钥用途重新签发"
+                )
             }
             PkiError::UnsupportedSignatureAlgorithm { oid } => format!(
                 "不支持的签名算法 {oid}；仅支持 P-256、P-384 曲线上的 ECDSA（SHA-256 或 SHA-384）"
