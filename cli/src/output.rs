@@ -10,8 +10,9 @@
 //! a staging folder created beside the target. The folder is registered
 //! with the interrupt handler: Ctrl-C, `SIGTERM` or `SIGHUP` remove it,
 //! with whatever unauthenticated plaintext it holds, before the process
-//! exits. NOTE: `SIGKILL` cannot be caught, so a killed process still
-//! leaves its staging folder (`.palmbid-staging-*`) behind.
+//! exits. `SIGKILL` cannot be caught: the staging folder of a killed
+//! process stays until the next command that writes into the same folder
+//! finds its process gone and removes it.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -19,6 +20,10 @@ use std::sync::{Mutex, PoisonError};
 use palmbid_core::error::Lang;
 
 use crate::error::{CliError, CliResult, EXIT_FAILED};
+
+/// Start of a staging folder's name; the creating process id follows, so
+/// that a later run can tell a killed process's folder from a live one.
+const STAGING_PREFIX: &str = ".palmbid-staging-";
 
 /// Staging folders to remove when the process is interrupted.
 static STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -53,9 +58,11 @@ pub(crate) struct Staging {
 impl Staging {
     /// Creates the staging folder in the folder of `target`.
     pub(crate) fn beside(target: &Path) -> CliResult<Self> {
+        let folder = folder_of(target);
+        remove_stale(folder);
         let dir = tempfile::Builder::new()
-            .prefix(".palmbid-staging-")
-            .tempdir_in(folder_of(target))
+            .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
+            .tempdir_in(folder)
             .map_err(|e| not_writable(target, &e))?;
         STAGING
             .lock()
@@ -112,6 +119,39 @@ impl Drop for Staging {
         let mut folders = STAGING.lock().unwrap_or_else(PoisonError::into_inner);
         folders.retain(|folder| folder != self.dir.path());
     }
+}
+
+/// Removes staging folders in `folder` left by processes that no longer
+/// run (killed with `SIGKILL`, or by a power cut), with the plaintext they
+/// may hold. A folder whose process still runs, or whose process cannot
+/// be checked, is left alone.
+fn remove_stale(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(STAGING_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && process_gone(pid) {
+            // Best effort: what cannot be removed now is tried next run.
+            let _ = std::fs::remove_dir_all(entry.path());
+            tracing::info!(pid, "removed a staging folder left by a killed process");
+        }
+    }
+}
+
+/// Whether process `pid` has certainly ended. NOTE: only Linux (`/proc`)
+/// answers; elsewhere a killed process's staging folder stays.
+fn process_gone(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }
 
 /// How an output may relate to an existing file.

@@ -749,3 +749,46 @@ fn request_into_a_folder_with_earlier_requests_keeps_them() {
     );
     assert_eq!(bench.leftovers("csr"), Vec::<String>::new());
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn plaintext_staged_by_a_killed_decrypt_is_removed_by_the_next_run() {
+    let bench = Bench::with_identity();
+    let status = interrupt_decrypt(&bench, "-KILL");
+    assert_eq!(status, None, "killed by a signal");
+    assert!(!bench.path("out/big.bin").exists());
+
+    std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
+    let out = bench.palmbid(
+        &[
+            "encrypt",
+            "--to",
+            "cert.pem",
+            "--in",
+            "bid.txt",
+            "--out",
+            "out/bid.p7m",
+        ],
+        "",
+    );
+
+    assert_success(&out, "encrypt into the same folder");
+    assert_eq!(bench.leftovers("out"), Vec::<String>::new());
+    assert!(bench.pin_status().contains("6 tries left"));
+}
+
+#[cfg(unix)]
+#[test]
+#[ignore = "cms::output names its temporary file; only an unnamed file (O_TMPFILE) linked \
+            in after authentication leaves nothing behind a SIGKILL"]
+fn sigkill_during_decrypt_leaves_no_plaintext_at_once() {
+    let bench = Bench::with_identity();
+
+    let status = interrupt_decrypt(&bench, "-KILL");
+
+    assert_eq!(status, None);
+    assert!(
+        !staged_bytes(&bench.path("out")),
+        "unauthenticated plaintext stays on disk after SIGKILL"
+    );
+}
