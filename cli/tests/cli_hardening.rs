@@ -792,3 +792,43 @@ fn sigkill_during_decrypt_leaves_no_plaintext_at_once() {
         "unauthenticated plaintext stays on disk after SIGKILL"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn endless_or_huge_small_files_are_refused_not_read_whole() {
+    let bench = Bench::with_identity();
+    std::fs::write(bench.path("doc.txt"), b"doc").expect("write");
+    let huge = std::fs::File::create(bench.path("huge.p7s")).expect("create");
+    huge.set_len(64 << 20).expect("size");
+    std::fs::write(bench.path("pw"), b"secret\n").expect("write");
+    std::fs::write(bench.path("small.p7s"), b"not read past the CA").expect("write");
+
+    let cases: [&[&str]; 4] = [
+        &[
+            "verify",
+            "--in",
+            "doc.txt",
+            "--sig",
+            "/dev/zero",
+            "--ca",
+            "ca.pem",
+        ],
+        &[
+            "verify", "--in", "doc.txt", "--sig", "huge.p7s", "--ca", "ca.pem",
+        ],
+        &[
+            "verify",
+            "--in",
+            "doc.txt",
+            "--sig",
+            "small.p7s",
+            "--ca",
+            "/dev/zero",
+        ],
+        &["import", "--p12", "/dev/zero", "--p12-password-file", "pw"],
+    ];
+    for args in cases {
+        let out = bench.palmbid(args, "");
+        assert_error(&out, 2, "cli.file_too_large");
+    }
+}

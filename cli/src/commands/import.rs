@@ -83,13 +83,46 @@ fn new_pin(ctx: &Context) -> CliResult<palmbid_core::keystore::Pin> {
     palmbid_core::keystore::Pin::chosen(text.as_str().to_owned()).map_err(core)
 }
 
+/// Largest certificate, key, PKCS#12, signature or password file read
+/// whole into memory. Real ones are a few KiB; the cap keeps a wrong file
+/// (a disk image, `/dev/zero`) from exhausting memory.
+const MAX_SMALL_FILE: u64 = 16 << 20;
+
+/// Reads a certificate, key, PKCS#12, signature or password file.
 pub(crate) fn read(path: &Path) -> CliResult<Vec<u8>> {
-    std::fs::read(path).map_err(|e| CliError::io(path, &e))
+    use std::io::Read;
+
+    let file = std::fs::File::open(path).map_err(|e| CliError::io(path, &e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SMALL_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::io(path, &e))?;
+    if bytes.len() as u64 > MAX_SMALL_FILE {
+        let shown = path.display();
+        let mib = MAX_SMALL_FILE >> 20;
+        return Err(CliError::usage(
+            "cli.file_too_large",
+            format!(
+                "{shown} 超过 {mib} MiB，不可能是证书、密钥、PKCS#12 或签名文件；请检查给出的文件是否正确"
+            ),
+            format!(
+                "{shown} is larger than {mib} MiB, too large for a certificate, key, PKCS#12 or signature file; check that this is the right file"
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 fn first_line(path: &Path) -> CliResult<zeroize::Zeroizing<String>> {
-    let text =
-        zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| CliError::io(path, &e))?);
+    let bytes = zeroize::Zeroizing::new(read(path)?);
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        let shown = path.display();
+        CliError::usage(
+            "cli.password_file_not_text",
+            format!("密码文件 {shown} 不是 UTF-8 文本；请在文件第一行写入密码"),
+            format!("password file {shown} is not UTF-8 text; put the password on its first line"),
+        )
+    })?;
     let line = text.lines().next().unwrap_or_default();
     Ok(zeroize::Zeroizing::new(line.to_owned()))
 }
