@@ -832,3 +832,29 @@ fn endless_or_huge_small_files_are_refused_not_read_whole() {
         assert_error(&out, 2, "cli.file_too_large");
     }
 }
+
+#[test]
+fn demo_rerun_never_deletes_files_it_did_not_write() {
+    let bench = Bench {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    std::fs::create_dir(bench.path("work")).expect("mkdir");
+    let demo = || {
+        let mut command = bench.command(&["demo", "--out", "."], "C");
+        command.current_dir(bench.path("work"));
+        command.output().expect("palmbid runs")
+    };
+    assert_success(&demo(), "first demo");
+    assert_success(&demo(), "demo again over its own files");
+
+    std::fs::write(bench.path("work/mine.txt"), b"my precious").expect("write");
+    let out = demo();
+
+    assert_error(&out, 2, "demo.folder_not_empty");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mine.txt"));
+    assert_eq!(
+        std::fs::read(bench.path("work/mine.txt")).expect("still there"),
+        b"my precious"
+    );
+    assert!(bench.path("work/bid.p7m").exists());
+}

@@ -27,6 +27,24 @@ const WRONG_PIN: &str = "147036";
 /// Marks a folder this command created, so a rerun may clear it.
 const MARKER: &str = ".palmbid-demo";
 
+/// The files the demo writes, besides its keystore home and the marker.
+const ARTIFACTS: [&str; 11] = [
+    "ca.pem",
+    "signing.csr",
+    "encryption.csr",
+    "phone-signing.pem",
+    "phone-encryption.pem",
+    "hardware.pem",
+    "hardware.key.pem",
+    "bid.txt",
+    "bid.p7m",
+    "bid.decrypted.txt",
+    "bid.p7s",
+];
+
+/// The demo's keystore home inside its folder.
+const HOME: &str = "home";
+
 const BID_TEXT: &str = "\
 投标文件（演示）
 项目：某市政道路改造工程 第一标段
@@ -81,7 +99,7 @@ struct Enrolled {
 /// The CA, the keystore, the phone's dual certificates and the hardware
 /// certificate.
 fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
-    let home = out.join("home");
+    let home = out.join(HOME);
     let pin = || Pin::entered(DEMO_PIN.to_owned());
 
     let ca = steps.run("创建本地测试 CA", "create a local test CA", || {
@@ -307,19 +325,7 @@ fn print_artifacts(ctx: &Context, out: &Path, envelope: &Path) {
         "{}",
         ctx.tr("演示完成。产物：", "Demo complete. Artifacts:")
     );
-    for name in [
-        "ca.pem",
-        "signing.csr",
-        "encryption.csr",
-        "phone-signing.pem",
-        "phone-encryption.pem",
-        "hardware.pem",
-        "hardware.key.pem",
-        "bid.txt",
-        "bid.p7m",
-        "bid.decrypted.txt",
-        "bid.p7s",
-    ] {
+    for name in ARTIFACTS {
         println!("  {}", out.join(name).display());
     }
     println!(
@@ -348,33 +354,51 @@ fn find_role(records: &[CertificateRecord], role: KeyRole) -> CliResult<Certific
         })
 }
 
-/// Creates `out`, or clears it when an earlier demo made it. A non-empty
-/// folder that the demo did not make is left alone.
+/// Creates `out`, or clears what an earlier demo wrote there. A folder
+/// holding anything the demo does not write is left alone, marker or not:
+/// the user may have put files beside the demo's since.
 fn prepare_folder(out: &Path) -> CliResult<()> {
     if out.exists() {
-        let marker = out.join(MARKER);
-        let empty = std::fs::read_dir(out)
-            .map_err(|e| CliError::io(out, &e))?
-            .next()
-            .is_none();
-        if marker.exists() {
-            std::fs::remove_dir_all(out).map_err(|e| CliError::io(out, &e))?;
-        } else if !empty {
+        let entries = std::fs::read_dir(out).map_err(|e| CliError::io(out, &e))?;
+        let mut names = Vec::new();
+        for entry in entries {
+            names.push(entry.map_err(|e| CliError::io(out, &e))?.file_name());
+        }
+        let demo_made = out.join(MARKER).exists();
+        let foreign: Vec<String> = names
+            .iter()
+            .filter(|name| !(demo_made && is_demo_entry(name)))
+            .map(|name| name.to_string_lossy().into_owned())
+            .collect();
+        if !foreign.is_empty() {
+            let shown = out.display();
+            let listed = foreign.join(", ");
             return Err(CliError::usage(
                 "demo.folder_not_empty",
+                format!("目录 {shown} 中有不是演示产生的文件（{listed}）；请用 --out 指定新目录"),
                 format!(
-                    "目录 {} 不为空且不是演示目录；请用 --out 指定新目录",
-                    out.display()
-                ),
-                format!(
-                    "folder {} is not empty and was not made by the demo; pass a new --out folder",
-                    out.display()
+                    "folder {shown} holds files the demo did not write ({listed}); pass a new --out folder"
                 ),
             ));
+        }
+        for name in &names {
+            let path = out.join(name);
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            removed.map_err(|e| CliError::io(&path, &e))?;
         }
     }
     std::fs::create_dir_all(out).map_err(|e| CliError::io(out, &e))?;
     std::fs::write(out.join(MARKER), b"made by palmbid demo\n")
         .map_err(|e| CliError::io(out, &e))?;
     Ok(())
+}
+
+/// Whether `name` is something the demo writes into its folder.
+fn is_demo_entry(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n == MARKER || n == HOME || ARTIFACTS.contains(&n))
 }
