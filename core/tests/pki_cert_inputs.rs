@@ -72,3 +72,68 @@ fn wrong_key_usage_says_what_to_ask_the_ca() {
         err.message_zh()
     );
 }
+
+#[test]
+fn chinese_messages_carry_no_english_file_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let issued = root("palmbid 测试根 CA")
+        .issue_with_new_key(&subject(), KeyRole::Signing, ten_years())
+        .unwrap();
+    write(dir.path(), "key.pem", issued.key_pkcs8_pem.as_bytes());
+    write(dir.path(), "cert.pem", issued.cert.to_pem());
+    openssl_ok(
+        dir.path(),
+        &[
+            "pkcs12",
+            "-export",
+            "-in",
+            "cert.pem",
+            "-inkey",
+            "key.pem",
+            "-passout",
+            "pass:secret",
+            "-out",
+            "me.p12",
+        ],
+    );
+    openssl_ok(
+        dir.path(),
+        &[
+            "pkcs12",
+            "-export",
+            "-nokeys",
+            "-in",
+            "cert.pem",
+            "-passout",
+            "pass:secret",
+            "-out",
+            "nokey.p12",
+        ],
+    );
+    let p12 = std::fs::read(dir.path().join("me.p12")).unwrap();
+    let nokey = std::fs::read(dir.path().join("nokey.p12")).unwrap();
+    let options = palmbid_core::pki::Pkcs12Options::default();
+
+    let wrong = palmbid_core::pki::parse_pkcs12(&p12, "wrong", options).unwrap_err();
+    let empty = palmbid_core::pki::parse_pkcs12(&nokey, "secret", options).unwrap_err();
+
+    assert_eq!(wrong.code(), "pki.wrong_password");
+    assert!(
+        wrong.message_zh().contains("PKCS#12 文件"),
+        "{}",
+        wrong.message_zh()
+    );
+    assert_eq!(empty.code(), "pki.no_private_key");
+    assert!(
+        !empty.message_zh().contains("file"),
+        "{}",
+        empty.message_zh()
+    );
+    assert!(empty.to_string().contains("export it again"), "{empty}");
+
+    let mut nameless = subject();
+    nameless.name = "  ".to_owned();
+    let err = nameless.validate().unwrap_err();
+    assert!(err.message_zh().contains("为空"), "{}", err.message_zh());
+    assert!(!err.message_zh().contains("empty"), "{}", err.message_zh());
+}
