@@ -858,3 +858,26 @@ fn demo_rerun_never_deletes_files_it_did_not_write() {
     );
     assert!(bench.path("work/bid.p7m").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn readable_device_key_is_refused_in_the_users_language() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let bench = Bench::with_identity();
+    let key = bench.path("home/device.key");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+
+    let mut command = bench.command(&["certs"], "zh_CN.UTF-8");
+    let out = command.output().expect("palmbid runs");
+
+    assert_error(&out, 1, "keystore.device_binding");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("chmod 600"), "{stderr}");
+    assert!(stderr.contains("其他用户可以读取"), "{stderr}");
+    assert!(!stderr.contains("can be read"), "{stderr}");
+
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let out = bench.palmbid(&["certs"], "");
+    assert_success(&out, "certs after chmod 600");
+}
