@@ -881,3 +881,27 @@ fn readable_device_key_is_refused_in_the_users_language() {
     let out = bench.palmbid(&["certs"], "");
     assert_success(&out, "certs after chmod 600");
 }
+
+#[test]
+fn recipient_file_with_several_certificates_is_refused() {
+    let bench = Bench::with_identity();
+    std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
+    let bundle = [
+        std::fs::read(bench.path("cert.pem")).expect("cert"),
+        std::fs::read(bench.path("ca.pem")).expect("ca"),
+    ]
+    .concat();
+    std::fs::write(bench.path("two.pem"), bundle).expect("write");
+
+    let out = bench.palmbid(
+        &[
+            "encrypt", "--to", "two.pem", "--in", "bid.txt", "--out", "bid.p7m",
+        ],
+        "",
+    );
+
+    assert_error(&out, 2, "cli.several_certificates");
+    assert!(!bench.path("bid.p7m").exists());
+    let out = bench.palmbid(&["install", "--cert", "two.pem"], "");
+    assert_error(&out, 2, "cli.several_certificates");
+}

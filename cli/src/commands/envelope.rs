@@ -7,7 +7,7 @@ use palmbid_core::keystore::{CertificateRecord, Keystore};
 use palmbid_core::pki::CertInfo;
 
 use crate::Context;
-use crate::commands::import::read;
+use crate::commands::import::one_certificate;
 use crate::error::{CliError, CliResult, core};
 use crate::output::{self, Existing, Staging};
 use crate::{select, unlock};
@@ -20,9 +20,7 @@ pub(crate) fn encrypt(ctx: &Context, to: &[PathBuf], input: &Path, out: &Path) -
 
     let mut recipients: Vec<CertInfo> = Vec::with_capacity(to.len());
     for file in to {
-        recipients.push(
-            CertInfo::from_pem_or_der(&read(file)?, &file.display().to_string()).map_err(core)?,
-        );
+        recipients.push(one_certificate(file)?);
     }
 
     let staging = Staging::beside(out)?;

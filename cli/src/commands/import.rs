@@ -88,6 +88,34 @@ fn new_pin(ctx: &Context) -> CliResult<palmbid_core::keystore::Pin> {
 /// (a disk image, `/dev/zero`) from exhausting memory.
 const MAX_SMALL_FILE: u64 = 16 << 20;
 
+/// Reads a file that must hold exactly one certificate (`--to`,
+/// `install --cert`). A bundle is refused rather than cut to its first
+/// certificate, which would silently drop the others.
+pub(crate) fn one_certificate(path: &Path) -> CliResult<CertInfo> {
+    let shown = path.display().to_string();
+    let mut certs = CertInfo::all_from_pem_or_der(&read(path)?, &shown).map_err(core)?;
+    if certs.len() > 1 {
+        let subjects: Vec<&str> = certs.iter().map(|c| c.subject.as_str()).collect();
+        let subjects = subjects.join("; ");
+        let count = certs.len();
+        return Err(CliError::usage(
+            "cli.several_certificates",
+            format!(
+                "{shown} 中有 {count} 张证书（{subjects}）；此处每个文件只能给一张证书，请拆分后分别给出"
+            ),
+            format!(
+                "{shown} holds {count} certificates ({subjects}); give one certificate per file here, split the file and pass each"
+            ),
+        ));
+    }
+    certs.pop().ok_or_else(|| {
+        core(palmbid_core::pki::PkiError::InvalidCertificate {
+            what: shown,
+            detail: "no certificate found".to_owned(),
+        })
+    })
+}
+
 /// Reads a certificate, key, PKCS#12, signature or password file.
 pub(crate) fn read(path: &Path) -> CliResult<Vec<u8>> {
     use std::io::Read;

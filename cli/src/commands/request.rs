@@ -8,7 +8,7 @@ use palmbid_core::pki::{CertInfo, Subject};
 
 use crate::Context;
 use crate::args::RequestArgs;
-use crate::commands::import::read;
+use crate::commands::import::{one_certificate, read};
 use crate::error::{CliError, CliResult, core};
 use crate::output::{self, Existing, Staging};
 
@@ -63,8 +63,7 @@ pub(crate) fn install(
 ) -> CliResult<()> {
     let mut certs = Vec::with_capacity(cert_files.len());
     for file in cert_files {
-        let what = file.display().to_string();
-        certs.push(CertInfo::from_pem_or_der(&read(file)?, &what).map_err(core)?);
+        certs.push(one_certificate(file)?);
     }
     let chain = match chain_file {
         Some(file) => CertInfo::all_from_pem_or_der(&read(file)?, &file.display().to_string())
