@@ -206,7 +206,7 @@ pub(crate) fn check_target(out: &Path, inputs: &[&Path], existing: Existing) -> 
     Ok(())
 }
 
-/// Checks that `input` is a readable regular file before a PIN is asked.
+/// Checks that `input` exists and is not a folder, before a PIN is asked.
 pub(crate) fn check_input(input: &Path) -> CliResult<()> {
     let metadata = std::fs::metadata(input).map_err(|e| CliError::io(input, &e))?;
     if metadata.is_dir() {

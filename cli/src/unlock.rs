@@ -11,7 +11,7 @@ use crate::Context;
 use crate::error::{CliError, CliResult, core};
 use crate::select::short_id;
 
-/// Refuses a locked certificate before its PIN is asked for nothing.
+/// Rejects a locked certificate before its PIN is requested in vain.
 pub(crate) fn refuse_locked(keystore: &Keystore, record: &CertificateRecord) -> CliResult<()> {
     let status = keystore.pin_status(&record.credential).map_err(core)?;
     if status.locked {

@@ -208,7 +208,7 @@ fn assert_error(out: &Output, exit: i32, code: &str) {
 }
 
 #[test]
-fn sign_out_equal_to_in_keeps_the_input() {
+fn sign_out_equal_to_in() {
     let bench = Bench::with_identity();
     std::fs::write(bench.path("bid.txt"), b"the bid itself").expect("write");
 
@@ -226,7 +226,7 @@ fn sign_out_equal_to_in_keeps_the_input() {
 
 #[cfg(unix)]
 #[test]
-fn sign_out_hard_link_to_in_keeps_the_input() {
+fn sign_out_hard_link_to_in() {
     let bench = Bench::with_identity();
     std::fs::write(bench.path("bid.txt"), b"the bid itself").expect("write");
     std::fs::hard_link(bench.path("bid.txt"), bench.path("alias.p7s")).expect("link");
@@ -244,7 +244,7 @@ fn sign_out_hard_link_to_in_keeps_the_input() {
 }
 
 #[test]
-fn sign_into_missing_folder_fails_before_the_pin() {
+fn sign_missing_folder_before_pin() {
     let bench = Bench::with_identity();
     std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
 
@@ -256,7 +256,7 @@ fn sign_into_missing_folder_fails_before_the_pin() {
 }
 
 #[test]
-fn sign_of_a_folder_fails_before_the_pin() {
+fn sign_folder_input_before_pin() {
     let bench = Bench::with_identity();
     std::fs::create_dir(bench.path("folder")).expect("mkdir");
 
@@ -266,7 +266,7 @@ fn sign_of_a_folder_fails_before_the_pin() {
 }
 
 #[test]
-fn decrypt_into_missing_folder_fails_before_the_pin() {
+fn decrypt_missing_folder_before_pin() {
     let bench = Bench::with_identity();
     std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
     bench.envelope("bid.txt", "bid.p7m");
@@ -281,7 +281,7 @@ fn decrypt_into_missing_folder_fails_before_the_pin() {
 }
 
 #[test]
-fn decrypt_onto_a_folder_is_refused() {
+fn decrypt_onto_folder_rejected() {
     let bench = Bench::with_identity();
     std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
     bench.envelope("bid.txt", "bid.p7m");
@@ -293,7 +293,7 @@ fn decrypt_onto_a_folder_is_refused() {
 }
 
 #[test]
-fn encrypt_into_missing_folder_names_the_folder() {
+fn encrypt_missing_folder_named() {
     let bench = Bench::with_identity();
     std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
 
@@ -370,7 +370,7 @@ fn staged_bytes(folder: &std::path::Path) -> bool {
 
 #[cfg(unix)]
 #[test]
-fn ctrl_c_during_decrypt_leaves_no_plaintext() {
+fn ctrl_c_decrypt_leaves_nothing() {
     let bench = Bench::with_identity();
 
     let status = interrupt_decrypt(&bench, "-INT");
@@ -387,7 +387,7 @@ fn ctrl_c_during_decrypt_leaves_no_plaintext() {
 
 #[cfg(unix)]
 #[test]
-fn sigterm_during_decrypt_leaves_no_plaintext() {
+fn sigterm_decrypt_leaves_nothing() {
     let bench = Bench::with_identity();
 
     let status = interrupt_decrypt(&bench, "-TERM");
@@ -409,7 +409,7 @@ fn bench_with_envelope() -> Bench {
 }
 
 #[test]
-fn pin_with_spaces_crlf_or_full_width_digits_opens() {
+fn pin_spaces_and_full_width_open() {
     let bench = bench_with_envelope();
 
     for (n, typed) in [
@@ -428,7 +428,7 @@ fn pin_with_spaces_crlf_or_full_width_digits_opens() {
 }
 
 #[test]
-fn pin_that_cannot_be_a_pin_costs_no_try() {
+fn non_digit_pin_costs_no_try() {
     let bench = bench_with_envelope();
 
     let cases = [
@@ -465,7 +465,7 @@ fn certificate_id(bench: &Bench) -> String {
 }
 
 #[test]
-fn wrong_pin_names_the_certificate_shown_by_certs() {
+fn wrong_pin_names_certificate_id() {
     let bench = bench_with_envelope();
     let id = certificate_id(&bench);
 
@@ -481,7 +481,7 @@ fn wrong_pin_names_the_certificate_shown_by_certs() {
 }
 
 #[test]
-fn lockout_after_six_then_right_pin_is_refused_without_asking() {
+fn locked_certificate_rejected_before_prompt() {
     let bench = bench_with_envelope();
     let id = certificate_id(&bench);
 
@@ -508,7 +508,7 @@ fn lockout_after_six_then_right_pin_is_refused_without_asking() {
 }
 
 #[test]
-fn pin_change_with_mismatched_confirmation_costs_no_try() {
+fn pin_change_mismatch_costs_no_try() {
     let bench = Bench::with_identity();
 
     let out = bench.palmbid(&["pin", "change"], &format!("{PIN}\n482916\n482917\n"));
@@ -524,7 +524,7 @@ fn pin_change_with_mismatched_confirmation_costs_no_try() {
 }
 
 #[test]
-fn pin_change_accepts_full_width_new_pin_as_digits() {
+fn pin_change_full_width_new_pin() {
     let bench = Bench::with_identity();
 
     let out = bench.palmbid(
@@ -539,7 +539,7 @@ fn pin_change_accepts_full_width_new_pin_as_digits() {
 }
 
 #[test]
-fn p12_without_ca_imports_with_chain_and_bundle_in_any_order() {
+fn p12_without_ca_imports_with_chain() {
     let bench = Bench {
         dir: tempfile::tempdir().expect("temp dir"),
     };
@@ -633,7 +633,7 @@ fn palmbid_locale(bench: &Bench, args: &[&str], locale: &[(&str, &str)]) -> Outp
 }
 
 #[test]
-fn locale_follows_posix_order_and_ignores_empty_values() {
+fn locale_follows_posix_order() {
     let bench = Bench {
         dir: tempfile::tempdir().expect("temp dir"),
     };
@@ -663,7 +663,7 @@ fn locale_follows_posix_order_and_ignores_empty_values() {
 }
 
 #[test]
-fn usage_errors_under_chinese_locale_carry_a_chinese_summary() {
+fn usage_errors_summarised_in_chinese() {
     let bench = Bench {
         dir: tempfile::tempdir().expect("temp dir"),
     };
@@ -685,7 +685,7 @@ fn usage_errors_under_chinese_locale_carry_a_chinese_summary() {
 }
 
 #[test]
-fn home_that_is_a_file_is_named_as_such() {
+fn home_file_rejected() {
     let bench = Bench {
         dir: tempfile::tempdir().expect("temp dir"),
     };
@@ -697,7 +697,7 @@ fn home_that_is_a_file_is_named_as_such() {
 }
 
 #[test]
-fn envelope_to_this_certificate_with_3des_wrap_says_unsupported() {
+fn des3_key_wrap_reported_unsupported() {
     let bench = Bench::with_identity();
     std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
     // OpenSSL pairs 3DES content with 3DES key wrap, which palmbid lacks.
@@ -716,7 +716,7 @@ fn envelope_to_this_certificate_with_3des_wrap_says_unsupported() {
 }
 
 #[test]
-fn request_into_a_folder_with_earlier_requests_keeps_them() {
+fn request_keeps_earlier_csrs() {
     let bench = Bench {
         dir: tempfile::tempdir().expect("temp dir"),
     };
@@ -752,7 +752,7 @@ fn request_into_a_folder_with_earlier_requests_keeps_them() {
 
 #[cfg(target_os = "linux")]
 #[test]
-fn plaintext_staged_by_a_killed_decrypt_is_removed_by_the_next_run() {
+fn killed_decrypt_staging_removed_next_run() {
     let bench = Bench::with_identity();
     let status = interrupt_decrypt(&bench, "-KILL");
     assert_eq!(status, None, "killed by a signal");
@@ -781,7 +781,7 @@ fn plaintext_staged_by_a_killed_decrypt_is_removed_by_the_next_run() {
 #[test]
 #[ignore = "cms::output names its temporary file; only an unnamed file (O_TMPFILE) linked \
             in after authentication leaves nothing behind a SIGKILL"]
-fn sigkill_during_decrypt_leaves_no_plaintext_at_once() {
+fn sigkill_decrypt_leaves_nothing_at_once() {
     let bench = Bench::with_identity();
 
     let status = interrupt_decrypt(&bench, "-KILL");
@@ -795,7 +795,7 @@ fn sigkill_during_decrypt_leaves_no_plaintext_at_once() {
 
 #[cfg(unix)]
 #[test]
-fn endless_or_huge_small_files_are_refused_not_read_whole() {
+fn huge_small_files_rejected() {
     let bench = Bench::with_identity();
     std::fs::write(bench.path("doc.txt"), b"doc").expect("write");
     let huge = std::fs::File::create(bench.path("huge.p7s")).expect("create");
@@ -834,7 +834,7 @@ fn endless_or_huge_small_files_are_refused_not_read_whole() {
 }
 
 #[test]
-fn demo_rerun_never_deletes_files_it_did_not_write() {
+fn demo_rerun_keeps_foreign_files() {
     let bench = Bench {
         dir: tempfile::tempdir().expect("temp dir"),
     };
@@ -861,7 +861,7 @@ fn demo_rerun_never_deletes_files_it_did_not_write() {
 
 #[cfg(unix)]
 #[test]
-fn readable_device_key_is_refused_in_the_users_language() {
+fn readable_device_key_rejected_in_chinese() {
     use std::os::unix::fs::PermissionsExt;
 
     let bench = Bench::with_identity();
@@ -883,7 +883,7 @@ fn readable_device_key_is_refused_in_the_users_language() {
 }
 
 #[test]
-fn recipient_file_with_several_certificates_is_refused() {
+fn several_certificates_file_rejected() {
     let bench = Bench::with_identity();
     std::fs::write(bench.path("bid.txt"), b"bid").expect("write");
     let bundle = [

@@ -16,7 +16,7 @@ const CHEAP: KdfParams = KdfParams {
 };
 
 #[test]
-fn first_open_by_many_at_once_gives_everyone_the_same_key() {
+fn concurrent_first_open_same_key() {
     for round in 0..40 {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("device.key");
@@ -59,7 +59,7 @@ fn first_open_by_many_at_once_gives_everyone_the_same_key() {
 }
 
 #[test]
-fn key_file_that_is_a_folder_is_named_as_such() {
+fn key_path_folder_named() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("device.key");
     std::fs::create_dir(&path).unwrap();
@@ -71,7 +71,7 @@ fn key_file_that_is_a_folder_is_named_as_such() {
 }
 
 #[test]
-fn foreign_device_key_says_so_once() {
+fn foreign_device_key_reason_once() {
     let home = tempfile::tempdir().unwrap();
     let other = tempfile::tempdir().unwrap();
     let own = Arc::new(SoftwareDeviceBinding::open(&home.path().join("device.key")).unwrap());

@@ -71,7 +71,7 @@ fn anchor_names(keystore: &Keystore) -> Vec<String> {
 }
 
 #[test]
-fn bundle_with_the_issuing_root_first_imports() {
+fn bundle_root_first_imports() {
     let home = tempfile::tempdir().unwrap();
     let keystore = keystore(home.path());
     let (issuing, unrelated, issued) = two_roots();
@@ -93,7 +93,7 @@ fn bundle_with_the_issuing_root_first_imports() {
 }
 
 #[test]
-fn bundle_with_the_issuing_root_last_imports() {
+fn bundle_root_last_imports() {
     let home = tempfile::tempdir().unwrap();
     let keystore = keystore(home.path());
     let (issuing, unrelated, issued) = two_roots();
@@ -114,7 +114,7 @@ fn bundle_with_the_issuing_root_last_imports() {
 }
 
 #[test]
-fn bundle_without_the_issuing_root_adds_no_anchor() {
+fn bundle_without_root_adds_nothing() {
     let home = tempfile::tempdir().unwrap();
     let keystore = keystore(home.path());
     let (_, unrelated, issued) = two_roots();
@@ -158,7 +158,7 @@ fn pkcs12_without_ca(dir: &std::path::Path, issued: &IssuedWithKey) -> Vec<u8> {
 }
 
 #[test]
-fn pkcs12_without_ca_imports_with_the_chain_given_beside_it() {
+fn pkcs12_without_ca_with_chain() {
     let home = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let keystore = keystore(home.path());

@@ -10,7 +10,7 @@ use palmbid_core::pki::{CertInfo, KeyRole, PkiError, build_csr, generate_key};
 use pki_support::*;
 
 #[test]
-fn request_given_as_certificate_is_named() {
+fn csr_as_certificate_named() {
     let key = generate_key();
     let csr = build_csr(&key, &subject(), KeyRole::Signing).unwrap();
     let pem =
@@ -26,7 +26,7 @@ fn request_given_as_certificate_is_named() {
 }
 
 #[test]
-fn private_key_given_as_certificate_is_named() {
+fn key_as_certificate_named() {
     let issued = root("palmbid 测试根 CA")
         .issue_with_new_key(&subject(), KeyRole::Signing, ten_years())
         .unwrap();
@@ -41,7 +41,7 @@ fn private_key_given_as_certificate_is_named() {
 }
 
 #[test]
-fn credit_code_is_shown_as_organization_identifier() {
+fn credit_code_shown_by_name() {
     let issued = root("palmbid 测试根 CA")
         .issue_with_new_key(&subject(), KeyRole::Signing, ten_years())
         .unwrap();
@@ -57,7 +57,7 @@ fn credit_code_is_shown_as_organization_identifier() {
 }
 
 #[test]
-fn wrong_key_usage_says_what_to_ask_the_ca() {
+fn wrong_key_usage_next_step() {
     let issued = root("palmbid 测试根 CA")
         .issue_with_new_key(&subject(), KeyRole::Signing, ten_years())
         .unwrap();
@@ -74,7 +74,7 @@ fn wrong_key_usage_says_what_to_ask_the_ca() {
 }
 
 #[test]
-fn chinese_messages_carry_no_english_file_kind() {
+fn chinese_messages_without_english() {
     let dir = tempfile::tempdir().unwrap();
     let issued = root("palmbid 测试根 CA")
         .issue_with_new_key(&subject(), KeyRole::Signing, ten_years())

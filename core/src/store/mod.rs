@@ -223,7 +223,7 @@ mod tests {
     }
 
     #[test]
-    fn file_that_is_not_a_database_is_named() {
+    fn foreign_file_named() {
         use crate::error::Localized;
 
         let dir = tempfile::tempdir().unwrap();
@@ -241,7 +241,7 @@ mod tests {
     }
 
     #[test]
-    fn read_only_failure_names_the_file() {
+    fn read_only_file_named() {
         let path = std::path::PathBuf::from("/home/x/keystore.sqlite3");
         let read_only = rusqlite::Error::SqliteFailure(
             rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
