@@ -37,9 +37,11 @@ pub(crate) fn install_interrupt_handler(lang: Lang) {
             // Best effort: the process is exiting either way.
             let _ = std::fs::remove_dir_all(folder);
         }
-        let message = match lang {
-            Lang::ZhCn => "palmbid: 操作已中断，未写入任何输出文件",
-            Lang::En => "palmbid: interrupted; no output file was written",
+        let message = match (lang, folders.is_empty()) {
+            (Lang::ZhCn, true) => "palmbid: 操作已中断",
+            (Lang::ZhCn, false) => "palmbid: 操作已中断，未完成的输出文件已删除",
+            (Lang::En, true) => "palmbid: interrupted",
+            (Lang::En, false) => "palmbid: interrupted; the unfinished output was removed",
         };
         eprintln!("{message}");
         std::process::exit(i32::from(EXIT_FAILED));
