@@ -3,6 +3,18 @@
 //! Exit status: 0 success, 1 the operation failed, 2 usage error. Messages
 //! are in Chinese where `LANG` starts with `zh`, else in English.
 
+/// `println!` for results on standard output. A closed output (a pipe
+/// whose reader left, as in `palmbid certs | head -1`) ends the process
+/// with status 1 instead of a panic.
+macro_rules! outln {
+    () => {
+        $crate::print_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::print_line(format_args!($($arg)*))
+    };
+}
+
 mod args;
 mod commands;
 mod error;
@@ -34,6 +46,27 @@ impl Context {
             Lang::ZhCn => zh,
             Lang::En => en,
         }
+    }
+}
+
+/// Writes one line to standard output; see [`outln!`].
+pub(crate) fn print_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+
+    let mut out = std::io::stdout().lock();
+    let written = out
+        .write_fmt(args)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    if let Err(e) = written {
+        // Nobody reads a closed pipe: leave quietly. Any other failure
+        // (a full disk behind a redirection) is reported.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!(
+                "palmbid: error [cli.stdout]: 写入标准输出失败 / writing standard output failed: {e}"
+            );
+        }
+        std::process::exit(i32::from(error::EXIT_FAILED));
     }
 }
 

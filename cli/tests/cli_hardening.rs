@@ -905,3 +905,26 @@ fn several_certificates_file_rejected() {
     let out = bench.palmbid(&["install", "--cert", "two.pem"], "");
     assert_error(&out, 2, "cli.several_certificates");
 }
+
+#[test]
+fn closed_stdout_ends_quietly_not_in_panic() {
+    use std::io::{BufRead, BufReader};
+
+    let bench = Bench {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    let mut child = bench.spawn(&["demo", "--out", "demo"], "");
+    let stdout = child.stdout.take().expect("stdout");
+
+    // Read one line, then close the pipe as `| head -1` does.
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("first line");
+    let out = child.wait_with_output().expect("palmbid finishes");
+
+    assert!(!first.is_empty());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -65,7 +65,7 @@ impl Steps<'_> {
         let started = Instant::now();
         let result = work()?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        println!("[{}] {}  ({ms:.0} ms)", self.number, self.ctx.tr(zh, en));
+        outln!("[{}] {}  ({ms:.0} ms)", self.number, self.ctx.tr(zh, en));
         Ok(result)
     }
 }
@@ -75,8 +75,8 @@ pub(crate) fn run(ctx: &Context, out: &Path) -> CliResult<()> {
     let now = crate::unix_now();
     let mut steps = Steps { ctx, number: 0 };
 
-    println!("{} {}", ctx.tr("演示目录：", "Demo folder:"), out.display());
-    println!("{} {DEMO_PIN}", ctx.tr("演示 PIN：", "Demo PIN:"));
+    outln!("{} {}", ctx.tr("演示目录：", "Demo folder:"), out.display());
+    outln!("{} {DEMO_PIN}", ctx.tr("演示 PIN：", "Demo PIN:"));
 
     let Enrolled {
         ca,
@@ -304,31 +304,33 @@ fn wrong_pin_step(
             Err(err) => Ok(palmbid_core::error::Localized::message(&err, ctx.lang)),
         }
     })?;
-    println!("    {message}");
+    outln!("    {message}");
     let status = keystore.pin_status(&record.credential).map_err(core)?;
     match ctx.lang {
-        Lang::ZhCn => println!(
+        Lang::ZhCn => outln!(
             "    PIN 状态：已失败 {} 次，还可尝试 {} 次",
-            status.failed_attempts, status.tries_left
+            status.failed_attempts,
+            status.tries_left
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "    PIN status: {} failed, {} tries left",
-            status.failed_attempts, status.tries_left
+            status.failed_attempts,
+            status.tries_left
         ),
     }
     Ok(())
 }
 
 fn print_artifacts(ctx: &Context, out: &Path, envelope: &Path) {
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{}",
         ctx.tr("演示完成。产物：", "Demo complete. Artifacts:")
     );
     for name in ARTIFACTS {
-        println!("  {}", out.join(name).display());
+        outln!("  {}", out.join(name).display());
     }
-    println!(
+    outln!(
         "{}\n  openssl cms -decrypt -binary -inform DER -in {} -recip {} -inkey {}",
         ctx.tr(
             "用实体证书在 PC 端打开同一信封：",

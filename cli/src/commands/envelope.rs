@@ -27,7 +27,7 @@ pub(crate) fn encrypt(ctx: &Context, to: &[PathBuf], input: &Path, out: &Path) -
     cms::encrypt_to_file(input, &staging.file(), &recipients).map_err(core)?;
     staging.commit(Existing::Refuse)?;
 
-    println!(
+    outln!(
         "{} {} ({} {})",
         ctx.tr("信封已写入", "envelope written to"),
         out.display(),
@@ -83,7 +83,7 @@ pub(crate) fn decrypt(
     drop(key);
     staging.commit(Existing::Refuse)?;
 
-    println!(
+    outln!(
         "{} {} ({} {})",
         ctx.tr("已解密到", "decrypted to"),
         out.display(),

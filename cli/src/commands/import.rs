@@ -54,9 +54,9 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, args: &ImportArgs) -> CliR
 
     let count = key_ids.len();
     match ctx.lang {
-        palmbid_core::error::Lang::ZhCn => println!("已导入 {count} 个密钥及其证书。"),
+        palmbid_core::error::Lang::ZhCn => outln!("已导入 {count} 个密钥及其证书。"),
         palmbid_core::error::Lang::En => {
-            println!("Imported {count} key(s) with their certificates.");
+            outln!("Imported {count} key(s) with their certificates.");
         }
     }
     Ok(())

@@ -24,14 +24,14 @@ pub(crate) fn status(ctx: &Context, keystore: &Keystore) -> CliResult<()> {
                 palmbid_core::error::Lang::En => format!("{} tries left", status.tries_left),
             }
         };
-        println!(
+        outln!(
             "{}  {}  {state}",
             select::short_id(record),
             record.cert.subject
         );
     }
     if seen.is_empty() {
-        println!(
+        outln!(
             "{}",
             ctx.tr("证书库中没有证书。", "The keystore holds no certificate.")
         );
@@ -60,6 +60,6 @@ pub(crate) fn change(ctx: &Context, keystore: &Keystore, cert: Option<&str>) -> 
     let new = palmbid_core::keystore::Pin::chosen(new_text.as_str().to_owned()).map_err(core)?;
     unlock::change_pin(keystore, chosen, &old, &new)?;
 
-    println!("{}", ctx.tr("PIN 已修改。", "PIN changed."));
+    outln!("{}", ctx.tr("PIN 已修改。", "PIN changed."));
     Ok(())
 }

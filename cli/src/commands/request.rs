@@ -43,7 +43,7 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, args: &RequestArgs) -> Cli
     staged_signing.commit(Existing::Refuse)?;
     staged_encryption.commit(Existing::Refuse)?;
 
-    println!(
+    outln!(
         "{}\n  {}\n  {}",
         ctx.tr(
             "已生成签名密钥和加密密钥，证书请求已写入：",
@@ -76,7 +76,7 @@ pub(crate) fn install(
         enroll::install(keystore, &pin, &certs, &chain, crate::unix_now()).map_err(core)?;
 
     for record in &installed {
-        println!(
+        outln!(
             "{} {}  {}",
             ctx.tr("已安装", "installed"),
             crate::select::short_id(record),

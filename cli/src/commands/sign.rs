@@ -46,7 +46,7 @@ pub(crate) fn sign(
     staging.write(&signature)?;
     staging.commit(Existing::Replace)?;
 
-    println!(
+    outln!(
         "{} {} ({} {})",
         ctx.tr("签名已写入", "signature written to"),
         out.display(),
@@ -64,19 +64,19 @@ pub(crate) fn verify(ctx: &Context, input: &Path, sig: &Path, ca: &Path) -> CliR
     let verified =
         cms::verify_detached_file(&signature, input, &anchors, crate::unix_now()).map_err(core)?;
 
-    println!("{}", ctx.tr("签名有效。", "Signature valid."));
-    println!(
+    outln!("{}", ctx.tr("签名有效。", "Signature valid."));
+    outln!(
         "  {}: {}",
         ctx.tr("签名者", "signer"),
         verified.signer.subject
     );
-    println!(
+    outln!(
         "  {}: {}",
         ctx.tr("颁发者", "issuer"),
         verified.signer.issuer
     );
     if let Some(time) = verified.signing_time {
-        println!(
+        outln!(
             "  {}: {}",
             ctx.tr("签名时间", "signing time"),
             crate::time_text(time)
