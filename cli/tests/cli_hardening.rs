@@ -928,3 +928,59 @@ fn closed_stdout_ends_quietly_not_in_panic() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn install_wrong_pin_names_the_subject() {
+    let bench = Bench {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    bench.make_identity();
+    let out = bench.palmbid(
+        &[
+            "request",
+            "--name",
+            "李四",
+            "--company",
+            "测试建设有限公司",
+            "--credit-code",
+            "91350100M000100Y43",
+            "--out",
+            "csr",
+        ],
+        &format!("{PIN}\n{PIN}\n"),
+    );
+    assert_success(&out, "request");
+    std::fs::write(
+        bench.path("sig.ext"),
+        "keyUsage=critical,digitalSignature,nonRepudiation\n",
+    )
+    .expect("write");
+    bench.openssl_ok(&[
+        "x509",
+        "-req",
+        "-in",
+        "csr/signing.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "30",
+        "-extfile",
+        "sig.ext",
+        "-out",
+        "issued.pem",
+    ]);
+
+    let out = bench.palmbid(
+        &["install", "--cert", "issued.pem", "--chain", "ca.pem"],
+        "999999\n",
+    );
+
+    assert_error(&out, 1, "keystore.pin_incorrect");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("李四"), "{stderr}");
+    assert!(stderr.contains("5 tries left"), "{stderr}");
+    assert!(stderr.contains("palmbid request"), "{stderr}");
+}

@@ -72,8 +72,8 @@ pub(crate) fn install(
     };
 
     let pin = ctx.secrets.pin()?;
-    let installed =
-        enroll::install(keystore, &pin, &certs, &chain, crate::unix_now()).map_err(core)?;
+    let installed = enroll::install(keystore, &pin, &certs, &chain, crate::unix_now())
+        .map_err(|e| install_error(&certs, e))?;
 
     for record in &installed {
         outln!(
@@ -84,6 +84,37 @@ pub(crate) fn install(
         );
     }
     Ok(())
+}
+
+/// A wrong PIN or a lock told with the subject of the certificates being
+/// installed (their keys have no id the user has seen yet); any other
+/// error as the core reports it.
+fn install_error(certs: &[CertInfo], err: enroll::EnrollError) -> CliError {
+    use palmbid_core::error::Localized;
+    use palmbid_core::keystore::{EnrollError, KeystoreError, MAX_PIN_ATTEMPTS};
+
+    let subject = certs.first().map_or("", |c| c.subject.as_str());
+    match &err {
+        EnrollError::Keystore(KeystoreError::PinIncorrect { tries_left, .. }) => CliError::failed(
+            err.code(),
+            format!(
+                "证书 {subject} 所属密钥的 PIN 码错误，还可以再试 {tries_left} 次，之后将被锁定；请输入执行 palmbid request 时设置的 PIN"
+            ),
+            format!(
+                "wrong PIN for the keys of {subject}: {tries_left} tries left before they lock; enter the PIN set with palmbid request"
+            ),
+        ),
+        EnrollError::Keystore(KeystoreError::Locked { .. }) => CliError::failed(
+            err.code(),
+            format!(
+                "证书 {subject} 所属密钥已因连续 {MAX_PIN_ATTEMPTS} 次输错 PIN 码被锁定；请重新执行 palmbid request 申请证书"
+            ),
+            format!(
+                "the keys of {subject} are locked after {MAX_PIN_ATTEMPTS} wrong PINs in a row; make a new request with palmbid request"
+            ),
+        ),
+        _ => core(err),
+    }
 }
 
 /// Writes DER as PEM through a temporary file, so no half-written file stays.
