@@ -151,8 +151,9 @@ pub(crate) struct ImportArgs {
     #[arg(long, value_name = "CERT.pem", requires = "key")]
     pub cert: Option<PathBuf>,
 
-    /// Issuing chain up to its root (PEM); the root becomes a trust anchor.
-    #[arg(long, value_name = "CHAIN.pem", requires = "key")]
+    /// Issuing chain up to its root (PEM), for --key or for a --p12 file
+    /// that lacks it; the root it ends in becomes a trust anchor.
+    #[arg(long, value_name = "CHAIN.pem")]
     pub chain: Option<PathBuf>,
 }
 

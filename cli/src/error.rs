@@ -39,14 +39,47 @@ impl CliError {
         }
     }
 
-    /// A file that could not be read or written.
+    /// A file that could not be read or written, with the reason in the
+    /// user's language for the common cases and what to do about it.
     pub(crate) fn io(path: &Path, err: &std::io::Error) -> Self {
+        use std::io::ErrorKind;
+
         let shown = path.display();
-        Self::failed(
-            "cli.io",
-            format!("无法读写文件 {shown}：{err}"),
-            format!("cannot read or write {shown}: {err}"),
-        )
+        let (zh, en) = match err.kind() {
+            ErrorKind::NotFound => (
+                format!("找不到 {shown}；请检查路径是否正确"),
+                format!("{shown} does not exist; check the path"),
+            ),
+            ErrorKind::PermissionDenied => (
+                format!("没有访问 {shown} 的权限；请检查文件和目录的权限"),
+                format!(
+                    "no permission to access {shown}; check the permissions of the file and its folder"
+                ),
+            ),
+            ErrorKind::IsADirectory => (
+                format!("{shown} 是一个目录；请给出文件"),
+                format!("{shown} is a folder; give a file"),
+            ),
+            ErrorKind::NotADirectory | ErrorKind::AlreadyExists => (
+                format!("{shown} 的路径中有一项是文件而不是目录；请检查路径"),
+                format!("part of the path {shown} is a file, not a folder; check the path"),
+            ),
+            ErrorKind::StorageFull => (
+                format!("写入 {shown} 时磁盘已满；请释放空间后重试"),
+                format!("the disk is full while writing {shown}; free some space and try again"),
+            ),
+            ErrorKind::ReadOnlyFilesystem => (
+                format!("{shown} 所在的文件系统是只读的；请换一个位置"),
+                format!("{shown} is on a read-only file system; choose another place"),
+            ),
+            _ => (
+                format!("读写 {shown} 失败（{err}）；请检查路径和权限"),
+                format!(
+                    "reading or writing {shown} failed ({err}); check the path and permissions"
+                ),
+            ),
+        };
+        Self::failed("cli.io", zh, en)
     }
 
     /// The message in `lang`.

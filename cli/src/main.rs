@@ -3,12 +3,26 @@
 //! Exit status: 0 success, 1 the operation failed, 2 usage error. Messages
 //! are in Chinese where `LANG` starts with `zh`, else in English.
 
+/// `println!` for results on standard output. A closed output (a pipe
+/// whose reader left, as in `palmbid certs | head -1`) ends the process
+/// with status 1 instead of a panic.
+macro_rules! outln {
+    () => {
+        $crate::print_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::print_line(format_args!($($arg)*))
+    };
+}
+
 mod args;
 mod commands;
 mod error;
 mod home;
+mod output;
 mod prompt;
 mod select;
+mod unlock;
 
 use std::process::ExitCode;
 
@@ -35,6 +49,27 @@ impl Context {
     }
 }
 
+/// Writes one line to standard output; see [`outln!`].
+pub(crate) fn print_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+
+    let mut out = std::io::stdout().lock();
+    let written = out
+        .write_fmt(args)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    if let Err(e) = written {
+        // Nobody reads a closed pipe: leave quietly. Any other failure
+        // (a full disk behind a redirection) is reported.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!(
+                "palmbid: error [cli.stdout]: 写入标准输出失败 / writing standard output failed: {e}"
+            );
+        }
+        std::process::exit(i32::from(error::EXIT_FAILED));
+    }
+}
+
 /// Formats Unix seconds as UTC, `2026-12-04 20:30:00 UTC`.
 pub(crate) fn time_text(unix: i64) -> String {
     let format =
@@ -46,12 +81,13 @@ pub(crate) fn time_text(unix: i64) -> String {
 }
 
 fn main() -> ExitCode {
-    let lang = std::env::var("LC_ALL")
-        .or_else(|_| std::env::var("LANG"))
-        .map_or(Lang::En, |locale| Lang::from_locale(&locale));
-
-    let cli = Cli::parse();
+    let lang = message_lang();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err, lang),
+    };
     init_logging(cli.verbose);
+    output::install_interrupt_handler(lang);
 
     let ctx = Context {
         lang,
@@ -65,6 +101,46 @@ fn main() -> ExitCode {
             ExitCode::from(err.exit)
         }
     }
+}
+
+/// The language of messages, from the first of `LC_ALL`, `LC_MESSAGES`
+/// and `LANG` that is set and not empty, as POSIX orders them.
+fn message_lang() -> Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|locale| !locale.is_empty())
+        .map_or(Lang::En, |locale| Lang::from_locale(&locale))
+}
+
+/// Prints clap's usage error (English only) with a Chinese summary under
+/// a Chinese locale, and exits with status 2; help and version exit 0.
+fn usage_error(err: &clap::Error, lang: Lang) -> ExitCode {
+    use clap::error::ErrorKind;
+
+    // A failed print of help or of the error has no better place to be
+    // reported.
+    let _ = err.print();
+    if err.exit_code() == 0 {
+        return ExitCode::SUCCESS;
+    }
+
+    if lang == Lang::ZhCn {
+        let what = match err.kind() {
+            ErrorKind::MissingRequiredArgument => "缺少必需的参数",
+            ErrorKind::UnknownArgument => "有无法识别的参数",
+            ErrorKind::InvalidSubcommand => "没有这个子命令",
+            ErrorKind::ArgumentConflict => "有相互冲突的参数",
+            ErrorKind::InvalidValue | ErrorKind::ValueValidation => "参数值无效",
+            ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "参数值的个数不对",
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "缺少子命令",
+            _ => "命令行有误",
+        };
+        eprintln!(
+            "palmbid: 错误 [cli.usage]: 用法错误：{what}（详见上方英文说明）；运行 palmbid --help 或 palmbid 子命令 --help 查看用法"
+        );
+    }
+    ExitCode::from(error::EXIT_USAGE)
 }
 
 /// Sends `tracing` events to standard error: off by default, `-v` for

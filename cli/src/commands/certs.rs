@@ -26,12 +26,12 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, json: bool) -> CliResult<(
     if json {
         let list: Vec<CertJson<'_>> = records.iter().map(to_json).collect();
         let text = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".to_owned());
-        println!("{text}");
+        outln!("{text}");
         return Ok(());
     }
 
     if records.is_empty() {
-        println!(
+        outln!(
             "{}",
             ctx.tr("证书库中没有证书。", "The keystore holds no certificate.")
         );
@@ -63,15 +63,15 @@ fn print_record(ctx: &Context, record: &CertificateRecord) {
         palmbid_core::pki::KeyRole::Encryption => ctx.tr("加密证书", "encryption"),
     };
     let cert = &record.cert;
-    println!("{}  {role}", short_id(record));
-    println!("  {}: {}", ctx.tr("主题", "subject"), cert.subject);
-    println!("  {}: {}", ctx.tr("颁发者", "issuer"), cert.issuer);
-    println!("  {}: {}", ctx.tr("序列号", "serial"), cert.serial_hex());
-    println!(
+    outln!("{}  {role}", short_id(record));
+    outln!("  {}: {}", ctx.tr("主题", "subject"), cert.subject);
+    outln!("  {}: {}", ctx.tr("颁发者", "issuer"), cert.issuer);
+    outln!("  {}: {}", ctx.tr("序列号", "serial"), cert.serial_hex());
+    outln!(
         "  {}: {} — {}",
         ctx.tr("有效期", "valid"),
         crate::time_text(cert.not_before),
         crate::time_text(cert.not_after)
     );
-    println!("  SHA-256: {}", cert.fingerprint);
+    outln!("  SHA-256: {}", cert.fingerprint);
 }

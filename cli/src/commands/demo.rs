@@ -27,6 +27,24 @@ const WRONG_PIN: &str = "147036";
 /// Marks a folder this command created, so a rerun may clear it.
 const MARKER: &str = ".palmbid-demo";
 
+/// The files the demo writes, besides its keystore home and the marker.
+const ARTIFACTS: [&str; 11] = [
+    "ca.pem",
+    "signing.csr",
+    "encryption.csr",
+    "phone-signing.pem",
+    "phone-encryption.pem",
+    "hardware.pem",
+    "hardware.key.pem",
+    "bid.txt",
+    "bid.p7m",
+    "bid.decrypted.txt",
+    "bid.p7s",
+];
+
+/// The demo's keystore home inside its folder.
+const HOME: &str = "home";
+
 const BID_TEXT: &str = "\
 投标文件（演示）
 项目：某市政道路改造工程 第一标段
@@ -47,7 +65,7 @@ impl Steps<'_> {
         let started = Instant::now();
         let result = work()?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        println!("[{}] {}  ({ms:.0} ms)", self.number, self.ctx.tr(zh, en));
+        outln!("[{}] {}  ({ms:.0} ms)", self.number, self.ctx.tr(zh, en));
         Ok(result)
     }
 }
@@ -57,8 +75,8 @@ pub(crate) fn run(ctx: &Context, out: &Path) -> CliResult<()> {
     let now = crate::unix_now();
     let mut steps = Steps { ctx, number: 0 };
 
-    println!("{} {}", ctx.tr("演示目录：", "Demo folder:"), out.display());
-    println!("{} {DEMO_PIN}", ctx.tr("演示 PIN：", "Demo PIN:"));
+    outln!("{} {}", ctx.tr("演示目录：", "Demo folder:"), out.display());
+    outln!("{} {DEMO_PIN}", ctx.tr("演示 PIN：", "Demo PIN:"));
 
     let Enrolled {
         ca,
@@ -81,7 +99,7 @@ struct Enrolled {
 /// Creates the CA, the keystore, the phone's dual certificates and the hardware
 /// certificate.
 fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
-    let home = out.join("home");
+    let home = out.join(HOME);
     let pin = || Pin::entered(DEMO_PIN.to_owned());
 
     let ca = steps.run("创建本地测试 CA", "create a local test CA", || {
@@ -286,43 +304,33 @@ fn wrong_pin_step(
             Err(err) => Ok(palmbid_core::error::Localized::message(&err, ctx.lang)),
         }
     })?;
-    println!("    {message}");
+    outln!("    {message}");
     let status = keystore.pin_status(&record.credential).map_err(core)?;
     match ctx.lang {
-        Lang::ZhCn => println!(
+        Lang::ZhCn => outln!(
             "    PIN 状态：已失败 {} 次，还可尝试 {} 次",
-            status.failed_attempts, status.tries_left
+            status.failed_attempts,
+            status.tries_left
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "    PIN status: {} failed, {} tries left",
-            status.failed_attempts, status.tries_left
+            status.failed_attempts,
+            status.tries_left
         ),
     }
     Ok(())
 }
 
 fn print_artifacts(ctx: &Context, out: &Path, envelope: &Path) {
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{}",
         ctx.tr("演示完成。产物：", "Demo complete. Artifacts:")
     );
-    for name in [
-        "ca.pem",
-        "signing.csr",
-        "encryption.csr",
-        "phone-signing.pem",
-        "phone-encryption.pem",
-        "hardware.pem",
-        "hardware.key.pem",
-        "bid.txt",
-        "bid.p7m",
-        "bid.decrypted.txt",
-        "bid.p7s",
-    ] {
-        println!("  {}", out.join(name).display());
+    for name in ARTIFACTS {
+        outln!("  {}", out.join(name).display());
     }
-    println!(
+    outln!(
         "{}\n  openssl cms -decrypt -binary -inform DER -in {} -recip {} -inkey {}",
         ctx.tr(
             "用实体证书在 PC 端打开同一信封：",
@@ -348,33 +356,51 @@ fn find_role(records: &[CertificateRecord], role: KeyRole) -> CliResult<Certific
         })
 }
 
-/// Creates `out`, or clears it when an earlier demo made it. A non-empty
-/// folder that the demo did not make is left alone.
+/// Creates `out`, or clears what an earlier demo wrote there. A folder
+/// holding anything the demo does not write is left alone, marker or not:
+/// the user may have put files beside the demo's since.
 fn prepare_folder(out: &Path) -> CliResult<()> {
     if out.exists() {
-        let marker = out.join(MARKER);
-        let empty = std::fs::read_dir(out)
-            .map_err(|e| CliError::io(out, &e))?
-            .next()
-            .is_none();
-        if marker.exists() {
-            std::fs::remove_dir_all(out).map_err(|e| CliError::io(out, &e))?;
-        } else if !empty {
+        let entries = std::fs::read_dir(out).map_err(|e| CliError::io(out, &e))?;
+        let mut names = Vec::new();
+        for entry in entries {
+            names.push(entry.map_err(|e| CliError::io(out, &e))?.file_name());
+        }
+        let demo_made = out.join(MARKER).exists();
+        let foreign: Vec<String> = names
+            .iter()
+            .filter(|name| !(demo_made && is_demo_entry(name)))
+            .map(|name| name.to_string_lossy().into_owned())
+            .collect();
+        if !foreign.is_empty() {
+            let shown = out.display();
+            let listed = foreign.join(", ");
             return Err(CliError::usage(
                 "demo.folder_not_empty",
+                format!("目录 {shown} 中有不是演示产生的文件（{listed}）；请用 --out 指定新目录"),
                 format!(
-                    "目录 {} 不为空且不是演示目录；请用 --out 指定新目录",
-                    out.display()
-                ),
-                format!(
-                    "folder {} is not empty and was not made by the demo; pass a new --out folder",
-                    out.display()
+                    "folder {shown} holds files the demo did not write ({listed}); pass a new --out folder"
                 ),
             ));
+        }
+        for name in &names {
+            let path = out.join(name);
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            removed.map_err(|e| CliError::io(&path, &e))?;
         }
     }
     std::fs::create_dir_all(out).map_err(|e| CliError::io(out, &e))?;
     std::fs::write(out.join(MARKER), b"made by palmbid demo\n")
         .map_err(|e| CliError::io(out, &e))?;
     Ok(())
+}
+
+/// Whether `name` is something the demo writes into its folder.
+fn is_demo_entry(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n == MARKER || n == HOME || ARTIFACTS.contains(&n))
 }

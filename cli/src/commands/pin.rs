@@ -4,7 +4,7 @@ use palmbid_core::keystore::{CredentialId, Keystore};
 
 use crate::Context;
 use crate::error::{CliResult, core};
-use crate::select;
+use crate::{select, unlock};
 
 pub(crate) fn status(ctx: &Context, keystore: &Keystore) -> CliResult<()> {
     let records = keystore.certificates().map_err(core)?;
@@ -24,14 +24,14 @@ pub(crate) fn status(ctx: &Context, keystore: &Keystore) -> CliResult<()> {
                 palmbid_core::error::Lang::En => format!("{} tries left", status.tries_left),
             }
         };
-        println!(
+        outln!(
             "{}  {}  {state}",
             select::short_id(record),
             record.cert.subject
         );
     }
     if seen.is_empty() {
-        println!(
+        outln!(
             "{}",
             ctx.tr("证书库中没有证书。", "The keystore holds no certificate.")
         );
@@ -54,13 +54,12 @@ pub(crate) fn change(ctx: &Context, keystore: &Keystore, cert: Option<&str>) -> 
     }
     let chosen = select::one(&per_credential, cert, ("修改 PIN", "change the PIN of"))?;
 
+    unlock::refuse_locked(keystore, chosen)?;
     let old = ctx.secrets.pin()?;
     let new_text = ctx.secrets.new_pin()?;
     let new = palmbid_core::keystore::Pin::chosen(new_text.as_str().to_owned()).map_err(core)?;
-    keystore
-        .change_pin(&chosen.credential, &old, &new)
-        .map_err(core)?;
+    unlock::change_pin(keystore, chosen, &old, &new)?;
 
-    println!("{}", ctx.tr("PIN 已修改。", "PIN changed."));
+    outln!("{}", ctx.tr("PIN 已修改。", "PIN changed."));
     Ok(())
 }

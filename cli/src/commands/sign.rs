@@ -8,9 +8,9 @@ use palmbid_core::pki::{CertInfo, KeyRole};
 
 use crate::Context;
 use crate::commands::import::read;
-use crate::commands::request::write_atomic;
-use crate::error::{CliError, CliResult, core};
-use crate::select;
+use crate::error::{CliResult, core};
+use crate::output::{self, Existing, Staging};
+use crate::{select, unlock};
 
 pub(crate) fn sign(
     ctx: &Context,
@@ -27,11 +27,13 @@ pub(crate) fn sign(
         .collect();
     let record = select::one(&signing, cert, ("签名", "sign"))?;
 
-    // Fail on an unreadable input before the PIN is asked and a try counted.
-    std::fs::metadata(input).map_err(|e| CliError::io(input, &e))?;
+    // Fail on an unusable input or output before the PIN is asked and a
+    // try counted; writing the signature over the input would destroy it.
+    output::check_input(input)?;
+    output::check_target(out, &[input], Existing::Replace)?;
+    let staging = Staging::beside(out)?;
 
-    let pin = ctx.secrets.pin()?;
-    let key = keystore.unlock(&record.key_id, &pin).map_err(core)?;
+    let key = unlock::unlock(ctx, keystore, record)?;
     let signature = cms::sign_detached_file(
         input,
         key.secret(),
@@ -41,9 +43,10 @@ pub(crate) fn sign(
     )
     .map_err(core)?;
     drop(key);
-    write_atomic(out, &signature)?;
+    staging.write(&signature)?;
+    staging.commit(Existing::Replace)?;
 
-    println!(
+    outln!(
         "{} {} ({} {})",
         ctx.tr("签名已写入", "signature written to"),
         out.display(),
@@ -61,19 +64,19 @@ pub(crate) fn verify(ctx: &Context, input: &Path, sig: &Path, ca: &Path) -> CliR
     let verified =
         cms::verify_detached_file(&signature, input, &anchors, crate::unix_now()).map_err(core)?;
 
-    println!("{}", ctx.tr("签名有效。", "Signature valid."));
-    println!(
+    outln!("{}", ctx.tr("签名有效。", "Signature valid."));
+    outln!(
         "  {}: {}",
         ctx.tr("签名者", "signer"),
         verified.signer.subject
     );
-    println!(
+    outln!(
         "  {}: {}",
         ctx.tr("颁发者", "issuer"),
         verified.signer.issuer
     );
     if let Some(time) = verified.signing_time {
-        println!(
+        outln!(
             "  {}: {}",
             ctx.tr("签名时间", "signing time"),
             crate::time_text(time)

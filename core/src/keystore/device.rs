@@ -108,8 +108,7 @@ impl DeviceBinding for SoftwareDeviceBinding {
     fn unseal(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, DeviceBindingError> {
         let foreign = || {
             DeviceBindingError(format!(
-                "the device key {} does not open this keystore's device secret: this \
-                 keystore was created on another device, or its device key was lost",
+                "the device key {} does not open it",
                 self.key_path.display()
             ))
         };
@@ -140,47 +139,43 @@ impl std::fmt::Debug for SoftwareDeviceBinding {
 }
 
 fn create_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError> {
+    // The kind alone: the error of a temporary file names its random path.
     let fail = |e: std::io::Error| {
         DeviceBindingError(format!(
-            "cannot create the device key file {}: {e}; check that its folder exists and is \
+            "cannot create the device key file {}: {}; check that its folder exists and is \
              writable",
-            path.display()
+            path.display(),
+            std::io::Error::from(e.kind())
         ))
     };
 
     let mut key = Zeroizing::new([0u8; KEY_LEN]);
     OsRng.fill_bytes(key.as_mut());
 
-    // `create_new` so that two processes racing here cannot both write a
-    // key and each believe its own; the loser reads the winner's file.
-    let mut file = match private_new_file(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return read_key(path),
-        Err(e) => return Err(fail(e)),
-    };
+    // The key is written and synced under a temporary name, then moved to
+    // `path` only if nothing is there yet. Another process opening the
+    // same new home therefore never sees a half-written file, and a crash
+    // never leaves an empty one; the loser of a race reads the winner's.
+    let folder = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let mut file = private_temp_file(folder).map_err(fail)?;
     file.write_all(key.as_ref()).map_err(fail)?;
-    file.sync_all().map_err(fail)?;
-    Ok(key)
+    file.as_file().sync_all().map_err(fail)?;
+    match file.persist_noclobber(path) {
+        Ok(_) => Ok(key),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => read_key(path),
+        Err(e) => Err(fail(e.error)),
+    }
 }
 
-#[cfg(unix)]
-fn private_new_file(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-/// NOTE: other systems rely on the folder's access control.
-#[cfg(not(unix))]
-fn private_new_file(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
+/// A temporary file in `folder`. NOTE: tempfile creates it with mode 0600
+/// on Unix; other systems rely on the folder's access control.
+fn private_temp_file(folder: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(".device-key-")
+        .tempfile_in(folder)
 }
 
 fn read_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError> {
@@ -192,7 +187,15 @@ fn read_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError>
     };
 
     let file = std::fs::File::open(path).map_err(fail)?;
-    check_private(path, &file.metadata().map_err(fail)?)?;
+    let metadata = file.metadata().map_err(fail)?;
+    if !metadata.is_file() {
+        return Err(DeviceBindingError(format!(
+            "the device key {} is not a file; move it away so that a new key can be \
+             created, or restore the key file from a backup",
+            path.display()
+        )));
+    }
+    check_private(path, &metadata)?;
 
     // Read one byte more than a key so that a longer file is noticed.
     let mut bytes = Zeroizing::new(Vec::with_capacity(2 * KEY_LEN));
@@ -323,7 +326,7 @@ mod tests {
 
         let err = second.unseal(&sealed).unwrap_err();
 
-        assert!(err.0.contains("created on another device"), "{err}");
+        assert!(err.0.contains("does not open it"), "{err}");
         assert!(second.unseal(&[1, 2, 3]).is_err());
     }
 }

@@ -134,53 +134,60 @@ pub fn request(
 }
 
 /// Trust material for one installation or import: the configured anchors,
-/// plus a self-signed root from the given chain (not yet stored), and the
+/// the self-signed roots of the given chain (not yet stored), and the
 /// chain's other certificates as intermediates.
 struct Trust {
-    anchors: Vec<CertInfo>,
-    new_root: Option<CertInfo>,
+    stored: Vec<CertInfo>,
+    given_roots: Vec<CertInfo>,
     intermediates: Vec<CertInfo>,
 }
 
 impl Trust {
     fn gather(keystore: &Keystore, chain: &[CertInfo]) -> Result<Self, EnrollError> {
-        let mut anchors = keystore.trust_anchors()?;
+        let stored = keystore.trust_anchors()?;
         let (roots, intermediates): (Vec<CertInfo>, Vec<CertInfo>) =
             chain.iter().cloned().partition(pki::is_self_signed);
 
-        // Only the root the chain ends in is taken; other self-signed
-        // certificates in a bundle are not trusted for being there.
-        let new_root = roots
+        // Every root of the file given may end the path, in whatever order
+        // a CA bundle lists them; only the roots a verified path ends in
+        // become anchors (see `commit`), not every root of the bundle.
+        let given_roots = roots
             .into_iter()
-            .find(|r| chain.last().is_some_and(|last| last.der == r.der))
-            .filter(|r| !anchors.iter().any(|a| a.der == r.der));
-        anchors.extend(new_root.iter().cloned());
+            .filter(|r| !stored.iter().any(|a| a.der == r.der))
+            .collect();
         Ok(Trust {
-            anchors,
-            new_root,
+            stored,
+            given_roots,
             intermediates,
         })
     }
 
     /// Validates `cert`'s chain at `now` and returns the path below the
-    /// anchor, the leaf's issuer first.
-    fn chain_for(&self, cert: &CertInfo, now: i64) -> Result<Vec<CertInfo>, PkiError> {
-        let mut path = pki::verify_chain(
-            cert,
-            &self.intermediates,
-            &self.anchors,
-            now,
-            DEFAULT_MAX_DEPTH,
-        )?;
-        path.pop();
-        Ok(path)
+    /// anchor (the leaf's issuer first) and the anchor it ends in.
+    fn chain_for(
+        &self,
+        cert: &CertInfo,
+        now: i64,
+    ) -> Result<(Vec<CertInfo>, Option<CertInfo>), PkiError> {
+        let anchors: Vec<CertInfo> = self
+            .stored
+            .iter()
+            .chain(&self.given_roots)
+            .cloned()
+            .collect();
+        let mut path =
+            pki::verify_chain(cert, &self.intermediates, &anchors, now, DEFAULT_MAX_DEPTH)?;
+        let anchor = path.pop();
+        Ok((path, anchor))
     }
 
-    /// Stores the chain's root as a trust anchor when the path used it.
-    fn commit(&self, keystore: &Keystore) -> Result<(), EnrollError> {
-        if let Some(root) = &self.new_root {
-            keystore.add_trust_anchor(root)?;
-            tracing::info!(fingerprint = %root.fingerprint, "added trust anchor");
+    /// Stores the given roots that the verified paths ended in.
+    fn commit(&self, keystore: &Keystore, used: &[Option<CertInfo>]) -> Result<(), EnrollError> {
+        for root in &self.given_roots {
+            if used.iter().flatten().any(|anchor| anchor.der == root.der) {
+                keystore.add_trust_anchor(root)?;
+                tracing::info!(fingerprint = %root.fingerprint, "added trust anchor");
+            }
         }
         Ok(())
     }
@@ -209,6 +216,7 @@ pub fn install(
     let trust = Trust::gather(keystore, chain)?;
 
     let mut plan: Vec<(&KeyRecord, &CertInfo, Vec<CertInfo>)> = Vec::with_capacity(certs.len());
+    let mut anchors = Vec::with_capacity(certs.len());
     for cert in certs {
         let key = keys
             .iter()
@@ -218,14 +226,15 @@ pub fn install(
                 fingerprint: cert.fingerprint.clone(),
             })?;
         pki::check_key_usage(cert, key.role)?;
-        let below_anchor = trust.chain_for(cert, now)?;
+        let (below_anchor, anchor) = trust.chain_for(cert, now)?;
         plan.push((key, cert, below_anchor));
+        anchors.push(anchor);
     }
 
     // The PIN is checked before anything is written, so a wrong PIN leaves
     // no trust anchor behind.
     drop(keystore.unlock(&plan[0].0.id, pin)?);
-    trust.commit(keystore)?;
+    trust.commit(keystore, &anchors)?;
 
     let mut installed = Vec::with_capacity(plan.len());
     for (key, cert, below_anchor) in plan {
@@ -270,8 +279,28 @@ pub fn import_pkcs12(
     new_pin: &Pin,
     now: i64,
 ) -> Result<(CredentialId, Vec<KeyId>), EnrollError> {
+    import_pkcs12_with_chain(keystore, bytes, password, &[], new_pin, now)
+}
+
+/// As [`import_pkcs12`], with CA certificates given beside the file for
+/// one that carries none (or not its root): `chain` is added to the
+/// file's own, and a root that a verified path ends in becomes a trust
+/// anchor.
+///
+/// # Errors
+/// As [`import_pkcs12`].
+pub fn import_pkcs12_with_chain(
+    keystore: &Keystore,
+    bytes: &[u8],
+    password: &str,
+    chain: &[CertInfo],
+    new_pin: &Pin,
+    now: i64,
+) -> Result<(CredentialId, Vec<KeyId>), EnrollError> {
     let contents = pki::parse_pkcs12(bytes, password, Pkcs12Options::default())?;
-    import_keys(keystore, contents.keys, &contents.chain, new_pin, now)
+    let mut all = contents.chain;
+    all.extend(chain.iter().cloned());
+    import_keys(keystore, contents.keys, &all, new_pin, now)
 }
 
 /// Imports a PKCS#8 or SEC1 key (PEM or DER, `password` for an encrypted
@@ -304,6 +333,7 @@ fn import_keys(
 
     let mut keys = Vec::with_capacity(imported.len());
     let mut chains = Vec::with_capacity(imported.len());
+    let mut anchors = Vec::with_capacity(imported.len());
     for ImportedKey { secret, cert } in imported {
         if stored
             .iter()
@@ -314,7 +344,9 @@ fn import_keys(
             });
         }
         let role = role_for_certificate(&cert)?;
-        chains.push(trust.chain_for(&cert, now)?);
+        let (below_anchor, anchor) = trust.chain_for(&cert, now)?;
+        chains.push(below_anchor);
+        anchors.push(anchor);
         keys.push(NewKey {
             role,
             secret,
@@ -324,7 +356,7 @@ fn import_keys(
     let certs: Vec<CertInfo> = keys.iter().filter_map(|k| k.certificate.clone()).collect();
     let label = certs.first().map(|c| c.subject.clone()).unwrap_or_default();
 
-    trust.commit(keystore)?;
+    trust.commit(keystore, &anchors)?;
     let (credential, key_ids) = keystore.create_credential(new_pin, &label, keys)?;
     for ((key_id, cert), below_anchor) in key_ids.iter().zip(&certs).zip(&chains) {
         if !below_anchor.is_empty() {

@@ -26,7 +26,8 @@ use zeroize::Zeroizing;
 
 pub use device::{DeviceBinding, DeviceBindingError, SoftwareDeviceBinding};
 pub use enroll::{
-    EnrollError, import_pkcs8, import_pkcs12, install, request, role_for_certificate,
+    EnrollError, import_pkcs8, import_pkcs12, import_pkcs12_with_chain, install, request,
+    role_for_certificate,
 };
 pub use error::KeystoreError;
 pub use pin::{MIN_PIN_LEN, Pin};

@@ -113,6 +113,11 @@ impl CertInfo {
             detail,
         };
         if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
+            if let Some(label) = first_foreign_pem_label(bytes) {
+                return Err(invalid(format!(
+                    "the file holds a PEM {label}, which is not a certificate"
+                )));
+            }
             let certs = Certificate::load_pem_chain(bytes).map_err(|e| invalid(e.to_string()))?;
             if certs.is_empty() {
                 return Err(invalid("no certificate found".to_owned()));
@@ -179,8 +184,8 @@ impl CertInfo {
         }
 
         Ok(CertInfo {
-            subject: tbs.subject.to_string(),
-            issuer: tbs.issuer.to_string(),
+            subject: name_text(&tbs.subject),
+            issuer: name_text(&tbs.issuer),
             issuer_der: tbs.issuer.to_der().map_err(|e| invalid(e.to_string()))?,
             subject_der: tbs.subject.to_der().map_err(|e| invalid(e.to_string()))?,
             serial: tbs.serial_number.as_bytes().to_vec(),
@@ -210,4 +215,50 @@ impl CertInfo {
 
 fn unix_seconds(d: std::time::Duration) -> i64 {
     i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// The first PEM label of `pem` that is not `CERTIFICATE`: a request, a
+/// key or a PKCS#7 file given where a certificate was expected.
+fn first_foreign_pem_label(pem: &[u8]) -> Option<String> {
+    String::from_utf8_lossy(pem)
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("-----BEGIN "))
+        .filter_map(|rest| rest.strip_suffix("-----"))
+        .find(|label| *label != "CERTIFICATE")
+        .map(str::to_owned)
+}
+
+/// OID of organizationIdentifier (X.520), where Chinese CAs put the
+/// unified social credit code.
+const ORGANIZATION_IDENTIFIER: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.4.97");
+
+/// A Name as RFC 4514 text, with organizationIdentifier shown by name and
+/// value: the generic form shows an attribute it does not know as the hex
+/// of its DER, which would hide the credit code.
+fn name_text(name: &x509_cert::name::Name) -> String {
+    let mut text = name.to_string();
+    for atv in name.0.iter().flat_map(|rdn| rdn.0.iter()) {
+        if atv.oid != ORGANIZATION_IDENTIFIER {
+            continue;
+        }
+        let Ok(der) = atv.value.to_der() else {
+            continue;
+        };
+        let value = atv
+            .value
+            .decode_as::<der::asn1::Utf8StringRef<'_>>()
+            .map(|v| v.as_str().to_owned())
+            .or_else(|_| {
+                atv.value
+                    .decode_as::<der::asn1::PrintableStringRef<'_>>()
+                    .map(|v| v.as_str().to_owned())
+            });
+        let Ok(value) = value else {
+            continue;
+        };
+        let generic = format!("2.5.4.97=#{}", hex::encode(der));
+        text = text.replace(&generic, &format!("organizationIdentifier={value}"));
+    }
+    text
 }

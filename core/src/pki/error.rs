@@ -25,7 +25,7 @@ pub enum PkiError {
     },
 
     /// A subject field that cannot go into a certificate request.
-    #[error("invalid subject field {field}: {reason}")]
+    #[error("invalid subject field {field}: {reason}; fill it in correctly")]
     InvalidSubject {
         /// The field: name, company.
         field: &'static str,
@@ -117,7 +117,10 @@ pub enum PkiError {
     },
 
     /// The certificate's key usage does not allow the role.
-    #[error("certificate {subject} does not allow use as a {role} certificate: {need}")]
+    #[error(
+        "certificate {subject} cannot serve as the {role} certificate: its key usage lacks \
+         {need}; ask the CA to issue it with that key usage"
+    )]
     WrongKeyUsage {
         /// Subject of the certificate.
         subject: String,
@@ -197,14 +200,17 @@ pub enum PkiError {
     },
 
     /// The file holds no private key.
-    #[error("{what} holds no private key")]
+    #[error("{what} holds no private key; export it again with its private key included")]
     NoPrivateKey {
         /// The file kind.
         what: &'static str,
     },
 
     /// No certificate in the file carries the private key's public key.
-    #[error("{what} holds no certificate for its private key")]
+    #[error(
+        "{what} holds no certificate for its private key; export it again with that key's \
+         certificate"
+    )]
     NoMatchingCertificate {
         /// The file kind.
         what: &'static str,
@@ -263,9 +269,7 @@ impl Localized for PkiError {
             PkiError::InvalidCreditCode { value, reason } => {
                 format!("统一社会信用代码 {value} 无效：{reason}；请按营业执照上的 18 位代码填写")
             }
-            PkiError::InvalidSubject { field, reason } => {
-                format!("证书主体字段 {field} 无效：{reason}")
-            }
+            PkiError::InvalidSubject { field, reason } => subject_fault_zh(field, reason),
             PkiError::Build { what, detail } => format!("生成{what}失败：{detail}"),
             PkiError::InvalidCsr { detail } => {
                 format!("证书请求无效：{detail}；请提供 DER 或 PEM 格式的 PKCS#10 请求")
@@ -303,7 +307,9 @@ impl Localized for PkiError {
                 } else {
                     "加密"
                 };
-                format!("证书 {subject} 不能用作{role}证书：需要 {need}")
+                format!(
+                    "证书 {subject} 不能用作{role}证书：其密钥用途缺少 {need}；请让 CA 按此密钥用途重新签发"
+                )
             }
             PkiError::UnsupportedSignatureAlgorithm { oid } => format!(
                 "不支持的签名算法 {oid}；仅支持 P-256、P-384 曲线上的 ECDSA（SHA-256 或 SHA-384）"
@@ -318,7 +324,7 @@ impl Localized for PkiError {
                 format!("PKCS#12 文件损坏或无效：{detail}；请重新导出")
             }
             PkiError::WrongPassword { what } => {
-                format!("{what} 的密码错误，请输入导出时设置的密码")
+                format!("{} 的密码错误，请输入导出时设置的密码", what_zh(what))
             }
             PkiError::IterationsTooHigh {
                 what,
@@ -333,12 +339,41 @@ impl Localized for PkiError {
             PkiError::UnsupportedEncryption { what, oid } => {
                 format!("{what} 使用了不支持的算法 {oid}；请用 AES（PBES2）重新导出")
             }
-            PkiError::NoPrivateKey { what } => format!("{what} 中没有私钥"),
-            PkiError::NoMatchingCertificate { what } => format!("{what} 中没有与私钥对应的证书"),
+            PkiError::NoPrivateKey { what } => {
+                format!("{} 中没有私钥；请重新导出，并选择包含私钥", what_zh(what))
+            }
+            PkiError::NoMatchingCertificate { what } => format!(
+                "{} 中没有与私钥对应的证书；请重新导出，并包含该私钥的证书",
+                what_zh(what)
+            ),
             PkiError::InvalidPrivateKey { detail } => format!(
                 "私钥无效：{detail}；请提供 PKCS#8（PRIVATE KEY、ENCRYPTED PRIVATE KEY）或 SEC1（EC PRIVATE KEY）格式，PEM 或 DER 均可"
             ),
             PkiError::PasswordRequired => "私钥已加密，请输入其密码".to_owned(),
         }
+    }
+}
+
+/// The Chinese message of [`PkiError::InvalidSubject`].
+fn subject_fault_zh(field: &str, reason: &str) -> String {
+    let field = match field {
+        "name" => "姓名（name）",
+        "company" => "单位名称（company）",
+        other => other,
+    };
+    let reason = match reason {
+        "it is empty" => "为空",
+        "it contains control characters" => "含有控制字符",
+        other => other,
+    };
+    format!("证书主体字段 {field} 无效：{reason}；请填写正确的值")
+}
+
+/// The Chinese name of a file kind named in an error.
+fn what_zh(what: &str) -> &str {
+    match what {
+        "PKCS#12 file" => "PKCS#12 文件",
+        "encrypted private key" => "加密的私钥文件",
+        other => other,
     }
 }

@@ -69,6 +69,28 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
 
+    /// The file is not an SQLite database: damaged, or another file.
+    #[error(
+        "{} is not a palmbid keystore database: it is damaged or another file took its \
+         place; restore it from a backup, or move it away to start an empty keystore",
+        path.display()
+    )]
+    NotADatabase {
+        /// The database file.
+        path: PathBuf,
+    },
+
+    /// The database file or its folder cannot be written.
+    #[error(
+        "the keystore database {} cannot be written: the file or its folder is read-only \
+         for this user; make the keystore folder writable, or run palmbid as its owner",
+        path.display()
+    )]
+    ReadOnly {
+        /// The database file.
+        path: PathBuf,
+    },
+
     /// SQLite failed.
     #[error("keystore database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -82,6 +104,8 @@ impl Localized for StoreError {
             StoreError::NotWal { .. } => "store.not_wal",
             StoreError::TooNew { .. } => "store.too_new",
             StoreError::Migration { .. } => "store.migration",
+            StoreError::NotADatabase { .. } => "store.not_a_database",
+            StoreError::ReadOnly { .. } => "store.read_only",
             StoreError::Sqlite(_) => "store.sqlite",
         }
     }
@@ -105,6 +129,14 @@ impl Localized for StoreError {
             ),
             StoreError::Migration { to, source } => format!(
                 "无法将证书库数据库升级到版本 {to}：{source}；文件未被修改，请联系 palmbid 技术支持"
+            ),
+            StoreError::NotADatabase { path } => format!(
+                "{} 不是 palmbid 证书库数据库：文件已损坏或被其他文件替换；请从备份恢复，或将其移走以新建空证书库",
+                path.display()
+            ),
+            StoreError::ReadOnly { path } => format!(
+                "无法写入证书库数据库 {}：该文件或其所在目录对当前用户只读；请让证书库目录可写，或以其所有者身份运行 palmbid",
+                path.display()
             ),
             StoreError::Sqlite(e) => format!("证书库数据库错误：{e}"),
         }

@@ -61,8 +61,9 @@ impl Database {
         let mut conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
         restrict_permissions(path)?;
 
-        configure(&conn, path)?;
-        migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
+        configure(&conn, path)
+            .and_then(|()| migrations::migrate(&mut conn, migrations::MIGRATIONS))
+            .map_err(|e| name_failure(e, path))?;
 
         Ok(Database {
             conn: Mutex::new(conn),
@@ -143,6 +144,21 @@ fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// SQLite reads a file's header, and finds out it cannot write, only at
+/// the first statements; those failures name the file and the way out.
+fn name_failure(err: StoreError, path: &Path) -> StoreError {
+    let code = match &err {
+        StoreError::Sqlite(e) | StoreError::Migration { source: e, .. } => e.sqlite_error_code(),
+        _ => None,
+    };
+    let path = path.to_path_buf();
+    match code {
+        Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
+        Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+        _ => err,
+    }
+}
+
 /// Restricts the database, which contains wrapped keys, to its owner. SQLite
 /// creates the `-wal` and `-shm` files with the same permissions.
 #[cfg(unix)]
@@ -204,6 +220,49 @@ mod tests {
 
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn foreign_file_named() {
+        use crate::error::Localized;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        std::fs::write(&path, [0x5au8; 4096]).unwrap();
+
+        let err = Database::open(&path).err().unwrap();
+
+        assert!(
+            matches!(&err, StoreError::NotADatabase { path: p } if *p == path),
+            "{err:?}"
+        );
+        assert_eq!(err.code(), "store.not_a_database");
+        assert!(err.to_string().contains("restore it from a backup"));
+    }
+
+    #[test]
+    fn read_only_file_named() {
+        let path = std::path::PathBuf::from("/home/x/keystore.sqlite3");
+        let read_only = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+            None,
+        );
+
+        let err = name_failure(StoreError::Sqlite(read_only), &path);
+
+        assert!(
+            matches!(&err, StoreError::ReadOnly { path: p } if *p == path),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .contains("make the keystore folder writable")
+        );
+        let other = name_failure(
+            StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows),
+            &path,
+        );
+        assert!(matches!(other, StoreError::Sqlite(_)), "{other:?}");
     }
 
     #[test]
