@@ -5,7 +5,9 @@ use crate::error::Localized;
 #[non_exhaustive]
 pub enum CmsError {
     /// Reading or writing a file failed.
-    #[error("I/O error on {path}: {source}")]
+    #[error(
+        "reading or writing {path} failed: {source}; check that the file exists, is readable and writable, and that the disk has room"
+    )]
     Io {
         /// The file.
         path: String,
@@ -275,7 +277,16 @@ impl Localized for CmsError {
 
     fn message_zh(&self) -> String {
         match self {
-            CmsError::Io { path, source } => format!("读写文件 {path} 失败：{source}"),
+            CmsError::Io { path, source } => {
+                let reason = match source.kind() {
+                    std::io::ErrorKind::NotFound => "文件或目录不存在",
+                    std::io::ErrorKind::PermissionDenied => "没有访问权限",
+                    std::io::ErrorKind::StorageFull => "磁盘空间不足",
+                    std::io::ErrorKind::IsADirectory => "这是一个目录",
+                    _ => "系统读写错误",
+                };
+                format!("读写文件 {path} 失败：{reason}；请检查文件是否存在、可读写，以及磁盘空间")
+            }
             CmsError::SignatureMalformed { detail } => {
                 format!("签名文件格式错误：{detail}；请向签名方索取分离式 CMS（PKCS#7）签名")
             }
@@ -301,8 +312,10 @@ impl Localized for CmsError {
                 format!("证书 {subject} 与签名密钥不匹配，请安装对应的证书")
             }
             CmsError::EmptyInput { path } => format!("{path} 是空文件，请重新选择数字信封文件"),
-            CmsError::NotAnEnvelope { path, found } => {
-                format!("{path} 不是数字信封（{found}），请选择 .p7m 或数字信封文件")
+            // `found` is an English description of the input, kept out of
+            // the Chinese message.
+            CmsError::NotAnEnvelope { path, .. } => {
+                format!("{path} 不是数字信封，请选择 .p7m 或数字信封文件")
             }
             CmsError::Truncated { offset } => {
                 format!("数字信封在第 {offset} 字节处提前结束，文件不完整，请重新下载或复制")

@@ -151,7 +151,10 @@ fn kek_bits(wrap: KeyWrap) -> u32 {
 /// identity, is rejected: that is the invalid-curve attack surface.
 fn ecdh_with_point(key: &SecretKey, point: &[u8]) -> Result<p256::ecdh::SharedSecret, ()> {
     let public = PublicKey::from_sec1_bytes(point).map_err(|_| ())?;
-    Ok(p256::ecdh::diffie_hellman(key.to_nonzero_scalar(), public.as_affine()))
+    Ok(p256::ecdh::diffie_hellman(
+        key.to_nonzero_scalar(),
+        public.as_affine(),
+    ))
 }
 
 pub(crate) fn unwrap_cek(
@@ -403,7 +406,8 @@ mod tests {
                 let outcome = ecdh_with_point(&key, &test.public_key);
                 match test.result {
                     TestResult::Valid => {
-                        let shared = outcome.unwrap_or_else(|()| panic!("tcId {} rejected", test.tc_id));
+                        let shared =
+                            outcome.unwrap_or_else(|()| panic!("tcId {} rejected", test.tc_id));
                         assert_eq!(
                             shared.raw_secret_bytes().as_slice(),
                             &test.shared_secret[..],
@@ -416,7 +420,10 @@ mod tests {
                     }
                     TestResult::Acceptable => {
                         if let Ok(shared) = outcome {
-                            assert_eq!(shared.raw_secret_bytes().as_slice(), &test.shared_secret[..]);
+                            assert_eq!(
+                                shared.raw_secret_bytes().as_slice(),
+                                &test.shared_secret[..]
+                            );
                         }
                     }
                 }

@@ -16,21 +16,21 @@ mod decrypt;
 mod encrypt;
 mod envelope;
 mod error;
-mod signed;
 mod gcm;
 mod input;
 mod kari;
 mod output;
 mod pipeline;
 mod release;
+mod signed;
 
 pub use alg::{ContentCipher, EnvelopeKind};
 pub use decrypt::{DecryptReport, decrypt_to_file};
 pub use encrypt::{EncryptReport, encrypt_to_file};
 pub use envelope::{EnvelopeInfo, Recipient, RecipientId, RecipientKind, inspect};
 pub use error::CmsError;
+pub use release::{decrypt_with_released_key, release_key};
 pub use signed::{
     VerifiedSignature, sign_detached_digest, sign_detached_file, verify_detached_digest,
     verify_detached_file,
 };
-pub use release::{decrypt_with_released_key, release_key};
