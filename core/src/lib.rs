@@ -14,6 +14,7 @@
 //! a message in Chinese (zh-CN) and English, which the CLI and the FFI show.
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod cms;
 pub mod error;
 pub mod keystore;

@@ -1,0 +1,100 @@
+//! Stable error codes of the platform protocol.
+
+use serde::{Deserialize, Serialize};
+
+/// A stable error code on the wire, `area.snake_reason`. A code keeps its
+/// meaning once released; a code this build does not know reads as
+/// [`ErrorCode::Unknown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The body is not the JSON the endpoint takes.
+    #[serde(rename = "request.malformed")]
+    Malformed,
+    /// The body is larger than the endpoint allows.
+    #[serde(rename = "request.too_large")]
+    TooLarge,
+    /// No such endpoint or object.
+    #[serde(rename = "request.not_found")]
+    NotFound,
+    /// No bearer token, or one that is unknown, expired or logged out.
+    #[serde(rename = "auth.unauthorized")]
+    Unauthorized,
+    /// The phone number is not an 11-digit mainland mobile number.
+    #[serde(rename = "auth.invalid_phone")]
+    InvalidPhone,
+    /// A code was requested for this number less than a minute ago.
+    #[serde(rename = "auth.sms_rate_limited")]
+    SmsRateLimited,
+    /// The SMS code does not match.
+    #[serde(rename = "auth.sms_code_wrong")]
+    SmsCodeWrong,
+    /// No valid code: none was sent, it expired, or it was used.
+    #[serde(rename = "auth.sms_code_expired")]
+    SmsCodeExpired,
+    /// The code was tried too often and is void.
+    #[serde(rename = "auth.sms_code_exhausted")]
+    SmsCodeExhausted,
+    /// The accepted user agreement or privacy policy is not the current one.
+    #[serde(rename = "auth.agreement_outdated")]
+    AgreementOutdated,
+    /// The server failed; the request may be retried.
+    #[serde(rename = "server.internal")]
+    Internal,
+    /// A code this build does not know (sent by a newer platform).
+    #[serde(other, rename = "unknown")]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The code as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Malformed => "request.malformed",
+            ErrorCode::TooLarge => "request.too_large",
+            ErrorCode::NotFound => "request.not_found",
+            ErrorCode::Unauthorized => "auth.unauthorized",
+            ErrorCode::InvalidPhone => "auth.invalid_phone",
+            ErrorCode::SmsRateLimited => "auth.sms_rate_limited",
+            ErrorCode::SmsCodeWrong => "auth.sms_code_wrong",
+            ErrorCode::SmsCodeExpired => "auth.sms_code_expired",
+            ErrorCode::SmsCodeExhausted => "auth.sms_code_exhausted",
+            ErrorCode::AgreementOutdated => "auth.agreement_outdated",
+            ErrorCode::Internal => "server.internal",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_form_matches_as_str() {
+        for code in [
+            ErrorCode::Malformed,
+            ErrorCode::TooLarge,
+            ErrorCode::NotFound,
+            ErrorCode::Unauthorized,
+            ErrorCode::InvalidPhone,
+            ErrorCode::SmsRateLimited,
+            ErrorCode::SmsCodeWrong,
+            ErrorCode::SmsCodeExpired,
+            ErrorCode::SmsCodeExhausted,
+            ErrorCode::AgreementOutdated,
+            ErrorCode::Internal,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+        }
+    }
+
+    #[test]
+    fn unknown_code_reads_as_unknown() {
+        let code: ErrorCode = serde_json::from_str("\"hall.closed\"").unwrap();
+        assert_eq!(code, ErrorCode::Unknown);
+    }
+}

@@ -1,0 +1,16 @@
+//! The `/api/v1` paths, one constant an endpoint.
+
+/// `GET`: liveness and the server clock ([`super::health::HealthResponse`]).
+pub const HEALTH: &str = "/api/v1/health";
+
+/// `POST`: send a login code by SMS ([`super::auth::SmsCodeRequest`]).
+pub const SMS_CODE: &str = "/api/v1/auth/sms-code";
+
+/// `POST`: log in with the SMS code ([`super::auth::LoginRequest`]).
+pub const LOGIN: &str = "/api/v1/auth/login";
+
+/// `POST`, bearer token: end the session.
+pub const LOGOUT: &str = "/api/v1/auth/logout";
+
+/// `GET`, bearer token: who the session belongs to ([`super::auth::MeResponse`]).
+pub const ME: &str = "/api/v1/me";

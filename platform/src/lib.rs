@@ -1,0 +1,243 @@
+//! palmbid-platform: the reference platform server the phone talks to.
+//!
+//! axum on tokio, SQLite through rusqlite. One module a concern:
+//!
+//! - [`db`]: the database and its migrations;
+//! - [`accounts`]: SMS code login and sessions;
+//! - [`sms`]: the [`sms::SmsGateway`] trait and the development gateway;
+//! - [`clock`]: the server clock, the source of every time that matters;
+//! - [`error`]: startup errors and the JSON error answers.
+//!
+//! Every answer carries a request id and the server time (see
+//! `palmbid_core::api`), every request outcome is logged with its id, and
+//! every body is size-limited. [`Platform::bind`] then [`Platform::serve`]
+//! runs it; [`Platform::spawn`] starts it in-process for tests and the
+//! demo.
+
+pub mod accounts;
+pub mod clock;
+pub mod db;
+pub mod error;
+mod http;
+pub mod sms;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::clock::Clock;
+use crate::db::Db;
+pub use crate::error::PlatformError;
+use crate::sms::{DevSmsGateway, SmsGateway};
+
+/// Largest request body of the JSON endpoints, in bytes.
+pub const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+/// How the platform runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// Folder for the database and development files.
+    pub data_dir: PathBuf,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The server clock.
+    pub clock: Clock,
+    /// Where SMS codes go.
+    pub sms: Arc<dyn SmsGateway>,
+    /// The configuration.
+    pub config: Arc<Config>,
+}
+
+/// A platform bound to its address, not yet serving.
+pub struct Platform {
+    listener: TcpListener,
+    router: Router,
+    addr: SocketAddr,
+    clock: Clock,
+}
+
+impl Platform {
+    /// Opens the data folder and database and binds the listening socket.
+    /// SMS codes go to the development gateway under `{data}/sms`.
+    ///
+    /// # Errors
+    /// [`PlatformError`] when the folder, the database or the address fails.
+    pub async fn bind(config: Config) -> Result<Self, PlatformError> {
+        let sms = Arc::new(DevSmsGateway::new(config.data_dir.join("sms")));
+        Self::bind_with(config, sms).await
+    }
+
+    /// As [`Platform::bind`] with another SMS gateway.
+    ///
+    /// # Errors
+    /// As [`Platform::bind`].
+    pub async fn bind_with(
+        config: Config,
+        sms: Arc<dyn SmsGateway>,
+    ) -> Result<Self, PlatformError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| PlatformError::DataDir {
+            path: config.data_dir.clone(),
+            source,
+        })?;
+        let db_path = config.data_dir.join(db::DATABASE_FILE);
+        let db = tokio::task::spawn_blocking(move || Db::open(&db_path))
+            .await
+            .map_err(|e| PlatformError::Db(db::DbError::Task(e.to_string())))??;
+
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| PlatformError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(PlatformError::Serve)?;
+
+        let clock = Clock::default();
+        let state = AppState {
+            db,
+            clock: clock.clone(),
+            sms,
+            config: Arc::new(config),
+        };
+        let router = router(state);
+        tracing::info!(%addr, "platform listening");
+        Ok(Platform {
+            listener,
+            router,
+            addr,
+            clock,
+        })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The server clock (shared with the running server).
+    pub fn clock(&self) -> Clock {
+        self.clock.clone()
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in
+    /// flight and returns.
+    ///
+    /// # Errors
+    /// [`PlatformError::Serve`] when the listener fails.
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), PlatformError> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(PlatformError::Serve)?;
+        tracing::info!("platform stopped");
+        Ok(())
+    }
+
+    /// Binds and serves on a tokio task of the current runtime.
+    ///
+    /// # Errors
+    /// As [`Platform::bind`].
+    pub async fn spawn(config: Config) -> Result<RunningPlatform, PlatformError> {
+        let platform = Platform::bind(config).await?;
+        let addr = platform.local_addr();
+        let clock = platform.clock();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(platform.serve(async move {
+            let _ = stopped.await;
+        }));
+        Ok(RunningPlatform {
+            addr,
+            clock,
+            stop: Some(stop),
+            task,
+        })
+    }
+}
+
+/// A platform serving on a background task; stops when shut down or
+/// dropped.
+pub struct RunningPlatform {
+    addr: SocketAddr,
+    clock: Clock,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), PlatformError>>,
+}
+
+impl RunningPlatform {
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://{addr}/`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// The server clock; [`Clock::advance`] moves it for the server too.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Stops accepting, waits for requests in flight, and returns.
+    ///
+    /// # Errors
+    /// The error the server stopped with.
+    pub async fn shutdown(mut self) -> Result<(), PlatformError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task)
+            .await
+            .map_err(|e| PlatformError::Serve(std::io::Error::other(e.to_string())))?
+    }
+}
+
+impl Drop for RunningPlatform {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn router(state: AppState) -> Router {
+    Router::new()
+        .route(palmbid_core::api::paths::HEALTH, axum::routing::get(health))
+        .merge(accounts::routes())
+        .fallback(http::not_found)
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::observe,
+        ))
+        .with_state(state)
+}
+
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::Json<palmbid_core::api::health::HealthResponse> {
+    axum::Json(palmbid_core::api::health::HealthResponse {
+        status: "ok".to_owned(),
+        server_time_ms: state.clock.now_ms(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    })
+}
