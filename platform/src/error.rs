@@ -43,6 +43,10 @@ pub enum PlatformError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
+
+    /// The CA cannot be loaded or created.
+    #[error(transparent)]
+    Ca(#[from] crate::ca::CaError),
 }
 
 /// A refused request: HTTP status plus the wire error.

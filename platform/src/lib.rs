@@ -4,6 +4,7 @@
 //!
 //! - [`db`]: the database and its migrations;
 //! - [`accounts`]: SMS code login and sessions;
+//! - [`ca`]: the platform's certificate authority;
 //! - [`sms`]: the [`sms::SmsGateway`] trait and the development gateway;
 //! - [`clock`]: the server clock, the source of every time that matters;
 //! - [`error`]: startup errors and the JSON error answers.
@@ -15,6 +16,7 @@
 //! demo.
 
 pub mod accounts;
+pub mod ca;
 pub mod clock;
 pub mod db;
 pub mod error;
@@ -60,6 +62,8 @@ pub struct AppState {
     pub sms: Arc<dyn SmsGateway>,
     /// The configuration.
     pub config: Arc<Config>,
+    /// The platform's issuing CA.
+    pub ca: Arc<palmbid_core::pki::IssuingCa>,
 }
 
 /// A platform bound to its address, not yet serving.
@@ -93,10 +97,15 @@ impl Platform {
             path: config.data_dir.clone(),
             source,
         })?;
+        let clock = Clock::default();
         let db_path = config.data_dir.join(db::DATABASE_FILE);
-        let db = tokio::task::spawn_blocking(move || Db::open(&db_path))
-            .await
-            .map_err(|e| PlatformError::Db(db::DbError::Task(e.to_string())))??;
+        let ca_dir = config.data_dir.join("ca");
+        let now = clock.now();
+        let (db, ca) = tokio::task::spawn_blocking(move || {
+            Ok::<_, PlatformError>((Db::open(&db_path)?, ca::load_or_create(&ca_dir, now)?))
+        })
+        .await
+        .map_err(|e| PlatformError::Db(db::DbError::Task(e.to_string())))??;
 
         let listener =
             TcpListener::bind(config.listen)
@@ -107,12 +116,12 @@ impl Platform {
                 })?;
         let addr = listener.local_addr().map_err(PlatformError::Serve)?;
 
-        let clock = Clock::default();
         let state = AppState {
             db,
             clock: clock.clone(),
             sms,
             config: Arc::new(config),
+            ca,
         };
         let router = router(state);
         tracing::info!(%addr, "platform listening");
@@ -222,6 +231,10 @@ impl Drop for RunningPlatform {
 fn router(state: AppState) -> Router {
     Router::new()
         .route(palmbid_core::api::paths::HEALTH, axum::routing::get(health))
+        .route(
+            palmbid_core::api::paths::DEV_CA,
+            axum::routing::get(ca::trust_anchor),
+        )
         .merge(accounts::routes())
         .fallback(http::not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))

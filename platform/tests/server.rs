@@ -152,3 +152,39 @@ fn binary_prints_address_and_stops_on_sigterm() {
     assert!(status.success(), "{status:?}");
     assert!(data.path().join("platform.sqlite3").exists());
 }
+
+#[tokio::test]
+async fn trust_anchor_is_a_ca_and_survives_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let config = palmbid_platform::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data.path().to_path_buf(),
+    };
+
+    let first = palmbid_platform::Platform::spawn(config.clone())
+        .await
+        .unwrap();
+    let client = palmbid_core::api::client::PlatformClient::new(&first.base_url()).unwrap();
+    let anchor = client.trust_anchor().await.unwrap();
+    first.shutdown().await.unwrap();
+    let second = palmbid_platform::Platform::spawn(config).await.unwrap();
+    let client = palmbid_core::api::client::PlatformClient::new(&second.base_url()).unwrap();
+    let again = client.trust_anchor().await.unwrap();
+
+    let cert =
+        palmbid_core::pki::CertInfo::from_pem_or_der(anchor.certificate_pem.as_bytes(), "anchor")
+            .unwrap();
+    assert!(cert.is_ca);
+    assert!(cert.key_usage.key_cert_sign);
+    assert_eq!(cert.fingerprint, anchor.fingerprint);
+    assert_eq!(again, anchor);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.path().join("ca/root.key.pem"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}

@@ -20,6 +20,7 @@ use zeroize::Zeroizing;
 
 use super::auth::{LoginRequest, LoginResponse, MeResponse, SmsCodeRequest, SmsCodeResponse};
 use super::health::HealthResponse;
+use super::platform::TrustAnchorResponse;
 use super::{ApiError, ErrorBody, SERVER_TIME_HEADER, paths};
 
 /// Time allowed for one request, connection included.
@@ -138,6 +139,17 @@ impl PlatformClient {
     /// [`ApiError`] when the platform is unreachable or answers an error.
     pub async fn health(&self) -> Result<HealthResponse, ApiError> {
         let request = self.http.get(self.url(paths::HEALTH)?);
+        self.send(request).await
+    }
+
+    /// `GET /api/v1/dev/ca`: the platform CA's root certificate, as a
+    /// development platform serves it.
+    ///
+    /// # Errors
+    /// [`ApiError`] when the platform is unreachable or has no such
+    /// endpoint.
+    pub async fn trust_anchor(&self) -> Result<TrustAnchorResponse, ApiError> {
+        let request = self.http.get(self.url(paths::DEV_CA)?);
         self.send(request).await
     }
 

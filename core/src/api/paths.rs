@@ -14,3 +14,7 @@ pub const LOGOUT: &str = "/api/v1/auth/logout";
 
 /// `GET`, bearer token: who the session belongs to ([`super::auth::MeResponse`]).
 pub const ME: &str = "/api/v1/me";
+
+/// `GET`, development only: the platform CA's root certificate
+/// ([`super::platform::TrustAnchorResponse`]).
+pub const DEV_CA: &str = "/api/v1/dev/ca";
