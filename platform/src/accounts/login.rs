@@ -216,10 +216,12 @@ pub(crate) fn session(
     .ok_or(AccountError::Unauthorized)
 }
 
-/// Revokes the session of `token`.
+/// Revokes the open session of `token`; an expired or revoked one is
+/// [`AccountError::Unauthorized`].
 pub(crate) fn logout(conn: &Connection, token: &str, now: i64) -> Result<(), AccountError> {
     let changed = conn.execute(
-        "UPDATE sessions SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL",
+        "UPDATE sessions SET revoked_at = ?2
+         WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2",
         params![token_hash(token), now],
     )?;
     if changed == 0 {

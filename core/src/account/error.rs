@@ -1,0 +1,127 @@
+//! Errors of the phone's account operations.
+
+use crate::api::ApiError;
+use crate::error::Localized;
+use crate::pki::PkiError;
+use crate::store::StoreError;
+
+/// Errors of trusted platforms, login and logout on the phone.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AccountError {
+    /// No trusted platform has this name.
+    #[error(
+        "no trusted platform is named {name:?}; list them with `palmbid platform list` or add it"
+    )]
+    UnknownPlatform {
+        /// The name asked for.
+        name: String,
+    },
+
+    /// A trusted platform with this name or address exists.
+    #[error(
+        "a trusted platform named {name:?} or with address {base_url} exists already; remove it first"
+    )]
+    PlatformExists {
+        /// The name given.
+        name: String,
+        /// The address given.
+        base_url: String,
+    },
+
+    /// The platform name is empty, too long or has control characters.
+    #[error("{name:?} is not a usable platform name; use 1 to 64 printable characters")]
+    InvalidName {
+        /// The name given.
+        name: String,
+    },
+
+    /// The certificate the platform offered as its trust anchor is not a CA.
+    #[error(
+        "the platform's trust anchor {fingerprint} is not a CA certificate; check the platform address"
+    )]
+    AnchorNotCa {
+        /// Its fingerprint.
+        fingerprint: String,
+    },
+
+    /// The phone number is not an 11-digit mainland mobile number.
+    #[error("{phone:?} is not an 11-digit mainland mobile number; give it without +86 or spaces")]
+    InvalidPhone {
+        /// The number given.
+        phone: String,
+    },
+
+    /// The SMS code is not 6 digits.
+    #[error("the SMS code must be exactly 6 digits")]
+    InvalidCode,
+
+    /// No session is held with the platform.
+    #[error("not logged in to platform {platform:?}; log in with `palmbid login`")]
+    NotLoggedIn {
+        /// The platform's name.
+        platform: String,
+    },
+
+    /// The platform's trust anchor cannot be parsed.
+    #[error(transparent)]
+    Pki(#[from] PkiError),
+
+    /// Talking to the platform failed.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for AccountError {
+    fn from(err: rusqlite::Error) -> Self {
+        AccountError::Store(StoreError::Sqlite(err))
+    }
+}
+
+impl Localized for AccountError {
+    fn code(&self) -> &'static str {
+        match self {
+            AccountError::UnknownPlatform { .. } => "account.unknown_platform",
+            AccountError::PlatformExists { .. } => "account.platform_exists",
+            AccountError::InvalidName { .. } => "account.invalid_name",
+            AccountError::AnchorNotCa { .. } => "account.anchor_not_ca",
+            AccountError::InvalidPhone { .. } => "account.invalid_phone",
+            AccountError::InvalidCode => "account.invalid_code",
+            AccountError::NotLoggedIn { .. } => "account.not_logged_in",
+            AccountError::Pki(e) => e.code(),
+            AccountError::Api(e) => e.code(),
+            AccountError::Store(e) => e.code(),
+        }
+    }
+
+    fn message_zh(&self) -> String {
+        match self {
+            AccountError::UnknownPlatform { name } => {
+                format!("没有名为 {name:?} 的可信平台；请用 `palmbid platform list` 查看或先添加")
+            }
+            AccountError::PlatformExists { name, base_url } => {
+                format!("名为 {name:?} 或地址为 {base_url} 的可信平台已存在；请先删除")
+            }
+            AccountError::InvalidName { name } => {
+                format!("{name:?} 不能用作平台名称；请用 1 到 64 个可打印字符")
+            }
+            AccountError::AnchorNotCa { fingerprint } => {
+                format!("平台提供的信任根 {fingerprint} 不是 CA 证书；请检查平台地址")
+            }
+            AccountError::InvalidPhone { phone } => {
+                format!("{phone:?} 不是 11 位大陆手机号；请去掉 +86 和空格")
+            }
+            AccountError::InvalidCode => "短信验证码应为 6 位数字".to_owned(),
+            AccountError::NotLoggedIn { platform } => {
+                format!("尚未登录平台 {platform:?}；请用 `palmbid login` 登录")
+            }
+            AccountError::Pki(e) => e.message_zh(),
+            AccountError::Api(e) => e.message_zh(),
+            AccountError::Store(e) => e.message_zh(),
+        }
+    }
+}
