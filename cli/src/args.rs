@@ -130,6 +130,22 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: PinAction,
     },
+
+    /// Trusted platforms (可信平台): add, list, remove.
+    Platform {
+        #[command(subcommand)]
+        action: crate::commands::platform::PlatformAction,
+    },
+
+    /// Log in to a trusted platform with an SMS code (短信验证码登录).
+    Login(crate::commands::login::LoginArgs),
+
+    /// Log out of a trusted platform (退出登录).
+    Logout {
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

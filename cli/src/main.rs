@@ -95,9 +95,24 @@ fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
     }
 
     let home = home::resolve(cli.home.as_deref())?;
+    // Platform commands use the account tables only.
+    match &cli.command {
+        Command::Platform { action } => return commands::platform::run(ctx, &home, action),
+        Command::Login(args) => return commands::login::login(ctx, &home, args),
+        Command::Logout { platform } => {
+            return commands::login::logout(ctx, &home, platform.as_deref());
+        }
+        _ => {}
+    }
+
     let keystore = home::open(&home)?;
     match cli.command {
-        Command::Demo { .. } | Command::Verify { .. } | Command::Encrypt { .. } => Ok(()),
+        Command::Demo { .. }
+        | Command::Verify { .. }
+        | Command::Encrypt { .. }
+        | Command::Platform { .. }
+        | Command::Login(_)
+        | Command::Logout { .. } => Ok(()),
         Command::Import(args) => commands::import::run(ctx, &keystore, &args),
         Command::Certs { json } => commands::certs::run(ctx, &keystore, json),
         Command::Request(args) => commands::request::run(ctx, &keystore, &args),

@@ -4,6 +4,8 @@ pub(crate) mod certs;
 pub(crate) mod demo;
 pub(crate) mod envelope;
 pub(crate) mod import;
+pub(crate) mod login;
 pub(crate) mod pin;
+pub(crate) mod platform;
 pub(crate) mod request;
 pub(crate) mod sign;

@@ -18,7 +18,9 @@
 mod error;
 mod store;
 
-use crate::api::auth::{LoginRequest, MeResponse, SmsCodeResponse, is_mobile_number, is_sms_code};
+use crate::api::auth::{
+    LoginRequest, MeResponse, SmsCodeResponse, TermsResponse, is_mobile_number, is_sms_code,
+};
 use crate::api::client::PlatformClient;
 use crate::pki::CertInfo;
 
@@ -35,6 +37,15 @@ pub struct AcceptedTerms {
     pub agreement_version: String,
     /// Privacy policy (隐私政策) version.
     pub privacy_version: String,
+}
+
+impl From<TermsResponse> for AcceptedTerms {
+    fn from(answer: TermsResponse) -> Self {
+        AcceptedTerms {
+            agreement_version: answer.agreement_version,
+            privacy_version: answer.privacy_version,
+        }
+    }
 }
 
 impl From<&SmsCodeResponse> for AcceptedTerms {
@@ -96,6 +107,17 @@ pub fn client_for(store: &AccountStore, name: &str) -> Result<PlatformClient, Ac
         client.set_token(session.token.clone());
     }
     Ok(client)
+}
+
+/// The terms platform `name` currently asks a login to accept.
+///
+/// # Errors
+/// [`AccountError::UnknownPlatform`], [`AccountError::Api`].
+pub async fn current_terms(
+    store: &AccountStore,
+    name: &str,
+) -> Result<AcceptedTerms, AccountError> {
+    Ok(client_for(store, name)?.terms().await?.into())
 }
 
 /// Asks platform `name` to send a login code to `phone`.

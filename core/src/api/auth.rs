@@ -1,4 +1,4 @@
-//! SMS login: `POST /api/v1/auth/sms-code`, `POST /api/v1/auth/login`,
+//! SMS login: `GET /api/v1/auth/terms`, `POST /api/v1/auth/sms-code`, `POST /api/v1/auth/login`,
 //! `POST /api/v1/auth/logout`, `GET /api/v1/me`.
 //!
 //! The platform sends a 6-digit code by SMS; it expires after
@@ -57,6 +57,15 @@ pub struct SmsCodeResponse {
     pub expires_at: i64,
     /// Earliest time of the next code request for this number.
     pub resend_after: i64,
+    /// Current version of the user agreement (用户协议).
+    pub agreement_version: String,
+    /// Current version of the privacy policy (隐私政策).
+    pub privacy_version: String,
+}
+
+/// `GET /api/v1/auth/terms`: the document versions a login must accept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermsResponse {
     /// Current version of the user agreement (用户协议).
     pub agreement_version: String,
     /// Current version of the privacy policy (隐私政策).

@@ -18,7 +18,9 @@ use serde::de::DeserializeOwned;
 use url::{Host, Url};
 use zeroize::Zeroizing;
 
-use super::auth::{LoginRequest, LoginResponse, MeResponse, SmsCodeRequest, SmsCodeResponse};
+use super::auth::{
+    LoginRequest, LoginResponse, MeResponse, SmsCodeRequest, SmsCodeResponse, TermsResponse,
+};
 use super::health::HealthResponse;
 use super::platform::TrustAnchorResponse;
 use super::{ApiError, ErrorBody, SERVER_TIME_HEADER, paths};
@@ -150,6 +152,15 @@ impl PlatformClient {
     /// endpoint.
     pub async fn trust_anchor(&self) -> Result<TrustAnchorResponse, ApiError> {
         let request = self.http.get(self.url(paths::DEV_CA)?);
+        self.send(request).await
+    }
+
+    /// The user agreement and privacy policy versions a login must accept.
+    ///
+    /// # Errors
+    /// [`ApiError`] when the platform is unreachable or answers an error.
+    pub async fn terms(&self) -> Result<TermsResponse, ApiError> {
+        let request = self.http.get(self.url(paths::TERMS)?);
         self.send(request).await
     }
 

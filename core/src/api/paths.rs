@@ -3,6 +3,10 @@
 /// `GET`: liveness and the server clock ([`super::health::HealthResponse`]).
 pub const HEALTH: &str = "/api/v1/health";
 
+/// `GET`: the agreement versions a login must accept
+/// ([`super::auth::TermsResponse`]).
+pub const TERMS: &str = "/api/v1/auth/terms";
+
 /// `POST`: send a login code by SMS ([`super::auth::SmsCodeRequest`]).
 pub const SMS_CODE: &str = "/api/v1/auth/sms-code";
 

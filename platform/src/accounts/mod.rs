@@ -1,6 +1,6 @@
 //! Accounts: SMS code login, sessions and the bearer-token extractor.
 //!
-//! Routes: `POST /api/v1/auth/sms-code`, `POST /api/v1/auth/login`,
+//! Routes: `GET /api/v1/auth/terms`, `POST /api/v1/auth/sms-code`, `POST /api/v1/auth/login`,
 //! `POST /api/v1/auth/logout`, `GET /api/v1/me`. Wire types are in
 //! `palmbid_core::api::auth`.
 
@@ -17,7 +17,7 @@ use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use palmbid_core::api::auth::{
-    LoginRequest, LoginResponse, MeResponse, SmsCodeRequest, SmsCodeResponse,
+    LoginRequest, LoginResponse, MeResponse, SmsCodeRequest, SmsCodeResponse, TermsResponse,
 };
 use palmbid_core::api::paths;
 use zeroize::Zeroizing;
@@ -37,10 +37,18 @@ pub const PRIVACY_VERSION: &str = "2026-12-01";
 /// The routes of this module.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route(paths::TERMS, get(terms))
         .route(paths::SMS_CODE, post(request_code))
         .route(paths::LOGIN, post(log_in))
         .route(paths::LOGOUT, post(log_out))
         .route(paths::ME, get(me))
+}
+
+async fn terms() -> Json<TermsResponse> {
+    Json(TermsResponse {
+        agreement_version: AGREEMENT_VERSION.to_owned(),
+        privacy_version: PRIVACY_VERSION.to_owned(),
+    })
 }
 
 async fn request_code(

@@ -1,0 +1,237 @@
+//! `palmbid platform`, `palmbid login` and `palmbid logout` against a real
+//! platform started in-process on a free loopback port.
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use palmbid_platform::{Config, Platform, RunningPlatform};
+
+const PHONE: &str = "13800138000";
+
+/// A platform on its own runtime, and a keystore home.
+struct Setup {
+    dir: tempfile::TempDir,
+    server: RunningPlatform,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Setup {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let server = runtime
+            .block_on(Platform::spawn(Config {
+                listen: "127.0.0.1:0".parse().unwrap(),
+                data_dir: dir.path().join("platform"),
+            }))
+            .unwrap();
+        Setup {
+            dir,
+            server,
+            _runtime: runtime,
+        }
+    }
+
+    fn url(&self) -> String {
+        self.server.base_url()
+    }
+
+    fn sms_file(&self, phone: &str) -> PathBuf {
+        self.dir
+            .path()
+            .join("platform/sms")
+            .join(format!("{phone}.txt"))
+    }
+
+    fn sms_code(&self, phone: &str) -> String {
+        std::fs::read_to_string(self.sms_file(phone)).unwrap()
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_palmbid"));
+        command
+            .arg("--home")
+            .arg(self.dir.path().join("home"))
+            .arg("--pin-stdin")
+            .args(args)
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    fn palmbid(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.palmbid(args);
+        assert!(
+            out.status.success(),
+            "palmbid {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs `args`, expects exit status 1 and returns standard error.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.palmbid(args);
+        assert_eq!(out.status.code(), Some(1), "palmbid {args:?}: {out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn add_platform(&self) {
+        self.ok(&["platform", "add", "dev", &self.url()]);
+    }
+}
+
+fn wait_for(path: &Path) {
+    let start = Instant::now();
+    while !path.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn platform_add_list_remove() {
+    let setup = Setup::new();
+
+    let added = setup.ok(&["platform", "add", "本地平台", &setup.url()]);
+    let listed: serde_json::Value =
+        serde_json::from_str(&setup.ok(&["platform", "list", "--json"])).unwrap();
+    let duplicate = setup.fails(&["platform", "add", "again", &setup.url()]);
+    setup.ok(&["platform", "remove", "本地平台"]);
+    let after = setup.ok(&["platform", "list"]);
+
+    assert!(added.contains("trust anchor SHA-256"), "{added}");
+    assert_eq!(listed[0]["name"], "本地平台");
+    assert_eq!(listed[0]["base_url"], setup.url());
+    assert_eq!(listed[0]["logged_in_phone"], serde_json::Value::Null);
+    assert!(
+        duplicate.contains("[account.platform_exists]"),
+        "{duplicate}"
+    );
+    assert!(after.contains("No trusted platform"), "{after}");
+}
+
+#[test]
+fn platform_add_refuses_bad_addresses() {
+    let setup = Setup::new();
+    let with_user = setup.url().replace("http://", "http://admin@");
+
+    let user_info = setup.fails(&["platform", "add", "x", &with_user]);
+    let backslash = setup.fails(&["platform", "add", "x", "https://ca.example.cn\\@127.0.0.1/"]);
+    let plain_remote = setup.fails(&["platform", "add", "x", "http://ca.example.cn/"]);
+
+    for err in [&user_info, &backslash, &plain_remote] {
+        assert!(err.contains("[api.invalid_url]"), "{err}");
+    }
+}
+
+#[test]
+fn login_with_code_then_logout() {
+    let setup = Setup::new();
+    setup.add_platform();
+
+    setup.ok(&["login", PHONE, "--send-only"]);
+    let code = setup.sms_code(PHONE);
+    let logged_in = setup.ok(&["login", PHONE, "--code", &code]);
+    let listed: serde_json::Value =
+        serde_json::from_str(&setup.ok(&["platform", "list", "--json"])).unwrap();
+    let logged_out = setup.ok(&["logout"]);
+    let again = setup.fails(&["logout"]);
+
+    assert!(
+        logged_in.contains("Logged in: 13800138000 @ dev"),
+        "{logged_in}"
+    );
+    assert!(logged_in.contains("privacy policy"), "{logged_in}");
+    assert_eq!(listed[0]["logged_in_phone"], PHONE);
+    assert!(logged_out.contains("Logged out of dev"), "{logged_out}");
+    assert!(again.contains("[account.not_logged_in]"), "{again}");
+}
+
+#[test]
+fn login_reads_the_code_from_standard_input() {
+    let setup = Setup::new();
+    setup.add_platform();
+    let mut child = setup.command(&["login", PHONE]).spawn().unwrap();
+
+    wait_for(&setup.sms_file(PHONE));
+    let code = setup.sms_code(PHONE);
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{code}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Logged in: 13800138000"));
+}
+
+#[test]
+fn wrong_reused_and_too_frequent_codes_fail_with_their_codes() {
+    let setup = Setup::new();
+    setup.add_platform();
+    setup.ok(&["login", PHONE, "--send-only"]);
+    let code = setup.sms_code(PHONE);
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+
+    let too_soon = setup.fails(&["login", PHONE, "--send-only"]);
+    let wrong_code = setup.fails(&["login", PHONE, "--code", &wrong]);
+    setup.ok(&["login", PHONE, "--code", &code]);
+    let reused = setup.fails(&["login", PHONE, "--code", &code]);
+    let malformed = setup.fails(&["login", PHONE, "--code", "12a4"]);
+
+    assert!(too_soon.contains("[auth.sms_rate_limited]"), "{too_soon}");
+    assert!(wrong_code.contains("[auth.sms_code_wrong]"), "{wrong_code}");
+    assert!(reused.contains("[auth.sms_code_expired]"), "{reused}");
+    assert!(malformed.contains("[account.invalid_code]"), "{malformed}");
+}
+
+#[test]
+fn login_messages_are_chinese_under_zh_locale() {
+    let setup = Setup::new();
+    setup.add_platform();
+
+    let out = setup
+        .command(&["login", "123"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        err.contains("[account.invalid_phone]") && err.contains("手机号"),
+        "{err}"
+    );
+}
+
+#[test]
+fn login_without_a_platform_is_a_usage_error() {
+    let setup = Setup::new();
+
+    let out = setup.palmbid(&["login", PHONE]);
+
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[cli.no_platform]"));
+}
