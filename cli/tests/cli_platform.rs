@@ -23,10 +23,10 @@ impl Setup {
         let dir = tempfile::tempdir().unwrap();
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let server = runtime
-            .block_on(Platform::spawn(Config {
-                listen: "127.0.0.1:0".parse().unwrap(),
-                data_dir: dir.path().join("platform"),
-            }))
+            .block_on(Platform::spawn(Config::new(
+                "127.0.0.1:0".parse().unwrap(),
+                dir.path().join("platform"),
+            )))
             .unwrap();
         Setup {
             dir,

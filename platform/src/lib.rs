@@ -5,6 +5,7 @@
 //! - [`db`]: the database and its migrations;
 //! - [`accounts`]: SMS code login and sessions;
 //! - [`ca`]: the platform's certificate authority;
+//! - `web`: the operator console pages;
 //! - [`sms`]: the [`sms::SmsGateway`] trait and the development gateway;
 //! - [`clock`]: the server clock, the source of every time that matters;
 //! - [`error`]: startup errors and the JSON error answers.
@@ -22,6 +23,7 @@ pub mod db;
 pub mod error;
 mod http;
 pub mod sms;
+mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -49,6 +51,20 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Folder for the database and development files.
     pub data_dir: PathBuf,
+    /// Development only: approve identity verification cases at once.
+    pub dev_auto_approve: bool,
+}
+
+impl Config {
+    /// Listen on `listen`, keep data in `data_dir`, no development
+    /// shortcuts.
+    pub fn new(listen: SocketAddr, data_dir: PathBuf) -> Self {
+        Config {
+            listen,
+            data_dir,
+            dev_auto_approve: false,
+        }
+    }
 }
 
 /// What every handler shares.
@@ -236,6 +252,7 @@ fn router(state: AppState) -> Router {
             axum::routing::get(ca::trust_anchor),
         )
         .merge(accounts::routes())
+        .merge(web::routes())
         .fallback(http::not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(

@@ -31,6 +31,10 @@ enum Command {
         /// Folder for the database and development files.
         #[arg(long, default_value = "palmbid-platform-data", value_name = "DIR")]
         data: PathBuf,
+
+        /// Development only: approve identity verification at once.
+        #[arg(long)]
+        dev_auto_approve: bool,
     },
 }
 
@@ -42,7 +46,11 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
-    let Command::Serve { listen, data } = Cli::parse().command;
+    let Command::Serve {
+        listen,
+        data,
+        dev_auto_approve,
+    } = Cli::parse().command;
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -50,10 +58,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(Config {
-        listen,
-        data_dir: data,
-    })) {
+    let config = Config {
+        dev_auto_approve,
+        ..Config::new(listen, data)
+    };
+    match runtime.block_on(run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("palmbid-platform: {err}");

@@ -156,10 +156,8 @@ fn binary_prints_address_and_stops_on_sigterm() {
 #[tokio::test]
 async fn trust_anchor_is_a_ca_and_survives_restart() {
     let data = tempfile::tempdir().unwrap();
-    let config = palmbid_platform::Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: data.path().to_path_buf(),
-    };
+    let config =
+        palmbid_platform::Config::new("127.0.0.1:0".parse().unwrap(), data.path().to_path_buf());
 
     let first = palmbid_platform::Platform::spawn(config.clone())
         .await

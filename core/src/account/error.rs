@@ -56,6 +56,22 @@ pub enum AccountError {
     #[error("the SMS code must be exactly 6 digits")]
     InvalidCode,
 
+    /// The ID card number fails the GB 11643 format or check character.
+    #[error(
+        "the ID card number is not a valid 18-character resident ID number; check each digit and the final check character (X upper case)"
+    )]
+    InvalidIdNumber,
+
+    /// The verification video is empty or too large.
+    #[error(
+        "the video has {bytes} bytes; it must be between 1 byte and {} bytes",
+        crate::api::identity::MAX_VIDEO_BYTES
+    )]
+    VideoSize {
+        /// Its size.
+        bytes: usize,
+    },
+
     /// No session is held with the platform.
     #[error("not logged in to platform {platform:?}; log in with `palmbid login`")]
     NotLoggedIn {
@@ -91,6 +107,8 @@ impl Localized for AccountError {
             AccountError::AnchorNotCa { .. } => "account.anchor_not_ca",
             AccountError::InvalidPhone { .. } => "account.invalid_phone",
             AccountError::InvalidCode => "account.invalid_code",
+            AccountError::InvalidIdNumber => "account.invalid_id_number",
+            AccountError::VideoSize { .. } => "account.video_size",
             AccountError::NotLoggedIn { .. } => "account.not_logged_in",
             AccountError::Pki(e) => e.code(),
             AccountError::Api(e) => e.code(),
@@ -116,6 +134,14 @@ impl Localized for AccountError {
                 format!("{phone:?} 不是 11 位大陆手机号；请去掉 +86 和空格")
             }
             AccountError::InvalidCode => "短信验证码应为 6 位数字".to_owned(),
+            AccountError::InvalidIdNumber => {
+                "身份证号不是有效的 18 位公民身份号码；请核对各位数字和末位校验码（X 大写）"
+                    .to_owned()
+            }
+            AccountError::VideoSize { bytes } => format!(
+                "视频大小为 {bytes} 字节，应在 1 到 {} 字节之间",
+                crate::api::identity::MAX_VIDEO_BYTES
+            ),
             AccountError::NotLoggedIn { platform } => {
                 format!("尚未登录平台 {platform:?}；请用 `palmbid login` 登录")
             }

@@ -12,10 +12,14 @@
 //! session token in the keystore database ([`AccountStore`]). [`logout`]
 //! ends the session on the platform and forgets the token.
 //!
+//! Identity verification: [`request_identity_code`], [`submit_identity`],
+//! [`identity_status`].
+//!
 //! Calls are async over the caller's tokio runtime; database work is short
 //! and runs inline.
 
 mod error;
+mod identity;
 mod store;
 
 use crate::api::auth::{
@@ -25,6 +29,7 @@ use crate::api::client::PlatformClient;
 use crate::pki::CertInfo;
 
 pub use error::AccountError;
+pub use identity::{identity_status, request_identity_code, submit_identity};
 pub use store::{AccountStore, StoredSession, TrustedPlatform};
 
 /// Longest platform name, in characters.

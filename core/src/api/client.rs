@@ -22,6 +22,7 @@ use super::auth::{
     LoginRequest, LoginResponse, MeResponse, SmsCodeRequest, SmsCodeResponse, TermsResponse,
 };
 use super::health::HealthResponse;
+use super::identity::{IdentityCodeResponse, IdentityStatus, IdentitySubmission};
 use super::platform::TrustAnchorResponse;
 use super::{ApiError, ErrorBody, SERVER_TIME_HEADER, paths};
 
@@ -207,6 +208,39 @@ impl PlatformClient {
     /// the platform no longer knows it.
     pub async fn me(&self) -> Result<MeResponse, ApiError> {
         let request = self.authorized(self.http.get(self.url(paths::ME)?))?;
+        self.send(request).await
+    }
+
+    /// A 4-digit code to read aloud in the verification video.
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; `identity.case_open` when a case is
+    /// pending or approved.
+    pub async fn identity_code(&self) -> Result<IdentityCodeResponse, ApiError> {
+        let request = self.authorized(self.http.post(self.url(paths::IDENTITY_CODE)?))?;
+        self.send(request).await
+    }
+
+    /// Submits a verification case.
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; an `identity.*` refusal naming the field.
+    pub async fn submit_identity(
+        &self,
+        submission: &IdentitySubmission,
+    ) -> Result<IdentityStatus, ApiError> {
+        let request = self
+            .authorized(self.http.post(self.url(paths::IDENTITY)?))?
+            .json(submission);
+        self.send(request).await
+    }
+
+    /// The state of the latest verification case.
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; transport errors.
+    pub async fn identity_status(&self) -> Result<IdentityStatus, ApiError> {
+        let request = self.authorized(self.http.get(self.url(paths::IDENTITY)?))?;
         self.send(request).await
     }
 

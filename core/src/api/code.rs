@@ -38,6 +38,25 @@ pub enum ErrorCode {
     /// The accepted user agreement or privacy policy is not the current one.
     #[serde(rename = "auth.agreement_outdated")]
     AgreementOutdated,
+    /// The name for identity verification is empty or too long.
+    #[serde(rename = "identity.invalid_name")]
+    IdentityInvalidName,
+    /// The ID card number fails the GB 11643 format or check character.
+    #[serde(rename = "identity.invalid_id_number")]
+    IdentityInvalidIdNumber,
+    /// The video is empty, not base64, or over the size limit.
+    #[serde(rename = "identity.invalid_video")]
+    IdentityInvalidVideo,
+    /// The verification code is wrong, expired or used.
+    #[serde(rename = "identity.code_invalid")]
+    IdentityCodeInvalid,
+    /// A case is already pending or approved.
+    #[serde(rename = "identity.case_open")]
+    IdentityCaseOpen,
+    /// Identity verification is not approved yet (pending, rejected or
+    /// never submitted); the message says which.
+    #[serde(rename = "identity.not_approved")]
+    IdentityNotApproved,
     /// The server failed; the request may be retried.
     #[serde(rename = "server.internal")]
     Internal,
@@ -60,6 +79,12 @@ impl ErrorCode {
             ErrorCode::SmsCodeExpired => "auth.sms_code_expired",
             ErrorCode::SmsCodeExhausted => "auth.sms_code_exhausted",
             ErrorCode::AgreementOutdated => "auth.agreement_outdated",
+            ErrorCode::IdentityInvalidName => "identity.invalid_name",
+            ErrorCode::IdentityInvalidIdNumber => "identity.invalid_id_number",
+            ErrorCode::IdentityInvalidVideo => "identity.invalid_video",
+            ErrorCode::IdentityCodeInvalid => "identity.code_invalid",
+            ErrorCode::IdentityCaseOpen => "identity.case_open",
+            ErrorCode::IdentityNotApproved => "identity.not_approved",
             ErrorCode::Internal => "server.internal",
             ErrorCode::Unknown => "unknown",
         }
@@ -84,6 +109,12 @@ mod tests {
             ErrorCode::SmsCodeExpired,
             ErrorCode::SmsCodeExhausted,
             ErrorCode::AgreementOutdated,
+            ErrorCode::IdentityInvalidName,
+            ErrorCode::IdentityInvalidIdNumber,
+            ErrorCode::IdentityInvalidVideo,
+            ErrorCode::IdentityCodeInvalid,
+            ErrorCode::IdentityCaseOpen,
+            ErrorCode::IdentityNotApproved,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

@@ -14,7 +14,8 @@
 //! - Times in bodies are Unix seconds (`i64`), server clock.
 //! - After SMS login the phone sends `Authorization: Bearer {token}`.
 //!
-//! One module per area: [`health`], [`auth`] (SMS login), [`platform`]
+//! One module per area: [`health`], [`auth`] (SMS login), [`identity`]
+//! (identity verification), [`platform`]
 //! (the platform's trust anchor). The platform
 //! crate depends on this module; core never depends on the platform.
 
@@ -23,6 +24,7 @@ pub mod client;
 mod code;
 mod error;
 pub mod health;
+pub mod identity;
 pub mod paths;
 pub mod platform;
 

@@ -22,3 +22,12 @@ pub const ME: &str = "/api/v1/me";
 /// `GET`, development only: the platform CA's root certificate
 /// ([`super::platform::TrustAnchorResponse`]).
 pub const DEV_CA: &str = "/api/v1/dev/ca";
+
+/// `POST`, bearer token: a 4-digit code to read in the verification video
+/// ([`super::identity::IdentityCodeResponse`]).
+pub const IDENTITY_CODE: &str = "/api/v1/identity/code";
+
+/// `POST`, bearer token: submit a verification case
+/// ([`super::identity::IdentitySubmission`]); `GET`: its status
+/// ([`super::identity::IdentityStatus`]).
+pub const IDENTITY: &str = "/api/v1/identity";

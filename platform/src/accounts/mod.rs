@@ -1,10 +1,12 @@
-//! Accounts: SMS code login, sessions and the bearer-token extractor.
+//! Accounts: SMS code login, sessions, the bearer-token extractor and
+//! identity verification ([`identity`]).
 //!
 //! Routes: `GET /api/v1/auth/terms`, `POST /api/v1/auth/sms-code`, `POST /api/v1/auth/login`,
 //! `POST /api/v1/auth/logout`, `GET /api/v1/me`. Wire types are in
 //! `palmbid_core::api::auth`.
 
 mod error;
+pub mod identity;
 mod login;
 
 use std::sync::Arc;
@@ -42,6 +44,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(paths::LOGIN, post(log_in))
         .route(paths::LOGOUT, post(log_out))
         .route(paths::ME, get(me))
+        .merge(identity::routes())
 }
 
 async fn terms() -> Json<TermsResponse> {

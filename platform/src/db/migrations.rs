@@ -50,7 +50,32 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_phone ON sessions (phone);
 ";
 
-const MIGRATIONS: &[&str] = &[V1];
+/// Version 2: identity verification codes and cases. The video itself is
+/// a file under `{data}/identity/`, named by the case id; the row keeps its
+/// SHA-256 and size.
+const V2: &str = "
+CREATE TABLE identity_codes (
+    phone      TEXT    PRIMARY KEY REFERENCES accounts (phone),
+    code       TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE identity_cases (
+    id           TEXT    PRIMARY KEY,
+    phone        TEXT    NOT NULL REFERENCES accounts (phone),
+    name         TEXT    NOT NULL,
+    id_number    TEXT    NOT NULL,
+    video_sha256 TEXT    NOT NULL,
+    video_bytes  INTEGER NOT NULL,
+    state        TEXT    NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+    reason       TEXT,
+    submitted_at INTEGER NOT NULL,
+    decided_at   INTEGER
+);
+CREATE INDEX identity_cases_by_phone ON identity_cases (phone, submitted_at);
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 #[allow(clippy::cast_possible_truncation, reason = "a handful of migrations")]

@@ -18,14 +18,39 @@ pub(crate) struct TestPlatform {
 
 impl TestPlatform {
     pub(crate) async fn start() -> Self {
+        Self::start_with(false).await
+    }
+
+    /// Starts with `dev_auto_approve` set as given.
+    pub(crate) async fn start_with(dev_auto_approve: bool) -> Self {
         let data = tempfile::tempdir().unwrap();
-        let server = Platform::spawn(Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            data_dir: data.path().to_path_buf(),
-        })
-        .await
-        .unwrap();
+        let config = Config {
+            dev_auto_approve,
+            ..Config::new("127.0.0.1:0".parse().unwrap(), data.path().to_path_buf())
+        };
+        let server = Platform::spawn(config).await.unwrap();
         TestPlatform { server, data }
+    }
+
+    /// A keystore-home account store with this platform added as `dev`
+    /// and `phone` logged in.
+    pub(crate) async fn phone_home(
+        &self,
+        phone: &str,
+    ) -> (tempfile::TempDir, palmbid_core::account::AccountStore) {
+        use palmbid_core::account;
+        let home = tempfile::tempdir().unwrap();
+        let store = account::AccountStore::open(home.path()).unwrap();
+        account::add_platform(&store, "dev", &self.server.base_url(), 1)
+            .await
+            .unwrap();
+        let sent = account::request_login_code(&store, "dev", phone)
+            .await
+            .unwrap();
+        account::login(&store, "dev", phone, &self.sms_code(phone), &(&sent).into())
+            .await
+            .unwrap();
+        (home, store)
     }
 
     pub(crate) fn client(&self) -> PlatformClient {
