@@ -140,6 +140,12 @@ pub(crate) enum Command {
     /// Log in to a trusted platform with an SMS code (短信验证码登录).
     Login(crate::commands::login::LoginArgs),
 
+    /// Identity verification (实名认证): code, submit, status.
+    VerifyIdentity {
+        #[command(subcommand)]
+        action: crate::commands::identity::IdentityAction,
+    },
+
     /// Log out of a trusted platform (退出登录).
     Logout {
         /// The trusted platform; optional when there is one.

@@ -99,6 +99,9 @@ fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
     match &cli.command {
         Command::Platform { action } => return commands::platform::run(ctx, &home, action),
         Command::Login(args) => return commands::login::login(ctx, &home, args),
+        Command::VerifyIdentity { action } => {
+            return commands::identity::run(ctx, &home, action);
+        }
         Command::Logout { platform } => {
             return commands::login::logout(ctx, &home, platform.as_deref());
         }
@@ -112,6 +115,7 @@ fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
         | Command::Encrypt { .. }
         | Command::Platform { .. }
         | Command::Login(_)
+        | Command::VerifyIdentity { .. }
         | Command::Logout { .. } => Ok(()),
         Command::Import(args) => commands::import::run(ctx, &keystore, &args),
         Command::Certs { json } => commands::certs::run(ctx, &keystore, json),

@@ -235,3 +235,33 @@ fn login_without_a_platform_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[cli.no_platform]"));
 }
+
+#[test]
+fn verify_identity_code_submit_and_status() {
+    let setup = Setup::new();
+    setup.add_platform();
+    setup.ok(&["login", PHONE, "--send-only"]);
+    setup.ok(&["login", PHONE, "--code", &setup.sms_code(PHONE)]);
+    let video = setup.dir.path().join("video.mp4");
+    std::fs::write(&video, b"\x00\x00\x00\x18ftypmp42 test").unwrap();
+    let video = video.to_str().unwrap();
+
+    let before = setup.ok(&["verify-identity", "status"]);
+    let code = setup.ok(&["verify-identity", "code"]);
+    let code = code.trim();
+    let bad_id = setup.fails(&[
+        "verify-identity", "submit", "--name", "张三", "--id-number", "110105194912310021",
+        "--code", code, "--video", video,
+    ]);
+    let submitted = setup.ok(&[
+        "verify-identity", "submit", "--name", "张三", "--id-number", "11010519491231002X",
+        "--code", code, "--video", video,
+    ]);
+    let again = setup.fails(&["verify-identity", "code"]);
+
+    assert!(before.contains("not submitted"), "{before}");
+    assert_eq!(code.len(), 4, "{code}");
+    assert!(bad_id.contains("[account.invalid_id_number]"), "{bad_id}");
+    assert!(submitted.contains("pending review") && submitted.contains("张三"), "{submitted}");
+    assert!(again.contains("[identity.case_open]"), "{again}");
+}

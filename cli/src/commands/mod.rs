@@ -3,6 +3,7 @@
 pub(crate) mod certs;
 pub(crate) mod demo;
 pub(crate) mod envelope;
+pub(crate) mod identity;
 pub(crate) mod import;
 pub(crate) mod login;
 pub(crate) mod pin;
