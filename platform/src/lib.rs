@@ -23,7 +23,7 @@ pub mod db;
 pub mod error;
 mod http;
 pub mod sms;
-mod web;
+pub(crate) mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -53,6 +53,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Development only: approve identity verification cases at once.
     pub dev_auto_approve: bool,
+    /// Base address the phone reaches the platform at, for pickup QR
+    /// codes (`https://{host}/`); default `http://{bound address}/`.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -63,6 +66,7 @@ impl Config {
             listen,
             data_dir,
             dev_auto_approve: false,
+            public_url: None,
         }
     }
 }
@@ -80,6 +84,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The platform's issuing CA.
     pub ca: Arc<palmbid_core::pki::IssuingCa>,
+    /// Base address in pickup QR codes, ending in `/`.
+    pub public_base: Arc<str>,
 }
 
 /// A platform bound to its address, not yet serving.
@@ -132,12 +138,18 @@ impl Platform {
                 })?;
         let addr = listener.local_addr().map_err(PlatformError::Serve)?;
 
+        let public_base: Arc<str> = match &config.public_url {
+            Some(url) if url.ends_with('/') => url.as_str().into(),
+            Some(url) => format!("{url}/").into(),
+            None => format!("http://{addr}/").into(),
+        };
         let state = AppState {
             db,
             clock: clock.clone(),
             sms,
             config: Arc::new(config),
             ca,
+            public_base,
         };
         let router = router(state);
         tracing::info!(%addr, "platform listening");
@@ -253,6 +265,7 @@ fn router(state: AppState) -> Router {
         )
         .merge(accounts::routes())
         .merge(web::routes())
+        .merge(ca::routes())
         .fallback(http::not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(

@@ -35,6 +35,11 @@ enum Command {
         /// Development only: approve identity verification at once.
         #[arg(long)]
         dev_auto_approve: bool,
+
+        /// Address phones reach this platform at, put in pickup QR codes
+        /// (`https://ca.example.cn/`) [default: http://{bound address}/].
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
     },
 }
 
@@ -50,6 +55,7 @@ fn main() -> ExitCode {
         listen,
         data,
         dev_auto_approve,
+        public_url,
     } = Cli::parse().command;
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -60,6 +66,7 @@ fn main() -> ExitCode {
     };
     let config = Config {
         dev_auto_approve,
+        public_url,
         ..Config::new(listen, data)
     };
     match runtime.block_on(run(config)) {

@@ -57,6 +57,30 @@ pub enum ErrorCode {
     /// never submitted); the message says which.
     #[serde(rename = "identity.not_approved")]
     IdentityNotApproved,
+    /// No order has this pickup id.
+    #[serde(rename = "pickup.not_found")]
+    PickupNotFound,
+    /// The order belongs to another phone number.
+    #[serde(rename = "pickup.wrong_phone")]
+    PickupWrongPhone,
+    /// The order is pending or rejected.
+    #[serde(rename = "pickup.not_approved")]
+    PickupNotApproved,
+    /// The order's certificates were issued for other keys or downloaded already.
+    #[serde(rename = "pickup.already_issued")]
+    PickupAlreadyIssued,
+    /// Download before the certificates were issued.
+    #[serde(rename = "pickup.not_picked_up")]
+    PickupNotPickedUp,
+    /// A certificate request cannot be parsed or its signature does not verify.
+    #[serde(rename = "pickup.csr_invalid")]
+    PickupCsrInvalid,
+    /// A request's subject or key does not fit the order: other names, a key that is not P-256, one key for both roles, or a key already certified elsewhere.
+    #[serde(rename = "pickup.csr_mismatch")]
+    PickupCsrMismatch,
+    /// The order's company is not in the entity registry.
+    #[serde(rename = "pickup.company_not_registered")]
+    PickupCompanyNotRegistered,
     /// The server failed; the request may be retried.
     #[serde(rename = "server.internal")]
     Internal,
@@ -85,6 +109,14 @@ impl ErrorCode {
             ErrorCode::IdentityCodeInvalid => "identity.code_invalid",
             ErrorCode::IdentityCaseOpen => "identity.case_open",
             ErrorCode::IdentityNotApproved => "identity.not_approved",
+            ErrorCode::PickupNotFound => "pickup.not_found",
+            ErrorCode::PickupWrongPhone => "pickup.wrong_phone",
+            ErrorCode::PickupNotApproved => "pickup.not_approved",
+            ErrorCode::PickupAlreadyIssued => "pickup.already_issued",
+            ErrorCode::PickupNotPickedUp => "pickup.not_picked_up",
+            ErrorCode::PickupCsrInvalid => "pickup.csr_invalid",
+            ErrorCode::PickupCsrMismatch => "pickup.csr_mismatch",
+            ErrorCode::PickupCompanyNotRegistered => "pickup.company_not_registered",
             ErrorCode::Internal => "server.internal",
             ErrorCode::Unknown => "unknown",
         }
@@ -115,6 +147,14 @@ mod tests {
             ErrorCode::IdentityCodeInvalid,
             ErrorCode::IdentityCaseOpen,
             ErrorCode::IdentityNotApproved,
+            ErrorCode::PickupNotFound,
+            ErrorCode::PickupWrongPhone,
+            ErrorCode::PickupNotApproved,
+            ErrorCode::PickupAlreadyIssued,
+            ErrorCode::PickupNotPickedUp,
+            ErrorCode::PickupCsrInvalid,
+            ErrorCode::PickupCsrMismatch,
+            ErrorCode::PickupCompanyNotRegistered,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

@@ -15,7 +15,7 @@
 //! - After SMS login the phone sends `Authorization: Bearer {token}`.
 //!
 //! One module per area: [`health`], [`auth`] (SMS login), [`identity`]
-//! (identity verification), [`platform`]
+//! (identity verification), [`pickup`] (certificate pickup), [`platform`]
 //! (the platform's trust anchor). The platform
 //! crate depends on this module; core never depends on the platform.
 
@@ -26,6 +26,7 @@ mod error;
 pub mod health;
 pub mod identity;
 pub mod paths;
+pub mod pickup;
 pub mod platform;
 
 use serde::{Deserialize, Serialize};

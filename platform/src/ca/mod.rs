@@ -1,5 +1,6 @@
 //! The platform's certificate authority: its root, kept in the data
-//! folder, and the development endpoint that hands out its trust anchor.
+//! folder, the development endpoint that hands out its trust anchor, CA
+//! orders ([`orders`]) and the phone's pickup endpoints.
 //!
 //! On first start the platform makes a P-256 root with
 //! `palmbid_core::pki::IssuingCa`, valid for [`ROOT_VALIDITY_DAYS`] from
@@ -10,6 +11,9 @@
 //! ([`palmbid_core::api::platform::TrustAnchorResponse`]). NOTE: fetching a
 //! trust anchor over the same connection it will later protect is only
 //! sound for development; production ships the anchor with the app.
+
+pub mod orders;
+mod pickup;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -79,6 +83,8 @@ pub fn load_or_create(dir: &Path, now: i64) -> Result<Arc<IssuingCa>, CaError> {
     tracing::info!(fingerprint = %ca.certificate().fingerprint, "platform root CA created");
     Ok(Arc::new(ca))
 }
+
+pub(crate) use pickup::routes;
 
 /// Writes `bytes` to a new file readable by its owner only.
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

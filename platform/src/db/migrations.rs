@@ -75,7 +75,48 @@ CREATE TABLE identity_cases (
 CREATE INDEX identity_cases_by_phone ON identity_cases (phone, submitted_at);
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2];
+/// Version 3: CA orders, the certificates issued for them, and the entity
+/// registry (主体库).
+///
+/// `orders.pickup_id` is the capability in the pickup QR code;
+/// `orders.id` names the order on the console. `order_certs.key_sha256`
+/// (SHA-256 of the certified public key) is unique across orders, so one
+/// key is never certified twice.
+const V3: &str = "
+CREATE TABLE orders (
+    id           TEXT    PRIMARY KEY,
+    pickup_id    TEXT    NOT NULL UNIQUE,
+    name         TEXT    NOT NULL,
+    phone        TEXT    NOT NULL,
+    company      TEXT    NOT NULL,
+    credit_code  TEXT    NOT NULL,
+    seals        TEXT    NOT NULL,
+    state        TEXT    NOT NULL CHECK (state IN
+                     ('pending', 'approved', 'rejected', 'picked_up', 'issued')),
+    reason       TEXT,
+    created_at   INTEGER NOT NULL,
+    decided_at   INTEGER,
+    picked_up_at INTEGER,
+    issued_at    INTEGER
+);
+
+CREATE TABLE order_certs (
+    order_id    TEXT    NOT NULL REFERENCES orders (id),
+    role        TEXT    NOT NULL CHECK (role IN ('signing', 'encryption')),
+    key_sha256  TEXT    NOT NULL UNIQUE,
+    fingerprint TEXT    NOT NULL,
+    der         BLOB    NOT NULL,
+    PRIMARY KEY (order_id, role)
+);
+
+CREATE TABLE registry (
+    credit_code TEXT    PRIMARY KEY,
+    company     TEXT    NOT NULL,
+    added_at    INTEGER NOT NULL
+);
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 #[allow(clippy::cast_possible_truncation, reason = "a handful of migrations")]

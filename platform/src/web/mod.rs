@@ -10,6 +10,7 @@
 //! behind the operator network's access control.
 
 mod identity;
+mod orders;
 
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -24,6 +25,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/console", get(index))
         .merge(identity::routes())
+        .merge(orders::routes())
 }
 
 async fn index() -> Markup {
@@ -32,6 +34,8 @@ async fn index() -> Markup {
         &html! {
             ul {
                 li { a href="/console/identity" { "实名认证审核 Identity verification" } }
+                li { a href="/console/orders" { "证书订单 Certificate orders" } }
+                li { a href="/console/registry" { "主体库 Entity registry" } }
             }
         },
     )
