@@ -37,7 +37,7 @@ enum Command {
         dev_auto_approve: bool,
 
         /// Address phones reach this platform at, put in pickup QR codes
-        /// (`https://ca.example.cn/`) [default: http://{bound address}/].
+        /// (`https://ca.example.cn/`) [default: `http://{bound address}/`].
         #[arg(long, value_name = "URL")]
         public_url: Option<String>,
     },

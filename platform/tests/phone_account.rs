@@ -115,7 +115,7 @@ async fn login_stores_session_and_logout_forgets_it() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, i64::from(palmbid_core::store::SCHEMA_VERSION));
     drop(conn);
 
     assert_eq!(

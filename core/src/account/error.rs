@@ -72,6 +72,56 @@ pub enum AccountError {
         bytes: usize,
     },
 
+    /// A scanned text is not a pickup URL.
+    #[error("the scanned code is not a pickup code: {reason}")]
+    InvalidPickupUrl {
+        /// The rule broken.
+        reason: &'static str,
+    },
+
+    /// A scanned URL's host is not a trusted platform.
+    #[error(
+        "the scanned code belongs to {host:?}, which is not a trusted platform; add the platform first or do not trust this code"
+    )]
+    UnknownHost {
+        /// The host of the scanned URL.
+        host: String,
+    },
+
+    /// The order is for another phone number.
+    #[error(
+        "this certificate order is for another phone number; log in with the number given to the CA"
+    )]
+    WrongPhone,
+
+    /// The platform's chain does not end in its stored trust anchor.
+    #[error(
+        "the certificates from platform {platform:?} do not chain to its trust anchor; nothing was stored"
+    )]
+    ForeignChain {
+        /// The platform's name.
+        platform: String,
+    },
+
+    /// Download without a picked-up order.
+    #[error("no picked-up certificate to download for this order; scan the pickup code first")]
+    NothingPickedUp,
+
+    /// The platform's answer cannot be kept.
+    #[error("the platform's answer cannot be stored: {reason}")]
+    BadAnswer {
+        /// Why.
+        reason: String,
+    },
+
+    /// Generating keys or installing certificates failed.
+    #[error(transparent)]
+    Enroll(#[from] crate::keystore::enroll::EnrollError),
+
+    /// The keystore failed (PIN, storage).
+    #[error(transparent)]
+    Keystore(#[from] crate::keystore::KeystoreError),
+
     /// No session is held with the platform.
     #[error("not logged in to platform {platform:?}; log in with `palmbid login`")]
     NotLoggedIn {
@@ -109,6 +159,14 @@ impl Localized for AccountError {
             AccountError::InvalidCode => "account.invalid_code",
             AccountError::InvalidIdNumber => "account.invalid_id_number",
             AccountError::VideoSize { .. } => "account.video_size",
+            AccountError::InvalidPickupUrl { .. } => "account.invalid_pickup_url",
+            AccountError::UnknownHost { .. } => "account.unknown_host",
+            AccountError::WrongPhone => "account.wrong_phone",
+            AccountError::ForeignChain { .. } => "account.foreign_chain",
+            AccountError::NothingPickedUp => "account.nothing_picked_up",
+            AccountError::BadAnswer { .. } => "account.bad_answer",
+            AccountError::Enroll(e) => e.code(),
+            AccountError::Keystore(e) => e.code(),
             AccountError::NotLoggedIn { .. } => "account.not_logged_in",
             AccountError::Pki(e) => e.code(),
             AccountError::Api(e) => e.code(),
@@ -142,6 +200,22 @@ impl Localized for AccountError {
                 "视频大小为 {bytes} 字节，应在 1 到 {} 字节之间",
                 crate::api::identity::MAX_VIDEO_BYTES
             ),
+            AccountError::InvalidPickupUrl { .. } => "扫描的内容不是证书领取码".to_owned(),
+            AccountError::UnknownHost { host } => {
+                format!("该二维码来自 {host:?}，不是可信平台；请先添加平台，或不要信任此二维码")
+            }
+            AccountError::WrongPhone => {
+                "该证书订单属于其他手机号；请用向 CA 登记的手机号登录".to_owned()
+            }
+            AccountError::ForeignChain { platform } => {
+                format!("平台 {platform:?} 返回的证书不能链到其信任根，未保存任何内容")
+            }
+            AccountError::NothingPickedUp => {
+                "该订单没有已领取待下载的证书；请先扫码领取".to_owned()
+            }
+            AccountError::BadAnswer { .. } => "无法保存平台的应答".to_owned(),
+            AccountError::Enroll(e) => e.message_zh(),
+            AccountError::Keystore(e) => e.message_zh(),
             AccountError::NotLoggedIn { platform } => {
                 format!("尚未登录平台 {platform:?}；请用 `palmbid login` 登录")
             }

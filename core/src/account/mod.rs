@@ -15,11 +15,14 @@
 //! Identity verification: [`request_identity_code`], [`submit_identity`],
 //! [`identity_status`].
 //!
+//! Certificate pickup: [`scan`], [`pick_up`], [`download`].
+//!
 //! Calls are async over the caller's tokio runtime; database work is short
 //! and runs inline.
 
 mod error;
 mod identity;
+mod pickup;
 mod store;
 
 use crate::api::auth::{
@@ -30,6 +33,9 @@ use crate::pki::CertInfo;
 
 pub use error::AccountError;
 pub use identity::{identity_status, request_identity_code, submit_identity};
+pub use pickup::{
+    PickupRecord, PickupState, ScannedPickup, download, parse_pickup_url, pick_up, pickups, scan,
+};
 pub use store::{AccountStore, StoredSession, TrustedPlatform};
 
 /// Longest platform name, in characters.

@@ -57,7 +57,7 @@ impl std::fmt::Debug for StoredSession {
 /// `{home}/keystore.sqlite3`; the keystore's connection may be open at the
 /// same time (WAL, busy timeout).
 pub struct AccountStore {
-    db: Database,
+    pub(super) db: Database,
 }
 
 impl std::fmt::Debug for AccountStore {

@@ -23,6 +23,10 @@ use super::auth::{
 };
 use super::health::HealthResponse;
 use super::identity::{IdentityCodeResponse, IdentityStatus, IdentitySubmission};
+use super::pickup::{
+    CertificateRequest, DownloadRequest, DownloadResponse, IssuedCertificates, PickupOffer,
+    pickup_path,
+};
 use super::platform::TrustAnchorResponse;
 use super::{ApiError, ErrorBody, SERVER_TIME_HEADER, paths};
 
@@ -241,6 +245,50 @@ impl PlatformClient {
     /// [`ApiError::NotLoggedIn`]; transport errors.
     pub async fn identity_status(&self) -> Result<IdentityStatus, ApiError> {
         let request = self.authorized(self.http.get(self.url(paths::IDENTITY)?))?;
+        self.send(request).await
+    }
+
+    /// The certificate order behind a pickup code.
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; `pickup.*` or `identity.not_approved`
+    /// refusals.
+    pub async fn pickup_offer(&self, pickup_id: &str) -> Result<PickupOffer, ApiError> {
+        let path = pickup_path(pickup_id, None);
+        let request = self.authorized(self.http.get(self.url(&path)?))?;
+        self.send(request).await
+    }
+
+    /// Sends both certificate requests of a pickup.
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; `pickup.*` refusals.
+    pub async fn request_certificates(
+        &self,
+        pickup_id: &str,
+        body: &CertificateRequest,
+    ) -> Result<IssuedCertificates, ApiError> {
+        let path = pickup_path(pickup_id, Some("certificates"));
+        let request = self
+            .authorized(self.http.post(self.url(&path)?))?
+            .json(body);
+        self.send(request).await
+    }
+
+    /// Asks the platform to match the company before installing.
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; `pickup.company_not_registered` and
+    /// other `pickup.*` refusals.
+    pub async fn download(
+        &self,
+        pickup_id: &str,
+        body: &DownloadRequest,
+    ) -> Result<DownloadResponse, ApiError> {
+        let path = pickup_path(pickup_id, Some("download"));
+        let request = self
+            .authorized(self.http.post(self.url(&path)?))?
+            .json(body);
         self.send(request).await
     }
 

@@ -92,8 +92,30 @@ CREATE TABLE platform_sessions (
 );
 ";
 
+/// Version 3: certificate pickups in progress.
+///
+/// A row is written right after the keys are generated (`requested`, with
+/// both CSRs), updated when the certificates arrive (`received`, with the
+/// platform's answer as JSON), and marked `installed` after download. An
+/// interrupted pickup resumes from the row with the same keys, so the
+/// platform never certifies a second pair for one order.
+const V3: &str = "
+CREATE TABLE pickups (
+    platform       TEXT    NOT NULL REFERENCES platforms (name) ON DELETE CASCADE,
+    pickup_id      TEXT    NOT NULL,
+    credential_id  TEXT    NOT NULL REFERENCES credentials (id),
+    signing_csr    BLOB    NOT NULL,
+    encryption_csr BLOB    NOT NULL,
+    issued         TEXT,
+    state          TEXT    NOT NULL CHECK (state IN ('requested', 'received', 'installed')),
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    PRIMARY KEY (platform, pickup_id)
+);
+";
+
 /// Every migration, in order; the schema version is its length.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this code writes and reads.
 #[allow(clippy::cast_possible_truncation, reason = "a handful of migrations")]
@@ -163,7 +185,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 7);
+        assert_eq!(tables, 8);
     }
 
     #[test]

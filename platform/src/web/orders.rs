@@ -69,7 +69,7 @@ fn list_page(all: &[Order], error: Option<&str>) -> Markup {
                 p {
                     "印章 Seals: "
                     @for kind in [SealKind::Personal, SealKind::LegalRepresentative, SealKind::Company] {
-                        label { input type="checkbox" name=(kind.as_str()) value="on"; (seal_label(kind)) } " "
+                        label { input type="checkbox" name={ "seal_" (kind.as_str()) } value="on"; (seal_label(kind)) } " "
                     }
                 }
                 button type="submit" { "提交 Enter" }
@@ -111,7 +111,10 @@ async fn create(
         SealKind::Company,
     ]
     .into_iter()
-    .filter(|kind| form.iter().any(|(k, _)| k == kind.as_str()))
+    .filter(|kind| {
+        form.iter()
+            .any(|(k, _)| k.strip_prefix("seal_") == Some(kind.as_str()))
+    })
     .collect();
     let new = NewOrder {
         name: field("name"),
