@@ -146,6 +146,24 @@ pub(crate) enum Command {
         action: crate::commands::identity::IdentityAction,
     },
 
+    /// Scan a certificate pickup code (扫一扫): check it, make both key
+    /// pairs under a new PIN, pick up the certificates.
+    Scan {
+        /// The URL in the QR code, `https://{platform}/q/{id}`.
+        url: String,
+    },
+
+    /// Download picked-up certificates (下载证书): registry match on the
+    /// platform, then install.
+    Download {
+        /// The trusted platform; optional when one pickup waits.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+        /// The pickup id; optional when one pickup waits.
+        #[arg(long, value_name = "ID")]
+        pickup: Option<String>,
+    },
+
     /// Log out of a trusted platform (退出登录).
     Logout {
         /// The trusted platform; optional when there is one.

@@ -117,6 +117,14 @@ fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
         | Command::Login(_)
         | Command::VerifyIdentity { .. }
         | Command::Logout { .. } => Ok(()),
+        Command::Scan { url } => commands::pickup::scan(ctx, &home, &keystore, &url),
+        Command::Download { platform, pickup } => commands::pickup::download(
+            ctx,
+            &home,
+            &keystore,
+            platform.as_deref(),
+            pickup.as_deref(),
+        ),
         Command::Import(args) => commands::import::run(ctx, &keystore, &args),
         Command::Certs { json } => commands::certs::run(ctx, &keystore, json),
         Command::Request(args) => commands::request::run(ctx, &keystore, &args),

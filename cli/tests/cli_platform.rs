@@ -15,23 +15,26 @@ const PHONE: &str = "13800138000";
 struct Setup {
     dir: tempfile::TempDir,
     server: RunningPlatform,
-    _runtime: tokio::runtime::Runtime,
+    runtime: tokio::runtime::Runtime,
 }
 
 impl Setup {
     fn new() -> Self {
+        Self::with_auto_approve(false)
+    }
+
+    fn with_auto_approve(dev_auto_approve: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let runtime = tokio::runtime::Runtime::new().unwrap();
-        let server = runtime
-            .block_on(Platform::spawn(Config::new(
-                "127.0.0.1:0".parse().unwrap(),
-                dir.path().join("platform"),
-            )))
-            .unwrap();
+        let config = Config {
+            dev_auto_approve,
+            ..Config::new("127.0.0.1:0".parse().unwrap(), dir.path().join("platform"))
+        };
+        let server = runtime.block_on(Platform::spawn(config)).unwrap();
         Setup {
             dir,
             server,
-            _runtime: runtime,
+            runtime: runtime,
         }
     }
 
@@ -250,18 +253,161 @@ fn verify_identity_code_submit_and_status() {
     let code = setup.ok(&["verify-identity", "code"]);
     let code = code.trim();
     let bad_id = setup.fails(&[
-        "verify-identity", "submit", "--name", "张三", "--id-number", "110105194912310021",
-        "--code", code, "--video", video,
+        "verify-identity",
+        "submit",
+        "--name",
+        "张三",
+        "--id-number",
+        "110105194912310021",
+        "--code",
+        code,
+        "--video",
+        video,
     ]);
     let submitted = setup.ok(&[
-        "verify-identity", "submit", "--name", "张三", "--id-number", "11010519491231002X",
-        "--code", code, "--video", video,
+        "verify-identity",
+        "submit",
+        "--name",
+        "张三",
+        "--id-number",
+        "11010519491231002X",
+        "--code",
+        code,
+        "--video",
+        video,
     ]);
     let again = setup.fails(&["verify-identity", "code"]);
 
     assert!(before.contains("not submitted"), "{before}");
     assert_eq!(code.len(), 4, "{code}");
     assert!(bad_id.contains("[account.invalid_id_number]"), "{bad_id}");
-    assert!(submitted.contains("pending review") && submitted.contains("张三"), "{submitted}");
+    assert!(
+        submitted.contains("pending review") && submitted.contains("张三"),
+        "{submitted}"
+    );
     assert!(again.contains("[identity.case_open]"), "{again}");
+}
+
+/// Posts a console form; returns the redirect target.
+fn console_post(setup: &Setup, path: &str, form: &[(&str, &str)]) -> String {
+    palmbid_core::api::client::install_ring_provider();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let url = format!("{}{}", setup.url(), path.trim_start_matches('/'));
+    let response = setup
+        .runtime
+        .block_on(client.post(url).form(form).send())
+        .unwrap();
+    assert_eq!(response.status(), 303, "{path}");
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+fn console_get(setup: &Setup, path: &str) -> String {
+    let url = format!("{}{}", setup.url(), path.trim_start_matches('/'));
+    setup
+        .runtime
+        .block_on(async { reqwest::get(url).await.unwrap().text().await.unwrap() })
+}
+
+#[test]
+fn scan_then_download_installs_the_certificates() {
+    let setup = Setup::with_auto_approve(true);
+    setup.add_platform();
+    setup.ok(&["login", PHONE, "--send-only"]);
+    setup.ok(&["login", PHONE, "--code", &setup.sms_code(PHONE)]);
+    let video = setup.dir.path().join("video.mp4");
+    std::fs::write(&video, b"video").unwrap();
+    let code = setup.ok(&["verify-identity", "code"]);
+    setup.ok(&[
+        "verify-identity",
+        "submit",
+        "--name",
+        "张三",
+        "--id-number",
+        "11010519491231002X",
+        "--code",
+        code.trim(),
+        "--video",
+        video.to_str().unwrap(),
+    ]);
+    let credit = "91110000802100433B";
+    let order = console_post(
+        &setup,
+        "/console/orders",
+        &[
+            ("name", "张三"),
+            ("phone", PHONE),
+            ("company", "示例科技有限公司"),
+            ("credit_code", credit),
+            ("seal_personal", "on"),
+        ],
+    );
+    console_post(&setup, &format!("{order}/approve"), &[]);
+    let page = console_get(&setup, &order);
+    let start = page.find("<code id=\"pickup-url\">").unwrap() + 22;
+    let url = page[start..start + page[start..].find('<').unwrap()].to_owned();
+
+    let mut child = setup.command(&["scan", &url]).spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"135790\n135790\n")
+        .unwrap();
+    let scanned = child.wait_with_output().unwrap();
+    let certs_before = setup.ok(&["certs", "--json"]);
+    let missing = {
+        let mut child = setup.command(&["download"]).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(b"135790\n").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    console_post(
+        &setup,
+        "/console/registry",
+        &[("company", "示例科技有限公司"), ("credit_code", credit)],
+    );
+    let mut child = setup.command(&["download"]).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(b"135790\n").unwrap();
+    let downloaded = child.wait_with_output().unwrap();
+    let certs: serde_json::Value = serde_json::from_str(&setup.ok(&["certs", "--json"])).unwrap();
+    let scanned_again = setup.fails(&["scan", &url]);
+
+    let scanned_out = String::from_utf8_lossy(&scanned.stdout);
+    assert!(
+        scanned.status.success(),
+        "{}",
+        String::from_utf8_lossy(&scanned.stderr)
+    );
+    assert!(
+        scanned_out.contains("示例科技有限公司") && scanned_out.contains("not yet usable"),
+        "{scanned_out}"
+    );
+    assert_eq!(certs_before.trim(), "[]");
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("[pickup.company_not_registered]"));
+    assert!(
+        downloaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&downloaded.stderr)
+    );
+    assert_eq!(certs.as_array().unwrap().len(), 2);
+    assert!(
+        scanned_again.contains("[pickup.already_issued]"),
+        "{scanned_again}"
+    );
+}
+
+#[test]
+fn scan_of_an_unknown_host_is_refused() {
+    let setup = Setup::new();
+    setup.add_platform();
+
+    let err = setup.fails(&[
+        "scan",
+        "https://evil.example/q/0123456789abcdef0123456789abcdef",
+    ]);
+
+    assert!(err.contains("[account.unknown_host]"), "{err}");
 }

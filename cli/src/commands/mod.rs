@@ -6,6 +6,7 @@ pub(crate) mod envelope;
 pub(crate) mod identity;
 pub(crate) mod import;
 pub(crate) mod login;
+pub(crate) mod pickup;
 pub(crate) mod pin;
 pub(crate) mod platform;
 pub(crate) mod request;
