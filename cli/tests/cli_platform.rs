@@ -34,7 +34,7 @@ impl Setup {
         Setup {
             dir,
             server,
-            runtime: runtime,
+            runtime,
         }
     }
 
