@@ -5,132 +5,16 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use common::TestPlatform;
-use palmbid_core::account::{self, AccountError, AccountStore, PickupState};
+use common::{
+    CREDIT, PHONE, TestPlatform, approve_identity, approved_order, console, enter_order,
+    order_state, phone, pin, register_company,
+};
+use palmbid_core::account::{self, AccountError, PickupState};
 use palmbid_core::api::ErrorCode;
 use palmbid_core::api::pickup::{CertificateRequest, OrderState};
-use palmbid_core::keystore::{KdfParams, Keystore, Pin, SoftwareDeviceBinding};
 use palmbid_core::pki::{self, CertInfo, KeyRole, Subject};
 
-const PHONE: &str = "13800138000";
 const OTHER_PHONE: &str = "13900139000";
-const ID: &str = "11010519491231002X";
-const CREDIT: &str = "91110000802100433B";
-const PIN: &str = "135790";
-
-/// A phone: account store, keystore, logged in and identity-approved.
-struct Phone {
-    home: tempfile::TempDir,
-    store: AccountStore,
-    keystore: Keystore,
-}
-
-async fn phone(platform: &TestPlatform, number: &str) -> Phone {
-    let (home, store) = platform.phone_home(number).await;
-    let code = account::request_identity_code(&store, "dev").await.unwrap();
-    account::submit_identity(&store, "dev", "张三", ID, &code.code, b"video")
-        .await
-        .unwrap();
-    let binding = SoftwareDeviceBinding::open(&home.path().join("device.key")).unwrap();
-    let cheap = KdfParams {
-        m_cost_kib: 256,
-        t_cost: 1,
-        p_cost: 1,
-    };
-    let keystore = Keystore::open_with_kdf(home.path(), Arc::new(binding), cheap).unwrap();
-    Phone {
-        home,
-        store,
-        keystore,
-    }
-}
-
-fn pin() -> Pin {
-    Pin::chosen(PIN.to_owned()).unwrap()
-}
-
-fn console() -> reqwest::Client {
-    palmbid_core::api::client::install_ring_provider();
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// Enters an order for `phone` on the console; returns its page path.
-async fn enter_order(platform: &TestPlatform, phone: &str) -> String {
-    let response = console()
-        .post(platform.url("/console/orders"))
-        .form(&[
-            ("name", "张三"),
-            ("phone", phone),
-            ("company", "示例科技有限公司"),
-            ("credit_code", CREDIT),
-            ("seal_personal", "on"),
-            ("seal_company", "on"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-async fn approve(platform: &TestPlatform, order_page: &str) {
-    let response = console()
-        .post(platform.url(&format!("{order_page}/approve")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-}
-
-/// The pickup URL shown on an order's page.
-async fn pickup_url(platform: &TestPlatform, order_page: &str) -> String {
-    let page = console()
-        .get(platform.url(order_page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page.find("<code id=\"pickup-url\">").unwrap() + "<code id=\"pickup-url\">".len();
-    let end = start + page[start..].find("</code>").unwrap();
-    assert!(page.contains("<svg"), "no QR code drawn");
-    page[start..end].to_owned()
-}
-
-async fn register_company(platform: &TestPlatform) {
-    let response = console()
-        .post(platform.url("/console/registry"))
-        .form(&[("company", "示例科技有限公司"), ("credit_code", CREDIT)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-}
-
-async fn order_state(platform: &TestPlatform, order_page: &str) -> String {
-    let json: serde_json::Value = console()
-        .get(platform.url(&format!("{order_page}/status")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    json["state"].as_str().unwrap().to_owned()
-}
-
-async fn approved_order(platform: &TestPlatform, phone: &str) -> (String, String) {
-    let page = enter_order(platform, phone).await;
-    approve(platform, &page).await;
-    let url = pickup_url(platform, &page).await;
-    (page, url)
-}
 
 fn refused(result: Result<impl std::fmt::Debug, AccountError>) -> ErrorCode {
     match result {
@@ -193,30 +77,6 @@ async fn scan_pick_up_and_download_install_both_certificates() {
     assert!(signing.subject_key_id.is_some());
     let now = platform.server.clock().now();
     assert!(signing.not_before <= now && now - signing.not_before < 120);
-}
-
-/// Approves every pending identity case on the console.
-async fn approve_identity(platform: &TestPlatform) {
-    let page = console()
-        .get(platform.url("/console/identity"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    for part in page.split("action=\"").skip(1) {
-        let path = &part[..part.find('"').unwrap()];
-        if path.ends_with("/approve") {
-            let status = console()
-                .post(platform.url(path))
-                .send()
-                .await
-                .unwrap()
-                .status();
-            assert_eq!(status, 303);
-        }
-    }
 }
 
 #[tokio::test]
