@@ -4,12 +4,15 @@
 //! (主体库).
 //!
 //! The QR code holds `{public base}/q/{pickup id}` and is drawn as inline
-//! SVG by the `qrcode` crate. The order page polls
-//! `/console/orders/{id}/status` every second and updates the state in
-//! place.
+//! SVG by the `qrcode` crate. The order page long-polls
+//! `/console/orders/{id}/status?since=STATE` and updates the state in
+//! place; `data-rendered-state` keeps the state the page was served
+//! with, so a test can tell a live update from a reload.
 
 use axum::Json;
-use axum::extract::{Form, Path, State};
+use std::time::Duration;
+
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{Router, get, post};
@@ -165,7 +168,7 @@ async fn detail(State(state): State<AppState>, Path(id): Path<String>) -> Result
                 tr { th { "单位 Company" } td { (order.company) } }
                 tr { th { "统一社会信用代码 Credit code" } td { (order.credit_code) } }
                 tr { th { "印章 Seals" } td { @for kind in &order.seals { (seal_label(*kind)) "；" } } }
-                tr { th { "状态 State" } td { span id="status" data-state=(order.state.as_str()) { (state_label(order.state)) } } }
+                tr { th { "状态 State" } td { span id="status" data-state=(order.state.as_str()) data-rendered-state=(order.state.as_str()) { (state_label(order.state)) } } }
                 @if let Some(reason) = &order.reason { tr { th { "原因 Reason" } td { (reason) } } }
             }
             @if order.state == OrderState::Pending {
@@ -190,14 +193,18 @@ async fn detail(State(state): State<AppState>, Path(id): Path<String>) -> Result
     ))
 }
 
-/// The page's live state: poll every second, update `#status`.
+/// The page's live state: long-poll `status?since=STATE`, update
+/// `#status` in place, stop at a final state (issued, rejected).
 fn poll_script(id: &str) -> String {
     // `id` is 32 hex characters from the database, safe inside a string.
     format!(
         "(function(){{var s=document.getElementById('status');\
-setInterval(function(){{fetch('/console/orders/{id}/status').then(function(r){{return r.json();}})\
-.then(function(j){{if(j.state!==s.dataset.state){{s.dataset.state=j.state;s.textContent=j.label;}}}})\
-.catch(function(){{}});}},1000);}})();"
+function done(){{return s.dataset.state==='issued'||s.dataset.state==='rejected';}}\
+function poll(){{if(done())return;\
+fetch('/console/orders/{id}/status?since='+s.dataset.state).then(function(r){{return r.json();}})\
+.then(function(j){{if(j.state!==s.dataset.state){{s.dataset.state=j.state;s.textContent=j.label;}}poll();}})\
+.catch(function(){{setTimeout(poll,2000);}});}}\
+poll();}})();"
     )
 }
 
@@ -210,15 +217,36 @@ fn qr_svg(url: &str) -> Result<String, Failure> {
         .build())
 }
 
+/// Longest time a status request with `since` is held, in seconds.
+const LONG_POLL_SECS: u64 = 25;
+
+#[derive(Deserialize)]
+struct StatusQuery {
+    since: Option<String>,
+}
+
+/// The order's state. With `since`, the answer waits (up to
+/// [`LONG_POLL_SECS`]) until the state differs from it.
 async fn status(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(query): Query<StatusQuery>,
 ) -> Result<Json<serde_json::Value>, Failure> {
-    let order = state.db.call(move |conn| orders::by_id(conn, &id)).await?;
-    Ok(Json(serde_json::json!({
-        "state": order.state.as_str(),
-        "label": state_label(order.state),
-    })))
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(LONG_POLL_SECS);
+    loop {
+        let id = id.clone();
+        let order = state.db.call(move |conn| orders::by_id(conn, &id)).await?;
+        let changed = query.since.as_deref() != Some(order.state.as_str());
+        if changed || tokio::time::Instant::now() >= deadline {
+            return Ok(Json(serde_json::json!({
+                "state": order.state.as_str(),
+                "label": state_label(order.state),
+            })));
+        }
+        // NOTE: polling the database keeps this simple; a busy console
+        // would wake waiters from the code that changes the order.
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }
 
 #[derive(Deserialize)]
