@@ -47,6 +47,10 @@ pub enum PlatformError {
     /// The CA cannot be loaded or created.
     #[error(transparent)]
     Ca(#[from] crate::ca::CaError),
+
+    /// The configured seal font cannot be used.
+    #[error(transparent)]
+    Font(crate::ca::seals::SealError),
 }
 
 /// A refused request: HTTP status plus the wire error.

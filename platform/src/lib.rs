@@ -56,6 +56,9 @@ pub struct Config {
     /// Base address the phone reaches the platform at, for pickup QR
     /// codes (`https://{host}/`); default `http://{bound address}/`.
     pub public_url: Option<String>,
+    /// CJK font for seal images; default: the first Debian CJK font found
+    /// (see [`ca::seals::DEBIAN_FONTS`]).
+    pub font_path: Option<PathBuf>,
 }
 
 impl Config {
@@ -67,6 +70,7 @@ impl Config {
             data_dir,
             dev_auto_approve: false,
             public_url: None,
+            font_path: None,
         }
     }
 }
@@ -86,6 +90,9 @@ pub struct AppState {
     pub ca: Arc<palmbid_core::pki::IssuingCa>,
     /// Base address in pickup QR codes, ending in `/`.
     pub public_base: Arc<str>,
+    /// Font of the seal images; `None` when none was found (pickups of
+    /// orders with seals then fail with an internal error, logged).
+    pub seal_font: Option<Arc<ca::seals::SealFont>>,
 }
 
 /// A platform bound to its address, not yet serving.
@@ -138,6 +145,14 @@ impl Platform {
                 })?;
         let addr = listener.local_addr().map_err(PlatformError::Serve)?;
 
+        let seal_font = match ca::seals::SealFont::find(config.font_path.as_deref()) {
+            Ok(font) => Some(Arc::new(font)),
+            Err(err) if config.font_path.is_some() => return Err(PlatformError::Font(err)),
+            Err(err) => {
+                tracing::warn!(%err, "no seal font; orders with seals cannot be picked up");
+                None
+            }
+        };
         let public_base: Arc<str> = match &config.public_url {
             Some(url) if url.ends_with('/') => url.as_str().into(),
             Some(url) => format!("{url}/").into(),
@@ -150,6 +165,7 @@ impl Platform {
             config: Arc::new(config),
             ca,
             public_base,
+            seal_font,
         };
         let router = router(state);
         tracing::info!(%addr, "platform listening");

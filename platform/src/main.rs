@@ -40,6 +40,11 @@ enum Command {
         /// (`https://ca.example.cn/`) [default: `http://{bound address}/`].
         #[arg(long, value_name = "URL")]
         public_url: Option<String>,
+
+        /// CJK font (TTF, OTF or TTC) for seal images [default: the first
+        /// of Debian's fonts-wqy-zenhei or fonts-noto-cjk found].
+        #[arg(long, value_name = "FILE")]
+        font: Option<PathBuf>,
     },
 }
 
@@ -56,6 +61,7 @@ fn main() -> ExitCode {
         data,
         dev_auto_approve,
         public_url,
+        font,
     } = Cli::parse().command;
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -67,6 +73,7 @@ fn main() -> ExitCode {
     let config = Config {
         dev_auto_approve,
         public_url,
+        font_path: font,
         ..Config::new(listen, data)
     };
     match runtime.block_on(run(config)) {

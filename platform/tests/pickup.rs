@@ -69,6 +69,21 @@ async fn scan_pick_up_and_download_install_both_certificates() {
         PickupState::Installed
     );
 
+    let kinds: Vec<_> = issued.seals.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            palmbid_core::api::pickup::SealKind::Personal,
+            palmbid_core::api::pickup::SealKind::Company
+        ]
+    );
+    for seal in &issued.seals {
+        use base64::Engine;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(&seal.png_base64)
+            .unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{:?}", seal.kind);
+    }
     let signing = CertInfo::from_pem_or_der(issued.signing_cert_pem.as_bytes(), "s").unwrap();
     let encryption = CertInfo::from_pem_or_der(issued.encryption_cert_pem.as_bytes(), "e").unwrap();
     assert!(signing.key_usage.digital_signature && signing.key_usage.non_repudiation);

@@ -14,6 +14,7 @@
 
 pub mod orders;
 mod pickup;
+pub mod seals;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -10,11 +10,13 @@
 //! - the two keys differ, are P-256, and were never certified before;
 //! - validity starts at the server clock, for [`LEAF_VALIDITY_DAYS`];
 //! - the same two requests again (an interrupted pickup) get the stored
-//!   certificates back; other keys for an issued order are refused.
+//!   certificates back; other keys for an issued order are refused;
+//! - the answer carries the order's seal images ([`super::seals`]).
 
+use base64::Engine;
 use palmbid_core::api::auth::is_mobile_number;
 use palmbid_core::api::pickup::{
-    DownloadResponse, IssuedCertificates, OrderState, PickupOffer, SealKind,
+    DownloadResponse, IssuedCertificates, OrderState, PickupOffer, SealImage, SealKind,
 };
 use palmbid_core::api::{ErrorCode, pickup::CertificateRequest};
 use palmbid_core::error::Localized;
@@ -25,6 +27,7 @@ use rand_core::{OsRng, RngCore};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
+use super::seals::SealFont;
 use crate::db::DbError;
 use crate::error::Failure;
 
@@ -107,6 +110,10 @@ pub enum OrderError {
     #[error("issuing failed: {0}")]
     Issue(PkiError),
 
+    /// The seal images cannot be drawn.
+    #[error("cannot draw the seal images: {0}")]
+    Seal(#[from] super::seals::SealError),
+
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -133,7 +140,7 @@ impl OrderError {
             OrderError::CompanyNotRegistered { .. } => {
                 (S::CONFLICT, ErrorCode::PickupCompanyNotRegistered)
             }
-            OrderError::Issue(_) | OrderError::Db(_) => return None,
+            OrderError::Issue(_) | OrderError::Seal(_) | OrderError::Db(_) => return None,
         })
     }
 }
@@ -187,7 +194,9 @@ impl Localized for OrderError {
             } => format!(
                 "单位 {company}（{credit_code}）不在平台主体库中；请先在平台登记该单位，再重新下载证书"
             ),
-            OrderError::Issue(_) | OrderError::Db(_) => "平台内部错误，请稍后重试".to_owned(),
+            OrderError::Issue(_) | OrderError::Seal(_) | OrderError::Db(_) => {
+                "平台内部错误，请稍后重试".to_owned()
+            }
         }
     }
 }
@@ -465,6 +474,7 @@ fn check_csr(pem: &str, role: KeyRole, order: &Order) -> Result<CheckedCsr, Orde
 pub fn issue(
     conn: &mut Connection,
     ca: &IssuingCa,
+    font: Option<&SealFont>,
     pickup_id: &str,
     phone: &str,
     request: &CertificateRequest,
@@ -496,7 +506,7 @@ pub fn issue(
             });
         }
         tracing::info!(order = %order.id, "pickup resumed with the same keys");
-        return bundle(ca, &stored, &order);
+        return bundle(ca, font, &stored, &order);
     }
 
     for (csr, role) in [(&signing, "signing"), (&encryption, "encryption")] {
@@ -551,7 +561,29 @@ pub fn issue(
     tx.commit()?;
 
     tracing::info!(order = %order.id, outcome = "issued", "pickup");
-    bundle(ca, &stored, &order)
+    bundle(ca, font, &stored, &order)
+}
+
+/// The order's seal images; drawing is deterministic, so a resumed pickup
+/// gets the same images.
+fn seal_images(font: Option<&SealFont>, order: &Order) -> Result<Vec<SealImage>, OrderError> {
+    if order.seals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let font = font.ok_or(super::seals::SealError::NoFont {
+        looked: super::seals::DEBIAN_FONTS.join(", "),
+    })?;
+    order
+        .seals
+        .iter()
+        .map(|kind| {
+            let png = font.draw(*kind, &order.name, &order.company)?;
+            Ok(SealImage {
+                kind: *kind,
+                png_base64: base64::engine::general_purpose::STANDARD.encode(png),
+            })
+        })
+        .collect()
 }
 
 /// `(role, key_sha256, der)` of the certificates stored for an order.
@@ -571,8 +603,9 @@ fn stored_certs(
 
 fn bundle(
     ca: &IssuingCa,
+    font: Option<&SealFont>,
     stored: &[(String, String, Vec<u8>)],
-    _order: &Order,
+    order: &Order,
 ) -> Result<IssuedCertificates, OrderError> {
     let pem_of = |role: &str| -> Result<String, OrderError> {
         let der = stored
@@ -588,8 +621,7 @@ fn bundle(
         signing_cert_pem: pem_of("signing")?,
         encryption_cert_pem: pem_of("encryption")?,
         chain_pem: vec![ca.certificate().to_pem()],
-        // TODO: seal images (PNG with the CJK names) are not drawn yet.
-        seals: Vec::new(),
+        seals: seal_images(font, order)?,
     })
 }
 
