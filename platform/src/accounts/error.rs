@@ -8,7 +8,7 @@ use crate::db::DbError;
 use crate::error::Failure;
 use crate::sms::SmsError;
 
-/// Why an account request is refused.
+/// Errors of SMS login and sessions.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum AccountError {

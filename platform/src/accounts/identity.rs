@@ -44,7 +44,7 @@ pub const SUBMISSION_BODY_LIMIT: usize = MAX_VIDEO_BYTES / 3 * 4 + 64 * 1024;
 /// Longest name, in characters.
 const MAX_NAME_CHARS: usize = 50;
 
-/// Why an identity request is refused.
+/// Errors of identity verification.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdentityError {
@@ -374,7 +374,7 @@ fn store_case(
     latest(conn, &case.phone)
 }
 
-/// The latest case of `phone`.
+/// Returns the latest case of `phone`.
 ///
 /// # Errors
 /// [`IdentityError::Db`].
@@ -445,7 +445,7 @@ pub struct CaseRow {
     pub submitted_at: i64,
 }
 
-/// Every case, newest first.
+/// Lists every case, newest first.
 ///
 /// # Errors
 /// [`IdentityError::Db`].

@@ -34,7 +34,7 @@ use crate::error::Failure;
 /// Days a phone certificate is valid.
 pub const LEAF_VALIDITY_DAYS: u32 = 365;
 
-/// Why an order or pickup request is refused.
+/// Errors of orders, pickups and downloads.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OrderError {
@@ -252,7 +252,7 @@ impl Order {
         }
     }
 
-    /// What the phone sees.
+    /// Returns the offer shown on the phone before the PIN pad.
     pub fn offer(&self) -> PickupOffer {
         PickupOffer {
             pickup_id: self.pickup_id.clone(),
@@ -343,7 +343,7 @@ fn order_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Order> {
     })
 }
 
-/// Every order, newest first.
+/// Lists every order, newest first.
 ///
 /// # Errors
 /// [`OrderError::Db`].
@@ -357,7 +357,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Order>, OrderError> {
     Ok(orders)
 }
 
-/// The order with console id `id`.
+/// Finds the order with console id `id`.
 ///
 /// # Errors
 /// [`OrderError::NotFound`].
@@ -371,7 +371,7 @@ pub fn by_id(conn: &Connection, id: &str) -> Result<Order, OrderError> {
     .ok_or(OrderError::NotFound)
 }
 
-/// The order with pickup id `pickup_id`.
+/// Finds the order with pickup id `pickup_id`.
 ///
 /// # Errors
 /// [`OrderError::NotFound`].
@@ -564,8 +564,8 @@ pub fn issue(
     bundle(ca, font, &stored, &order)
 }
 
-/// The order's seal images; drawing is deterministic, so a resumed pickup
-/// gets the same images.
+/// Draws the order's seal images. Drawing is deterministic, so a resumed
+/// pickup gets the same images.
 fn seal_images(font: Option<&SealFont>, order: &Order) -> Result<Vec<SealImage>, OrderError> {
     if order.seals.is_empty() {
         return Ok(Vec::new());
