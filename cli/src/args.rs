@@ -130,6 +130,46 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: PinAction,
     },
+
+    /// Trusted platforms (可信平台): add, list, remove.
+    Platform {
+        #[command(subcommand)]
+        action: crate::commands::platform::PlatformAction,
+    },
+
+    /// Log in to a trusted platform with an SMS code (短信验证码登录).
+    Login(crate::commands::login::LoginArgs),
+
+    /// Identity verification (实名认证): code, submit, status.
+    VerifyIdentity {
+        #[command(subcommand)]
+        action: crate::commands::identity::IdentityAction,
+    },
+
+    /// Scan a certificate pickup code (扫一扫): check it, make both key
+    /// pairs under a new PIN, pick up the certificates.
+    Scan {
+        /// The URL in the QR code, `https://{platform}/q/{id}`.
+        url: String,
+    },
+
+    /// Download picked-up certificates (下载证书): registry match on the
+    /// platform, then install.
+    Download {
+        /// The trusted platform; optional when one pickup waits.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+        /// The pickup id; optional when one pickup waits.
+        #[arg(long, value_name = "ID")]
+        pickup: Option<String>,
+    },
+
+    /// Log out of a trusted platform (退出登录).
+    Logout {
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -171,9 +171,36 @@ fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
     }
 
     let home = home::resolve(cli.home.as_deref())?;
+    // Platform commands use the account tables only.
+    match &cli.command {
+        Command::Platform { action } => return commands::platform::run(ctx, &home, action),
+        Command::Login(args) => return commands::login::login(ctx, &home, args),
+        Command::VerifyIdentity { action } => {
+            return commands::identity::run(ctx, &home, action);
+        }
+        Command::Logout { platform } => {
+            return commands::login::logout(ctx, &home, platform.as_deref());
+        }
+        _ => {}
+    }
+
     let keystore = home::open(&home)?;
     match cli.command {
-        Command::Demo { .. } | Command::Verify { .. } | Command::Encrypt { .. } => Ok(()),
+        Command::Demo { .. }
+        | Command::Verify { .. }
+        | Command::Encrypt { .. }
+        | Command::Platform { .. }
+        | Command::Login(_)
+        | Command::VerifyIdentity { .. }
+        | Command::Logout { .. } => Ok(()),
+        Command::Scan { url } => commands::pickup::scan(ctx, &home, &keystore, &url),
+        Command::Download { platform, pickup } => commands::pickup::download(
+            ctx,
+            &home,
+            &keystore,
+            platform.as_deref(),
+            pickup.as_deref(),
+        ),
         Command::Import(args) => commands::import::run(ctx, &keystore, &args),
         Command::Certs { json } => commands::certs::run(ctx, &keystore, json),
         Command::Request(args) => commands::request::run(ctx, &keystore, &args),

@@ -2,6 +2,8 @@
 //!
 //! Everything that must be right lives here, free of FFI and UI text:
 //!
+//! - [`api`]: the platform protocol's wire types and HTTP client.
+//! - [`account`]: trusted platforms, SMS login and sessions on the phone.
 //! - [`store`]: the SQLite database of a keystore home and its migrations.
 //! - [`keystore`]: PIN-wrapped P-256 keys bound to the device, attempt
 //!   counting and lockout, certificates and trust anchors.
@@ -14,6 +16,8 @@
 //! a message in Chinese (zh-CN) and English, which the CLI and the FFI show.
 #![forbid(unsafe_code)]
 
+pub mod account;
+pub mod api;
 pub mod cms;
 pub mod error;
 pub mod keystore;

@@ -66,8 +66,56 @@ CREATE TABLE trust_anchors (
 );
 ";
 
+/// Version 2: trusted platforms and the session held with each.
+///
+/// `platforms.host` is the base address's host, lower-cased by the URL
+/// parser, so a scanned URL is matched on the parsed host only.
+/// `platform_sessions.token` is the bearer token in clear: the phone must
+/// present it, and the file is owner-only (NOTE: a phone build may seal it
+/// with the device binding as keys are).
+const V2: &str = "
+CREATE TABLE platforms (
+    name               TEXT    PRIMARY KEY,
+    base_url           TEXT    NOT NULL UNIQUE,
+    host               TEXT    NOT NULL,
+    anchor_der         BLOB    NOT NULL,
+    anchor_fingerprint TEXT    NOT NULL,
+    added_at           INTEGER NOT NULL
+);
+
+CREATE TABLE platform_sessions (
+    platform   TEXT    PRIMARY KEY REFERENCES platforms (name) ON DELETE CASCADE,
+    phone      TEXT    NOT NULL,
+    token      TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);
+";
+
+/// Version 3: certificate pickups in progress.
+///
+/// A row is written right after the keys are generated (`requested`, with
+/// both CSRs), updated when the certificates arrive (`received`, with the
+/// platform's answer as JSON), and marked `installed` after download. An
+/// interrupted pickup resumes from the row with the same keys, so the
+/// platform never certifies a second pair for one order.
+const V3: &str = "
+CREATE TABLE pickups (
+    platform       TEXT    NOT NULL REFERENCES platforms (name) ON DELETE CASCADE,
+    pickup_id      TEXT    NOT NULL,
+    credential_id  TEXT    NOT NULL REFERENCES credentials (id),
+    signing_csr    BLOB    NOT NULL,
+    encryption_csr BLOB    NOT NULL,
+    issued         TEXT,
+    state          TEXT    NOT NULL CHECK (state IN ('requested', 'received', 'installed')),
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    PRIMARY KEY (platform, pickup_id)
+);
+";
+
 /// Every migration, in order; the schema version is its length.
-pub(super) const MIGRATIONS: &[&str] = &[V1];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this code writes and reads.
 #[allow(clippy::cast_possible_truncation, reason = "a handful of migrations")]
@@ -137,7 +185,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 5);
+        assert_eq!(tables, 8);
     }
 
     #[test]

@@ -1,0 +1,114 @@
+//! The operator console: server-rendered HTML pages (maud, which escapes
+//! every interpolated value) under `/console`.
+//!
+//! Forms post back and are answered with a 303 redirect to the page, so a
+//! reload does not repeat a decision. A post whose `Origin` header names
+//! another site is refused (403), so a page elsewhere cannot make the
+//! operator's browser approve a case.
+//!
+//! NOTE: there is no operator login yet; run the console on loopback or
+//! behind the operator network's access control.
+
+mod identity;
+mod orders;
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use maud::{DOCTYPE, Markup, html};
+
+use crate::AppState;
+
+/// The console's routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(index))
+        .merge(identity::routes())
+        .merge(orders::routes())
+}
+
+async fn index() -> Markup {
+    page(
+        "控制台 Console",
+        &html! {
+            ul {
+                li { a href="/console/identity" { "实名认证审核 Identity verification" } }
+                li { a href="/console/orders" { "证书订单 Certificate orders" } }
+                li { a href="/console/registry" { "主体库 Entity registry" } }
+            }
+        },
+    )
+}
+
+/// A whole page around `body`.
+pub(crate) fn page(title: &str, body: &Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · palmbid" }
+                style { (STYLE) }
+            }
+            body {
+                header { a href="/console" { "palmbid 参考平台控制台" } }
+                h1 { (title) }
+                (body)
+            }
+        }
+    }
+}
+
+const STYLE: &str = "body{font-family:sans-serif;margin:2em;max-width:70em}\
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}\
+.state-pending{color:#a60}.state-approved{color:#070}.state-rejected,.state-issued{color:#06c}\
+form{display:inline}";
+
+/// Whether a form post comes from another site: its `Origin`, when sent,
+/// is not this host.
+pub(crate) fn cross_site(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest);
+    host.is_none() || origin_host != host
+}
+
+/// The answer to a cross-site form post.
+pub(crate) fn cross_site_refused() -> Response {
+    tracing::warn!("console post from another origin refused");
+    (
+        StatusCode::FORBIDDEN,
+        "cross-site form post refused / 拒绝跨站提交",
+    )
+        .into_response()
+}
+
+/// Formats Unix seconds as `2026-12-04 20:30:00 UTC`.
+pub(crate) fn time_text(unix: i64) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| unix.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(time_text(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(time_text(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(time_text(1_796_416_200), "2026-12-04 20:30:00 UTC");
+    }
+}

@@ -1,0 +1,245 @@
+//! Starts a real platform on a free loopback port for a test.
+
+#![allow(dead_code, reason = "each test file uses part of the helpers")]
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use palmbid_core::account::{self, AccountStore};
+use palmbid_core::api::auth::LoginRequest;
+use palmbid_core::api::client::PlatformClient;
+use palmbid_core::keystore::{KdfParams, Keystore, Pin, SoftwareDeviceBinding};
+use palmbid_platform::accounts::{AGREEMENT_VERSION, PRIVACY_VERSION};
+use palmbid_platform::{Config, Platform, RunningPlatform};
+
+pub(crate) const PHONE: &str = "13800138000";
+pub(crate) const ID: &str = "11010519491231002X";
+pub(crate) const CREDIT: &str = "91110000802100433B";
+pub(crate) const PIN: &str = "135790";
+
+/// A running platform and its data folder.
+pub(crate) struct TestPlatform {
+    pub(crate) server: RunningPlatform,
+    pub(crate) data: tempfile::TempDir,
+}
+
+impl TestPlatform {
+    pub(crate) async fn start() -> Self {
+        Self::start_with(false).await
+    }
+
+    /// Starts with `dev_auto_approve` set as given.
+    pub(crate) async fn start_with(dev_auto_approve: bool) -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let config = Config {
+            dev_auto_approve,
+            ..Config::new("127.0.0.1:0".parse().unwrap(), data.path().to_path_buf())
+        };
+        let server = Platform::spawn(config).await.unwrap();
+        TestPlatform { server, data }
+    }
+
+    /// A keystore-home account store with this platform added as `dev`
+    /// and `phone` logged in.
+    pub(crate) async fn phone_home(
+        &self,
+        phone: &str,
+    ) -> (tempfile::TempDir, palmbid_core::account::AccountStore) {
+        use palmbid_core::account;
+        let home = tempfile::tempdir().unwrap();
+        let store = account::AccountStore::open(home.path()).unwrap();
+        account::add_platform(&store, "dev", &self.server.base_url(), 1)
+            .await
+            .unwrap();
+        let sent = account::request_login_code(&store, "dev", phone)
+            .await
+            .unwrap();
+        account::login(&store, "dev", phone, &self.sms_code(phone), &(&sent).into())
+            .await
+            .unwrap();
+        (home, store)
+    }
+
+    pub(crate) fn client(&self) -> PlatformClient {
+        PlatformClient::new(&self.server.base_url()).unwrap()
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.server.local_addr())
+    }
+
+    /// The last login code the development SMS gateway wrote for `phone`.
+    pub(crate) fn sms_code(&self, phone: &str) -> String {
+        let path: PathBuf = self.data.path().join("sms").join(format!("{phone}.txt"));
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    /// Requests a code and logs in with it.
+    pub(crate) async fn logged_in(&self, phone: &str) -> PlatformClient {
+        let mut client = self.client();
+        client.request_sms_code(phone).await.unwrap();
+        client
+            .login(&login_request(phone, &self.sms_code(phone)))
+            .await
+            .unwrap();
+        client
+    }
+}
+
+pub(crate) fn login_request(phone: &str, code: &str) -> LoginRequest {
+    LoginRequest {
+        phone: phone.to_owned(),
+        code: code.to_owned(),
+        agreement_version: AGREEMENT_VERSION.to_owned(),
+        privacy_version: PRIVACY_VERSION.to_owned(),
+    }
+}
+
+/// A 6-digit code different from `code`.
+pub(crate) fn other_code(code: &str) -> String {
+    let n: u32 = code.parse().unwrap();
+    format!("{:06}", (n + 1) % 1_000_000)
+}
+
+/// A plain reqwest client for raw requests, with the ring TLS provider.
+pub(crate) fn raw_http() -> reqwest::Client {
+    palmbid_core::api::client::install_ring_provider();
+    reqwest::Client::new()
+}
+
+/// A phone: account store, keystore, logged in and identity-approved.
+pub(crate) struct Phone {
+    pub(crate) home: tempfile::TempDir,
+    pub(crate) store: AccountStore,
+    pub(crate) keystore: Keystore,
+}
+
+pub(crate) async fn phone(platform: &TestPlatform, number: &str) -> Phone {
+    let (home, store) = platform.phone_home(number).await;
+    let code = account::request_identity_code(&store, "dev").await.unwrap();
+    account::submit_identity(&store, "dev", "张三", ID, &code.code, b"video")
+        .await
+        .unwrap();
+    let binding = SoftwareDeviceBinding::open(&home.path().join("device.key")).unwrap();
+    let cheap = KdfParams {
+        m_cost_kib: 256,
+        t_cost: 1,
+        p_cost: 1,
+    };
+    let keystore = Keystore::open_with_kdf(home.path(), Arc::new(binding), cheap).unwrap();
+    Phone {
+        home,
+        store,
+        keystore,
+    }
+}
+
+pub(crate) fn pin() -> Pin {
+    Pin::chosen(PIN.to_owned()).unwrap()
+}
+
+pub(crate) fn console() -> reqwest::Client {
+    palmbid_core::api::client::install_ring_provider();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Enters an order for `phone` on the console; returns its page path.
+pub(crate) async fn enter_order(platform: &TestPlatform, phone: &str) -> String {
+    let response = console()
+        .post(platform.url("/console/orders"))
+        .form(&[
+            ("name", "张三"),
+            ("phone", phone),
+            ("company", "示例科技有限公司"),
+            ("credit_code", CREDIT),
+            ("seal_personal", "on"),
+            ("seal_company", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+pub(crate) async fn approve(platform: &TestPlatform, order_page: &str) {
+    let response = console()
+        .post(platform.url(&format!("{order_page}/approve")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+}
+
+/// The pickup URL shown on an order's page.
+pub(crate) async fn pickup_url(platform: &TestPlatform, order_page: &str) -> String {
+    let page = console()
+        .get(platform.url(order_page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("<code id=\"pickup-url\">").unwrap() + "<code id=\"pickup-url\">".len();
+    let end = start + page[start..].find("</code>").unwrap();
+    assert!(page.contains("<svg"), "no QR code drawn");
+    page[start..end].to_owned()
+}
+
+pub(crate) async fn register_company(platform: &TestPlatform) {
+    let response = console()
+        .post(platform.url("/console/registry"))
+        .form(&[("company", "示例科技有限公司"), ("credit_code", CREDIT)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+}
+
+pub(crate) async fn order_state(platform: &TestPlatform, order_page: &str) -> String {
+    let json: serde_json::Value = console()
+        .get(platform.url(&format!("{order_page}/status")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    json["state"].as_str().unwrap().to_owned()
+}
+
+pub(crate) async fn approved_order(platform: &TestPlatform, phone: &str) -> (String, String) {
+    let page = enter_order(platform, phone).await;
+    approve(platform, &page).await;
+    let url = pickup_url(platform, &page).await;
+    (page, url)
+}
+
+/// Approves every pending identity case on the console.
+pub(crate) async fn approve_identity(platform: &TestPlatform) {
+    let page = console()
+        .get(platform.url("/console/identity"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for part in page.split("action=\"").skip(1) {
+        let path = &part[..part.find('"').unwrap()];
+        if path.ends_with("/approve") {
+            let status = console()
+                .post(platform.url(path))
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(status, 303);
+        }
+    }
+}
