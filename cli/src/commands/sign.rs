@@ -87,10 +87,10 @@ pub(crate) fn verify(ctx: &Context, input: &Path, sig: &Path, ca: &Path) -> CliR
 
 /// The DER inside a PEM file (any label), or the bytes as they are.
 fn der_or_pem(bytes: &[u8]) -> Vec<u8> {
-    if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
-        if let Ok((_, der)) = der::pem::decode_vec(bytes) {
-            return der;
-        }
+    if bytes.trim_ascii_start().starts_with(b"-----BEGIN")
+        && let Ok((_, der)) = der::pem::decode_vec(bytes)
+    {
+        return der;
     }
     bytes.to_vec()
 }

@@ -305,10 +305,10 @@ impl<R: Read> BerReader<R> {
             };
         }
 
-        if let (Some(end), Some(len)) = (frame.end, header.len) {
-            if header.body_start.saturating_add(len) > end {
-                return Err(Self::malformed(header.start, "element overruns its parent"));
-            }
+        if let (Some(end), Some(len)) = (frame.end, header.len)
+            && header.body_start.saturating_add(len) > end
+        {
+            return Err(Self::malformed(header.start, "element overruns its parent"));
         }
         Ok(Some(header))
     }

@@ -191,7 +191,7 @@ fn decrypt_gcm(
         |buffer| {
             let len = envelope.read_content(buffer)?;
             index += 1;
-            let hashed = (index % 3 != 0).then(|| hasher.hash(&buffer[..len]));
+            let hashed = (!index.is_multiple_of(3)).then(|| hasher.hash(&buffer[..len]));
             Ok((len, hashed))
         },
         |data, hashed| {

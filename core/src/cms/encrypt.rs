@@ -148,7 +148,7 @@ pub fn encrypt_to_file(
             keystream.apply(&mut buffer[..len]);
             done += len as u64;
             index += 1;
-            let hashed = (index % 2 == 0).then(|| hasher.hash(&buffer[..len]));
+            let hashed = (index.is_multiple_of(2)).then(|| hasher.hash(&buffer[..len]));
             Ok((len, hashed))
         },
         |data, hashed| {

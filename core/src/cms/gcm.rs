@@ -299,7 +299,7 @@ impl GcmHash {
             self.misaligned = true;
         }
         self.content_len = self.content_len.saturating_add(chunk.len);
-        self.ragged = chunk.len % 16 != 0;
+        self.ragged = !chunk.len.is_multiple_of(16);
         self.combine(&chunk.value, chunk.len.div_ceil(16));
     }
 
@@ -443,7 +443,7 @@ mod tests {
         let hasher = gcm.hash.chunk_hasher();
         for piece in data.chunks_mut(chunk) {
             // Whole-block chunks take the path the pipeline uses.
-            if chunk % 16 == 0 {
+            if chunk.is_multiple_of(16) {
                 if !decrypt {
                     gcm.keystream.apply(piece);
                 }

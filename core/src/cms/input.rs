@@ -175,12 +175,13 @@ fn check_mime_headers(
         let (key, value) = param.split_once('=')?;
         (key.trim() == "smime-type").then(|| value.trim().trim_matches('"').to_owned())
     });
-    if let Some(kind) = smime_type {
-        if kind != "enveloped-data" && kind != "authenveloped-data" {
-            return Err(HeaderError::Refused(not_envelope(&format!(
-                "S/MIME {kind}"
-            ))));
-        }
+    if let Some(kind) = smime_type
+        && kind != "enveloped-data"
+        && kind != "authenveloped-data"
+    {
+        return Err(HeaderError::Refused(not_envelope(&format!(
+            "S/MIME {kind}"
+        ))));
     }
     let encoding = field("content-transfer-encoding").unwrap_or_default();
     if encoding != "base64" {

@@ -75,12 +75,12 @@ pub(crate) fn issue_code(
             |row| row.get(0),
         )
         .optional()?;
-    if let Some(sent_at) = last_sent {
-        if now < sent_at + SMS_RESEND_SECS {
-            return Err(AccountError::RateLimited {
-                resend_after: sent_at + SMS_RESEND_SECS,
-            });
-        }
+    if let Some(sent_at) = last_sent
+        && now < sent_at + SMS_RESEND_SECS
+    {
+        return Err(AccountError::RateLimited {
+            resend_after: sent_at + SMS_RESEND_SECS,
+        });
     }
 
     let code = random_digits(6);
