@@ -43,12 +43,20 @@ impl Bench {
             .stderr(Stdio::piped())
             .spawn()
             .expect("palmbid runs");
-        child
+        // palmbid may exit before reading its input (a usage error found
+        // before the PIN prompt); the pipe is then closed, which is fine.
+        let written = child
             .stdin
             .take()
             .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("write stdin");
+            .write_all(stdin.as_bytes());
+        if let Err(err) = written {
+            assert_eq!(
+                err.kind(),
+                std::io::ErrorKind::BrokenPipe,
+                "write stdin: {err}"
+            );
+        }
         child.wait_with_output().expect("palmbid finishes")
     }
 

@@ -360,7 +360,11 @@ fn scan_then_download_installs_the_certificates() {
     let certs_before = setup.ok(&["certs", "--json"]);
     let missing = {
         let mut child = setup.command(&["download"]).spawn().unwrap();
-        child.stdin.take().unwrap().write_all(b"135790\n").unwrap();
+        // The download may fail before it reads the PIN, closing the pipe.
+        let written = child.stdin.take().unwrap().write_all(b"135790\n");
+        if let Err(err) = written {
+            assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err}");
+        }
         child.wait_with_output().unwrap()
     };
     console_post(
