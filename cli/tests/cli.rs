@@ -462,6 +462,15 @@ fn demo_runs_and_writes_artifacts() {
         stdout.contains("ms"),
         "steps with durations expected: {stdout}"
     );
+    assert!(
+        stdout.contains("SMS code"),
+        "SMS login step expected: {stdout}"
+    );
+    assert!(stdout.contains("/q/"), "pickup URL expected: {stdout}");
+    assert!(
+        stdout.contains("registry match"),
+        "download step expected: {stdout}"
+    );
     let demo = bench.path("demo");
     for name in [
         "bid.txt",

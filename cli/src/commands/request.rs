@@ -117,11 +117,6 @@ fn install_error(certs: &[CertInfo], err: enroll::EnrollError) -> CliError {
     }
 }
 
-/// Writes DER as PEM through a temporary file, so no half-written file stays.
-pub(crate) fn write_pem(path: &Path, label: &str, der: &[u8]) -> CliResult<()> {
-    write_atomic(path, pem(label, der)?.as_bytes())
-}
-
 /// DER as PEM text under `label`.
 fn pem(label: &str, der: &[u8]) -> CliResult<String> {
     der::pem::encode_string(label, der::pem::LineEnding::LF, der).map_err(|e| {

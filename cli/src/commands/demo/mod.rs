@@ -1,24 +1,30 @@
 //! `palmbid demo`: the main job, end to end in a fresh keystore.
 //!
-//! Test CA -> phone certificate (keys and CSRs made here, under a PIN) ->
-//! hardware certificate -> a bid file encrypted to both -> decrypted with
-//! the phone certificate -> signed and verified -> a wrong PIN. Every
-//! artifact is written to the output folder.
+//! Reference platform started in process -> SMS login -> identity
+//! verification -> CA order and approval -> pickup of the phone's dual
+//! certificates under a PIN -> download with the entity-registry match ->
+//! hardware certificate from the same CA -> a bid file encrypted to both ->
+//! decrypted with the phone certificate -> signed and verified -> a wrong
+//! PIN. Every artifact is written to the output folder.
+
+mod platform;
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use palmbid_core::account::AccountStore;
 use palmbid_core::cms;
 use palmbid_core::error::Lang;
 use palmbid_core::keystore::{
-    CertificateRecord, Keystore, KeystoreError, Pin, SoftwareDeviceBinding, enroll,
+    CertificateRecord, Keystore, KeystoreError, Pin, SoftwareDeviceBinding,
 };
 use palmbid_core::pki::{CertInfo, IssuingCa, KeyRole, Subject, Validity};
 
 use crate::Context;
-use crate::commands::request::{write_atomic, write_pem};
+use crate::commands::request::write_atomic;
 use crate::error::{CliError, CliResult, core};
+use platform::DemoPlatform;
 
 /// The demo's PIN, printed so the user can repeat steps by hand.
 const DEMO_PIN: &str = "258036";
@@ -27,11 +33,10 @@ const WRONG_PIN: &str = "147036";
 /// Marks a folder this command created, so a rerun may clear it.
 const MARKER: &str = ".palmbid-demo";
 
-/// The files the demo writes, besides its keystore home and the marker.
-const ARTIFACTS: [&str; 11] = [
+/// The files the demo writes, besides its keystore home, the platform's
+/// data folder and the marker.
+const ARTIFACTS: [&str; 9] = [
     "ca.pem",
-    "signing.csr",
-    "encryption.csr",
     "phone-signing.pem",
     "phone-encryption.pem",
     "hardware.pem",
@@ -44,6 +49,8 @@ const ARTIFACTS: [&str; 11] = [
 
 /// The demo's keystore home inside its folder.
 const HOME: &str = "home";
+/// The embedded platform's data folder inside the demo folder.
+const PLATFORM_DATA: &str = "platform";
 
 const BID_TEXT: &str = "\
 投标文件（演示）
@@ -82,9 +89,11 @@ pub(crate) fn run(ctx: &Context, out: &Path) -> CliResult<()> {
         ca,
         keystore,
         hardware,
+        platform,
     } = enrol(&mut steps, out, now)?;
     let phone_signing = bid_steps(&mut steps, out, &ca, &keystore, &hardware, now)?;
     wrong_pin_step(&mut steps, &keystore, &phone_signing)?;
+    platform.stop()?;
     print_artifacts(ctx, out, &out.join("bid.p7m"));
     Ok(())
 }
@@ -94,26 +103,26 @@ struct Enrolled {
     ca: IssuingCa,
     keystore: Keystore,
     hardware: CertInfo,
+    platform: DemoPlatform,
 }
 
-/// Creates the CA, the keystore, the phone's dual certificates and the hardware
-/// certificate.
+/// Starts the platform and runs the phone's first day with it: SMS login,
+/// identity verification, the CA order (operator side), pickup under a new
+/// PIN and download; then issues the hardware certificate from the same CA.
 fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
     let home = out.join(HOME);
-    let pin = || Pin::entered(DEMO_PIN.to_owned());
+    let subject = Subject {
+        name: "张三".to_owned(),
+        company: "示范建设有限公司".to_owned(),
+        credit_code: "91350100M000100Y43".to_owned(),
+    };
 
-    let ca = steps.run("创建本地测试 CA", "create a local test CA", || {
-        let ca = IssuingCa::new_root(
-            "palmbid 演示根 CA",
-            Validity {
-                not_before: now - 60,
-                days: 3650,
-            },
-        )
-        .map_err(core)?;
-        write_atomic(&out.join("ca.pem"), ca.certificate().to_pem().as_bytes())?;
-        Ok(ca)
-    })?;
+    let platform = steps.run(
+        "在本机回环端口启动参考平台",
+        "start the reference platform on a loopback port",
+        || DemoPlatform::start(&out.join(PLATFORM_DATA)),
+    )?;
+    outln!("    {}", platform.base_url);
 
     let keystore = steps.run(
         "打开新证书库（设备密钥已密封）",
@@ -125,63 +134,50 @@ fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
             Keystore::open(&home, Arc::new(binding)).map_err(core)
         },
     )?;
+    let store = AccountStore::open(&home).map_err(core)?;
 
-    let subject = Subject {
-        name: "张三".to_owned(),
-        company: "示范建设有限公司".to_owned(),
-        credit_code: "91350100M000100Y43".to_owned(),
-    };
-    let (signing_csr, encryption_csr) = steps.run(
-        "生成签名和加密密钥对（PIN 保护）及两个证书请求",
-        "generate signing and encryption key pairs under the PIN, and two CSRs",
-        || {
-            let new_pin = Pin::chosen(DEMO_PIN.to_owned()).map_err(core)?;
-            let (_, signing, encryption) =
-                enroll::request(&keystore, &new_pin, &subject).map_err(core)?;
-            write_pem(&out.join("signing.csr"), "CERTIFICATE REQUEST", &signing)?;
-            write_pem(
-                &out.join("encryption.csr"),
-                "CERTIFICATE REQUEST",
-                &encryption,
-            )?;
-            Ok((signing, encryption))
-        },
-    )?;
-
-    let validity = Validity {
-        not_before: now - 60,
-        days: 365,
-    };
     steps.run(
-        "CA 签发双证书，手机安装（校验证书链和密钥用途）",
-        "CA issues both certificates; the phone installs them (chain and key usage checked)",
+        "信任平台并用短信验证码登录",
+        "trust the platform and log in with an SMS code",
+        || platform.login(&store, now),
+    )?;
+    steps.run(
+        "实名认证（视频与身份证号；开发模式自动通过）",
+        "verify identity (video and ID number; approved at once in development)",
+        || platform.verify_identity(&store, &subject.name),
+    )?;
+    let url = steps.run(
+        "运营端录入并审核 CA 订单，主体库登记单位",
+        "operator enters and approves the CA order, registers the company",
+        || platform.order(&subject.name, &subject.company, &subject.credit_code),
+    )?;
+    outln!("    {url}");
+    steps.run(
+        "扫码领取双证书（新 PIN 下生成密钥）并下载证书（主体库匹配）",
+        "scan to pick up both certificates (keys made under a new PIN) and download them (registry match)",
         || {
-            let signing = ca
-                .issue_from_csr(&signing_csr, KeyRole::Signing, validity)
-                .map_err(core)?;
-            let encryption = ca
-                .issue_from_csr(&encryption_csr, KeyRole::Encryption, validity)
-                .map_err(core)?;
-            write_atomic(&out.join("phone-signing.pem"), signing.to_pem().as_bytes())?;
-            write_atomic(
-                &out.join("phone-encryption.pem"),
-                encryption.to_pem().as_bytes(),
-            )?;
-            enroll::install(
-                &keystore,
-                &pin(),
-                &[signing, encryption],
-                &[ca.certificate().clone()],
-                now,
-            )
-            .map_err(core)?;
+            let pin = Pin::chosen(DEMO_PIN.to_owned()).map_err(core)?;
+            platform.pick_up(&store, &keystore, &url, &pin)?;
+            for record in keystore.certificates().map_err(core)? {
+                let name = match record.role {
+                    KeyRole::Signing => "phone-signing.pem",
+                    KeyRole::Encryption => "phone-encryption.pem",
+                };
+                write_atomic(&out.join(name), record.cert.to_pem().as_bytes())?;
+            }
             Ok(())
         },
     )?;
 
+    let ca = platform_ca(&platform.data)?;
+    write_atomic(&out.join("ca.pem"), ca.certificate().to_pem().as_bytes())?;
+    let validity = Validity {
+        not_before: now - 60,
+        days: 365,
+    };
     let hardware = steps.run(
-        "签发实体 CA（USB-KEY）加密证书",
-        "issue a hardware (USB-KEY) encryption certificate",
+        "平台 CA 签发实体 CA（USB-KEY）加密证书",
+        "the platform CA issues a hardware (USB-KEY) encryption certificate",
         || {
             let issued = ca
                 .issue_with_new_key(&subject, KeyRole::Encryption, validity)
@@ -201,7 +197,21 @@ fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
         ca,
         keystore,
         hardware,
+        platform,
     })
+}
+
+/// Loads the platform's root CA from its data folder, so the demo can issue
+/// the hardware certificate under the same trust anchor.
+fn platform_ca(data: &Path) -> CliResult<IssuingCa> {
+    let cert_path = data.join("ca").join("root.pem");
+    let key_path = data.join("ca").join("root.key.pem");
+    let cert = std::fs::read(&cert_path).map_err(|e| CliError::io(&cert_path, &e))?;
+    let key = zeroize::Zeroizing::new(
+        std::fs::read_to_string(&key_path).map_err(|e| CliError::io(&key_path, &e))?,
+    );
+    let cert = CertInfo::from_pem_or_der(&cert, "platform CA").map_err(core)?;
+    IssuingCa::from_parts(cert, &key).map_err(core)
 }
 
 /// Encrypts the bid file to both certificates, opens it with the phone,
@@ -402,5 +412,5 @@ fn prepare_folder(out: &Path) -> CliResult<()> {
 /// Whether `name` is something the demo writes into its folder.
 fn is_demo_entry(name: &std::ffi::OsStr) -> bool {
     name.to_str()
-        .is_some_and(|n| n == MARKER || n == HOME || ARTIFACTS.contains(&n))
+        .is_some_and(|n| n == MARKER || n == HOME || n == PLATFORM_DATA || ARTIFACTS.contains(&n))
 }
