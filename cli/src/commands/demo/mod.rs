@@ -91,7 +91,7 @@ pub(crate) fn run(ctx: &Context, out: &Path) -> CliResult<()> {
         hardware,
         platform,
     } = enrol(&mut steps, out, now)?;
-    let phone_signing = bid_steps(&mut steps, out, &ca, &keystore, &hardware, now)?;
+    let phone_signing = bid_steps(&mut steps, out, &ca, &keystore, &hardware)?;
     wrong_pin_step(&mut steps, &keystore, &phone_signing)?;
     platform.stop()?;
     print_artifacts(ctx, out, &out.join("bid.p7m"));
@@ -222,7 +222,6 @@ fn bid_steps(
     ca: &IssuingCa,
     keystore: &Keystore,
     hardware: &CertInfo,
-    now: i64,
 ) -> CliResult<CertificateRecord> {
     let pin = || Pin::entered(DEMO_PIN.to_owned());
     let records = keystore.certificates().map_err(core)?;
@@ -283,7 +282,9 @@ fn bid_steps(
                 key.secret(),
                 &phone_signing.cert,
                 &phone_signing.chain,
-                now,
+                // The time of signing itself: the platform's certificates
+                // become valid only at their issuing, after the demo began.
+                crate::unix_now(),
             )
             .map_err(core)?;
             drop(key);
