@@ -30,6 +30,11 @@ use crate::AppState;
 pub const ROOT_VALIDITY_DAYS: u32 = 3650;
 
 /// Common name of the development root.
+/// Seconds by which validity starts before the issuing time, so a phone
+/// whose clock runs a little behind the server's can install and use a
+/// certificate at once.
+pub(crate) const BACKDATE_SECONDS: i64 = 60;
+
 const ROOT_NAME: &str = "palmbid reference platform root CA";
 
 /// Errors of the CA.
@@ -74,7 +79,7 @@ pub fn load_or_create(dir: &Path, now: i64) -> Result<Arc<IssuingCa>, CaError> {
     let ca = IssuingCa::new_root(
         ROOT_NAME,
         Validity {
-            not_before: now,
+            not_before: now - BACKDATE_SECONDS,
             days: ROOT_VALIDITY_DAYS,
         },
     )?;

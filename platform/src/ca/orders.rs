@@ -524,7 +524,7 @@ pub fn issue(
     }
 
     let validity = Validity {
-        not_before: now,
+        not_before: now - super::BACKDATE_SECONDS,
         days: LEAF_VALIDITY_DAYS,
     };
     let mut stored = Vec::new();
