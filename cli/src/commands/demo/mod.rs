@@ -10,15 +10,12 @@
 mod platform;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
 use palmbid_core::account::AccountStore;
 use palmbid_core::cms;
 use palmbid_core::error::Lang;
-use palmbid_core::keystore::{
-    CertificateRecord, Keystore, KeystoreError, Pin, SoftwareDeviceBinding,
-};
+use palmbid_core::keystore::{CertificateRecord, Keystore, Pin};
 use palmbid_core::pki::{CertInfo, IssuingCa, KeyRole, Subject, Validity};
 
 use crate::Context;
@@ -127,12 +124,7 @@ fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
     let keystore = steps.run(
         "打开新证书库（设备密钥已密封）",
         "open a fresh keystore (device secret sealed)",
-        || {
-            std::fs::create_dir_all(&home).map_err(|e| CliError::io(&home, &e))?;
-            let binding = SoftwareDeviceBinding::open(&home.join("device.key"))
-                .map_err(|e| core(KeystoreError::DeviceBinding(e)))?;
-            Keystore::open(&home, Arc::new(binding)).map_err(core)
-        },
+        || crate::home::open(&home),
     )?;
     let store = AccountStore::open(&home).map_err(core)?;
 
