@@ -7,9 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{Router, get, post};
 use maud::{Markup, html};
 use palmbid_core::api::identity::IdentityState;
-use serde::Deserialize;
 
-use super::{cross_site, cross_site_refused, page, time_text};
+use super::{RejectForm, cross_site, cross_site_refused, form_field, page, time_text};
 use crate::AppState;
 use crate::accounts::identity::{self, CaseRow};
 use crate::error::Failure;
@@ -76,11 +75,6 @@ fn row(case: &CaseRow) -> Markup {
     }
 }
 
-#[derive(Deserialize)]
-struct RejectForm {
-    reason: String,
-}
-
 async fn approve(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -95,7 +89,7 @@ async fn reject(
     Path(id): Path<String>,
     Form(form): Form<RejectForm>,
 ) -> Result<Response, Failure> {
-    let reason: String = form.reason.chars().take(200).collect();
+    let reason = form_field(&form.reason);
     decide(state, &headers, id, false, Some(reason)).await
 }
 

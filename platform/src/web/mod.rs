@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
+use serde::Deserialize;
 
 use crate::AppState;
 
@@ -89,6 +90,20 @@ pub(crate) fn cross_site_refused() -> Response {
         "cross-site form post refused / 拒绝跨站提交",
     )
         .into_response()
+}
+
+/// Maximum characters kept from one console form field.
+const MAX_FIELD_CHARS: usize = 200;
+
+/// Cuts a console form field to [`MAX_FIELD_CHARS`] characters.
+pub(crate) fn form_field(text: &str) -> String {
+    text.chars().take(MAX_FIELD_CHARS).collect()
+}
+
+/// The form that rejects an identity case or a CA order, with its reason.
+#[derive(Deserialize)]
+pub(crate) struct RejectForm {
+    pub(crate) reason: String,
 }
 
 /// Formats Unix seconds as `2026-12-04 20:30:00 UTC`.

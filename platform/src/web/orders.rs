@@ -20,7 +20,7 @@ use maud::{Markup, PreEscaped, html};
 use palmbid_core::api::pickup::{OrderState, SealKind};
 use serde::Deserialize;
 
-use super::{cross_site, cross_site_refused, page, time_text};
+use super::{RejectForm, cross_site, cross_site_refused, form_field, page, time_text};
 use crate::AppState;
 use crate::ca::orders::{self, NewOrder, Order, OrderError};
 use crate::error::Failure;
@@ -105,7 +105,7 @@ async fn create(
     let field = |name: &str| {
         form.iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.chars().take(200).collect::<String>())
+            .map(|(_, v)| form_field(v))
             .unwrap_or_default()
     };
     let seals = [
@@ -249,11 +249,6 @@ async fn status(
     }
 }
 
-#[derive(Deserialize)]
-struct ReasonForm {
-    reason: String,
-}
-
 async fn approve(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -266,9 +261,9 @@ async fn reject(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<ReasonForm>,
+    Form(form): Form<RejectForm>,
 ) -> Result<Response, Failure> {
-    let reason: String = form.reason.chars().take(200).collect();
+    let reason = form_field(&form.reason);
     decide(state, &headers, id, false, Some(reason)).await
 }
 
