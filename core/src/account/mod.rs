@@ -38,7 +38,7 @@ pub use pickup::{
 };
 pub use store::{AccountStore, StoredSession, TrustedPlatform};
 
-/// Longest platform name, in characters.
+/// Maximum length of a platform name, in characters.
 const MAX_NAME_CHARS: usize = 64;
 
 /// The document versions the user accepted on the login screen.

@@ -37,10 +37,10 @@ pub struct ScannedPickup {
     pub offer: PickupOffer,
 }
 
-/// Where a pickup on this phone stands.
+/// State of a pickup on this phone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PickupState {
-    /// Keys made, requests not yet answered.
+    /// Keys made, requests sent but no response stored yet.
     Requested,
     /// Certificates received, not installed: picked up but unusable.
     Received,
@@ -75,7 +75,7 @@ pub struct PickupRecord {
     pub pickup_id: String,
     /// State.
     pub state: PickupState,
-    /// The platform's answer, once received.
+    /// The platform's response, once received.
     pub issued: Option<IssuedCertificates>,
 }
 

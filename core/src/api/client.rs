@@ -1,9 +1,9 @@
 //! The phone's HTTP client of the platform protocol.
 //!
 //! Async (reqwest over hyper; the caller supplies a tokio runtime), TLS by
-//! rustls with the ring provider. Every answer's [`SERVER_TIME_HEADER`]
+//! rustls with the ring provider. Every response's [`SERVER_TIME_HEADER`]
 //! updates the clock offset, so the phone can judge expiries by server
-//! time. An error answer becomes [`ApiError::Refused`] with the platform's
+//! time. An error response becomes [`ApiError::Refused`] with the platform's
 //! code and both messages.
 //!
 //! Plain `http://` is accepted only for loopback hosts (development and
@@ -33,7 +33,7 @@ use super::{ApiError, ErrorBody, SERVER_TIME_HEADER, paths};
 /// Time allowed for one request, connection included.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Largest answer body read, in bytes; certificate bundles fit easily.
+/// Maximum response body read, in bytes; certificate bundles fit easily.
 const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// A client of one platform, optionally holding a session token.
@@ -129,7 +129,7 @@ impl PlatformClient {
     }
 
     /// Server clock minus local clock, in milliseconds, as of the last
-    /// answer (0 before any).
+    /// response (0 before any).
     pub fn clock_offset_ms(&self) -> i64 {
         self.offset_ms.load(Ordering::Relaxed)
     }
@@ -143,7 +143,7 @@ impl PlatformClient {
     /// `GET /api/v1/health`.
     ///
     /// # Errors
-    /// [`ApiError`] when the platform is unreachable or answers an error.
+    /// [`ApiError`] when the platform is unreachable or returns an error.
     pub async fn health(&self) -> Result<HealthResponse, ApiError> {
         let request = self.http.get(self.url(paths::HEALTH)?);
         self.send(request).await
@@ -163,7 +163,7 @@ impl PlatformClient {
     /// The user agreement and privacy policy versions a login must accept.
     ///
     /// # Errors
-    /// [`ApiError`] when the platform is unreachable or answers an error.
+    /// [`ApiError`] when the platform is unreachable or returns an error.
     pub async fn terms(&self) -> Result<TermsResponse, ApiError> {
         let request = self.http.get(self.url(paths::TERMS)?);
         self.send(request).await
@@ -380,7 +380,7 @@ pub fn install_ring_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// Reads an answer body, refusing one over [`MAX_RESPONSE_BYTES`].
+/// Reads a response body, rejecting one over [`MAX_RESPONSE_BYTES`].
 async fn read_limited(mut response: reqwest::Response, url: &str) -> Result<Vec<u8>, ApiError> {
     let status = response.status().as_u16();
     let mut bytes = Vec::new();

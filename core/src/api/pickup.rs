@@ -33,7 +33,7 @@ pub fn pickup_path(id: &str, action: Option<&str>) -> String {
     }
 }
 
-/// Where an order stands.
+/// State of an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderState {
@@ -144,7 +144,7 @@ pub struct SealImage {
     pub png_base64: String,
 }
 
-/// Answer to [`CertificateRequest`].
+/// Response to [`CertificateRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedCertificates {
     /// The signing certificate, PEM.
@@ -164,7 +164,7 @@ pub struct DownloadRequest {
     pub signing_fingerprint: String,
 }
 
-/// Answer to [`DownloadRequest`]: the registry entry matched.
+/// Response to [`DownloadRequest`]: the registry entry matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DownloadResponse {
     /// Company name as registered.

@@ -7,7 +7,7 @@ pub enum PkiError {
     /// The bytes are not a DER or PEM X.509 certificate.
     #[error("invalid certificate ({what}): {detail}; pass a DER or PEM X.509 certificate")]
     InvalidCertificate {
-        /// Which certificate: a file name or a role.
+        /// The certificate concerned: a file name or a role.
         what: String,
         /// The parser's reason.
         detail: String,
@@ -20,7 +20,7 @@ pub enum PkiError {
     InvalidCreditCode {
         /// The code as given.
         value: String,
-        /// What is wrong with it.
+        /// Description of the fault.
         reason: String,
     },
 
@@ -29,14 +29,14 @@ pub enum PkiError {
     InvalidSubject {
         /// The field: name, company.
         field: &'static str,
-        /// What is wrong with it.
+        /// Description of the fault.
         reason: String,
     },
 
     /// Building a request or a certificate failed inside the encoder.
     #[error("could not build the {what}: {detail}")]
     Build {
-        /// What was being built.
+        /// The object being built.
         what: &'static str,
         /// The encoder's reason.
         detail: String,
@@ -105,7 +105,7 @@ pub enum PkiError {
     NotCa {
         /// Subject of the issuing certificate.
         subject: String,
-        /// Which constraint fails.
+        /// The failed constraint.
         reason: &'static str,
     },
 
@@ -142,9 +142,9 @@ pub enum PkiError {
     /// A public or private key that is not on a supported curve.
     #[error("unsupported key in {what}: {detail}; palmbid keys are ECDSA P-256")]
     UnsupportedKey {
-        /// Where the key came from.
+        /// Source of the key.
         what: String,
-        /// Why it is not supported.
+        /// Reason it is not supported.
         detail: String,
     },
 
@@ -176,7 +176,7 @@ pub enum PkiError {
         "iteration count {iterations} in {what} is over the limit of {max}; export it again with fewer iterations"
     )]
     IterationsTooHigh {
-        /// Where the count is.
+        /// Location of the count.
         what: &'static str,
         /// The count in the file.
         iterations: u64,
@@ -193,13 +193,13 @@ pub enum PkiError {
     /// An encryption or MAC algorithm palmbid does not implement.
     #[error("unsupported algorithm {oid} in {what}; export it again with AES (PBES2)")]
     UnsupportedEncryption {
-        /// Where the algorithm is.
+        /// Location of the algorithm.
         what: &'static str,
         /// The algorithm's OID.
         oid: String,
     },
 
-    /// The file holds no private key.
+    /// The file contains no private key.
     #[error("{what} holds no private key; export it again with its private key included")]
     NoPrivateKey {
         /// The file kind.

@@ -82,9 +82,9 @@ pub(crate) fn cross_site(headers: &HeaderMap) -> bool {
     host.is_none() || origin_host != host
 }
 
-/// The answer to a cross-site form post.
+/// Builds the 403 response to a cross-site form post.
 pub(crate) fn cross_site_refused() -> Response {
-    tracing::warn!("console post from another origin refused");
+    tracing::warn!("console form post rejected: its Origin is another site");
     (
         StatusCode::FORBIDDEN,
         "cross-site form post refused / 拒绝跨站提交",
