@@ -6,7 +6,7 @@
 //! lives here. PINs arrive as strings and are moved at once into the core's
 //! zeroizing `Pin`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use palmbid_core::keystore::{self as core, CredentialId, Pin};
@@ -28,6 +28,8 @@ pub struct Keystore {
     // is added here: calls on one keystore run in parallel where the core
     // allows.
     inner: Arc<core::Keystore>,
+    // The home folder, for the account store that shares its database.
+    home: PathBuf,
 }
 
 impl Keystore {
@@ -39,6 +41,17 @@ impl Keystore {
     ) -> Result<T, PalmbidError> {
         let inner = Arc::clone(&self.inner);
         blocking(operation, move || body(&inner)).await
+    }
+
+    /// The core keystore, shared with objects that outlive this one's
+    /// `close()` (an `Account` keeps it).
+    pub(crate) fn core(&self) -> Arc<core::Keystore> {
+        Arc::clone(&self.inner)
+    }
+
+    /// The keystore's home folder.
+    pub(crate) fn home(&self) -> &Path {
+        &self.home
     }
 
     /// Finds the installed certificate of `key_id`, with its chain.
@@ -69,10 +82,12 @@ impl Keystore {
     ) -> Result<Arc<Self>, PalmbidError> {
         blocking(operation, move || {
             let binding = Arc::new(ForeignDeviceBinding(binding));
-            let keystore = core::Keystore::open_with_kdf(&PathBuf::from(home), binding, kdf)
+            let home = PathBuf::from(home);
+            let keystore = core::Keystore::open_with_kdf(&home, binding, kdf)
                 .map_err(PalmbidError::from_core)?;
             Ok(Arc::new(Keystore {
                 inner: Arc::new(keystore),
+                home,
             }))
         })
         .await

@@ -15,6 +15,12 @@
 //! - [`enroll`]: requests, installation, PKCS#12 and PKCS#8 imports.
 //! - [`sign`]: detached CMS signatures and their verification.
 //! - [`envelope`]: envelope decryption, key release, encryption.
+//! - [`account`]: the `Account` object: trusted platforms, SMS login,
+//!   identity verification, certificate pickup.
+//! - [`qr`]: `Account.scanCode` and the `QrRequest` object: QR codes of
+//!   the portal and the bid toolbox, from confirm screen to answer.
+//! - [`hall`]: the bid-opening hall: projects, `Account.watchHall` with
+//!   the app's `HallListener`, sign-in, decryption check and decryption.
 //! - [`records`]: the plain values that cross the FFI.
 //!
 //! Kotlin and Swift are generated from the built library; see
@@ -22,12 +28,15 @@
 
 uniffi::setup_scaffolding!();
 
+pub mod account;
 pub mod device;
 pub mod enroll;
 pub mod envelope;
 pub mod error;
+pub mod hall;
 pub mod keystore;
 pub mod logging;
+pub mod qr;
 pub mod records;
 mod runtime;
 pub mod sign;

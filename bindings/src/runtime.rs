@@ -4,6 +4,11 @@
 //! polls them inside a tokio context; the CPU-bound work (Argon2id, large
 //! decryptions) runs on this runtime's blocking pool through [`blocking`],
 //! so neither the app's thread nor a runtime worker is held up by it.
+//! Network calls of the platform protocol run as tasks of this runtime
+//! through [`spawn`], so the HTTP client's sockets and timers are driven
+//! by this runtime and not by whichever executor polls the export. A
+//! network call that also derives a PIN key runs through
+//! [`blocking_future`].
 //!
 //! [`guard`] turns a panic into [`PalmbidError`] with code `ffi.panic`. This
 //! needs the release profile's `panic = "unwind"` (root `Cargo.toml`); with
@@ -83,6 +88,47 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .unwrap_or_else(|_| Err(PalmbidError::panic(operation)))
 }
 
+/// Starts `future` as a task on the runtime and returns its handle, for
+/// work that outlives the export that started it (a hall watch).
+///
+/// # Errors
+/// `ffi.runtime` when the runtime cannot start.
+pub(crate) fn spawn_task<T: Send + 'static>(
+    future: impl Future<Output = T> + Send + 'static,
+) -> Result<tokio::task::JoinHandle<T>, PalmbidError> {
+    Ok(runtime()?.spawn(future))
+}
+
+/// Runs `future` (network I/O and short database work) as a task on the
+/// runtime and awaits it; a panic in it becomes `ffi.panic`.
+///
+/// As with [`blocking`], cancelling the caller drops only the result: the
+/// task runs to its end, so a request already sent is not cut in half.
+pub(crate) async fn spawn<T: Send + 'static>(
+    operation: &'static str,
+    future: impl Future<Output = Result<T, PalmbidError>> + Send + 'static,
+) -> Result<T, PalmbidError> {
+    let task = runtime()?.spawn(future);
+
+    // Tasks are never aborted, so a join error is a panic.
+    task.await.unwrap_or_else(|_| {
+        tracing::error!(target: "palmbid_ffi", operation, "panic under an export");
+        Err(PalmbidError::panic(operation))
+    })
+}
+
+/// Drives `future` to its end on a thread of the blocking pool, for calls
+/// that mix network I/O with CPU-bound work (Argon2id of a new or entered
+/// PIN), so that no runtime worker is held for the derivation. The I/O is
+/// still driven by the runtime's workers.
+pub(crate) async fn blocking_future<T: Send + 'static>(
+    operation: &'static str,
+    future: impl Future<Output = Result<T, PalmbidError>> + Send + 'static,
+) -> Result<T, PalmbidError> {
+    let handle = runtime()?.handle().clone();
+    blocking(operation, move || handle.block_on(future)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +160,42 @@ mod tests {
             block_on(blocking("test.blocking_panic", || panic!("deliberate")));
 
         assert_eq!(result.expect_err("panic").code(), crate::error::CODE_PANIC);
+    }
+
+    #[test]
+    fn spawn_returns_the_value_and_turns_a_panic_into_ffi_panic() {
+        let value = block_on(spawn("test.spawn", async { Ok(7) })).expect("the future returns Ok");
+        let panicked: Result<(), _> =
+            block_on(spawn("test.spawn_panic", async { panic!("deliberate") }));
+
+        assert_eq!(value, 7);
+        assert_eq!(
+            panicked.expect_err("panic").code(),
+            crate::error::CODE_PANIC
+        );
+    }
+
+    #[test]
+    fn blocking_future_runs_io_on_a_pool_thread_and_catches_panics() {
+        let caller = std::thread::current().id();
+
+        let worker = block_on(blocking_future("test.blocking_future", async move {
+            // A timer needs the runtime's driver: it must fire from a pool
+            // thread that is not a worker.
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            Ok(std::thread::current().id())
+        }))
+        .expect("the future returns Ok");
+        let panicked: Result<(), _> =
+            block_on(blocking_future("test.blocking_future_panic", async {
+                panic!("deliberate")
+            }));
+
+        assert_ne!(worker, caller);
+        assert_eq!(
+            panicked.expect_err("panic").code(),
+            crate::error::CODE_PANIC
+        );
     }
 
     /// Drives a future to completion on a throwaway current-thread runtime,

@@ -100,3 +100,36 @@ fn a_core_error_keeps_its_code_and_both_messages_at_the_ffi() {
         "{message_zh}"
     );
 }
+
+#[test]
+fn account_errors_and_platform_refusals_keep_their_codes_at_the_ffi() {
+    use palmbid_core::account::AccountError;
+    use palmbid_core::api::{ApiError, ErrorBody, ErrorCode};
+
+    let invalid_phone = PalmbidError::from_core(AccountError::InvalidPhone {
+        phone: "12345".to_owned(),
+    });
+    let refused = PalmbidError::from_core(AccountError::Api(ApiError::Refused {
+        status: 400,
+        body: ErrorBody {
+            code: ErrorCode::SmsCodeWrong,
+            message: "the SMS code is wrong".to_owned(),
+            message_zh: "短信验证码错误".to_owned(),
+        },
+    }));
+
+    let PalmbidError::Failed {
+        code, message_en, ..
+    } = invalid_phone;
+    assert_eq!(code, "account.invalid_phone");
+    assert!(message_en.contains("12345"), "{message_en}");
+
+    let PalmbidError::Failed {
+        code,
+        message_zh,
+        message_en,
+    } = refused;
+    assert_eq!(code, "auth.sms_code_wrong");
+    assert_eq!(message_zh, "短信验证码错误");
+    assert!(message_en.contains("the SMS code is wrong"), "{message_en}");
+}

@@ -146,11 +146,35 @@ pub(crate) enum Command {
         action: crate::commands::identity::IdentityAction,
     },
 
-    /// Scan a certificate pickup code (扫一扫): check it, make both key
-    /// pairs under a new PIN, pick up the certificates.
+    /// Scan a code (扫一扫): a certificate pickup code (make both key pairs
+    /// under a new PIN, pick up the certificates), or a request of the
+    /// portal or the bid toolbox (show it, then answer with the PIN).
     Scan {
-        /// The URL in the QR code, `https://{platform}/q/{id}`.
+        /// The text of the QR code, `https://{platform}/q/{id}[?t=..&h=..]`.
         url: String,
+
+        /// Login: the number shown on the computer [default: ask].
+        #[arg(long, value_name = "NN")]
+        number: Option<u8>,
+
+        #[allow(
+            clippy::doc_markdown,
+            reason = "clap shows this text as help, backticks and all"
+        )]
+        /// Seal: personal, legal_representative or company [default: the
+        /// only seal held, else ask].
+        #[arg(long, value_name = "SEAL", value_parser = parse_seal)]
+        seal: Option<palmbid_core::api::pickup::SealKind>,
+    },
+
+    /// The bid toolbox (投标工具) side of QR requests: show a code, wait for
+    /// the phone, use its answer.
+    Toolbox(crate::commands::toolbox::ToolboxArgs),
+
+    /// The bid-opening hall (掌上开标): list projects, follow an opening.
+    Hall {
+        #[command(subcommand)]
+        action: crate::commands::hall::HallAction,
     },
 
     /// Download picked-up certificates (下载证书): registry match on the
@@ -169,6 +193,13 @@ pub(crate) enum Command {
         /// The trusted platform; optional when there is one.
         #[arg(long, value_name = "NAME")]
         platform: Option<String>,
+    },
+
+    /// Electronic bid guarantees (电子保函): list, sections, code,
+    /// institutions, apply, status.
+    Guarantee {
+        #[command(subcommand)]
+        action: crate::commands::guarantee::GuaranteeAction,
     },
 }
 
@@ -227,4 +258,9 @@ pub(crate) enum PinAction {
         #[arg(long = "cert", value_name = "ID")]
         cert: Option<String>,
     },
+}
+
+fn parse_seal(text: &str) -> Result<palmbid_core::api::pickup::SealKind, String> {
+    palmbid_core::api::pickup::SealKind::parse(text)
+        .ok_or_else(|| "use personal, legal_representative or company".to_owned())
 }

@@ -167,6 +167,7 @@ fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
         Command::Encrypt { to, input, out } => {
             return commands::envelope::encrypt(ctx, to, input, out);
         }
+        Command::Toolbox(args) => return commands::toolbox::run(ctx, args),
         _ => {}
     }
 
@@ -181,6 +182,7 @@ fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
         Command::Logout { platform } => {
             return commands::login::logout(ctx, &home, platform.as_deref());
         }
+        Command::Hall { action } => return commands::hall::run(ctx, &home, action),
         _ => {}
     }
 
@@ -189,11 +191,20 @@ fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
         Command::Demo { .. }
         | Command::Verify { .. }
         | Command::Encrypt { .. }
+        | Command::Toolbox(_)
         | Command::Platform { .. }
         | Command::Login(_)
         | Command::VerifyIdentity { .. }
-        | Command::Logout { .. } => Ok(()),
-        Command::Scan { url } => commands::pickup::scan(ctx, &home, &keystore, &url),
+        | Command::Logout { .. }
+        | Command::Hall { .. } => Ok(()),
+        Command::Guarantee { action } => commands::guarantee::run(ctx, &home, &keystore, &action),
+        Command::Scan { url, number, seal } => commands::qr::scan(
+            ctx,
+            &home,
+            &keystore,
+            &url,
+            &commands::qr::ScanOptions { number, seal },
+        ),
         Command::Download { platform, pickup } => commands::pickup::download(
             ctx,
             &home,

@@ -471,13 +471,23 @@ fn demo_runs_and_writes_artifacts() {
         stdout.contains("registry match"),
         "download step expected: {stdout}"
     );
+    assert!(
+        stdout.contains("log in to the portal") && stdout.contains("经办人"),
+        "portal login step expected: {stdout}"
+    );
+    assert!(
+        stdout.contains("shows it issued") && stdout.contains("DEV-"),
+        "guarantee issued and verified expected: {stdout}"
+    );
     let demo = bench.path("demo");
     for name in [
+        "guarantee.pdf",
         "bid.txt",
         "bid.p7m",
         "bid.decrypted.txt",
         "bid.p7s",
         "ca.pem",
+        "bid-letter.sealed.pdf",
     ] {
         assert!(
             demo.join(name).exists(),
@@ -488,6 +498,22 @@ fn demo_runs_and_writes_artifacts() {
         std::fs::read(demo.join("bid.txt")).expect("bid"),
         std::fs::read(demo.join("bid.decrypted.txt")).expect("decrypted")
     );
+    assert_eq!(
+        std::fs::read(demo.join("bid.txt")).expect("bid"),
+        std::fs::read(demo.join("bid.released.txt")).expect("released")
+    );
+    let letter = std::fs::read(demo.join("bid-letter.pdf")).expect("letter");
+    let sealed = std::fs::read(demo.join("bid-letter.sealed.pdf")).expect("sealed");
+    assert!(
+        sealed.starts_with(&letter),
+        "the seal is an incremental update"
+    );
+    let pdfsig = std::process::Command::new("pdfsig")
+        .arg(demo.join("bid-letter.sealed.pdf"))
+        .output()
+        .expect("pdfsig runs (scripts/test installs poppler-utils)");
+    let report = String::from_utf8_lossy(&pdfsig.stdout);
+    assert!(report.contains("Signature is Valid"), "{report}");
     let ca = demo.join("ca.pem");
     let ca = ca.to_str().expect("utf-8");
     let sig = demo.join("bid.p7s");

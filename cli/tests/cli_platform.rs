@@ -413,5 +413,5 @@ fn scan_of_an_unknown_host_is_refused() {
         "https://evil.example/q/0123456789abcdef0123456789abcdef",
     ]);
 
-    assert!(err.contains("[account.unknown_host]"), "{err}");
+    assert!(err.contains("[qr.unknown_host]"), "{err}");
 }

@@ -258,6 +258,70 @@ fn key_release_round_trip() {
 }
 
 #[test]
+fn key_release_from_the_envelope_header_alone() {
+    let lab = Lab::new();
+    let phone = lab.p256_party("phone");
+    let (plain_path, plain) = lab.plaintext("bid.pdf", 300_000);
+
+    // DER by palmbid; streamed BER (indefinite lengths) in S/MIME by openssl.
+    let ours = lab.path("ours.p7m");
+    cms::encrypt_to_file(&plain_path, &ours, std::slice::from_ref(&phone.cert)).unwrap();
+    openssl(
+        lab.dir.path(),
+        &[
+            "cms",
+            "-encrypt",
+            "-stream",
+            "-binary",
+            "-aes-256-gcm",
+            "-in",
+            plain_path.to_str().unwrap(),
+            "-out",
+            "theirs.p7m",
+            "-recip",
+            phone.cert_path.to_str().unwrap(),
+        ],
+    );
+
+    for (i, envelope) in [ours, lab.path("theirs.p7m")].iter().enumerate() {
+        let header = cms::envelope_header(envelope, 16 * 1024).unwrap();
+        assert!(header.len() < 2048, "header of {} bytes", header.len());
+
+        let toolbox = p256::SecretKey::random(&mut rand_core::OsRng);
+        let released = cms::release_key_from_header(
+            &header,
+            &phone.cert,
+            &phone.secret(),
+            &toolbox.public_key(),
+        )
+        .unwrap();
+        let output = lab.path(&format!("toolbox-{i}.out"));
+        cms::decrypt_with_released_key(envelope, &output, &released, &toolbox).unwrap();
+        assert!(std::fs::read(&output).unwrap() == plain);
+    }
+
+    let ours = lab.path("ours.p7m");
+    let error = cms::envelope_header(&ours, 100).unwrap_err();
+    assert_eq!(error.code(), "cms.envelope_header_too_large", "{error}");
+    let error = cms::release_key_from_header(
+        b"\x30\x03\x02\x01\x00",
+        &phone.cert,
+        &phone.secret(),
+        &phone.secret().public_key(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            CmsError::NotAnEnvelope { .. }
+                | CmsError::Malformed { .. }
+                | CmsError::Truncated { .. }
+        ),
+        "{error}"
+    );
+}
+
+#[test]
 fn released_key_does_not_open_for_another_key() {
     let lab = Lab::new();
     let phone = lab.p256_party("phone");

@@ -48,6 +48,10 @@ pub enum PlatformError {
     #[error(transparent)]
     Ca(#[from] crate::ca::CaError),
 
+    /// The development guarantee institution cannot be set up.
+    #[error(transparent)]
+    Guarantee(#[from] crate::guarantee::GuaranteeError),
+
     /// The configured seal font cannot be used.
     #[error(transparent)]
     Font(crate::ca::seals::SealError),

@@ -4,8 +4,13 @@
 //!
 //! - [`db`]: the database and its migrations;
 //! - [`accounts`]: SMS code login and sessions;
-//! - [`ca`]: the platform's certificate authority;
-//! - `web`: the operator console pages;
+//! - [`ca`]: the platform's certificate authority and revocation;
+//! - [`hall`]: the bid-opening hall: projects, phases and event log;
+//! - [`guarantee`]: electronic bid guarantees: codes, the institution
+//!   catalogue, callbacks and the development institution;
+//! - [`qr`]: the QR request relay between a desktop and the phone;
+//! - [`portal`]: the portal's browser sessions from QR logins;
+//! - `web`: the operator console pages and the portal's QR login page;
 //! - [`sms`]: the [`sms::SmsGateway`] trait and the development gateway;
 //! - [`clock`]: the server clock, the source of every time that matters;
 //! - [`error`]: startup errors and the JSON error answers.
@@ -21,7 +26,11 @@ pub mod ca;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod guarantee;
+pub mod hall;
 mod http;
+pub mod portal;
+pub mod qr;
 pub mod sms;
 pub(crate) mod web;
 
@@ -93,6 +102,12 @@ pub struct AppState {
     /// Font of the seal images; `None` when none was found (pickups of
     /// orders with seals then fail with an internal error, logged).
     pub seal_font: Option<Arc<ca::seals::SealFont>>,
+    /// Bumped whenever a QR request changes, to wake its event streams.
+    pub qr_changes: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Bumped whenever a hall project changes, to wake its event streams.
+    pub hall_changes: Arc<tokio::sync::watch::Sender<u64>>,
+    /// The development guarantee institution, issued by the platform CA.
+    pub dev_institution: Arc<guarantee::dev::DevInstitution>,
 }
 
 /// A platform bound to its address, not yet serving.
@@ -130,8 +145,12 @@ impl Platform {
         let db_path = config.data_dir.join(db::DATABASE_FILE);
         let ca_dir = config.data_dir.join("ca");
         let now = clock.now();
-        let (db, ca) = tokio::task::spawn_blocking(move || {
-            Ok::<_, PlatformError>((Db::open(&db_path)?, ca::load_or_create(&ca_dir, now)?))
+        let institution_dir = config.data_dir.join("guarantee");
+        let (db, ca, dev_institution) = tokio::task::spawn_blocking(move || {
+            let ca = ca::load_or_create(&ca_dir, now)?;
+            let institution =
+                guarantee::dev::DevInstitution::load_or_create(&institution_dir, &ca, now)?;
+            Ok::<_, PlatformError>((Db::open(&db_path)?, ca, Arc::new(institution)))
         })
         .await
         .map_err(|e| PlatformError::Db(db::DbError::Task(e.to_string())))??;
@@ -158,6 +177,10 @@ impl Platform {
             Some(url) => format!("{url}/").into(),
             None => format!("http://{addr}/").into(),
         };
+        let registered = Arc::clone(&dev_institution);
+        let base = Arc::clone(&public_base);
+        db.call(move |conn| registered.register(conn, &base))
+            .await?;
         let state = AppState {
             db,
             clock: clock.clone(),
@@ -166,6 +189,9 @@ impl Platform {
             ca,
             public_base,
             seal_font,
+            qr_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
+            hall_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
+            dev_institution,
         };
         let router = router(state);
         tracing::info!(%addr, "platform listening");
@@ -196,7 +222,11 @@ impl Platform {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), PlatformError> {
-        axum::serve(self.listener, self.router)
+        // The peer address is the QR requests' network address.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(PlatformError::Serve)?;
@@ -282,6 +312,9 @@ fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(web::routes())
         .merge(ca::routes())
+        .merge(qr::routes())
+        .merge(hall::routes())
+        .merge(guarantee::routes())
         .fallback(http::not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(

@@ -1,9 +1,9 @@
-//! `palmbid scan URL` (扫一扫: certificate pickup) and `palmbid download`
-//! (下载证书).
+//! Certificate pickup from `palmbid scan URL` (扫一扫) and `palmbid
+//! download` (下载证书).
 
 use std::path::Path;
 
-use palmbid_core::account::{self, PickupState};
+use palmbid_core::account::{self, AccountStore, PickupState, ScannedPickup};
 use palmbid_core::api::pickup::SealKind;
 use palmbid_core::keystore::{Keystore, Pin};
 
@@ -11,11 +11,15 @@ use super::platform::{block_on, open_store};
 use crate::Context;
 use crate::error::{CliError, CliResult, core};
 
-/// Runs `palmbid scan URL`: shows the order, asks a new PIN twice (unless
-/// resuming an interrupted pickup), picks up the certificates.
-pub(crate) fn scan(ctx: &Context, home: &Path, keystore: &Keystore, url: &str) -> CliResult<()> {
-    let store = open_store(home)?;
-    let scanned = block_on(account::scan(&store, url))?;
+/// The pickup half of `palmbid scan URL`: shows the order, asks a new PIN
+/// twice (unless resuming an interrupted pickup), picks up the
+/// certificates.
+pub(crate) fn pick_up_scanned(
+    ctx: &Context,
+    store: &AccountStore,
+    keystore: &Keystore,
+    scanned: &ScannedPickup,
+) -> CliResult<()> {
     let offer = &scanned.offer;
 
     println!(
@@ -33,7 +37,7 @@ pub(crate) fn scan(ctx: &Context, home: &Path, keystore: &Keystore, url: &str) -
     let seals: Vec<&str> = offer.seals.iter().map(|s| seal_text(ctx, *s)).collect();
     println!("{} {}", ctx.tr("印章：", "Seals:"), seals.join(", "));
 
-    let resuming = account::pickups(&store)
+    let resuming = account::pickups(store)
         .map_err(core)?
         .iter()
         .any(|r| r.platform == scanned.platform.name && r.pickup_id == offer.pickup_id);
@@ -51,7 +55,7 @@ pub(crate) fn scan(ctx: &Context, home: &Path, keystore: &Keystore, url: &str) -
         Pin::chosen(text.as_str().to_owned()).map_err(core)?
     };
 
-    block_on(account::pick_up(&store, keystore, &scanned, &pin))?;
+    block_on(account::pick_up(store, keystore, scanned, &pin))?;
     println!(
         "{}",
         ctx.tr(

@@ -11,7 +11,7 @@ use crate::store::StoreError;
 pub enum AccountError {
     /// No trusted platform has this name.
     #[error(
-        "no trusted platform is named {name:?}; list them with `palmbid platform list` or add it"
+        "no trusted platform is named {name:?}; check the name among the trusted platforms, or add the platform first"
     )]
     UnknownPlatform {
         /// The name asked for.
@@ -114,6 +114,44 @@ pub enum AccountError {
         reason: String,
     },
 
+    /// The institution is not in the platform's catalogue.
+    #[error(
+        "the guarantee institution {id:?} is not in the platform's catalogue; choose one of the listed institutions"
+    )]
+    InstitutionUnknown {
+        /// The id given.
+        id: String,
+    },
+
+    /// No signing certificate of the guarantee's company is held.
+    #[error(
+        "no valid signing certificate of company {credit_code} from this platform is on the phone; pick up the company's certificate first"
+    )]
+    NoGuaranteeCertificate {
+        /// The company's credit code.
+        credit_code: String,
+    },
+
+    /// The institution's application address is unusable.
+    #[error("the institution's application address {url:?} is not usable: {reason}")]
+    ApplyUrlInvalid {
+        /// The address from the catalogue.
+        url: String,
+        /// Why.
+        reason: &'static str,
+    },
+
+    /// The issued guarantee's document is not genuine: its signature does
+    /// not verify, it is not the institution's, or it names another
+    /// guarantee.
+    #[error(
+        "the guarantee document is not genuine: {reason}; do not rely on it and contact the institution"
+    )]
+    GuaranteeNotGenuine {
+        /// What failed.
+        reason: String,
+    },
+
     /// Generating keys or installing certificates failed.
     #[error(transparent)]
     Enroll(#[from] crate::keystore::enroll::EnrollError),
@@ -123,7 +161,7 @@ pub enum AccountError {
     Keystore(#[from] crate::keystore::KeystoreError),
 
     /// No session is held with the platform.
-    #[error("not logged in to platform {platform:?}; log in with `palmbid login`")]
+    #[error("not logged in to platform {platform:?}; log in with an SMS code first")]
     NotLoggedIn {
         /// The platform's name.
         platform: String,
@@ -165,6 +203,10 @@ impl Localized for AccountError {
             AccountError::ForeignChain { .. } => "account.foreign_chain",
             AccountError::NothingPickedUp => "account.nothing_picked_up",
             AccountError::BadAnswer { .. } => "account.bad_answer",
+            AccountError::InstitutionUnknown { .. } => "account.institution_unknown",
+            AccountError::NoGuaranteeCertificate { .. } => "account.no_guarantee_certificate",
+            AccountError::ApplyUrlInvalid { .. } => "account.apply_url_invalid",
+            AccountError::GuaranteeNotGenuine { .. } => "account.guarantee_not_genuine",
             AccountError::Enroll(e) => e.code(),
             AccountError::Keystore(e) => e.code(),
             AccountError::NotLoggedIn { .. } => "account.not_logged_in",
@@ -177,7 +219,7 @@ impl Localized for AccountError {
     fn message_zh(&self) -> String {
         match self {
             AccountError::UnknownPlatform { name } => {
-                format!("没有名为 {name:?} 的可信平台；请用 `palmbid platform list` 查看或先添加")
+                format!("没有名为 {name:?} 的可信平台；请核对可信平台名称，或先添加该平台")
             }
             AccountError::PlatformExists { name, base_url } => {
                 format!("名为 {name:?} 或地址为 {base_url} 的可信平台已存在；请先删除")
@@ -214,10 +256,22 @@ impl Localized for AccountError {
                 "该订单没有已领取待下载的证书；请先扫码领取".to_owned()
             }
             AccountError::BadAnswer { .. } => "无法保存平台的应答".to_owned(),
+            AccountError::InstitutionUnknown { id } => {
+                format!("保函机构 {id:?} 不在平台的机构目录中；请从列出的机构中选择")
+            }
+            AccountError::NoGuaranteeCertificate { credit_code } => format!(
+                "本机没有该平台签发的、单位 {credit_code} 的有效签名证书；请先领取该单位的证书"
+            ),
+            AccountError::ApplyUrlInvalid { url, .. } => {
+                format!("保函机构的申请地址 {url:?} 不可用")
+            }
+            AccountError::GuaranteeNotGenuine { reason } => {
+                format!("保函文件不是真实有效的：{reason}；请勿使用，并联系出函机构")
+            }
             AccountError::Enroll(e) => e.message_zh(),
             AccountError::Keystore(e) => e.message_zh(),
             AccountError::NotLoggedIn { platform } => {
-                format!("尚未登录平台 {platform:?}；请用 `palmbid login` 登录")
+                format!("尚未登录平台 {platform:?}；请先用短信验证码登录")
             }
             AccountError::Pki(e) => e.message_zh(),
             AccountError::Api(e) => e.message_zh(),

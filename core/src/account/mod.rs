@@ -17,10 +17,16 @@
 //!
 //! Certificate pickup: [`scan`], [`pick_up`], [`download`].
 //!
+//! Electronic bid guarantees: [`guarantee_projects`], [`guarantee_sections`],
+//! [`guarantee_code`], [`guarantee_institutions`], [`apply_for_guarantee`],
+//! [`guarantee_status`] (module `guarantee`).
+//!
 //! Calls are async over the caller's tokio runtime; database work is short
 //! and runs inline.
 
+pub mod certs;
 mod error;
+mod guarantee;
 mod identity;
 mod pickup;
 mod store;
@@ -32,6 +38,11 @@ use crate::api::client::PlatformClient;
 use crate::pki::CertInfo;
 
 pub use error::AccountError;
+pub use guarantee::{
+    GuaranteeApplication, GuaranteeView, VerifiedGuarantee, apply_for_guarantee,
+    check_guarantee_document, guarantee_code, guarantee_institutions, guarantee_projects,
+    guarantee_sections, guarantee_status,
+};
 pub use identity::{identity_status, request_identity_code, submit_identity};
 pub use pickup::{
     PickupRecord, PickupState, ScannedPickup, download, parse_pickup_url, pick_up, pickups, scan,

@@ -81,6 +81,171 @@ pub enum ErrorCode {
     /// The order's company is not in the entity registry.
     #[serde(rename = "pickup.company_not_registered")]
     PickupCompanyNotRegistered,
+    /// No request has this id.
+    #[serde(rename = "qr.not_found")]
+    QrNotFound,
+    /// The desktop's request is incomplete or malformed: the message names the field.
+    #[serde(rename = "qr.invalid_request")]
+    QrInvalidRequest,
+    /// No desktop token, or one that is not this request's.
+    #[serde(rename = "qr.desktop_unauthorized")]
+    QrDesktopUnauthorized,
+    /// The frame's MAC does not verify: a forged or altered code.
+    #[serde(rename = "qr.frame_invalid")]
+    QrFrameInvalid,
+    /// The frame is older than 5 seconds: a photo or a forwarded screenshot.
+    #[serde(rename = "qr.frame_stale")]
+    QrFrameStale,
+    /// The request was not scanned within 60 seconds or not answered within 3 minutes.
+    #[serde(rename = "qr.expired")]
+    QrExpired,
+    /// Another phone scanned the request first.
+    #[serde(rename = "qr.bound_to_other_phone")]
+    QrBoundToOtherPhone,
+    /// The request must be scanned before it is matched or answered.
+    #[serde(rename = "qr.not_scanned")]
+    QrNotScanned,
+    /// The request was answered already.
+    #[serde(rename = "qr.already_answered")]
+    QrAlreadyAnswered,
+    /// The request was cancelled (on the phone or by a wrong number).
+    #[serde(rename = "qr.cancelled")]
+    QrCancelled,
+    /// The number chosen is not the one on the desktop; the request is cancelled.
+    #[serde(rename = "qr.wrong_number")]
+    QrWrongNumber,
+    /// A login is answered before its number was matched.
+    #[serde(rename = "qr.not_matched")]
+    QrNotMatched,
+    /// The answer does not fit the request: another kind, a value that does not decode, another nonce.
+    #[serde(rename = "qr.answer_invalid")]
+    QrAnswerInvalid,
+    /// The answer's signature does not verify over the request as the platform holds it (a tampered request or answer).
+    #[serde(rename = "qr.signature_invalid")]
+    QrSignatureInvalid,
+    /// The answering certificate is not issued by this platform's CA, or is not a signing certificate.
+    #[serde(rename = "qr.certificate_untrusted")]
+    QrCertificateUntrusted,
+    /// The answering certificate is revoked.
+    #[serde(rename = "qr.certificate_revoked")]
+    QrCertificateRevoked,
+    /// The answering certificate is expired or not yet valid.
+    #[serde(rename = "qr.certificate_expired")]
+    QrCertificateExpired,
+    /// The desktop asks for an answer that has not arrived.
+    #[serde(rename = "qr.not_answered")]
+    QrNotAnswered,
+    /// A seal request is answered, or its digest sent, before the phone chose the seal.
+    #[serde(rename = "qr.seal_not_chosen")]
+    QrSealNotChosen,
+    /// The desktop has not sent the digest to sign yet; ask again.
+    #[serde(rename = "qr.digest_pending")]
+    QrDigestPending,
+    /// Too many open requests from one network address; wait for some to end.
+    #[serde(rename = "qr.too_many_requests")]
+    QrTooManyRequests,
+    /// No hall project has this id.
+    #[serde(rename = "hall.not_found")]
+    HallNotFound,
+    /// The session's company is not a bidder of this project.
+    #[serde(rename = "hall.not_a_bidder")]
+    HallNotABidder,
+    /// A phase change out of the fixed order (a skip, a step back, or sign-in by hand).
+    #[serde(rename = "hall.phase_order")]
+    HallPhaseOrder,
+    /// A new hall project's field is missing or unusable.
+    #[serde(rename = "hall.invalid_project")]
+    HallInvalidProject,
+    /// Sign-in has not opened yet (it opens one hour before the opening time).
+    #[serde(rename = "hall.sign_in_not_open")]
+    HallSignInNotOpen,
+    /// Sign-in is over: the opening time has come or the project left the sign-in phase.
+    #[serde(rename = "hall.sign_in_closed")]
+    HallSignInClosed,
+    /// The action nonce is unknown, used, expired, or of another session or project.
+    #[serde(rename = "hall.nonce_invalid")]
+    HallNonceInvalid,
+    /// The action proof is malformed, its signature fails, or its signing time is off.
+    #[serde(rename = "hall.proof_invalid")]
+    HallProofInvalid,
+    /// The proof's certificate is not a valid signing certificate of the platform CA.
+    #[serde(rename = "hall.certificate_untrusted")]
+    HallCertificateUntrusted,
+    /// The proof's certificate is revoked.
+    #[serde(rename = "hall.certificate_revoked")]
+    HallCertificateRevoked,
+    /// The company has not signed in to the project.
+    #[serde(rename = "hall.not_signed_in")]
+    HallNotSignedIn,
+    /// The project is not in the phase this action needs.
+    #[serde(rename = "hall.wrong_phase")]
+    HallWrongPhase,
+    /// No answered toolbox login behind the desktop token, or it is older than 12 hours.
+    #[serde(rename = "hall.desktop_unauthorized")]
+    HallDesktopUnauthorized,
+    /// The uploaded bid file is not a CMS envelope.
+    #[serde(rename = "hall.not_an_envelope")]
+    HallNotAnEnvelope,
+    /// The uploaded bid file is larger than the platform takes.
+    #[serde(rename = "hall.bid_too_large")]
+    HallBidTooLarge,
+    /// Bid files can no longer be uploaded: the opening time has come.
+    #[serde(rename = "hall.upload_closed")]
+    HallUploadClosed,
+    /// No bid of the session's company has this id in the project.
+    #[serde(rename = "hall.bid_not_found")]
+    HallBidNotFound,
+    /// The released key does not open the bid file.
+    #[serde(rename = "hall.wrong_key")]
+    HallWrongKey,
+    /// The bid file's content fails its check or is not a bid package of this project, section and company.
+    #[serde(rename = "hall.damaged_bid")]
+    HallDamagedBid,
+    /// The bid was already decrypted by a release of another certificate.
+    #[serde(rename = "hall.already_decrypted")]
+    HallAlreadyDecrypted,
+    /// The checked envelope is not the stored bid file, or the entry is not its recipient.
+    #[serde(rename = "hall.check_mismatch")]
+    HallCheckMismatch,
+    /// A bid package's field is unusable.
+    #[serde(rename = "hall.invalid_package")]
+    HallInvalidPackage,
+    /// No project with this id requires a bid guarantee.
+    #[serde(rename = "guarantee.project_not_found")]
+    GuaranteeProjectNotFound,
+    /// The session's company is not a bidder of this project section.
+    #[serde(rename = "guarantee.not_a_bidder")]
+    GuaranteeNotABidder,
+    /// The project has no section at this position.
+    #[serde(rename = "guarantee.section_not_found")]
+    GuaranteeSectionNotFound,
+    /// No guarantee code is this one, or it is another company's.
+    #[serde(rename = "guarantee.code_not_found")]
+    GuaranteeCodeNotFound,
+    /// The guarantee institution is not in the platform's catalogue.
+    #[serde(rename = "guarantee.institution_unknown")]
+    GuaranteeInstitutionUnknown,
+    /// An institution's callback is malformed, outside its time window, or lacks a field its event needs.
+    #[serde(rename = "guarantee.callback_invalid")]
+    GuaranteeCallbackInvalid,
+    /// An institution's callback is not signed by the institution's catalogue certificate.
+    #[serde(rename = "guarantee.callback_signature_invalid")]
+    GuaranteeCallbackSignatureInvalid,
+    /// An institution's callback was received before (same callback id).
+    #[serde(rename = "guarantee.callback_replayed")]
+    GuaranteeCallbackReplayed,
+    /// The guarantee document is not a PDF whose signature verifies to the institution's certificate.
+    #[serde(rename = "guarantee.document_invalid")]
+    GuaranteeDocumentInvalid,
+    /// The guarantee document names another guarantee code, project, section or company.
+    #[serde(rename = "guarantee.document_mismatch")]
+    GuaranteeDocumentMismatch,
+    /// The guarantee's state does not allow this change (a cancel before issue, an issue after cancel, another institution).
+    #[serde(rename = "guarantee.state_conflict")]
+    GuaranteeStateConflict,
+    /// The bidder's signed statement does not verify, is expired, or names another institution, code or company.
+    #[serde(rename = "guarantee.statement_invalid")]
+    GuaranteeStatementInvalid,
     /// The server failed; the request may be retried.
     #[serde(rename = "server.internal")]
     Internal,
@@ -117,6 +282,61 @@ impl ErrorCode {
             ErrorCode::PickupCsrInvalid => "pickup.csr_invalid",
             ErrorCode::PickupCsrMismatch => "pickup.csr_mismatch",
             ErrorCode::PickupCompanyNotRegistered => "pickup.company_not_registered",
+            ErrorCode::QrNotFound => "qr.not_found",
+            ErrorCode::QrInvalidRequest => "qr.invalid_request",
+            ErrorCode::QrDesktopUnauthorized => "qr.desktop_unauthorized",
+            ErrorCode::QrFrameInvalid => "qr.frame_invalid",
+            ErrorCode::QrFrameStale => "qr.frame_stale",
+            ErrorCode::QrExpired => "qr.expired",
+            ErrorCode::QrBoundToOtherPhone => "qr.bound_to_other_phone",
+            ErrorCode::QrNotScanned => "qr.not_scanned",
+            ErrorCode::QrAlreadyAnswered => "qr.already_answered",
+            ErrorCode::QrCancelled => "qr.cancelled",
+            ErrorCode::QrWrongNumber => "qr.wrong_number",
+            ErrorCode::QrNotMatched => "qr.not_matched",
+            ErrorCode::QrAnswerInvalid => "qr.answer_invalid",
+            ErrorCode::QrSignatureInvalid => "qr.signature_invalid",
+            ErrorCode::QrCertificateUntrusted => "qr.certificate_untrusted",
+            ErrorCode::QrCertificateRevoked => "qr.certificate_revoked",
+            ErrorCode::QrCertificateExpired => "qr.certificate_expired",
+            ErrorCode::QrNotAnswered => "qr.not_answered",
+            ErrorCode::QrSealNotChosen => "qr.seal_not_chosen",
+            ErrorCode::QrDigestPending => "qr.digest_pending",
+            ErrorCode::QrTooManyRequests => "qr.too_many_requests",
+            ErrorCode::HallNotFound => "hall.not_found",
+            ErrorCode::HallNotABidder => "hall.not_a_bidder",
+            ErrorCode::HallPhaseOrder => "hall.phase_order",
+            ErrorCode::HallInvalidProject => "hall.invalid_project",
+            ErrorCode::HallSignInNotOpen => "hall.sign_in_not_open",
+            ErrorCode::HallSignInClosed => "hall.sign_in_closed",
+            ErrorCode::HallNonceInvalid => "hall.nonce_invalid",
+            ErrorCode::HallProofInvalid => "hall.proof_invalid",
+            ErrorCode::HallCertificateUntrusted => "hall.certificate_untrusted",
+            ErrorCode::HallCertificateRevoked => "hall.certificate_revoked",
+            ErrorCode::HallNotSignedIn => "hall.not_signed_in",
+            ErrorCode::HallWrongPhase => "hall.wrong_phase",
+            ErrorCode::HallDesktopUnauthorized => "hall.desktop_unauthorized",
+            ErrorCode::HallNotAnEnvelope => "hall.not_an_envelope",
+            ErrorCode::HallBidTooLarge => "hall.bid_too_large",
+            ErrorCode::HallUploadClosed => "hall.upload_closed",
+            ErrorCode::HallBidNotFound => "hall.bid_not_found",
+            ErrorCode::HallWrongKey => "hall.wrong_key",
+            ErrorCode::HallDamagedBid => "hall.damaged_bid",
+            ErrorCode::HallAlreadyDecrypted => "hall.already_decrypted",
+            ErrorCode::HallCheckMismatch => "hall.check_mismatch",
+            ErrorCode::HallInvalidPackage => "hall.invalid_package",
+            ErrorCode::GuaranteeProjectNotFound => "guarantee.project_not_found",
+            ErrorCode::GuaranteeNotABidder => "guarantee.not_a_bidder",
+            ErrorCode::GuaranteeSectionNotFound => "guarantee.section_not_found",
+            ErrorCode::GuaranteeCodeNotFound => "guarantee.code_not_found",
+            ErrorCode::GuaranteeInstitutionUnknown => "guarantee.institution_unknown",
+            ErrorCode::GuaranteeCallbackInvalid => "guarantee.callback_invalid",
+            ErrorCode::GuaranteeCallbackSignatureInvalid => "guarantee.callback_signature_invalid",
+            ErrorCode::GuaranteeCallbackReplayed => "guarantee.callback_replayed",
+            ErrorCode::GuaranteeDocumentInvalid => "guarantee.document_invalid",
+            ErrorCode::GuaranteeDocumentMismatch => "guarantee.document_mismatch",
+            ErrorCode::GuaranteeStateConflict => "guarantee.state_conflict",
+            ErrorCode::GuaranteeStatementInvalid => "guarantee.statement_invalid",
             ErrorCode::Internal => "server.internal",
             ErrorCode::Unknown => "unknown",
         }
@@ -155,6 +375,61 @@ mod tests {
             ErrorCode::PickupCsrInvalid,
             ErrorCode::PickupCsrMismatch,
             ErrorCode::PickupCompanyNotRegistered,
+            ErrorCode::QrNotFound,
+            ErrorCode::QrInvalidRequest,
+            ErrorCode::QrDesktopUnauthorized,
+            ErrorCode::QrFrameInvalid,
+            ErrorCode::QrFrameStale,
+            ErrorCode::QrExpired,
+            ErrorCode::QrBoundToOtherPhone,
+            ErrorCode::QrNotScanned,
+            ErrorCode::QrAlreadyAnswered,
+            ErrorCode::QrCancelled,
+            ErrorCode::QrWrongNumber,
+            ErrorCode::QrNotMatched,
+            ErrorCode::QrAnswerInvalid,
+            ErrorCode::QrSignatureInvalid,
+            ErrorCode::QrCertificateUntrusted,
+            ErrorCode::QrCertificateRevoked,
+            ErrorCode::QrCertificateExpired,
+            ErrorCode::QrNotAnswered,
+            ErrorCode::QrSealNotChosen,
+            ErrorCode::QrDigestPending,
+            ErrorCode::QrTooManyRequests,
+            ErrorCode::HallNotFound,
+            ErrorCode::HallNotABidder,
+            ErrorCode::HallPhaseOrder,
+            ErrorCode::HallInvalidProject,
+            ErrorCode::HallSignInNotOpen,
+            ErrorCode::HallSignInClosed,
+            ErrorCode::HallNonceInvalid,
+            ErrorCode::HallProofInvalid,
+            ErrorCode::HallCertificateUntrusted,
+            ErrorCode::HallCertificateRevoked,
+            ErrorCode::HallNotSignedIn,
+            ErrorCode::HallWrongPhase,
+            ErrorCode::HallDesktopUnauthorized,
+            ErrorCode::HallNotAnEnvelope,
+            ErrorCode::HallBidTooLarge,
+            ErrorCode::HallUploadClosed,
+            ErrorCode::HallBidNotFound,
+            ErrorCode::HallWrongKey,
+            ErrorCode::HallDamagedBid,
+            ErrorCode::HallAlreadyDecrypted,
+            ErrorCode::HallCheckMismatch,
+            ErrorCode::HallInvalidPackage,
+            ErrorCode::GuaranteeProjectNotFound,
+            ErrorCode::GuaranteeNotABidder,
+            ErrorCode::GuaranteeSectionNotFound,
+            ErrorCode::GuaranteeCodeNotFound,
+            ErrorCode::GuaranteeInstitutionUnknown,
+            ErrorCode::GuaranteeCallbackInvalid,
+            ErrorCode::GuaranteeCallbackSignatureInvalid,
+            ErrorCode::GuaranteeCallbackReplayed,
+            ErrorCode::GuaranteeDocumentInvalid,
+            ErrorCode::GuaranteeDocumentMismatch,
+            ErrorCode::GuaranteeStateConflict,
+            ErrorCode::GuaranteeStatementInvalid,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

@@ -16,18 +16,22 @@
 //!
 //! One module per area: [`health`], [`auth`] (SMS login), [`identity`]
 //! (identity verification), [`pickup`] (certificate pickup), [`platform`]
-//! (the platform's trust anchor). The platform
+//! (the platform's trust anchor), [`hall`] (the bid-opening hall), [`guarantee`] (electronic bid
+//! guarantees), [`qr`] (QR requests of the portal and the bid toolbox). The platform
 //! crate depends on this module; core never depends on the platform.
 
 pub mod auth;
 pub mod client;
 mod code;
 mod error;
+pub mod guarantee;
+pub mod hall;
 pub mod health;
 pub mod identity;
 pub mod paths;
 pub mod pickup;
 pub mod platform;
+pub mod qr;
 
 use serde::{Deserialize, Serialize};
 

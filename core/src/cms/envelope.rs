@@ -166,7 +166,22 @@ impl fmt::Display for Recipient {
 /// [`CmsError::Io`], [`CmsError::EmptyInput`], [`CmsError::NotAnEnvelope`],
 /// [`CmsError::Truncated`], [`CmsError::Malformed`], [`CmsError::TooLarge`].
 pub fn inspect(path: &Path) -> Result<EnvelopeInfo, CmsError> {
-    let envelope = Envelope::open(path)?;
+    Ok(describe(&Envelope::open(path)?))
+}
+
+/// As [`inspect`] for an envelope known only by its header (see
+/// [`super::envelope_header`]): what a phone receives with a key release
+/// request, checked before the PIN is asked.
+///
+/// # Errors
+/// [`CmsError::NotAnEnvelope`], [`CmsError::Truncated`],
+/// [`CmsError::Malformed`], [`CmsError::TooLarge`].
+pub fn inspect_header(header: &[u8]) -> Result<EnvelopeInfo, CmsError> {
+    let input = Box::new(std::io::Cursor::new(header.to_vec()));
+    Ok(describe(&Envelope::from_reader(input, "envelope header")?))
+}
+
+fn describe(envelope: &Envelope) -> EnvelopeInfo {
     let info = EnvelopeInfo {
         kind: envelope.kind,
         content_cipher: ContentCipher::from_oid(&envelope.content_alg.oid),
@@ -178,7 +193,7 @@ pub fn inspect(path: &Path) -> Result<EnvelopeInfo, CmsError> {
         recipients = info.recipients.len(),
         "inspected envelope"
     );
-    Ok(info)
+    info
 }
 
 /// A decoded recipient info: key agreement in palmbid's own types (see
@@ -230,9 +245,18 @@ impl Envelope {
     /// As [`inspect`].
     pub(crate) fn open(path: &Path) -> Result<Self, CmsError> {
         let (input, _form) = input::open(path)?;
-        let mut reader = BerReader::new(input, path.display().to_string());
+        Self::from_reader(input, &path.display().to_string())
+    }
+
+    /// Reads a binary (DER or BER) envelope from `input` up to the
+    /// encrypted content; `name` names it in errors.
+    ///
+    /// # Errors
+    /// As [`inspect`].
+    pub(crate) fn from_reader(input: Box<dyn Read>, name: &str) -> Result<Self, CmsError> {
+        let mut reader = BerReader::new(input, name.to_owned());
         let not_envelope = |found: String| CmsError::NotAnEnvelope {
-            path: path.display().to_string(),
+            path: name.to_owned(),
             found,
         };
 

@@ -169,6 +169,18 @@ pub enum CmsError {
     )]
     KeyUnwrapFailed,
 
+    /// An envelope's recipient entries are too large to send for a key
+    /// release.
+    #[error(
+        "the envelope header is {length} bytes, more than the {limit} a key release request carries; encrypt the file to fewer recipients"
+    )]
+    EnvelopeHeaderTooLarge {
+        /// Its length in bytes.
+        length: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
     /// A released key is addressed to another public key.
     #[error(
         "the released key is addressed to another key (key id {key_id}); ask for it again with this key"
@@ -263,6 +275,7 @@ impl Localized for CmsError {
             CmsError::AuthenticationFailed => "cms.authentication_failed",
             CmsError::BadPadding => "cms.bad_padding",
             CmsError::KeyUnwrapFailed => "cms.key_unwrap_failed",
+            CmsError::EnvelopeHeaderTooLarge { .. } => "cms.envelope_header_too_large",
             CmsError::ReleasedToOtherKey { .. } => "cms.released_to_other_key",
             CmsError::InvalidReleasedKey { .. } => "cms.invalid_released_key",
             CmsError::NoRecipients => "cms.no_recipients",
@@ -343,6 +356,11 @@ impl Localized for CmsError {
             }
             CmsError::KeyUnwrapFailed => {
                 "无法用此私钥解开内容密钥：私钥与接收者证书不匹配".to_owned()
+            }
+            CmsError::EnvelopeHeaderTooLarge { length, limit } => {
+                format!(
+                    "数字信封头部为 {length} 字节，超过密钥释放请求可携带的 {limit} 字节；请减少接收者后重新加密"
+                )
             }
             CmsError::ReleasedToOtherKey { key_id } => {
                 format!("释放的密钥是发给另一把密钥的（密钥标识 {key_id}），请用本密钥重新申请")

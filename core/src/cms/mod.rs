@@ -9,9 +9,12 @@
 //! - Streaming: envelopes of any size decrypt in bounded memory into a
 //!   temporary file that is renamed into place only after authentication.
 //! - Key release: the content-encryption key re-encrypted to another party.
+//! - Decryption check: the own recipient entry unwrapped to prove the key
+//!   opens an envelope, nothing released.
 
 mod alg;
 mod ber;
+mod check;
 mod decrypt;
 mod encrypt;
 mod envelope;
@@ -25,12 +28,16 @@ mod release;
 mod signed;
 
 pub use alg::{ContentCipher, EnvelopeKind};
+pub use check::{KeyCheckReport, check_decryption};
 pub use decrypt::{DecryptReport, decrypt_to_file};
 pub use encrypt::{EncryptReport, encrypt_to_file};
-pub use envelope::{EnvelopeInfo, Recipient, RecipientId, RecipientKind, inspect};
+pub use envelope::{EnvelopeInfo, Recipient, RecipientId, RecipientKind, inspect, inspect_header};
 pub use error::CmsError;
-pub use release::{decrypt_with_released_key, release_key};
+pub use release::{
+    decrypt_with_released_key, envelope_header, release_key, release_key_from_header,
+    unwrap_content_key,
+};
 pub use signed::{
-    VerifiedSignature, sign_detached_digest, sign_detached_file, verify_detached_digest,
-    verify_detached_file,
+    VerifiedSignature, sign_detached_digest, sign_detached_digest_pades, sign_detached_file,
+    verify_detached_digest, verify_detached_file,
 };

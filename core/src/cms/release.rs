@@ -11,6 +11,7 @@
 //! only carries that structure. The requester, holding the envelope and its
 //! private key, then decrypts with [`decrypt_with_released_key`].
 
+use std::io::Read;
 use std::path::Path;
 
 use der::{Decode, Encode};
@@ -37,8 +38,79 @@ pub fn release_key(
     key: &SecretKey,
     to: &PublicKey,
 ) -> Result<Vec<u8>, CmsError> {
+    release_from(&Envelope::open(input)?, cert, key, to)
+}
+
+/// As [`release_key`] for an envelope known only by its header, the bytes
+/// [`envelope_header`] returns: what a phone receives instead of the file.
+///
+/// # Errors
+/// As [`release_key`]; a header that is not an envelope's is
+/// [`CmsError::NotAnEnvelope`] or [`CmsError::Malformed`].
+pub fn release_key_from_header(
+    header: &[u8],
+    cert: &CertInfo,
+    key: &SecretKey,
+    to: &PublicKey,
+) -> Result<Vec<u8>, CmsError> {
+    let envelope = Envelope::from_reader(
+        Box::new(std::io::Cursor::new(header.to_vec())),
+        "envelope header",
+    )?;
+    release_from(&envelope, cert, key, to)
+}
+
+/// The binary envelope at `input` (DER or BER, decoded from PEM or S/MIME
+/// when it comes in a text form) up to and including the header of its
+/// encrypted content: the recipient entries a key release needs, without
+/// any of the content. At most `limit` bytes.
+///
+/// # Errors
+/// The header errors of [`super::inspect`];
+/// [`CmsError::EnvelopeHeaderTooLarge`] when the header exceeds `limit`.
+pub fn envelope_header(input: &Path, limit: usize) -> Result<Vec<u8>, CmsError> {
+    let length = Envelope::open(input)?.offset();
+    let length = usize::try_from(length)
+        .ok()
+        .filter(|length| *length <= limit)
+        .ok_or(CmsError::EnvelopeHeaderTooLarge { length, limit })?;
+
+    let (decoded, _form) = super::input::open(input)?;
+    let mut header = Vec::with_capacity(length);
+    decoded
+        .take(length as u64)
+        .read_to_end(&mut header)
+        .map_err(|source| CmsError::Io {
+            path: input.display().to_string(),
+            source,
+        })?;
+    Ok(header)
+}
+
+/// The content-encryption key of the envelope at `input`, unwrapped with
+/// `cert`'s private key `key`. For audits and tests that must show where
+/// the key does and does not appear; releasing a key to someone else is
+/// [`release_key`].
+///
+/// # Errors
+/// As [`release_key`].
+pub fn unwrap_content_key(
+    input: &Path,
+    cert: &CertInfo,
+    key: &SecretKey,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, CmsError> {
     let envelope = Envelope::open(input)?;
     let (cek, _) = unwrap_for_cert(&envelope, cert, key)?;
+    Ok(cek)
+}
+
+fn release_from(
+    envelope: &Envelope,
+    cert: &CertInfo,
+    key: &SecretKey,
+    to: &PublicKey,
+) -> Result<Vec<u8>, CmsError> {
+    let (cek, _) = unwrap_for_cert(envelope, cert, key)?;
     let target_id = kari::key_id_of(to);
     let released = kari::wrap_for(&cek, to, kari::key_id_rid(&target_id)?)?;
     let der = released.to_der().map_err(|e| CmsError::Encoding {

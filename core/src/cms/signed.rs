@@ -13,6 +13,11 @@
 //!   ecdsa-with-SHA256 (RFC 5758, 3.2), the DER ECDSA signature over the
 //!   DER SET OF signed attributes (section 5.4).
 //!
+//! The PAdES profile ([`sign_detached_digest_pades`], ETSI EN 319 142-1,
+//! 5.2.2 and 6.3) is the same structure without signingTime: a PAdES
+//! baseline signature must not carry it, the claimed time goes in the
+//! signature dictionary's /M entry instead.
+//!
 //! The structures are assembled from the `cms` and `x509-cert` types rather
 //! than the `cms` builder: the builder needs its `builder` feature (which
 //! brings RSA and SHA-3) and takes the signing time from the system clock,
@@ -208,6 +213,35 @@ pub fn sign_detached_digest(
     chain: &[CertInfo],
     signing_time: i64,
 ) -> Result<Vec<u8>, CmsError> {
+    sign_digest(digest, key, cert, chain, Some(signing_time))
+}
+
+/// Signs content known by its SHA-256 digest for a PDF signature of
+/// `PAdES` B-B level (ETSI EN 319 142-1, 6.3): as [`sign_detached_digest`]
+/// with the signed attributes contentType, messageDigest and ESS
+/// signingCertificateV2, and no signingTime (the PDF's /M carries the
+/// time). `digest` is the SHA-256 of the signature's /`ByteRange`.
+///
+/// # Errors
+/// As [`sign_detached_digest`].
+pub fn sign_detached_digest_pades(
+    digest: &[u8; 32],
+    key: &p256::SecretKey,
+    cert: &CertInfo,
+    chain: &[CertInfo],
+) -> Result<Vec<u8>, CmsError> {
+    sign_digest(digest, key, cert, chain, None)
+}
+
+/// Both profiles: with `signing_time` the CAdES-BES attributes, without it
+/// the `PAdES` ones.
+fn sign_digest(
+    digest: &[u8; 32],
+    key: &p256::SecretKey,
+    cert: &CertInfo,
+    chain: &[CertInfo],
+    signing_time: Option<i64>,
+) -> Result<Vec<u8>, CmsError> {
     if cert.p256_public_key.as_deref() != Some(pki::public_key_sec1(key).as_slice()) {
         return Err(CmsError::SignerKeyMismatch {
             subject: cert.subject.clone(),
@@ -219,7 +253,11 @@ pub fn sign_detached_digest(
 
     let attributes = signed_attributes(digest, &cert.der, &issuer, &serial, signing_time)?;
     let der = assemble(key, signer, chain, attributes)?;
-    tracing::info!(signer = %cert.fingerprint, "made detached CMS signature");
+    tracing::info!(
+        signer = %cert.fingerprint,
+        pades = signing_time.is_none(),
+        "made detached CMS signature"
+    );
     Ok(der)
 }
 
@@ -298,7 +336,7 @@ fn signed_attributes(
     cert_der: &[u8],
     issuer: &x509_cert::name::Name,
     serial: &SerialNumber,
-    signing_time: i64,
+    signing_time: Option<i64>,
 ) -> Result<SetOfVec<Attribute>, CmsError> {
     let ess = SigningCertificateV2 {
         certs: vec![EssCertIdV2 {
@@ -312,14 +350,10 @@ fn signed_attributes(
         policies: None,
     };
 
-    let attributes = vec![
+    let mut attributes = vec![
         attribute(
             ID_CONTENT_TYPE,
             Any::encode_from(&ID_DATA).map_err(malformed)?,
-        )?,
-        attribute(
-            ID_SIGNING_TIME,
-            Any::encode_from(&signing_time_value(signing_time)?).map_err(malformed)?,
         )?,
         attribute(
             ID_MESSAGE_DIGEST,
@@ -331,6 +365,12 @@ fn signed_attributes(
             Any::encode_from(&ess).map_err(malformed)?,
         )?,
     ];
+    if let Some(seconds) = signing_time {
+        attributes.push(attribute(
+            ID_SIGNING_TIME,
+            Any::encode_from(&signing_time_value(seconds)?).map_err(malformed)?,
+        )?);
+    }
     // SET OF in DER is sorted by encoding (X.690, 11.6); try_from sorts.
     SetOfVec::try_from(attributes).map_err(malformed)
 }
@@ -655,8 +695,14 @@ mod tests {
         let signer = x509_cert::Certificate::from_der(&issued.cert.der).expect("cert");
         let issuer = signer.tbs_certificate.issuer.clone();
         let serial = signer.tbs_certificate.serial_number.clone();
-        let attrs = signed_attributes(&digest, &other.cert.der, &issuer, &serial, JAN_2026 + 60)
-            .expect("attributes");
+        let attrs = signed_attributes(
+            &digest,
+            &other.cert.der,
+            &issuer,
+            &serial,
+            Some(JAN_2026 + 60),
+        )
+        .expect("attributes");
         let der = assemble(&key, signer, &[], attrs).expect("assemble");
 
         let anchors = [ca.certificate().clone()];
@@ -665,6 +711,152 @@ mod tests {
         assert!(
             matches!(err, CmsError::EssCertificateMismatch { .. }),
             "{err}"
+        );
+    }
+
+    /// Lists the OIDs of the first signer's signed attributes.
+    fn signed_attribute_oids(der: &[u8]) -> Vec<ObjectIdentifier> {
+        let content_info = ContentInfo::from_der(der).expect("content info");
+        let signed_data = content_info
+            .content
+            .decode_as::<SignedData>()
+            .expect("signed data");
+        let signer_info = signed_data.signer_infos.0.get(0).expect("signer info");
+        let attrs = signer_info
+            .signed_attrs
+            .as_ref()
+            .expect("signed attributes");
+        attrs.iter().map(|a| a.oid).collect()
+    }
+
+    #[test]
+    fn pades_profile_has_no_signing_time_and_verifies() {
+        let validity = Validity {
+            not_before: JAN_2026,
+            days: 365,
+        };
+        let ca = IssuingCa::new_root("测试根", validity).expect("root");
+        let issued = ca
+            .issue_with_new_key(&subject(), KeyRole::Signing, validity)
+            .expect("issue");
+        let key =
+            crate::pki::parse_private_key(issued.key_pkcs8_pem.as_bytes(), None).expect("key");
+        let digest: [u8; 32] = Sha256::digest(b"%PDF-1.7 byte ranges").into();
+
+        let der = sign_detached_digest_pades(&digest, &key, &issued.cert, &[]).expect("sign");
+
+        let mut oids = signed_attribute_oids(&der);
+        oids.sort();
+        let mut expected = vec![
+            ID_CONTENT_TYPE,
+            ID_MESSAGE_DIGEST,
+            ID_AA_SIGNING_CERTIFICATE_V2,
+        ];
+        expected.sort();
+        assert_eq!(oids, expected);
+
+        let anchors = [ca.certificate().clone()];
+        let verified =
+            verify_detached_digest(&der, &digest, &anchors, JAN_2026 + 60).expect("verify");
+        assert_eq!(verified.signing_time, None);
+        assert_eq!(verified.signer.der, issued.cert.der);
+
+        // Without signingTime the chain is judged at `now`: after the
+        // certificate expired the signature is refused.
+        let expired = verify_detached_digest(&der, &digest, &anchors, JAN_2026 + 400 * 86_400)
+            .expect_err("expired");
+        assert!(
+            matches!(expired, CmsError::SignerNotTrusted { .. }),
+            "{expired}"
+        );
+
+        let other: [u8; 32] = Sha256::digest(b"another document").into();
+        let mismatch =
+            verify_detached_digest(&der, &other, &anchors, JAN_2026 + 60).expect_err("mismatch");
+        assert!(
+            matches!(mismatch, CmsError::SignedContentMismatch),
+            "{mismatch}"
+        );
+    }
+
+    #[test]
+    fn cades_profile_keeps_signing_time() {
+        let validity = Validity {
+            not_before: JAN_2026,
+            days: 365,
+        };
+        let ca = IssuingCa::new_root("测试根", validity).expect("root");
+        let issued = ca
+            .issue_with_new_key(&subject(), KeyRole::Signing, validity)
+            .expect("issue");
+        let key =
+            crate::pki::parse_private_key(issued.key_pkcs8_pem.as_bytes(), None).expect("key");
+        let digest: [u8; 32] = Sha256::digest(b"bid").into();
+
+        let der =
+            sign_detached_digest(&digest, &key, &issued.cert, &[], JAN_2026 + 60).expect("sign");
+
+        assert!(signed_attribute_oids(&der).contains(&ID_SIGNING_TIME));
+        let anchors = [ca.certificate().clone()];
+        let verified =
+            verify_detached_digest(&der, &digest, &anchors, JAN_2026 + 60).expect("verify");
+        assert_eq!(verified.signing_time, Some(JAN_2026 + 60));
+    }
+
+    /// OpenSSL (the `openssl` binary) verifies the `PAdES` profile over the
+    /// content whose digest was signed.
+    #[test]
+    fn openssl_verifies_pades_profile() {
+        let now = i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock after 1970")
+                .as_secs(),
+        )
+        .expect("time fits");
+        let validity = Validity {
+            not_before: now - 86_400,
+            days: 30,
+        };
+        let ca = IssuingCa::new_root("测试根", validity).expect("root");
+        let issued = ca
+            .issue_with_new_key(&subject(), KeyRole::Signing, validity)
+            .expect("issue");
+        let key =
+            crate::pki::parse_private_key(issued.key_pkcs8_pem.as_bytes(), None).expect("key");
+        let content = b"%PDF-1.7 signed byte ranges".to_vec();
+        let digest: [u8; 32] = Sha256::digest(&content).into();
+        let der = sign_detached_digest_pades(&digest, &key, &issued.cert, &[]).expect("sign");
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("content"), &content).expect("write");
+        std::fs::write(dir.path().join("sig.der"), &der).expect("write");
+        std::fs::write(dir.path().join("ca.pem"), ca.certificate().to_pem()).expect("write");
+        let output = std::process::Command::new("openssl")
+            .current_dir(dir.path())
+            .args([
+                "cms",
+                "-verify",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                "sig.der",
+                "-content",
+                "content",
+                "-CAfile",
+                "ca.pem",
+                "-purpose",
+                "any",
+                "-out",
+                "/dev/null",
+            ])
+            .output()
+            .expect("run openssl (apt-get install openssl)");
+        assert!(
+            output.status.success(),
+            "openssl cms -verify: {}",
+            String::from_utf8_lossy(&output.stderr)
         );
     }
 

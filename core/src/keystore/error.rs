@@ -82,6 +82,54 @@ pub enum KeystoreError {
         credential: CredentialId,
     },
 
+    /// Pending bids open with this key: deleting it or replacing its
+    /// certificate now would leave them unopenable.
+    #[error(
+        "cannot {action} key {key}: pending bids must still be opened with it: {bids}; open \
+         them or mark them abandoned first"
+    )]
+    KeyNeededByBids {
+        /// The guarded key.
+        key: KeyId,
+        /// What was refused, such as "delete".
+        action: &'static str,
+        /// The pending bids with their opening deadlines.
+        bids: String,
+    },
+
+    /// No bid with these ids is registered.
+    #[error("no bid {project_id}/{bid_id} is registered; list the bids and pick one of them")]
+    BidNotFound {
+        /// The project id asked for.
+        project_id: String,
+        /// The bid id asked for.
+        bid_id: String,
+    },
+
+    /// The bid is already opened or abandoned.
+    #[error(
+        "bid {project_id}/{bid_id} is already {state} and cannot change; register the new \
+         bid under its own bid id"
+    )]
+    BidClosed {
+        /// The project id.
+        project_id: String,
+        /// The bid id.
+        bid_id: String,
+        /// Its state, opened or abandoned.
+        state: String,
+    },
+
+    /// A bid was registered with a signing key.
+    #[error(
+        "key {key} is a signing key and opens no envelope; register the bid with the \
+         encryption key of the same credential"
+    )]
+    NotEncryptionKey {
+        /// The key given.
+        key: KeyId,
+    },
+
     /// The certificate does not carry the public key of the key it is for.
     #[error(
         "certificate {fingerprint} does not certify key {key}: {detail}; install the \
@@ -211,6 +259,10 @@ impl Localized for KeystoreError {
             KeystoreError::Locked { .. } => "keystore.locked",
             KeystoreError::KeyNotFound { .. } => "keystore.key_not_found",
             KeystoreError::CredentialNotFound { .. } => "keystore.credential_not_found",
+            KeystoreError::KeyNeededByBids { .. } => "keystore.key_needed_by_bids",
+            KeystoreError::BidNotFound { .. } => "keystore.bid_not_found",
+            KeystoreError::BidClosed { .. } => "keystore.bid_closed",
+            KeystoreError::NotEncryptionKey { .. } => "keystore.not_encryption_key",
             KeystoreError::CertificateMismatch { .. } => "keystore.certificate_mismatch",
             KeystoreError::Corrupted { .. } => "keystore.corrupted",
             KeystoreError::DeviceBinding(_) => "keystore.device_binding",
@@ -253,6 +305,36 @@ impl Localized for KeystoreError {
             }
             KeystoreError::CredentialNotFound { credential } => {
                 format!("证书库中没有证书凭据 {credential}；请查看密钥列表了解现有凭据")
+            }
+            KeystoreError::KeyNeededByBids { key, action, bids } => {
+                let action = if *action == "delete" {
+                    "删除"
+                } else {
+                    "更换证书"
+                };
+                format!(
+                    "无法{action}密钥 {key}：以下投标文件尚未解密，仍需用它解密：{bids}；请先完成解密或将其标记为放弃"
+                )
+            }
+            KeystoreError::BidNotFound { project_id, bid_id } => {
+                format!("没有登记投标 {project_id}/{bid_id}；请查看投标列表后选择")
+            }
+            KeystoreError::BidClosed {
+                project_id,
+                bid_id,
+                state,
+            } => {
+                let state = if state == "opened" {
+                    "已解密"
+                } else {
+                    "已放弃"
+                };
+                format!(
+                    "投标 {project_id}/{bid_id} {state}，不能再更改；新的投标请用新的投标标识登记"
+                )
+            }
+            KeystoreError::NotEncryptionKey { key } => {
+                format!("密钥 {key} 是签名密钥，不能解密投标文件；请用同一证书凭据的加密密钥登记")
             }
             KeystoreError::CertificateMismatch {
                 key,

@@ -10,6 +10,7 @@
 //! check and six consecutive failures lock it.
 
 mod attempts;
+mod bids;
 mod device;
 pub mod enroll;
 mod error;
@@ -22,8 +23,10 @@ use std::sync::Arc;
 
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use rand_core::{OsRng, RngCore};
+use rusqlite::OptionalExtension;
 use zeroize::Zeroizing;
 
+pub use bids::{BidRecord, BidState, NewBid, RenewalWarning};
 pub use device::{DeviceBinding, DeviceBindingError, SoftwareDeviceBinding};
 pub use enroll::{
     EnrollError, import_pkcs8, import_pkcs12, import_pkcs12_with_chain, install, request,
@@ -328,10 +331,12 @@ impl Keystore {
     /// Installs a certificate for a stored key whose public key it carries,
     /// re-wrapping the key bound to the certificate's fingerprint. Callers
     /// check the chain and key usage first. A certificate installed earlier
-    /// for the same key is replaced.
+    /// for the same key is replaced, unless a pending bid opens with it.
     ///
     /// # Errors
-    /// [`KeystoreError`] on a wrong PIN, a key mismatch or a storage error.
+    /// [`KeystoreError::KeyNeededByBids`] when the key has another
+    /// certificate and a pending bid opens with it; [`KeystoreError`] on a
+    /// wrong PIN, a key mismatch or a storage error.
     pub fn install_certificate(
         &self,
         key_id: &KeyId,
@@ -383,6 +388,13 @@ impl Keystore {
                 return Err(KeystoreError::ConcurrentChange {
                     credential: credential.id.clone(),
                 });
+            }
+            if key
+                .cert_fingerprint
+                .as_deref()
+                .is_some_and(|old| old != cert.fingerprint)
+            {
+                bids::guard(tx, key_id, "replace the certificate of")?;
             }
             rows::replace_certificate(tx, key_id, cert, chain)?;
             tx.execute(
@@ -441,6 +453,161 @@ impl Keystore {
     /// [`KeystoreError`] on a storage error.
     pub fn certificates(&self) -> Result<Vec<CertificateRecord>, KeystoreError> {
         rows::list_certificates(&self.db.lock())
+    }
+
+    /// Registers a bid the phone must open with encryption key `bid.key_id`
+    /// by its deadline; from now on that key is guarded. Registering the
+    /// same project and bid ids again while pending replaces the record
+    /// (a re-uploaded bid file).
+    ///
+    /// # Errors
+    /// [`KeystoreError::KeyNotFound`], [`KeystoreError::NotEncryptionKey`],
+    /// [`KeystoreError::BidClosed`] when that bid is opened or abandoned,
+    /// or a storage error.
+    pub fn register_bid(&self, bid: &NewBid) -> Result<BidRecord, KeystoreError> {
+        let result = self.db.write(|tx| {
+            let role: Option<String> = tx
+                .query_row(
+                    "SELECT role FROM keys WHERE id = ?1",
+                    [&bid.key_id.0],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            match role.as_deref() {
+                None => Err(KeystoreError::KeyNotFound {
+                    key: bid.key_id.clone(),
+                }),
+                Some("encryption") => bids::register(tx, bid),
+                Some(_) => Err(KeystoreError::NotEncryptionKey {
+                    key: bid.key_id.clone(),
+                }),
+            }
+        });
+        tracing::info!(key = %bid.key_id, deadline = bid.deadline, outcome = outcome(&result), "bid register");
+        result
+    }
+
+    /// Every registered bid, earliest deadline first.
+    ///
+    /// # Errors
+    /// [`KeystoreError::Corrupted`] for a damaged row, or a storage error.
+    pub fn bids(&self) -> Result<Vec<BidRecord>, KeystoreError> {
+        bids::all(&self.db.lock())
+    }
+
+    /// Records that a pending bid was opened, which lifts its guard.
+    ///
+    /// # Errors
+    /// [`KeystoreError::BidNotFound`], [`KeystoreError::BidClosed`] when it
+    /// is not pending, or a storage error.
+    pub fn mark_bid_opened(&self, project_id: &str, bid_id: &str) -> Result<(), KeystoreError> {
+        let result = self
+            .db
+            .write(|tx| bids::close(tx, project_id, bid_id, BidState::Opened));
+        tracing::info!(outcome = outcome(&result), "bid mark opened");
+        result
+    }
+
+    /// Records that a pending bid will not be opened (withdrawn, or the
+    /// opening is over), which lifts its guard.
+    ///
+    /// # Errors
+    /// As [`Keystore::mark_bid_opened`].
+    pub fn abandon_bid(&self, project_id: &str, bid_id: &str) -> Result<(), KeystoreError> {
+        let result = self
+            .db
+            .write(|tx| bids::close(tx, project_id, bid_id, BidState::Abandoned));
+        tracing::info!(outcome = outcome(&result), "bid abandon");
+        result
+    }
+
+    /// The credentials whose encryption keys pending bids still need, for
+    /// the app to warn before a renewal or a deletion.
+    ///
+    /// # Errors
+    /// [`KeystoreError::Corrupted`] for a damaged row, or a storage error.
+    pub fn renewal_warnings(&self) -> Result<Vec<RenewalWarning>, KeystoreError> {
+        let conn = self.db.lock();
+        let mut warnings: Vec<RenewalWarning> = Vec::new();
+        for bid in bids::all(&conn)?
+            .into_iter()
+            .filter(|bid| bid.state == BidState::Pending)
+        {
+            if let Some(warning) = warnings.iter_mut().find(|w| w.key_id == bid.key_id) {
+                warning.bids.push(bid);
+                continue;
+            }
+            let credential: String = conn.query_row(
+                "SELECT credential_id FROM keys WHERE id = ?1",
+                [&bid.key_id.0],
+                |row| row.get(0),
+            )?;
+            warnings.push(RenewalWarning {
+                credential: CredentialId(credential),
+                key_id: bid.key_id.clone(),
+                bids: vec![bid],
+            });
+        }
+        Ok(warnings)
+    }
+
+    /// Deletes a credential: its keys, their certificates, its pickups and
+    /// the closed bids of its keys. Refused while a pending bid opens with
+    /// one of its keys.
+    ///
+    /// # Errors
+    /// [`KeystoreError::CredentialNotFound`],
+    /// [`KeystoreError::KeyNeededByBids`] naming the pending bids and their
+    /// deadlines, or a storage error.
+    pub fn delete_credential(&self, credential: &CredentialId) -> Result<(), KeystoreError> {
+        let result = self.db.write(|tx| {
+            let exists: Option<i64> = tx
+                .query_row(
+                    "SELECT 1 FROM credentials WHERE id = ?1",
+                    [&credential.0],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if exists.is_none() {
+                return Err(KeystoreError::CredentialNotFound {
+                    credential: credential.clone(),
+                });
+            }
+
+            // Ids only: a damaged key must not stop its deletion.
+            let key_ids = {
+                let mut statement = tx.prepare("SELECT id FROM keys WHERE credential_id = ?1")?;
+                statement
+                    .query_map([&credential.0], |row| row.get::<_, String>(0).map(KeyId))?
+                    .collect::<Result<Vec<_>, _>>()?
+            };
+            for key in &key_ids {
+                bids::guard(tx, key, "delete")?;
+            }
+
+            for key in &key_ids {
+                tx.execute("DELETE FROM bids WHERE key_id = ?1", [&key.0])?;
+                tx.execute("DELETE FROM certificates WHERE key_id = ?1", [&key.0])?;
+            }
+            tx.execute(
+                "DELETE FROM pickups WHERE credential_id = ?1",
+                [&credential.0],
+            )?;
+            tx.execute("DELETE FROM keys WHERE credential_id = ?1", [&credential.0])?;
+            tx.execute("DELETE FROM credentials WHERE id = ?1", [&credential.0])?;
+            Ok(())
+        });
+        tracing::info!(credential = %credential, outcome = outcome(&result), "credential delete");
+        result?;
+
+        // The wrapped keys are overwritten in the main file
+        // (`secure_delete`); copies stay in the write-ahead log until it is
+        // checkpointed. A failure leaves them there until SQLite's next
+        // automatic checkpoint; the deletion itself is done.
+        if let Err(e) = self.db.checkpoint_truncate() {
+            tracing::warn!(credential = %credential, error = %e, "WAL checkpoint after delete");
+        }
+        Ok(())
     }
 
     /// Counts an attempt, then checks `pin` and unwraps the key.

@@ -114,8 +114,29 @@ CREATE TABLE pickups (
 );
 ";
 
+/// Version 4: the bids the phone must still open, and with which key.
+///
+/// While a row is `pending` the keystore refuses to delete `key_id` or to
+/// replace its certificate. `envelope_sha256` is the raw 32-byte digest of
+/// the encrypted bid file; `deadline` is the opening deadline in Unix
+/// seconds.
+const V4: &str = "
+CREATE TABLE bids (
+    project_id      TEXT    NOT NULL,
+    bid_id          TEXT    NOT NULL,
+    envelope_sha256 BLOB    NOT NULL CHECK (length(envelope_sha256) = 32),
+    key_id          TEXT    NOT NULL REFERENCES keys (id),
+    deadline        INTEGER NOT NULL,
+    state           TEXT    NOT NULL CHECK (state IN ('pending', 'opened', 'abandoned')),
+    registered_at   INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    PRIMARY KEY (project_id, bid_id)
+);
+CREATE INDEX bids_by_key ON bids (key_id, state);
+";
+
 /// Every migration, in order; the schema version is its length.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this code writes and reads.
 #[allow(clippy::cast_possible_truncation, reason = "a handful of migrations")]
@@ -185,7 +206,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 8);
+        assert_eq!(tables, 9);
     }
 
     #[test]

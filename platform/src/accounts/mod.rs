@@ -194,3 +194,33 @@ impl FromRequestParts<AppState> for Session {
         Ok(Session(info))
     }
 }
+
+/// The open session of a request's bearer token with the SHA-256 of that
+/// token: for objects bound to one session (a scanned QR request), which
+/// keep the digest rather than the token.
+pub(crate) struct BoundSession {
+    /// The session.
+    pub(crate) info: SessionInfo,
+    /// SHA-256 of the bearer token.
+    pub(crate) token_hash: [u8; 32],
+}
+
+impl FromRequestParts<AppState> for BoundSession {
+    type Rejection = Failure;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use sha2::{Digest, Sha256};
+
+        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
+        let token_hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let now = state.clock.now();
+        let info = state
+            .db
+            .call(move |conn| login::session(conn, &token, now))
+            .await?;
+        Ok(BoundSession { info, token_hash })
+    }
+}

@@ -1,6 +1,7 @@
 //! The platform's certificate authority: its root, kept in the data
 //! folder, the development endpoint that hands out its trust anchor, CA
-//! orders ([`orders`]) and the phone's pickup endpoints.
+//! orders ([`orders`]), the phone's pickup endpoints and revocation
+//! ([`revocation`]).
 //!
 //! On first start the platform makes a P-256 root with
 //! `palmbid_core::pki::IssuingCa`, valid for [`ROOT_VALIDITY_DAYS`] from
@@ -14,7 +15,10 @@
 
 pub mod orders;
 mod pickup;
+pub mod revocation;
 pub mod seals;
+
+pub use revocation::revoke;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -93,7 +97,7 @@ pub fn load_or_create(dir: &Path, now: i64) -> Result<Arc<IssuingCa>, CaError> {
 pub(crate) use pickup::routes;
 
 /// Writes `bytes` to a new file readable by its owner only.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
 
     let mut options = std::fs::OpenOptions::new();

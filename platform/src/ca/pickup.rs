@@ -96,13 +96,16 @@ async fn download(
     Ok(Json(answer))
 }
 
-/// What a browser (any scanner but the app) sees at the QR code's URL.
+/// What a browser (any scanner but the app) sees at a QR code's URL, a
+/// pickup code or a QR request's frame alike: the app download page. It
+/// never looks the id up, so it reveals nothing about an order or request.
 async fn landing(Path(_id): Path<String>) -> Markup {
     crate::web::page(
-        "证书领取 Certificate pickup",
+        "应用下载 Get the app",
         &html! {
-            p { "请使用 palmbid 手机应用的“扫一扫”扫描该二维码领取证书。" }
-            p { "Scan this code with the palmbid app to pick up your certificate." }
+            p { "该二维码需要用 palmbid 手机应用的“扫一扫”扫描：领取证书、扫码登录、签名、盖章或解密。" }
+            p { "Scan this code with the palmbid app: certificate pickup, QR login, signing, sealing or decryption." }
+            p id="app-download" { "请从应用商店安装 palmbid。Install palmbid from your app store." }
         },
     )
 }

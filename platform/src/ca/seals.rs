@@ -72,6 +72,13 @@ impl std::fmt::Debug for SealFont {
     }
 }
 
+/// The font file's bytes, for the PDF writer of sign-in receipts.
+impl AsRef<[u8]> for SealFont {
+    fn as_ref(&self) -> &[u8] {
+        self.font.as_slice()
+    }
+}
+
 impl SealFont {
     /// Loads `path`, or else the first of [`DEBIAN_FONTS`] present.
     ///

@@ -116,7 +116,222 @@ CREATE TABLE registry (
 );
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+/// Version 4: QR requests (扫码登录/签名/盖章/加解密), revoked certificates
+/// and portal browser sessions.
+///
+/// `qr_requests.frame_key` is the per-request HMAC key of the rotating QR
+/// frames; it never leaves the platform. A seal request also keeps the
+/// phone's seal choice (`seal_*`, `signer_name`, counted by `seal_count`)
+/// and the desktop's digest of the revision prepared with it (`digest_*`). Tokens are stored as SHA-256
+/// digests: `desktop_token_hash` (the desktop's secret),
+/// `session_token_hash` (the phone session that scanned the request) and
+/// `portal_sessions.token_hash` (the browser cookie). `answer` is the
+/// accepted answer as JSON; a decryption answer holds only the key
+/// wrapped to the requester, never a content key in clear.
+const V4: &str = "
+CREATE TABLE qr_requests (
+    id                 TEXT    PRIMARY KEY,
+    kind               TEXT    NOT NULL CHECK (kind IN
+                           ('login', 'sign', 'seal', 'encryption_certificate', 'decrypt')),
+    requester_kind     TEXT    NOT NULL CHECK (requester_kind IN ('portal', 'toolbox')),
+    requester_name     TEXT    NOT NULL,
+    machine            TEXT    NOT NULL,
+    address            TEXT    NOT NULL,
+    document_name      TEXT,
+    document_sha256    TEXT,
+    document_size      INTEGER,
+    recipient_key      TEXT,
+    envelope_header    TEXT,
+    nonce              TEXT    NOT NULL,
+    frame_key          BLOB    NOT NULL,
+    desktop_token_hash BLOB    NOT NULL,
+    match_number       INTEGER,
+    number_choices     TEXT,
+    seal_kind          TEXT,
+    seal_png           TEXT,
+    signer_name        TEXT,
+    seal_count         INTEGER NOT NULL DEFAULT 0,
+    digest_sha256      TEXT,
+    digest_seal        TEXT,
+    state              TEXT    NOT NULL CHECK (state IN
+                           ('waiting', 'scanned', 'matched', 'answered', 'cancelled', 'expired')),
+    reason             TEXT,
+    reason_zh          TEXT,
+    session_token_hash BLOB,
+    phone              TEXT,
+    created_at         INTEGER NOT NULL,
+    scanned_at         INTEGER,
+    answered_at        INTEGER,
+    answer             TEXT
+);
+CREATE INDEX qr_requests_by_address ON qr_requests (address, state, created_at);
+
+CREATE TABLE revocations (
+    fingerprint TEXT    PRIMARY KEY,
+    serial      TEXT    NOT NULL,
+    revoked_at  INTEGER NOT NULL,
+    reason      TEXT    NOT NULL
+);
+
+CREATE TABLE portal_sessions (
+    token_hash  BLOB    PRIMARY KEY,
+    request_id  TEXT    NOT NULL UNIQUE REFERENCES qr_requests (id),
+    company     TEXT    NOT NULL,
+    credit_code TEXT    NOT NULL,
+    holder      TEXT    NOT NULL,
+    fingerprint TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    ended_at    INTEGER
+);
+";
+
+/// Version 5: the bid-opening hall: projects, their sections and bidders,
+/// and each project's event log.
+///
+/// `hall_projects.phase` is the phase last recorded; sign-in is recorded
+/// lazily once the server clock reaches one hour before `opening_at`.
+/// `hall_events.seq` counts from 1 per project without gaps (the SSE id);
+/// `body` is the event's kind-specific JSON.
+///
+/// Bidder actions: `hall_projects.opening_cert` (DER) and `opening_key`
+/// (PKCS#8 PEM) are the project's opening key pair, made at creation; the
+/// key never leaves the platform. `hall_nonces` are one-use action nonces
+/// bound to a session digest and a project. `hall_sign_ins` has one row a
+/// company and project. `hall_bids` has one row a company, project and
+/// section, replaced on re-upload; `file` names the envelope under
+/// `{data}/bids`, `recipients` is a JSON array of strings, `quote` is set
+/// once decrypted by the certificate `released_by`, and `check_*` is the
+/// last decryption check.
+const V5: &str = "
+CREATE TABLE hall_projects (
+    id         TEXT    PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    opening_at INTEGER NOT NULL,
+    phase      TEXT    NOT NULL CHECK (phase IN ('not_open', 'sign_in', 'decryption',
+                   'quote_reading', 'quote_confirmation', 'evaluation', 'closed')),
+    created_at INTEGER NOT NULL,
+    opening_cert BLOB  NOT NULL,
+    opening_key  TEXT  NOT NULL
+);
+
+CREATE TABLE hall_sections (
+    project_id TEXT    NOT NULL REFERENCES hall_projects (id),
+    position   INTEGER NOT NULL CHECK (position >= 1),
+    name       TEXT    NOT NULL,
+    PRIMARY KEY (project_id, position)
+);
+
+CREATE TABLE hall_bidders (
+    project_id  TEXT    NOT NULL,
+    section     INTEGER NOT NULL,
+    credit_code TEXT    NOT NULL,
+    company     TEXT    NOT NULL,
+    PRIMARY KEY (project_id, section, credit_code),
+    FOREIGN KEY (project_id, section) REFERENCES hall_sections (project_id, position)
+);
+CREATE INDEX hall_bidders_by_code ON hall_bidders (credit_code);
+
+CREATE TABLE hall_events (
+    project_id TEXT    NOT NULL REFERENCES hall_projects (id),
+    seq        INTEGER NOT NULL CHECK (seq >= 1),
+    kind       TEXT    NOT NULL,
+    body       TEXT    NOT NULL,
+    at         INTEGER NOT NULL,
+    PRIMARY KEY (project_id, seq)
+);
+
+CREATE TABLE hall_nonces (
+    nonce        TEXT    PRIMARY KEY,
+    project_id   TEXT    NOT NULL REFERENCES hall_projects (id),
+    session_hash BLOB    NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    used         INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE hall_sign_ins (
+    project_id   TEXT    NOT NULL REFERENCES hall_projects (id),
+    credit_code  TEXT    NOT NULL,
+    company      TEXT    NOT NULL,
+    fingerprint  TEXT    NOT NULL,
+    cert_serial  TEXT    NOT NULL,
+    signed_at    INTEGER NOT NULL,
+    signed_in_at INTEGER NOT NULL,
+    receipt_id   TEXT    NOT NULL UNIQUE,
+    PRIMARY KEY (project_id, credit_code)
+);
+
+CREATE TABLE hall_bids (
+    id              TEXT    PRIMARY KEY,
+    project_id      TEXT    NOT NULL REFERENCES hall_projects (id),
+    section         INTEGER NOT NULL,
+    credit_code     TEXT    NOT NULL,
+    file            TEXT    NOT NULL,
+    sha256          TEXT    NOT NULL,
+    size            INTEGER NOT NULL,
+    header          BLOB    NOT NULL,
+    recipients      TEXT    NOT NULL,
+    uploaded_at     INTEGER NOT NULL,
+    quote           TEXT,
+    released_by     TEXT,
+    decrypted_at    INTEGER,
+    check_at        INTEGER,
+    check_serial    TEXT,
+    check_recipient TEXT,
+    UNIQUE (project_id, section, credit_code)
+);
+
+CREATE INDEX qr_requests_by_desktop_token ON qr_requests (desktop_token_hash);
+";
+
+/// Version 6: electronic bid guarantees. A hall project may require a
+/// guarantee; each bidder and section gets one guarantee code, whose row
+/// also holds the guarantee's state and, once issued, its signed PDF; the
+/// catalogue of institutions with the certificate that signs their
+/// callbacks and documents; and the callback ids seen, so a replayed
+/// callback is refused. Fee rates are in basis points (1 = 0.01 %).
+const V6: &str = "
+ALTER TABLE hall_projects ADD COLUMN requires_guarantee INTEGER NOT NULL DEFAULT 0
+    CHECK (requires_guarantee IN (0, 1));
+
+CREATE TABLE guarantee_institutions (
+    id          TEXT    PRIMARY KEY,
+    name        TEXT    NOT NULL,
+    kind        TEXT    NOT NULL CHECK (kind IN ('bank', 'insurer', 'guarantor')),
+    fee_rate_bp INTEGER NOT NULL CHECK (fee_rate_bp >= 0),
+    apply_url   TEXT    NOT NULL,
+    certificate BLOB    NOT NULL,
+    development INTEGER NOT NULL CHECK (development IN (0, 1))
+);
+
+CREATE TABLE guarantee_codes (
+    code         TEXT    PRIMARY KEY,
+    project_id   TEXT    NOT NULL,
+    section      INTEGER NOT NULL,
+    credit_code  TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    state        TEXT    NOT NULL DEFAULT 'none'
+                 CHECK (state IN ('none', 'applied', 'issued', 'rejected', 'cancelled')),
+    institution  TEXT    REFERENCES guarantee_institutions (id),
+    guarantee_no TEXT,
+    reason       TEXT,
+    document     BLOB,
+    updated_at   INTEGER,
+    UNIQUE (project_id, section, credit_code),
+    FOREIGN KEY (project_id, section) REFERENCES hall_sections (project_id, position)
+);
+
+CREATE TABLE guarantee_callbacks (
+    institution TEXT    NOT NULL,
+    callback_id TEXT    NOT NULL,
+    code        TEXT    NOT NULL,
+    event       TEXT    NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (institution, callback_id)
+);
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this build writes.
 #[allow(clippy::cast_possible_truncation, reason = "a handful of migrations")]

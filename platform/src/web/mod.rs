@@ -1,5 +1,6 @@
 //! The operator console: server-rendered HTML pages (maud, which escapes
-//! every interpolated value) under `/console`.
+//! every interpolated value) under `/console`, and the platform portal's
+//! pages under `/portal` ([`portal`]).
 //!
 //! Forms post back and are answered with a 303 redirect to the page, so a
 //! reload does not repeat a decision. A post whose `Origin` header names
@@ -9,8 +10,12 @@
 //! NOTE: there is no operator login yet; run the console on loopback or
 //! behind the operator network's access control.
 
+mod certificates;
+mod guarantee;
+mod hall;
 mod identity;
 mod orders;
+pub(crate) mod portal;
 
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -27,6 +32,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/console", get(index))
         .merge(identity::routes())
         .merge(orders::routes())
+        .merge(certificates::routes())
+        .merge(hall::routes())
+        .merge(guarantee::routes())
+        .merge(portal::routes())
 }
 
 async fn index() -> Markup {
@@ -37,6 +46,10 @@ async fn index() -> Markup {
                 li { a href="/console/identity" { "实名认证审核 Identity verification" } }
                 li { a href="/console/orders" { "证书订单 Certificate orders" } }
                 li { a href="/console/registry" { "主体库 Entity registry" } }
+                li { a href="/console/certificates" { "已签发证书与吊销 Issued certificates and revocation" } }
+                li { a href="/console/hall" { "开标大厅 Bid-opening hall" } }
+                li { a href="/console/guarantee" { "电子保函 Bid guarantees" } }
+                li { a href="/portal" { "交易平台门户 Portal" } }
             }
         },
     )

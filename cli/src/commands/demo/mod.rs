@@ -3,20 +3,30 @@
 //! Reference platform started in process -> SMS login -> identity
 //! verification -> CA order and approval -> pickup of the phone's dual
 //! certificates under a PIN -> download with the entity-registry match ->
-//! hardware certificate from the same CA -> a bid file encrypted to both ->
-//! decrypted with the phone certificate -> signed and verified -> a wrong
-//! PIN. Every artifact is written to the output folder.
-
+//! hardware certificate from the same CA -> portal login by QR code -> the
+//! bid toolbox logs in by QR code -> it seals a sample PDF with the company
+//! seal picked on the phone -> a bid file encrypted to both certificates, decrypted with the
+//! phone, signed and verified -> the toolbox encrypts to the phone's
+//! certificate handed over by QR and the hardware certificate, and opens
+//! it by key release from the phone -> a wrong PIN -> a bid guarantee
+//! applied for through the development institution, issued and verified.
+//! Every artifact is written to the output folder.
+mod guarantee;
 mod platform;
+mod qr;
 
 use std::path::Path;
 use std::time::Instant;
 
 use palmbid_core::account::AccountStore;
+use palmbid_core::api::pickup::SealKind;
 use palmbid_core::cms;
 use palmbid_core::error::Lang;
 use palmbid_core::keystore::{CertificateRecord, Keystore, Pin};
 use palmbid_core::pki::{CertInfo, IssuingCa, KeyRole, Subject, Validity};
+use palmbid_toolbox::pades::{Placement, sample_bid_document};
+use palmbid_toolbox::relay::Relay;
+use palmbid_toolbox::tasks::Toolbox;
 
 use crate::Context;
 use crate::commands::request::write_atomic;
@@ -25,6 +35,9 @@ use platform::DemoPlatform;
 
 /// The demo's PIN, printed so the user can repeat steps by hand.
 const DEMO_PIN: &str = "258036";
+/// The demo company's unified social credit code.
+const DEMO_CREDIT_CODE: &str = "91350100M000100Y43";
+
 /// A wrong PIN for the lockout step.
 const WRONG_PIN: &str = "147036";
 /// Marks a folder this command created, so a rerun may clear it.
@@ -32,7 +45,7 @@ const MARKER: &str = ".palmbid-demo";
 
 /// The files the demo writes, besides its keystore home, the platform's
 /// data folder and the marker.
-const ARTIFACTS: [&str; 9] = [
+const ARTIFACTS: [&str; 14] = [
     "ca.pem",
     "phone-signing.pem",
     "phone-encryption.pem",
@@ -42,6 +55,11 @@ const ARTIFACTS: [&str; 9] = [
     "bid.p7m",
     "bid.decrypted.txt",
     "bid.p7s",
+    "bid.dual.p7m",
+    "bid.released.txt",
+    "bid-letter.pdf",
+    "bid-letter.sealed.pdf",
+    "guarantee.pdf",
 ];
 
 /// The demo's keystore home inside its folder.
@@ -85,11 +103,34 @@ pub(crate) fn run(ctx: &Context, out: &Path) -> CliResult<()> {
     let Enrolled {
         ca,
         keystore,
+        store,
         hardware,
         platform,
     } = enrol(&mut steps, out, now)?;
+    let phone = qr::Phone {
+        store: &store,
+        keystore: &keystore,
+        pin: DEMO_PIN,
+    };
+    let toolbox = Toolbox::new(
+        Relay::new(&platform.base_url).map_err(core)?,
+        vec![ca.certificate().clone()],
+        "DEMO-PC",
+    );
+    portal_login_step(&mut steps, &platform, &phone)?;
+    toolbox_login_step(&mut steps, &platform, &phone, &toolbox)?;
+    seal_step(&mut steps, out, &platform, &phone, &toolbox)?;
     let phone_signing = bid_steps(&mut steps, out, &ca, &keystore, &hardware)?;
+    toolbox_envelope_steps(&mut steps, out, &platform, &phone, &toolbox, &hardware)?;
     wrong_pin_step(&mut steps, &keystore, &phone_signing)?;
+    guarantee::guarantee_steps(
+        &mut steps,
+        out,
+        &platform,
+        &store,
+        &keystore,
+        DEMO_CREDIT_CODE,
+    )?;
     platform.stop()?;
     print_artifacts(ctx, out, &out.join("bid.p7m"));
     Ok(())
@@ -99,6 +140,7 @@ pub(crate) fn run(ctx: &Context, out: &Path) -> CliResult<()> {
 struct Enrolled {
     ca: IssuingCa,
     keystore: Keystore,
+    store: AccountStore,
     hardware: CertInfo,
     platform: DemoPlatform,
 }
@@ -111,7 +153,7 @@ fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
     let subject = Subject {
         name: "张三".to_owned(),
         company: "示范建设有限公司".to_owned(),
-        credit_code: "91350100M000100Y43".to_owned(),
+        credit_code: DEMO_CREDIT_CODE.to_owned(),
     };
 
     let platform = steps.run(
@@ -188,6 +230,7 @@ fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
     Ok(Enrolled {
         ca,
         keystore,
+        store,
         hardware,
         platform,
     })
@@ -288,6 +331,150 @@ fn bid_steps(
     )?;
 
     Ok(phone_signing)
+}
+
+/// The portal's QR login page, played by an HTTP client with a cookie jar.
+fn portal_login_step(
+    steps: &mut Steps<'_>,
+    platform: &DemoPlatform,
+    phone: &qr::Phone<'_>,
+) -> CliResult<()> {
+    let who = steps.run(
+        "交易平台门户扫码登录（数字匹配后输入 PIN）",
+        "log in to the portal by QR code (number matching, then the PIN)",
+        || platform.block_on(qr::portal_login(&platform.base_url, phone)),
+    )?;
+    outln!("    {who}");
+    Ok(())
+}
+
+/// The toolbox seals a sample bid letter with the company seal the phone
+/// picks; the sealed PDF is written beside the original.
+fn seal_step(
+    steps: &mut Steps<'_>,
+    out: &Path,
+    platform: &DemoPlatform,
+    phone: &qr::Phone<'_>,
+    toolbox: &Toolbox,
+) -> CliResult<()> {
+    let letter = out.join("bid-letter.pdf");
+    let sealed = out.join("bid-letter.sealed.pdf");
+    steps.run(
+        "投标工具扫码盖章：手机选择公章并签名，PDF 加盖 PAdES 电子签章",
+        "the toolbox seals a PDF by QR: the phone picks the company seal and signs (PAdES)",
+        || {
+            write_atomic(&letter, &sample_bid_document("Bid letter (demo)"))?;
+            let input = letter.clone();
+            let outcome = platform.block_on(qr::exchange(
+                phone,
+                Some(SealKind::Company),
+                |mut screen| {
+                    let toolbox = toolbox.clone();
+                    async move {
+                        let placement = Placement {
+                            page: 1,
+                            x: 360.0,
+                            y: 90.0,
+                            width: 130.0,
+                        };
+                        toolbox
+                            .seal(&input, &placement, &mut screen)
+                            .await
+                            .map_err(core)
+                    }
+                },
+            ))?;
+            write_atomic(&sealed, &outcome.pdf)
+        },
+    )?;
+    outln!("    {}", sealed.display());
+    Ok(())
+}
+
+/// The bid toolbox logs in with the phone: QR code, number matching, PIN.
+fn toolbox_login_step(
+    steps: &mut Steps<'_>,
+    platform: &DemoPlatform,
+    phone: &qr::Phone<'_>,
+    toolbox: &Toolbox,
+) -> CliResult<()> {
+    let subject = steps.run(
+        "投标工具扫码登录（数字匹配后输入 PIN）",
+        "the bid toolbox logs in by QR code (number matching, then the PIN)",
+        || {
+            platform.block_on(qr::exchange(phone, None, |mut screen| {
+                let toolbox = toolbox.clone();
+                async move {
+                    let outcome = toolbox.login(&mut screen).await.map_err(core)?;
+                    Ok(outcome.subject)
+                }
+            }))
+        },
+    )?;
+    outln!("    {subject}");
+    Ok(())
+}
+
+/// The toolbox encrypts the bid file to the phone's encryption
+/// certificate (handed over by QR) and to the hardware certificate, then
+/// opens it again by key release from the phone.
+fn toolbox_envelope_steps(
+    steps: &mut Steps<'_>,
+    out: &Path,
+    platform: &DemoPlatform,
+    phone: &qr::Phone<'_>,
+    toolbox: &Toolbox,
+    hardware: &CertInfo,
+) -> CliResult<()> {
+    let bid = out.join("bid.txt");
+    let envelope = out.join("bid.dual.p7m");
+    steps.run(
+        "投标工具扫码获取手机加密证书，把投标文件加密给手机证书和实体证书",
+        "the toolbox fetches the phone's encryption certificate by QR and encrypts the bid file to it and the hardware certificate",
+        || {
+            let (bid, envelope, hardware) = (bid.clone(), envelope.clone(), hardware.clone());
+            platform.block_on(qr::exchange(phone, None, |mut screen| {
+                let toolbox = toolbox.clone();
+                async move {
+                    toolbox
+                        .encrypt(&bid, &envelope, Some(&hardware), &mut screen)
+                        .await
+                        .map_err(core)?;
+                    Ok(())
+                }
+            }))
+        },
+    )?;
+
+    let released = out.join("bid.released.txt");
+    steps.run(
+        "投标工具扫码解密：手机把内容密钥释放给工具的一次性密钥",
+        "the toolbox decrypts by QR: the phone releases the content key to the toolbox's one-time key",
+        || {
+            let (envelope, target) = (envelope.clone(), released.clone());
+            platform.block_on(qr::exchange(phone, None, |mut screen| {
+                let toolbox = toolbox.clone();
+                async move {
+                    toolbox
+                        .decrypt(&envelope, &target, &mut screen)
+                        .await
+                        .map_err(core)?;
+                    Ok(())
+                }
+            }))?;
+            let same = std::fs::read(&released).map_err(|e| CliError::io(&released, &e))?
+                == BID_TEXT.as_bytes();
+            if same {
+                Ok(())
+            } else {
+                Err(CliError::failed(
+                    "demo.mismatch",
+                    "释放密钥解密的结果与原文不同",
+                    "the file decrypted by key release differs from the original",
+                ))
+            }
+        },
+    )
 }
 
 /// Enters a wrong PIN once and shows the tries left.

@@ -191,6 +191,69 @@ impl DemoPlatform {
         Ok(())
     }
 
+    /// Acts as the hall agent and the platform operator: enters a project
+    /// opening tomorrow with one section whose bidder is `credit_code`,
+    /// marks it as requiring a bid guarantee, and returns its id.
+    pub(super) fn guarantee_project(&self, credit_code: &str) -> CliResult<String> {
+        palmbid_core::api::client::install_ring_provider();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| failed("HTTP client", e))?;
+        let opening = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+        let opening = format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            opening.year(),
+            u8::from(opening.month()),
+            opening.day(),
+            opening.hour(),
+            opening.minute()
+        );
+        let name = "演示市政道路工程（需要投标保函）";
+        let hall = format!("{}console/hall", self.base_url);
+        let page = self
+            .runtime
+            .block_on(async {
+                client
+                    .post(&hall)
+                    .form(&[
+                        ("name", name),
+                        ("opening", opening.as_str()),
+                        ("section", "第一标段"),
+                        ("bidders", &format!("{credit_code} 示范建设有限公司")),
+                    ])
+                    .send()
+                    .await?
+                    .error_for_status()?;
+                client.get(&hall).send().await?.text().await
+            })
+            .map_err(|e| failed(&hall, e))?;
+        let id = page
+            .split("<tr data-project=\"")
+            .skip(1)
+            .find(|row| row.split("</tr>").next().is_some_and(|r| r.contains(name)))
+            .and_then(|row| row.split('"').next())
+            .map(str::to_owned)
+            .ok_or_else(|| failed(&hall, "the new project is not listed"))?;
+
+        let require = format!("{}console/guarantee/{id}/require", self.base_url);
+        let status = self
+            .runtime
+            .block_on(client.post(&require).form(&[("required", "1")]).send())
+            .map_err(|e| failed(&require, e))?
+            .status();
+        if !status.is_redirection() {
+            return Err(failed(&require, format!("status {status}")));
+        }
+        Ok(id)
+    }
+
+    /// Runs `work` on the platform's runtime, where the toolbox and the
+    /// phone of the QR steps meet.
+    pub(super) fn block_on<F: std::future::Future>(&self, work: F) -> F::Output {
+        self.runtime.block_on(work)
+    }
+
     /// Stops the platform after the requests in flight.
     pub(super) fn stop(mut self) -> CliResult<()> {
         if let Some(running) = self.running.take() {

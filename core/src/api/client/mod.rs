@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use url::{Host, Url};
 use zeroize::Zeroizing;
 
@@ -28,10 +28,26 @@ use super::pickup::{
     pickup_path,
 };
 use super::platform::TrustAnchorResponse;
+use super::qr::{MatchRequest, QrAnswer, QrRequestView, ScanRequest, SealChoice, SigningDigest};
 use super::{ApiError, ErrorBody, SERVER_TIME_HEADER, paths};
+
+mod hall;
+
+pub use hall::{HallEventStream, HallStreamItem};
+
+// Calls of electronic bid guarantees, kept apart from the other areas.
+mod guarantee;
 
 /// Time allowed for one request, connection included.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Time allowed to connect, for event streams (which have no overall
+/// limit).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Longest silence on an event stream before it counts as broken. The
+/// platform sends a keep-alive comment every 15 seconds.
+const STREAM_READ_TIMEOUT: Duration = Duration::from_secs(45);
 
 /// Maximum response body read, in bytes; certificate bundles fit easily.
 const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
@@ -40,6 +56,8 @@ const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 pub struct PlatformClient {
     base: Url,
     http: reqwest::Client,
+    /// Without an overall timeout, for long-lived event streams.
+    events: reqwest::Client,
     token: Option<Zeroizing<String>>,
     offset_ms: AtomicI64,
 }
@@ -109,10 +127,17 @@ impl PlatformClient {
             .user_agent(concat!("palmbid/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(ApiError::Client)?;
+        let events = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .read_timeout(STREAM_READ_TIMEOUT)
+            .user_agent(concat!("palmbid/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(ApiError::Client)?;
 
         Ok(PlatformClient {
             base,
             http,
+            events,
             token: None,
             offset_ms: AtomicI64::new(0),
         })
@@ -292,6 +317,85 @@ impl PlatformClient {
         self.send(request).await
     }
 
+    /// Scans a QR request: binds it to this session and returns what the
+    /// confirm screen shows.
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; `qr.*` or `identity.not_approved`
+    /// refusals.
+    pub async fn qr_scan(&self, id: &str, frame: &ScanRequest) -> Result<QrRequestView, ApiError> {
+        self.qr_post(id, "scan", frame).await
+    }
+
+    /// Sends the number the user chose for a login request.
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; `qr.wrong_number` (the request is then
+    /// cancelled) and other `qr.*` refusals.
+    pub async fn qr_match(&self, id: &str, number: u8) -> Result<(), ApiError> {
+        let _: IgnoredAny = self.qr_post(id, "match", &MatchRequest { number }).await?;
+        Ok(())
+    }
+
+    /// Sends the signed answer of a request.
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; `qr.*` refusals.
+    pub async fn qr_answer(&self, id: &str, answer: &QrAnswer) -> Result<(), ApiError> {
+        let _: IgnoredAny = self.qr_post(id, "answer", answer).await?;
+        Ok(())
+    }
+
+    /// Sends the seal chosen for a seal request.
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; `qr.*` refusals.
+    pub async fn qr_seal(&self, id: &str, choice: &SealChoice) -> Result<(), ApiError> {
+        let _: IgnoredAny = self.qr_post(id, "seal", choice).await?;
+        Ok(())
+    }
+
+    /// The digest the desktop prepared with the chosen seal; the platform
+    /// waits for it up to [`super::qr::DIGEST_WAIT_SECS`].
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; `qr.digest_pending` when it has not come
+    /// yet; other `qr.*` refusals.
+    pub async fn qr_digest(&self, id: &str) -> Result<SigningDigest, ApiError> {
+        let path = paths::qr_phone_path(id, "digest");
+        let request = self.authorized(self.http.get(self.url(&path)?))?;
+        self.send(request).await
+    }
+
+    /// Cancels a request this phone scanned.
+    ///
+    /// # Errors
+    /// [`ApiError::NotLoggedIn`]; `qr.*` refusals.
+    pub async fn qr_cancel(&self, id: &str) -> Result<(), ApiError> {
+        let _: IgnoredAny = self.qr_post(id, "cancel", &serde_json::json!({})).await?;
+        Ok(())
+    }
+
+    async fn qr_post<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        id: &str,
+        action: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        self.post_authorized(&paths::qr_phone_path(id, action), body)
+            .await
+    }
+
+    /// POSTs `body` as JSON to `path` with the bearer token.
+    pub(super) async fn post_authorized<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let request = self.authorized(self.http.post(self.url(path)?))?.json(body);
+        self.send(request).await
+    }
+
     async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         path: &str,
@@ -301,7 +405,7 @@ impl PlatformClient {
         self.send(request).await
     }
 
-    fn url(&self, path: &str) -> Result<Url, ApiError> {
+    pub(super) fn url(&self, path: &str) -> Result<Url, ApiError> {
         // Paths are absolute constants; join keeps a base path prefix
         // when the platform is mounted below the root.
         self.base
@@ -312,7 +416,7 @@ impl PlatformClient {
             })
     }
 
-    fn authorized(
+    pub(super) fn authorized(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<reqwest::RequestBuilder, ApiError> {
@@ -320,7 +424,7 @@ impl PlatformClient {
         Ok(request.bearer_auth(token.as_str()))
     }
 
-    async fn send<T: DeserializeOwned>(
+    pub(super) async fn send<T: DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<T, ApiError> {
@@ -341,19 +445,10 @@ impl PlatformClient {
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()));
         }
-        let body: ErrorBody = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
-        tracing::info!(
-            status = status.as_u16(),
-            code = body.code.as_str(),
-            "platform refused"
-        );
-        Err(ApiError::Refused {
-            status: status.as_u16(),
-            body,
-        })
+        Err(refusal(&url, status, &bytes))
     }
 
-    fn note_server_time(&self, response: &reqwest::Response) {
+    pub(super) fn note_server_time(&self, response: &reqwest::Response) {
         let server_ms = response
             .headers()
             .get(SERVER_TIME_HEADER)
@@ -380,8 +475,36 @@ pub fn install_ring_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// Turns an error response's body into [`ApiError::Refused`] with the
+/// platform's code, or [`ApiError::BadResponse`] when the body is not an
+/// [`ErrorBody`].
+pub(super) fn refusal(url: &str, status: reqwest::StatusCode, bytes: &[u8]) -> ApiError {
+    let body: ErrorBody = match serde_json::from_slice(bytes) {
+        Ok(body) => body,
+        Err(e) => {
+            return ApiError::BadResponse {
+                url: url.to_owned(),
+                status: status.as_u16(),
+                reason: e.to_string(),
+            };
+        }
+    };
+    tracing::info!(
+        status = status.as_u16(),
+        code = body.code.as_str(),
+        "platform refused"
+    );
+    ApiError::Refused {
+        status: status.as_u16(),
+        body,
+    }
+}
+
 /// Reads a response body, rejecting one over [`MAX_RESPONSE_BYTES`].
-async fn read_limited(mut response: reqwest::Response, url: &str) -> Result<Vec<u8>, ApiError> {
+pub(super) async fn read_limited(
+    mut response: reqwest::Response,
+    url: &str,
+) -> Result<Vec<u8>, ApiError> {
     let status = response.status().as_u16();
     let mut bytes = Vec::new();
     loop {

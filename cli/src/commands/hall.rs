@@ -1,0 +1,489 @@
+//! `palmbid hall`: the bid-opening hall (掌上开标) from the command line.
+//! `list` shows the company's projects; `watch` follows one project and
+//! prints each state change, notice and reconnection as it comes; the
+//! other subcommands are the bidder's actions (sign-in and its receipt,
+//! the bid list, the decryption check, the decryption).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use clap::Subcommand;
+use palmbid_core::account::AccountStore;
+use palmbid_core::api::hall::{BidState, BidView, Phase, ProjectSummary};
+use palmbid_core::hall::{self, HallListener, HallNotice, ProjectState, StreamStatus};
+
+use super::platform::{block_on, open_store, pick};
+use crate::error::CliResult;
+use crate::output::{Existing, Staging, check_target};
+use crate::{Context, time_text};
+
+/// `palmbid hall` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum HallAction {
+    /// List the company's bid openings (手机开标), by opening time.
+    List {
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Follow a project's opening and print its state changes as they
+    /// come, until it closes or Ctrl-C.
+    Watch {
+        /// The project id (from `palmbid hall list`).
+        project: String,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+        /// Print one JSON object a line instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Sign in to a project (签到), from one hour before the opening;
+    /// asks for the PIN.
+    SignIn {
+        /// The project id.
+        project: String,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+    },
+
+    /// Save the sign-in receipt (签到凭证) of a project as a PDF.
+    Receipt {
+        /// The project id.
+        project: String,
+        /// Where to write the PDF; an existing file is replaced.
+        #[arg(long, short, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+    },
+
+    /// List the company's bid files in a project, with their decryption
+    /// check and decryption state.
+    Bids {
+        /// The project id.
+        project: String,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Check before the opening that this phone opens a bid file (解密检测),
+    /// without releasing anything; asks for the PIN.
+    Check {
+        /// The project id.
+        project: String,
+        /// The bid id (from `palmbid hall bids`).
+        bid: String,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+    },
+
+    /// Decrypt a bid file at the opening (解密): release its key to the
+    /// hall; asks for the PIN.
+    Decrypt {
+        /// The project id.
+        project: String,
+        /// The bid id (from `palmbid hall bids`).
+        bid: String,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+    },
+}
+
+/// Runs `palmbid hall ACTION`.
+pub(crate) fn run(ctx: &Context, home: &Path, action: &HallAction) -> CliResult<()> {
+    let store = open_store(home)?;
+    match action {
+        HallAction::List { platform, json } => {
+            let platform = pick(&store, platform.as_deref())?;
+            let projects = block_on(hall::projects(&store, &platform.name))?;
+            print_list(ctx, &projects, *json);
+            Ok(())
+        }
+        HallAction::Watch {
+            project,
+            platform,
+            json,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            watch(ctx, &store, &platform.name, project, *json)
+        }
+        HallAction::SignIn { project, platform } => {
+            let platform = pick(&store, platform.as_deref())?;
+            sign_in(ctx, home, &store, &platform.name, project)
+        }
+        HallAction::Receipt {
+            project,
+            out,
+            platform,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            receipt(ctx, &store, &platform.name, project, out)
+        }
+        HallAction::Bids {
+            project,
+            platform,
+            json,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            let bids = block_on(hall::bids(&store, &platform.name, project))?;
+            print_bids(ctx, &bids, *json);
+            Ok(())
+        }
+        HallAction::Check {
+            project,
+            bid,
+            platform,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            check(ctx, home, &store, &platform.name, project, bid)
+        }
+        HallAction::Decrypt {
+            project,
+            bid,
+            platform,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            decrypt(ctx, home, &store, &platform.name, project, bid)
+        }
+    }
+}
+
+fn watch(
+    ctx: &Context,
+    store: &AccountStore,
+    platform: &str,
+    project: &str,
+    json: bool,
+) -> CliResult<()> {
+    let printer = Printer { ctx, json };
+    let state = block_on(hall::watch_project(
+        store,
+        platform,
+        project,
+        None,
+        &printer,
+        std::future::pending::<()>(),
+    ))?;
+    if !json {
+        println!(
+            "{} {}",
+            ctx.tr("开标已结束：", "opening closed:"),
+            state.project.name
+        );
+    }
+    Ok(())
+}
+
+fn sign_in(
+    ctx: &Context,
+    home: &Path,
+    store: &AccountStore,
+    platform: &str,
+    project: &str,
+) -> CliResult<()> {
+    let keystore = crate::home::open(home)?;
+    let pin = ctx.secrets.pin()?;
+    let record = block_on(hall::sign_in(store, &keystore, platform, project, &pin))?;
+    println!(
+        "{} {} ({})",
+        ctx.tr("已签到：", "signed in:"),
+        record.company,
+        record.credit_code
+    );
+    println!(
+        "{} {}  {} {}",
+        ctx.tr("签到时间：", "at:"),
+        time_text(record.signed_in_at),
+        ctx.tr("凭证编号：", "receipt:"),
+        record.receipt_id
+    );
+    Ok(())
+}
+
+fn receipt(
+    ctx: &Context,
+    store: &AccountStore,
+    platform: &str,
+    project: &str,
+    out: &Path,
+) -> CliResult<()> {
+    check_target(out, &[], Existing::Replace)?;
+    let pdf = block_on(hall::sign_in_receipt(store, platform, project))?;
+    let staging = Staging::beside(out)?;
+    staging.write(&pdf)?;
+    staging.commit(Existing::Replace)?;
+    println!(
+        "{} {}",
+        ctx.tr("签到凭证已保存：", "sign-in receipt saved:"),
+        out.display()
+    );
+    Ok(())
+}
+
+fn check(
+    ctx: &Context,
+    home: &Path,
+    store: &AccountStore,
+    platform: &str,
+    project: &str,
+    bid: &str,
+) -> CliResult<()> {
+    let keystore = crate::home::open(home)?;
+    let pin = ctx.secrets.pin()?;
+    let check = block_on(hall::check_bid(
+        store, &keystore, platform, project, bid, &pin,
+    ))?;
+    println!(
+        "{} {}",
+        ctx.tr(
+            "解密检测通过，本机可以解开投标文件",
+            "decryption check passed for bid"
+        ),
+        check.bid_id
+    );
+    println!("  {} {}", ctx.tr("密钥：", "opened by:"), check.recipient);
+    Ok(())
+}
+
+fn decrypt(
+    ctx: &Context,
+    home: &Path,
+    store: &AccountStore,
+    platform: &str,
+    project: &str,
+    bid: &str,
+) -> CliResult<()> {
+    let keystore = crate::home::open(home)?;
+    let pin = ctx.secrets.pin()?;
+    let result = block_on(hall::release_bid(
+        store, &keystore, platform, project, bid, &pin,
+    ))?;
+    println!(
+        "{} {}  {} {} {}",
+        ctx.tr("解密成功：", "decrypted:"),
+        bid,
+        ctx.tr("报价：", "quote:"),
+        result.quote.amount,
+        ctx.tr("元", "yuan")
+    );
+    Ok(())
+}
+
+fn print_bids(ctx: &Context, bids: &[BidView], json: bool) {
+    if json {
+        let rows: Vec<serde_json::Value> = bids
+            .iter()
+            .map(|bid| {
+                serde_json::json!({
+                    "bid_id": bid.bid_id,
+                    "section": bid.section,
+                    "sha256": bid.sha256,
+                    "size": bid.size,
+                    "uploaded_at": bid.uploaded_at,
+                    "recipients": bid.recipients,
+                    "checked_at": bid.check.as_ref().map(|c| c.checked_at),
+                    "state": bid.state,
+                    "quote": bid.quote.as_ref().map(|q| q.amount.clone()),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return;
+    }
+    if bids.is_empty() {
+        println!(
+            "{}",
+            ctx.tr(
+                "本单位在该项目中没有投标文件。",
+                "No bid files of this company."
+            )
+        );
+        return;
+    }
+    for bid in bids {
+        println!(
+            "{}  {} {}  {} {}",
+            bid.bid_id,
+            ctx.tr("标段", "section"),
+            bid.section,
+            ctx.tr("大小", "size"),
+            bid.size
+        );
+        let check = bid.check.as_ref().map_or_else(
+            || ctx.tr("未检测", "not checked").to_owned(),
+            |c| {
+                format!(
+                    "{} {}",
+                    ctx.tr("已检测", "checked"),
+                    time_text(c.checked_at)
+                )
+            },
+        );
+        let state = match bid.state {
+            BidState::Uploaded => ctx.tr("未解密", "encrypted"),
+            BidState::Decrypted => ctx.tr("已解密", "decrypted"),
+        };
+        println!("  {check}  {state}");
+    }
+}
+
+fn print_list(ctx: &Context, projects: &[ProjectSummary], json: bool) {
+    if json {
+        let rows: Vec<serde_json::Value> = projects.iter().map(project_json).collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return;
+    }
+    if projects.is_empty() {
+        println!("{}", ctx.tr("没有需要参加的开标项目。", "No bid openings."));
+        return;
+    }
+    for project in projects {
+        println!("{}  {}", project.id, project.name);
+        println!(
+            "  {} {}  {} {}",
+            ctx.tr("开标时间：", "opening:"),
+            time_text(project.opening_at),
+            ctx.tr("阶段：", "phase:"),
+            phase_text(ctx, project.phase)
+        );
+        println!(
+            "  {} {}",
+            ctx.tr("标段：", "sections:"),
+            project.sections.join("、")
+        );
+    }
+}
+
+fn project_json(project: &ProjectSummary) -> serde_json::Value {
+    serde_json::json!({
+        "id": project.id,
+        "name": project.name,
+        "sections": project.sections,
+        "opening_at": project.opening_at,
+        "phase": project.phase,
+    })
+}
+
+/// The phase as the app names it.
+pub(crate) fn phase_text(ctx: &Context, phase: Phase) -> &'static str {
+    match phase {
+        Phase::NotOpen => ctx.tr("未开始", "not open"),
+        Phase::SignIn => ctx.tr("签到", "sign-in"),
+        Phase::Decryption => ctx.tr("解密", "decryption"),
+        Phase::QuoteReading => ctx.tr("唱标", "quote reading"),
+        Phase::QuoteConfirmation => ctx.tr("确认报价", "quote confirmation"),
+        Phase::Evaluation => ctx.tr("评标", "evaluation"),
+        Phase::Closed => ctx.tr("已结束", "closed"),
+    }
+}
+
+/// Prints what the watch reports, as text or JSON lines.
+struct Printer<'a> {
+    ctx: &'a Context,
+    json: bool,
+}
+
+impl HallListener for Printer<'_> {
+    fn state_changed(&self, state: &ProjectState) {
+        if self.json {
+            let progress = state.progress.map(|p| {
+                serde_json::json!({
+                    "bidders": p.bidders,
+                    "signed_in": p.signed_in,
+                    "decrypted": p.decrypted,
+                })
+            });
+            let line = serde_json::json!({
+                "type": "state",
+                "project": project_json(&state.project),
+                "progress": progress,
+                "last_seq": state.last_seq,
+            });
+            println!("{line}");
+            return;
+        }
+        let ctx = self.ctx;
+        let mut line = format!(
+            "[{}] {} {}",
+            state.last_seq,
+            ctx.tr("阶段：", "phase:"),
+            phase_text(ctx, state.phase())
+        );
+        if let Some(p) = state.progress {
+            let _ = write!(
+                line,
+                "  {} {}/{}  {} {}/{}",
+                ctx.tr("已签到", "signed in"),
+                p.signed_in,
+                p.bidders,
+                ctx.tr("已解密", "decrypted"),
+                p.decrypted,
+                p.bidders
+            );
+        }
+        println!("{line}");
+    }
+
+    fn notice(&self, _state: &ProjectState, notice: &HallNotice) {
+        let ctx = self.ctx;
+        if self.json {
+            let line = match notice {
+                HallNotice::OpeningSoon { minutes } => {
+                    serde_json::json!({ "type": "notice", "opening_in_minutes": minutes })
+                }
+                HallNotice::PhaseStarted { phase } => {
+                    serde_json::json!({ "type": "notice", "phase_started": phase })
+                }
+            };
+            println!("{line}");
+            return;
+        }
+        match notice {
+            HallNotice::OpeningSoon { minutes } => println!(
+                "{} {minutes} {}",
+                ctx.tr("提醒：距开标还有", "reminder: the opening starts in"),
+                ctx.tr("分钟", "minutes")
+            ),
+            HallNotice::PhaseStarted { phase } => println!(
+                "{} {}",
+                ctx.tr("提醒：已进入", "notice: now in"),
+                phase_text(ctx, *phase)
+            ),
+        }
+    }
+
+    fn stream_status(&self, status: &StreamStatus) {
+        match status {
+            // Connecting is the normal case; only breaks are worth a line.
+            StreamStatus::Connected { .. } => {}
+            StreamStatus::Reconnecting { breaks, reason } => {
+                if self.json {
+                    let line = serde_json::json!({
+                        "type": "reconnecting", "breaks": breaks, "reason": reason,
+                    });
+                    println!("{line}");
+                } else {
+                    eprintln!(
+                        "{} ({breaks}): {reason}",
+                        self.ctx
+                            .tr("连接中断，正在重连", "connection lost, reconnecting")
+                    );
+                }
+            }
+        }
+    }
+}

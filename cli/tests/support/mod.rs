@@ -1,0 +1,175 @@
+//! Shared set-up of the command-line tests that need a platform: an
+//! in-process platform on a free loopback port and a phone home that
+//! logged in, passed identity verification and picked up a certificate
+//! pair of [`COMPANY`].
+#![allow(dead_code, reason = "each test file uses a part of it")]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+
+use palmbid_platform::{Config, Platform, RunningPlatform};
+
+pub(crate) const PHONE: &str = "13800138000";
+pub(crate) const PIN: &str = "135790";
+pub(crate) const COMPANY: &str = "示例科技有限公司";
+pub(crate) const CREDIT: &str = "91110000802100433B";
+
+pub(crate) struct Setup {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) server: RunningPlatform,
+    pub(crate) runtime: tokio::runtime::Runtime,
+}
+
+impl Setup {
+    /// A platform and a phone home holding a picked-up certificate pair.
+    pub(crate) fn with_certificate() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let config = Config {
+            dev_auto_approve: true,
+            ..Config::new("127.0.0.1:0".parse().unwrap(), dir.path().join("platform"))
+        };
+        let server = runtime.block_on(Platform::spawn(config)).unwrap();
+        let setup = Setup {
+            dir,
+            server,
+            runtime,
+        };
+
+        setup.ok(&["platform", "add", "dev", &setup.server.base_url()]);
+        setup.ok(&["login", PHONE, "--send-only"]);
+        let code = std::fs::read_to_string(
+            setup
+                .dir
+                .path()
+                .join("platform/sms")
+                .join(format!("{PHONE}.txt")),
+        )
+        .unwrap();
+        setup.ok(&["login", PHONE, "--code", code.trim()]);
+        let video = setup.dir.path().join("video.mp4");
+        std::fs::write(&video, b"video").unwrap();
+        let identity = setup.ok(&["verify-identity", "code"]);
+        setup.ok(&[
+            "verify-identity",
+            "submit",
+            "--name",
+            "张三",
+            "--id-number",
+            "11010519491231002X",
+            "--code",
+            identity.trim(),
+            "--video",
+            video.to_str().unwrap(),
+        ]);
+        setup.console_post(
+            "/console/registry",
+            &[("company", COMPANY), ("credit_code", CREDIT)],
+        );
+        let order = setup.console_post(
+            "/console/orders",
+            &[
+                ("name", "张三"),
+                ("phone", PHONE),
+                ("company", COMPANY),
+                ("credit_code", CREDIT),
+                ("seal_company", "on"),
+            ],
+        );
+        setup.console_post(&format!("{order}/approve"), &[]);
+        let page = setup.console_get(&order);
+        let marker = "<code id=\"pickup-url\">";
+        let start = page.find(marker).unwrap() + marker.len();
+        let url = page[start..start + page[start..].find('<').unwrap()].to_owned();
+        setup.ok_with_input(&["scan", &url], &format!("{PIN}\n{PIN}\n"));
+        setup.ok_with_input(&["download"], &format!("{PIN}\n"));
+
+        let root = std::fs::read(setup.dir.path().join("platform/ca/root.pem")).unwrap();
+        std::fs::write(setup.ca(), root).unwrap();
+        setup
+    }
+
+    pub(crate) fn ca(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_palmbid"));
+        command
+            .arg("--home")
+            .arg(self.dir.path().join("home"))
+            .arg("--pin-stdin")
+            .args(args)
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    pub(crate) fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self.command(args).spawn().unwrap();
+        // A command may fail before it reads, closing the pipe.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        child.wait_with_output().unwrap()
+    }
+
+    pub(crate) fn ok_with_input(&self, args: &[&str], input: &str) -> String {
+        let out = self.run_with_input(args, input);
+        assert!(
+            out.status.success(),
+            "palmbid {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
+        self.ok_with_input(args, "")
+    }
+
+    /// Starts `palmbid toolbox ARGS` and returns it with a channel of its
+    /// `qr:` and `number:` lines.
+    pub(crate) fn toolbox(&self, args: &[&str]) -> (Child, mpsc::Receiver<String>) {
+        let base = self.server.base_url();
+        let ca = self.ca();
+        let mut full = vec!["toolbox", "--platform", &base, "--ca", ca.to_str().unwrap()];
+        full.extend_from_slice(args);
+        let mut child = self.command(&full).spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        (child, receiver)
+    }
+
+    pub(crate) fn console_post(&self, path: &str, form: &[(&str, &str)]) -> String {
+        palmbid_core::api::client::install_ring_provider();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let url = format!("{}{}", self.server.base_url(), path.trim_start_matches('/'));
+        let response = self
+            .runtime
+            .block_on(client.post(url).form(form).send())
+            .unwrap();
+        assert_eq!(response.status(), 303, "{path}");
+        response.headers()["location"].to_str().unwrap().to_owned()
+    }
+
+    pub(crate) fn console_get(&self, path: &str) -> String {
+        let url = format!("{}{}", self.server.base_url(), path.trim_start_matches('/'));
+        self.runtime
+            .block_on(async { reqwest::get(url).await.unwrap().text().await.unwrap() })
+    }
+}

@@ -1,0 +1,268 @@
+//! One project's hall state as the phone keeps it, and how each event
+//! changes it.
+//!
+//! [`ProjectState::apply`] is the whole state machine: pure, so it is the
+//! same on every platform and testable without a server. It enforces the
+//! resume rule of [`crate::api::hall`]: events apply in sequence order,
+//! exactly once. A replayed event (a number already applied) is ignored; a
+//! gap (a number beyond the next) is not applied, and the caller reopens
+//! the stream after the last number applied, so the platform resends what
+//! was skipped.
+
+use crate::api::client::HallStreamItem;
+use crate::api::hall::{HallEvent, HallEventKind, Phase, ProjectSummary};
+
+/// How far the bidders of a project are, as the platform last reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Bidders of the project.
+    pub bidders: u32,
+    /// Bidders signed in.
+    pub signed_in: u32,
+    /// Bidders whose bid files are decrypted.
+    pub decrypted: u32,
+}
+
+/// A project's state in the hall: what the app draws.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectState {
+    /// The project as last fetched; its `phase` follows the events.
+    pub project: ProjectSummary,
+    /// The bidders' progress, once the platform reported it.
+    pub progress: Option<Progress>,
+    /// Sequence number of the last event applied; 0 before any.
+    pub last_seq: u64,
+    /// Server time of the last event applied, Unix seconds; 0 before any.
+    pub updated_at: i64,
+}
+
+/// What [`ProjectState::apply`] did with an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// Applied; the state changed.
+    Changed,
+    /// Applied (its number is taken), but the state did not change: an
+    /// event of an unknown kind, or a phase the project is already past.
+    Unchanged,
+    /// Ignored: its number was applied already.
+    Replayed,
+    /// Ignored: events between the last one applied and this one are
+    /// missing. Reopen the stream after [`ProjectState::last_seq`].
+    Gap {
+        /// The number expected next.
+        expected: u64,
+        /// The number received.
+        received: u64,
+    },
+}
+
+impl ProjectState {
+    /// The state of `project` before any event.
+    pub fn new(project: ProjectSummary) -> Self {
+        ProjectState {
+            project,
+            progress: None,
+            last_seq: 0,
+            updated_at: 0,
+        }
+    }
+
+    /// The phase now.
+    pub fn phase(&self) -> Phase {
+        self.project.phase
+    }
+
+    /// Applies the next item of the project's event stream.
+    pub fn apply(&mut self, item: &HallStreamItem) -> Applied {
+        let seq = item.seq();
+        if seq <= self.last_seq {
+            return Applied::Replayed;
+        }
+        if seq != self.last_seq + 1 {
+            return Applied::Gap {
+                expected: self.last_seq + 1,
+                received: seq,
+            };
+        }
+        self.last_seq = seq;
+
+        let HallStreamItem::Event(event) = item else {
+            return Applied::Unchanged;
+        };
+        self.updated_at = event.at;
+        self.apply_kind(event)
+    }
+
+    fn apply_kind(&mut self, event: &HallEvent) -> Applied {
+        match &event.kind {
+            // Phases never go back. The project summary fetched before the
+            // stream may already be past the phases of older events.
+            HallEventKind::PhaseChanged { phase } if *phase > self.project.phase => {
+                self.project.phase = *phase;
+                Applied::Changed
+            }
+            HallEventKind::Progress {
+                bidders,
+                signed_in,
+                decrypted,
+            } => {
+                let progress = Progress {
+                    bidders: *bidders,
+                    signed_in: *signed_in,
+                    decrypted: *decrypted,
+                };
+                if self.progress == Some(progress) {
+                    return Applied::Unchanged;
+                }
+                self.progress = Some(progress);
+                Applied::Changed
+            }
+            // A phase already reached, or a kind without state of its own.
+            _ => Applied::Unchanged,
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod tests {
+    use super::*;
+
+    fn project() -> ProjectSummary {
+        ProjectSummary {
+            id: "00112233445566778899aabbccddeeff".into(),
+            name: "市政道路改造工程".into(),
+            sections: vec!["第一标段".into()],
+            opening_at: 1_796_420_000,
+            opening_certificate: String::new(),
+            phase: Phase::NotOpen,
+        }
+    }
+
+    fn phase_event(seq: u64, phase: Phase) -> HallStreamItem {
+        HallStreamItem::Event(HallEvent {
+            seq,
+            at: 1_796_416_400 + i64::try_from(seq).unwrap(),
+            kind: HallEventKind::PhaseChanged { phase },
+        })
+    }
+
+    #[test]
+    fn events_apply_in_order() {
+        let mut state = ProjectState::new(project());
+        assert_eq!(
+            state.apply(&phase_event(1, Phase::SignIn)),
+            Applied::Changed
+        );
+        assert_eq!(
+            state.apply(&phase_event(2, Phase::Decryption)),
+            Applied::Changed
+        );
+        assert_eq!(state.phase(), Phase::Decryption);
+        assert_eq!(state.last_seq, 2);
+        assert_eq!(state.updated_at, 1_796_416_402);
+    }
+
+    #[test]
+    fn replayed_event_is_ignored() {
+        let mut state = ProjectState::new(project());
+        state.apply(&phase_event(1, Phase::SignIn));
+        state.apply(&phase_event(2, Phase::Decryption));
+        let before = state.clone();
+
+        assert_eq!(
+            state.apply(&phase_event(1, Phase::SignIn)),
+            Applied::Replayed
+        );
+        assert_eq!(
+            state.apply(&phase_event(2, Phase::Decryption)),
+            Applied::Replayed
+        );
+        assert_eq!(state, before);
+    }
+
+    #[test]
+    fn gap_is_not_applied() {
+        let mut state = ProjectState::new(project());
+        state.apply(&phase_event(1, Phase::SignIn));
+
+        let applied = state.apply(&phase_event(3, Phase::QuoteReading));
+        assert_eq!(
+            applied,
+            Applied::Gap {
+                expected: 2,
+                received: 3
+            }
+        );
+        assert_eq!(state.phase(), Phase::SignIn);
+        assert_eq!(state.last_seq, 1);
+    }
+
+    #[test]
+    fn phase_never_goes_back() {
+        let mut summary = project();
+        summary.phase = Phase::Decryption;
+        let mut state = ProjectState::new(summary);
+
+        // The log from the start, as a fresh stream sends it.
+        assert_eq!(
+            state.apply(&phase_event(1, Phase::SignIn)),
+            Applied::Unchanged
+        );
+        assert_eq!(state.phase(), Phase::Decryption);
+        assert_eq!(
+            state.apply(&phase_event(2, Phase::Decryption)),
+            Applied::Unchanged
+        );
+        assert_eq!(
+            state.apply(&phase_event(3, Phase::QuoteReading)),
+            Applied::Changed
+        );
+        assert_eq!(state.phase(), Phase::QuoteReading);
+    }
+
+    #[test]
+    fn unrecognized_kind_takes_its_number() {
+        let mut state = ProjectState::new(project());
+        state.apply(&phase_event(1, Phase::SignIn));
+        let later = HallStreamItem::Unrecognized {
+            seq: 2,
+            kind: "weather".into(),
+        };
+
+        assert_eq!(state.apply(&later), Applied::Unchanged);
+        assert_eq!(state.last_seq, 2);
+        assert_eq!(
+            state.apply(&phase_event(3, Phase::Decryption)),
+            Applied::Changed
+        );
+    }
+
+    #[test]
+    fn progress_updates_once() {
+        let mut state = ProjectState::new(project());
+        let progress = |seq, signed_in| {
+            HallStreamItem::Event(HallEvent {
+                seq,
+                at: 1_796_416_500,
+                kind: HallEventKind::Progress {
+                    bidders: 3,
+                    signed_in,
+                    decrypted: 0,
+                },
+            })
+        };
+
+        assert_eq!(state.apply(&progress(1, 1)), Applied::Changed);
+        assert_eq!(state.apply(&progress(2, 1)), Applied::Unchanged);
+        assert_eq!(state.apply(&progress(3, 2)), Applied::Changed);
+        assert_eq!(
+            state.progress,
+            Some(Progress {
+                bidders: 3,
+                signed_in: 2,
+                decrypted: 0
+            })
+        );
+    }
+}

@@ -1,0 +1,360 @@
+//! Errors of the bid-opening hall and their wire form (`hall.*` codes).
+
+use axum::http::StatusCode;
+use palmbid_core::api::ErrorCode;
+use palmbid_core::api::hall::Phase;
+use palmbid_core::error::Localized;
+
+use crate::db::DbError;
+use crate::error::Failure;
+
+/// Why the hall refused a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HallError {
+    /// No project has this id.
+    #[error("no bid-opening project has the id {id}; check the project list")]
+    NotFound {
+        /// The id asked for.
+        id: String,
+    },
+
+    /// The session's company does not bid in the project.
+    #[error(
+        "none of this phone's certificates is of a bidder of project {id}; pick up the certificate of a bidding company"
+    )]
+    NotABidder {
+        /// The project.
+        id: String,
+    },
+
+    /// A phase change out of the fixed order.
+    #[error(
+        "project {id} is in phase {from} and cannot move to {to}; phases go forward one at a time and sign-in starts by itself one hour before opening"
+    )]
+    PhaseOrder {
+        /// The project.
+        id: String,
+        /// Its phase now.
+        from: Phase,
+        /// The phase asked for.
+        to: Phase,
+    },
+
+    /// A field of a new project is missing or unusable.
+    #[error("the project's field {field} is not usable: {reason}")]
+    InvalidProject {
+        /// The form field.
+        field: &'static str,
+        /// What it must be.
+        reason: String,
+    },
+
+    /// Sign-in has not opened yet.
+    #[error(
+        "sign-in to project {id} opens at {opens} (Unix seconds, server clock) and the server time is {now}; try again then"
+    )]
+    SignInNotOpen {
+        /// The project.
+        id: String,
+        /// Start of the sign-in window.
+        opens: i64,
+        /// The server time.
+        now: i64,
+    },
+
+    /// Sign-in is over, or the project is in another phase.
+    #[error(
+        "sign-in to project {id} was open from {opens} to {closes} (Unix seconds, server clock) and the project is now in phase {phase}"
+    )]
+    SignInClosed {
+        /// The project.
+        id: String,
+        /// Start of the sign-in window.
+        opens: i64,
+        /// End of the sign-in window: the opening time.
+        closes: i64,
+        /// The phase now.
+        phase: Phase,
+    },
+
+    /// The nonce is unknown, used, expired or not this session's.
+    #[error("the action nonce is invalid ({reason}); request a new nonce and sign again")]
+    NonceInvalid {
+        /// Why.
+        reason: &'static str,
+    },
+
+    /// The proof does not verify.
+    #[error("the action proof is invalid: {reason}")]
+    ProofInvalid {
+        /// Why.
+        reason: String,
+    },
+
+    /// The proof's certificate is not a trusted signing certificate.
+    #[error("the proof's certificate is not trusted: {reason}")]
+    CertificateUntrusted {
+        /// Why.
+        reason: String,
+    },
+
+    /// The proof's certificate is revoked.
+    #[error("the proof's certificate {fingerprint} is revoked; use a valid certificate")]
+    CertificateRevoked {
+        /// SHA-256 fingerprint of the certificate.
+        fingerprint: String,
+    },
+
+    /// The company has not signed in.
+    #[error("company {credit_code} has not signed in to project {id}; sign in first")]
+    NotSignedIn {
+        /// The project.
+        id: String,
+        /// The company.
+        credit_code: String,
+    },
+
+    /// The project is not in the phase the action needs.
+    #[error("project {id} is in phase {phase}; this action needs phase {needed}")]
+    WrongPhase {
+        /// The project.
+        id: String,
+        /// The phase now.
+        phase: Phase,
+        /// The phase needed.
+        needed: Phase,
+    },
+
+    /// The desktop token is not of an answered toolbox login, or too old.
+    #[error(
+        "the desktop token is not of a toolbox login confirmed on the phone in the last 12 hours; log in with the QR code again"
+    )]
+    DesktopUnauthorized,
+
+    /// The uploaded file is not an envelope.
+    #[error(
+        "the uploaded bid file is not a CMS envelope ({reason}); upload the encrypted bid file"
+    )]
+    NotAnEnvelope {
+        /// The parser's reason.
+        reason: String,
+    },
+
+    /// The uploaded file is too large.
+    #[error("the uploaded bid file is larger than {limit} bytes")]
+    BidTooLarge {
+        /// The limit, bytes.
+        limit: usize,
+    },
+
+    /// Uploads are closed.
+    #[error(
+        "bid files for project {id} were accepted until the opening time {opening_at} (Unix seconds); the server time is {now}"
+    )]
+    UploadClosed {
+        /// The project.
+        id: String,
+        /// The opening time.
+        opening_at: i64,
+        /// The server time.
+        now: i64,
+    },
+
+    /// No such bid of the company.
+    #[error("no bid {bid} of this company in project {id}")]
+    BidNotFound {
+        /// The project.
+        id: String,
+        /// The bid id asked for.
+        bid: String,
+    },
+
+    /// The released key does not open the content.
+    #[error("the released key does not open bid {bid}: {reason}")]
+    WrongKey {
+        /// The bid.
+        bid: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// The content is damaged or not a package of this bid.
+    #[error("bid {bid} is damaged: {reason}")]
+    DamagedBid {
+        /// The bid.
+        bid: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// Decrypted already, by another certificate's release.
+    #[error("bid {bid} was already decrypted with another certificate's release")]
+    AlreadyDecrypted {
+        /// The bid.
+        bid: String,
+    },
+
+    /// The checked envelope is not the stored one, or the entry reported
+    /// is not one of its recipients.
+    #[error(
+        "the decryption check does not match the stored bid file: {reason}; fetch the bid list again"
+    )]
+    CheckMismatch {
+        /// What differs.
+        reason: String,
+    },
+
+    /// A bid file cannot be written or read.
+    #[error("cannot use the bid file {path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<rusqlite::Error> for HallError {
+    fn from(err: rusqlite::Error) -> Self {
+        HallError::Db(DbError::Sqlite(err))
+    }
+}
+
+impl From<serde_json::Error> for HallError {
+    fn from(err: serde_json::Error) -> Self {
+        HallError::Db(DbError::Task(format!("a hall event does not parse: {err}")))
+    }
+}
+
+impl HallError {
+    /// HTTP status and wire code; `None` for internal errors.
+    pub(crate) fn wire(&self) -> Option<(StatusCode, ErrorCode)> {
+        Some(match self {
+            HallError::NotFound { .. } => (StatusCode::NOT_FOUND, ErrorCode::HallNotFound),
+            HallError::NotABidder { .. } => (StatusCode::FORBIDDEN, ErrorCode::HallNotABidder),
+            HallError::PhaseOrder { .. } => (StatusCode::CONFLICT, ErrorCode::HallPhaseOrder),
+            HallError::InvalidProject { .. } => {
+                (StatusCode::BAD_REQUEST, ErrorCode::HallInvalidProject)
+            }
+            HallError::SignInNotOpen { .. } => (StatusCode::CONFLICT, ErrorCode::HallSignInNotOpen),
+            HallError::SignInClosed { .. } => (StatusCode::CONFLICT, ErrorCode::HallSignInClosed),
+            HallError::NonceInvalid { .. } => (StatusCode::FORBIDDEN, ErrorCode::HallNonceInvalid),
+            HallError::ProofInvalid { .. } => (StatusCode::FORBIDDEN, ErrorCode::HallProofInvalid),
+            HallError::CertificateUntrusted { .. } => {
+                (StatusCode::FORBIDDEN, ErrorCode::HallCertificateUntrusted)
+            }
+            HallError::CertificateRevoked { .. } => {
+                (StatusCode::FORBIDDEN, ErrorCode::HallCertificateRevoked)
+            }
+            HallError::NotSignedIn { .. } => (StatusCode::CONFLICT, ErrorCode::HallNotSignedIn),
+            HallError::WrongPhase { .. } => (StatusCode::CONFLICT, ErrorCode::HallWrongPhase),
+            HallError::DesktopUnauthorized => {
+                (StatusCode::UNAUTHORIZED, ErrorCode::HallDesktopUnauthorized)
+            }
+            HallError::NotAnEnvelope { .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::HallNotAnEnvelope,
+            ),
+            HallError::BidTooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::HallBidTooLarge)
+            }
+            HallError::UploadClosed { .. } => (StatusCode::CONFLICT, ErrorCode::HallUploadClosed),
+            HallError::BidNotFound { .. } => (StatusCode::NOT_FOUND, ErrorCode::HallBidNotFound),
+            HallError::WrongKey { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::HallWrongKey)
+            }
+            HallError::DamagedBid { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::HallDamagedBid)
+            }
+            HallError::AlreadyDecrypted { .. } => {
+                (StatusCode::CONFLICT, ErrorCode::HallAlreadyDecrypted)
+            }
+            HallError::CheckMismatch { .. } => (StatusCode::CONFLICT, ErrorCode::HallCheckMismatch),
+            HallError::File { .. } | HallError::Db(_) => return None,
+        })
+    }
+}
+
+impl Localized for HallError {
+    fn code(&self) -> &'static str {
+        self.wire()
+            .map_or("server.internal", |(_, code)| code.as_str())
+    }
+
+    fn message_zh(&self) -> String {
+        match self {
+            HallError::NotFound { id } => format!("没有编号为 {id} 的开标项目；请查看项目列表"),
+            HallError::NotABidder { id } => {
+                format!("本机的证书都不属于项目 {id} 的投标单位；请领取投标单位的证书")
+            }
+            HallError::PhaseOrder { id, from, to } => format!(
+                "项目 {id} 处于 {from} 阶段，不能转到 {to}；阶段只能逐个向前，签到在开标前一小时自动开始"
+            ),
+            HallError::InvalidProject { field, .. } => {
+                format!("项目的字段 {field} 缺失或格式不正确")
+            }
+            HallError::SignInNotOpen { id, opens, .. } => format!(
+                "项目 {id} 的签到尚未开始，签到于 {} 开始（北京时间）",
+                beijing(*opens)
+            ),
+            HallError::SignInClosed {
+                id, opens, closes, ..
+            } => format!(
+                "项目 {id} 的签到时间为 {} 至 {}（北京时间），现已结束",
+                beijing(*opens),
+                beijing(*closes)
+            ),
+            HallError::NonceInvalid { .. } => {
+                "操作随机数无效或已过期；请重新获取后再签名".to_owned()
+            }
+            HallError::ProofInvalid { .. } => "操作签名无效".to_owned(),
+            HallError::CertificateUntrusted { .. } => "签名证书不受信任或已过期".to_owned(),
+            HallError::CertificateRevoked { .. } => "签名证书已被吊销；请使用有效证书".to_owned(),
+            HallError::NotSignedIn { id, .. } => format!("贵单位尚未在项目 {id} 签到；请先签到"),
+            HallError::WrongPhase { id, phase, needed } => {
+                format!("项目 {id} 处于 {phase} 阶段；此操作需要 {needed} 阶段")
+            }
+            HallError::DesktopUnauthorized => {
+                "投标工具未登录或登录已超过 12 小时；请重新扫码登录".to_owned()
+            }
+            HallError::NotAnEnvelope { .. } => "上传的不是加密投标文件（CMS 数字信封）".to_owned(),
+            HallError::BidTooLarge { limit } => format!("投标文件超过 {limit} 字节"),
+            HallError::UploadClosed { opening_at, .. } => format!(
+                "开标时间 {}（北京时间）已到，不再接收投标文件",
+                beijing(*opening_at)
+            ),
+            HallError::BidNotFound { bid, .. } => format!("没有找到贵单位的投标文件 {bid}"),
+            HallError::WrongKey { .. } => "释放的密钥打不开该投标文件".to_owned(),
+            HallError::DamagedBid { .. } => "投标文件已损坏或不属于本项目、标段或单位".to_owned(),
+            HallError::AlreadyDecrypted { .. } => "该投标文件已由其他证书解密".to_owned(),
+            HallError::CheckMismatch { .. } => {
+                "校验的数字信封与平台保存的投标文件不一致".to_owned()
+            }
+            HallError::File { .. } | HallError::Db(_) => "平台内部错误，请稍后重试".to_owned(),
+        }
+    }
+}
+
+/// Formats Unix seconds as Beijing time (UTC+8), `YYYY-MM-DD HH:MM:SS`.
+pub(crate) fn beijing(at: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .map(|t| t.to_offset(time::macros::offset!(+8)))
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| at.to_string())
+}
+
+impl From<HallError> for Failure {
+    fn from(err: HallError) -> Self {
+        match err.wire() {
+            Some((status, code)) => Failure::new(status, code, err.to_string(), err.message_zh()),
+            None => Failure::internal(&err),
+        }
+    }
+}
