@@ -39,9 +39,22 @@ fn fresh_frame(lines: &mpsc::Receiver<String>, number: &mut Option<String>) -> S
     next_frame(lines, number)
 }
 
+/// Waits for the toolbox to exit and returns its output with the lines it
+/// printed after the last frame taken. The reader thread may still hold
+/// the last lines when the process exits, so this reads until it ends
+/// (it drops its sender at end of file).
 fn finish(child: Child, lines: &mpsc::Receiver<String>) -> (Output, String) {
     let output = child.wait_with_output().unwrap();
-    let rest: Vec<String> = lines.try_iter().collect();
+    let mut rest = Vec::new();
+    loop {
+        match lines.recv_timeout(Duration::from_secs(20)) {
+            Ok(line) => rest.push(line),
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                panic!("the toolbox's output did not end within 20 s of its exit")
+            }
+        }
+    }
     (output, rest.join("\n"))
 }
 
@@ -310,7 +323,8 @@ fn toolbox_pack_encrypt_and_upload_to_the_hall() {
     let (uploaded, rest) = finish(toolbox, &lines);
     assert!(
         uploaded.status.success(),
-        "{}",
+        "{:?}: {}\n{rest}",
+        uploaded.status,
         String::from_utf8_lossy(&uploaded.stderr)
     );
     let sha256 = hex::encode(sha2::Sha256::digest(std::fs::read(&envelope).unwrap()));

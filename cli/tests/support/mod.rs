@@ -25,6 +25,7 @@ pub(crate) struct Setup {
 impl Setup {
     /// A platform and a phone home holding a picked-up certificate pair.
     pub(crate) fn with_certificate() -> Self {
+        let _ = tracing_subscriber::fmt().with_test_writer().try_init();
         let dir = tempfile::tempdir().unwrap();
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let config = Config {
