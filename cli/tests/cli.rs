@@ -535,4 +535,49 @@ fn demo_runs_and_writes_artifacts() {
         "-out",
         "/dev/null",
     ]);
+    assert_demo_hall(&bench, &demo);
+}
+
+/// Checks the demo's bid opening: three bids decrypted with their quotes,
+/// the state replayed to the close, a receipt for each bidder, and the
+/// demo bidder's envelope also opening with the hardware key.
+fn assert_demo_hall(bench: &Bench, demo: &Path) {
+    let hall = demo.join("hall");
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(hall.join("state.json")).expect("state"))
+            .expect("state.json is JSON");
+    assert_eq!(state["phase"], "closed");
+    assert_eq!(state["progress"]["decrypted"], 3);
+    assert_eq!(state["progress"]["signed_in"], 3);
+    let quotes: Vec<&str> = state["bids"]
+        .as_array()
+        .expect("bids")
+        .iter()
+        .map(|bid| bid["quote"].as_str().expect("quote"))
+        .collect();
+    assert_eq!(quotes, ["12345678.00", "12888000.00", "11990000.50"]);
+    for n in 1..=3 {
+        let receipt = std::fs::read(hall.join(format!("receipt-{n}.pdf"))).expect("receipt");
+        assert!(receipt.starts_with(b"%PDF-"), "receipt {n} is a PDF");
+    }
+    let opened = bench.path("bid-1.opened.json");
+    bench.openssl_ok(&[
+        "cms",
+        "-decrypt",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        hall.join("bid-1.p7m").to_str().expect("utf-8"),
+        "-recip",
+        demo.join("hardware.pem").to_str().expect("utf-8"),
+        "-inkey",
+        demo.join("hardware.key.pem").to_str().expect("utf-8"),
+        "-out",
+        opened.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        std::fs::read(&opened).expect("opened"),
+        std::fs::read(hall.join("bid-1.json")).expect("package")
+    );
 }

@@ -315,6 +315,36 @@ fn pack(
     documents: &[PathBuf],
     out: &Path,
 ) -> CliResult<()> {
+    let package = bid_package(project, section, quote, credit_code, documents)?;
+    let json = serde_json::to_vec_pretty(&package).map_err(|e| {
+        CliError::failed(
+            "cli.io",
+            format!("无法生成投标文件包：{e}"),
+            format!("cannot write the bid package: {e}"),
+        )
+    })?;
+    let staging = Staging::beside(out)?;
+    staging.write(&json)?;
+    staging.commit(Existing::Refuse)?;
+    outln!(
+        "{} {} ({} {})",
+        ctx.tr("投标文件包已写入", "bid package written to"),
+        out.display(),
+        package.documents.len(),
+        ctx.tr("个文件", "document(s)")
+    );
+    Ok(())
+}
+
+/// Builds the checked bid package of `documents` with `quote` for section
+/// `section` of hall project `project`.
+pub(crate) fn bid_package(
+    project: &str,
+    section: u32,
+    quote: &str,
+    credit_code: &str,
+    documents: &[PathBuf],
+) -> CliResult<BidPackage> {
     use base64::Engine;
     use sha2::Digest;
 
@@ -344,24 +374,7 @@ fn pack(
         documents: files,
     };
     package.check().map_err(core)?;
-    let json = serde_json::to_vec_pretty(&package).map_err(|e| {
-        CliError::failed(
-            "cli.io",
-            format!("无法生成投标文件包：{e}"),
-            format!("cannot write the bid package: {e}"),
-        )
-    })?;
-    let staging = Staging::beside(out)?;
-    staging.write(&json)?;
-    staging.commit(Existing::Refuse)?;
-    outln!(
-        "{} {} ({} {})",
-        ctx.tr("投标文件包已写入", "bid package written to"),
-        out.display(),
-        package.documents.len(),
-        ctx.tr("个文件", "document(s)")
-    );
-    Ok(())
+    Ok(package)
 }
 
 /// The CA the phone's certificates must chain to.

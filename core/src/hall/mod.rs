@@ -29,7 +29,7 @@ pub use actions::{bids, check_bid, release_bid, sign_in, sign_in_receipt};
 pub use draw::{Contribution, DrawCommitment};
 pub use error::{DrawError, HallError};
 pub use state::{Applied, Progress, ProjectState};
-pub use watch::{HallListener, HallNotice, StreamStatus};
+pub use watch::{HallListener, HallNotice, StreamStatus, watch};
 
 /// The hall projects of the session's company on platform `platform`, by
 /// opening time.

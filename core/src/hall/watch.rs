@@ -114,7 +114,9 @@ pub async fn watch(
     };
     tokio::pin!(stop);
     loop {
-        if state.phase() == Phase::Closed {
+        // A project found closed is still replayed once, so the state
+        // carries the log's progress and not only the summary's phase.
+        if state.phase() == Phase::Closed && state.last_seq > 0 {
             tracing::info!(project = %project_id, seq = state.last_seq, "hall watch ended: closed");
             return Ok(state);
         }

@@ -46,12 +46,20 @@ impl TestPlatform {
         &self,
         phone: &str,
     ) -> (tempfile::TempDir, palmbid_core::account::AccountStore) {
+        self.phone_home_at(phone, &self.server.base_url()).await
+    }
+
+    /// As [`TestPlatform::phone_home`], with the platform added at `base`
+    /// (its public address when that is not the listening one).
+    pub(crate) async fn phone_home_at(
+        &self,
+        phone: &str,
+        base: &str,
+    ) -> (tempfile::TempDir, palmbid_core::account::AccountStore) {
         use palmbid_core::account;
         let home = tempfile::tempdir().unwrap();
         let store = account::AccountStore::open(home.path()).unwrap();
-        account::add_platform(&store, "dev", &self.server.base_url(), 1)
-            .await
-            .unwrap();
+        account::add_platform(&store, "dev", base, 1).await.unwrap();
         let sent = account::request_login_code(&store, "dev", phone)
             .await
             .unwrap();
@@ -116,23 +124,33 @@ pub(crate) struct Phone {
 }
 
 pub(crate) async fn phone(platform: &TestPlatform, number: &str) -> Phone {
-    let (home, store) = platform.phone_home(number).await;
+    phone_at(platform, number, &platform.server.base_url()).await
+}
+
+/// As [`phone`], with the platform added at `base`.
+pub(crate) async fn phone_at(platform: &TestPlatform, number: &str, base: &str) -> Phone {
+    let (home, store) = platform.phone_home_at(number, base).await;
     let code = account::request_identity_code(&store, "dev").await.unwrap();
     account::submit_identity(&store, "dev", "张三", ID, &code.code, b"video")
         .await
         .unwrap();
-    let binding = SoftwareDeviceBinding::open(&home.path().join("device.key")).unwrap();
-    let cheap = KdfParams {
-        m_cost_kib: 256,
-        t_cost: 1,
-        p_cost: 1,
-    };
-    let keystore = Keystore::open_with_kdf(home.path(), Arc::new(binding), cheap).unwrap();
+    let keystore = open_keystore(home.path());
     Phone {
         home,
         store,
         keystore,
     }
+}
+
+/// Opens the keystore of a phone home, with cheap Argon2 parameters.
+pub(crate) fn open_keystore(home: &std::path::Path) -> Keystore {
+    let binding = SoftwareDeviceBinding::open(&home.join("device.key")).unwrap();
+    let cheap = KdfParams {
+        m_cost_kib: 256,
+        t_cost: 1,
+        p_cost: 1,
+    };
+    Keystore::open_with_kdf(home, Arc::new(binding), cheap).unwrap()
 }
 
 pub(crate) fn pin() -> Pin {
@@ -149,16 +167,30 @@ pub(crate) fn console() -> reqwest::Client {
 
 /// Enters an order for `phone` on the console; returns its page path.
 pub(crate) async fn enter_order(platform: &TestPlatform, phone: &str) -> String {
+    enter_order_for(platform, phone, "示例科技有限公司", CREDIT, true).await
+}
+
+/// Enters an order for `phone` of `company` (`credit_code`), with the
+/// personal and company seals when `seals`; returns its page path.
+pub(crate) async fn enter_order_for(
+    platform: &TestPlatform,
+    phone: &str,
+    company: &str,
+    credit_code: &str,
+    seals: bool,
+) -> String {
+    let mut form = vec![
+        ("name", "张三"),
+        ("phone", phone),
+        ("company", company),
+        ("credit_code", credit_code),
+    ];
+    if seals {
+        form.extend([("seal_personal", "on"), ("seal_company", "on")]);
+    }
     let response = console()
         .post(platform.url("/console/orders"))
-        .form(&[
-            ("name", "张三"),
-            ("phone", phone),
-            ("company", "示例科技有限公司"),
-            ("credit_code", CREDIT),
-            ("seal_personal", "on"),
-            ("seal_company", "on"),
-        ])
+        .form(&form)
         .send()
         .await
         .unwrap();
@@ -192,9 +224,14 @@ pub(crate) async fn pickup_url(platform: &TestPlatform, order_page: &str) -> Str
 }
 
 pub(crate) async fn register_company(platform: &TestPlatform) {
+    register(platform, "示例科技有限公司", CREDIT).await;
+}
+
+/// Enters `company` with `credit_code` in the entity registry (主体库).
+pub(crate) async fn register(platform: &TestPlatform, company: &str, credit_code: &str) {
     let response = console()
         .post(platform.url("/console/registry"))
-        .form(&[("company", "示例科技有限公司"), ("credit_code", CREDIT)])
+        .form(&[("company", company), ("credit_code", credit_code)])
         .send()
         .await
         .unwrap();

@@ -9,9 +9,11 @@
 //! phone, signed and verified -> the toolbox encrypts to the phone's
 //! certificate handed over by QR and the hardware certificate, and opens
 //! it by key release from the phone -> a wrong PIN -> a bid guarantee
-//! applied for through the development institution, issued and verified.
+//! applied for through the development institution, issued and verified
+//! -> a bid opening with three bidders, from upload to close (`hall`).
 //! Every artifact is written to the output folder.
 mod guarantee;
+mod hall;
 mod platform;
 mod qr;
 
@@ -35,6 +37,8 @@ use platform::DemoPlatform;
 
 /// The demo's PIN, printed so the user can repeat steps by hand.
 const DEMO_PIN: &str = "258036";
+/// The demo company.
+const DEMO_COMPANY: &str = "示范建设有限公司";
 /// The demo company's unified social credit code.
 const DEMO_CREDIT_CODE: &str = "91350100M000100Y43";
 
@@ -45,7 +49,7 @@ const MARKER: &str = ".palmbid-demo";
 
 /// The files the demo writes, besides its keystore home, the platform's
 /// data folder and the marker.
-const ARTIFACTS: [&str; 14] = [
+const ARTIFACTS: [&str; 15] = [
     "ca.pem",
     "phone-signing.pem",
     "phone-encryption.pem",
@@ -60,6 +64,7 @@ const ARTIFACTS: [&str; 14] = [
     "bid-letter.pdf",
     "bid-letter.sealed.pdf",
     "guarantee.pdf",
+    "hall",
 ];
 
 /// The demo's keystore home inside its folder.
@@ -131,6 +136,16 @@ pub(crate) fn run(ctx: &Context, out: &Path) -> CliResult<()> {
         &keystore,
         DEMO_CREDIT_CODE,
     )?;
+    hall::hall_steps(
+        &mut steps,
+        out,
+        &platform,
+        &toolbox,
+        (DEMO_COMPANY, DEMO_CREDIT_CODE),
+        &store,
+        &keystore,
+        &hardware,
+    )?;
     platform.stop()?;
     print_artifacts(ctx, out, &out.join("bid.p7m"));
     Ok(())
@@ -152,7 +167,7 @@ fn enrol(steps: &mut Steps<'_>, out: &Path, now: i64) -> CliResult<Enrolled> {
     let home = out.join(HOME);
     let subject = Subject {
         name: "张三".to_owned(),
-        company: "示范建设有限公司".to_owned(),
+        company: DEMO_COMPANY.to_owned(),
         credit_code: DEMO_CREDIT_CODE.to_owned(),
     };
 

@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use palmbid_core::account::{self, AccountStore};
+use palmbid_core::api::hall::Phase;
 use palmbid_core::keystore::{Keystore, Pin};
 use palmbid_platform::{Config, Platform, RunningPlatform};
 
@@ -29,6 +30,15 @@ pub(super) struct DemoPlatform {
     pub(super) data: PathBuf,
     /// Its base URL, `http://127.0.0.1:PORT/`.
     pub(super) base_url: String,
+}
+
+/// An HTTP client for the consoles: redirects are answers, not followed.
+fn console_client() -> CliResult<reqwest::Client> {
+    palmbid_core::api::client::install_ring_provider();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| failed("HTTP client", e))
 }
 
 fn failed(what: &str, err: impl std::fmt::Display) -> CliError {
@@ -63,23 +73,28 @@ impl DemoPlatform {
         })
     }
 
-    /// Trusts the platform and logs in with the SMS code the development
-    /// gateway wrote to `{data}/sms/{phone}.txt`.
+    /// Trusts the platform and logs in as the demo's phone number with the
+    /// SMS code the development gateway wrote to `{data}/sms/{phone}.txt`.
     pub(super) fn login(&self, store: &AccountStore, now: i64) -> CliResult<()> {
+        self.login_as(store, PHONE, now)
+    }
+
+    /// As [`DemoPlatform::login`], for phone number `phone`.
+    pub(super) fn login_as(&self, store: &AccountStore, phone: &str, now: i64) -> CliResult<()> {
         self.runtime
             .block_on(account::add_platform(store, PLATFORM, &self.base_url, now))
             .map_err(core)?;
         self.runtime
-            .block_on(account::request_login_code(store, PLATFORM, PHONE))
+            .block_on(account::request_login_code(store, PLATFORM, phone))
             .map_err(core)?;
-        let file = self.data.join("sms").join(format!("{PHONE}.txt"));
+        let file = self.data.join("sms").join(format!("{phone}.txt"));
         let code = std::fs::read_to_string(&file).map_err(|e| CliError::io(&file, &e))?;
         let terms = self
             .runtime
             .block_on(account::current_terms(store, PLATFORM))
             .map_err(core)?;
         self.runtime
-            .block_on(account::login(store, PLATFORM, PHONE, code.trim(), &terms))
+            .block_on(account::login(store, PLATFORM, phone, code.trim(), &terms))
             .map_err(core)?;
         Ok(())
     }
@@ -107,6 +122,17 @@ impl DemoPlatform {
     /// Acts as the CA operator: enters the order, approves it, registers
     /// the company, and returns the pickup URL shown on the order page.
     pub(super) fn order(&self, name: &str, company: &str, credit_code: &str) -> CliResult<String> {
+        self.order_for(name, PHONE, company, credit_code)
+    }
+
+    /// As [`DemoPlatform::order`], for phone number `phone`.
+    pub(super) fn order_for(
+        &self,
+        name: &str,
+        phone: &str,
+        company: &str,
+        credit_code: &str,
+    ) -> CliResult<String> {
         palmbid_core::api::client::install_ring_provider();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -135,7 +161,7 @@ impl DemoPlatform {
             "/console/orders".to_owned(),
             vec![
                 ("name", name.to_owned()),
-                ("phone", PHONE.to_owned()),
+                ("phone", phone.to_owned()),
                 ("company", company.to_owned()),
                 ("credit_code", credit_code.to_owned()),
                 ("seal_personal", "on".to_owned()),
@@ -195,47 +221,12 @@ impl DemoPlatform {
     /// opening tomorrow with one section whose bidder is `credit_code`,
     /// marks it as requiring a bid guarantee, and returns its id.
     pub(super) fn guarantee_project(&self, credit_code: &str) -> CliResult<String> {
-        palmbid_core::api::client::install_ring_provider();
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| failed("HTTP client", e))?;
-        let opening = time::OffsetDateTime::now_utc() + time::Duration::days(1);
-        let opening = format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}",
-            opening.year(),
-            u8::from(opening.month()),
-            opening.day(),
-            opening.hour(),
-            opening.minute()
-        );
-        let name = "演示市政道路工程（需要投标保函）";
-        let hall = format!("{}console/hall", self.base_url);
-        let page = self
-            .runtime
-            .block_on(async {
-                client
-                    .post(&hall)
-                    .form(&[
-                        ("name", name),
-                        ("opening", opening.as_str()),
-                        ("section", "第一标段"),
-                        ("bidders", &format!("{credit_code} 示范建设有限公司")),
-                    ])
-                    .send()
-                    .await?
-                    .error_for_status()?;
-                client.get(&hall).send().await?.text().await
-            })
-            .map_err(|e| failed(&hall, e))?;
-        let id = page
-            .split("<tr data-project=\"")
-            .skip(1)
-            .find(|row| row.split("</tr>").next().is_some_and(|r| r.contains(name)))
-            .and_then(|row| row.split('"').next())
-            .map(str::to_owned)
-            .ok_or_else(|| failed(&hall, "the new project is not listed"))?;
-
+        let id = self.hall_project(
+            "演示市政道路工程（需要投标保函）",
+            24 * 3600,
+            &[(credit_code, "示范建设有限公司")],
+        )?;
+        let client = console_client()?;
         let require = format!("{}console/guarantee/{id}/require", self.base_url);
         let status = self
             .runtime
@@ -246,6 +237,71 @@ impl DemoPlatform {
             return Err(failed(&require, format!("status {status}")));
         }
         Ok(id)
+    }
+
+    /// Acts as the hall agent: enters project `name` opening `in_secs` from
+    /// now (to the minute) with one section whose bidders are `bidders`
+    /// (credit code, company), and returns its id.
+    pub(super) fn hall_project(
+        &self,
+        name: &str,
+        in_secs: i64,
+        bidders: &[(&str, &str)],
+    ) -> CliResult<String> {
+        let client = console_client()?;
+        let opening = time::OffsetDateTime::now_utc() + time::Duration::seconds(in_secs);
+        let opening = format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            opening.year(),
+            u8::from(opening.month()),
+            opening.day(),
+            opening.hour(),
+            opening.minute()
+        );
+        let bidders: Vec<String> = bidders
+            .iter()
+            .map(|(code, company)| format!("{code} {company}"))
+            .collect();
+        let hall = format!("{}console/hall", self.base_url);
+        let page = self
+            .runtime
+            .block_on(async {
+                client
+                    .post(&hall)
+                    .form(&[
+                        ("name", name),
+                        ("opening", opening.as_str()),
+                        ("section", "第一标段"),
+                        ("bidders", &bidders.join("\n")),
+                    ])
+                    .send()
+                    .await?
+                    .error_for_status()?;
+                client.get(&hall).send().await?.text().await
+            })
+            .map_err(|e| failed(&hall, e))?;
+        page.split("<tr data-project=\"")
+            .skip(1)
+            .find(|row| row.split("</tr>").next().is_some_and(|r| r.contains(name)))
+            .and_then(|row| row.split('"').next())
+            .map(str::to_owned)
+            .ok_or_else(|| failed(&hall, "the new project is not listed"))
+    }
+
+    /// Acts as the hall agent: moves project `id` to `phase`.
+    pub(super) fn move_hall(&self, id: &str, phase: Phase) -> CliResult<()> {
+        let client = console_client()?;
+        let url = format!("{}console/hall/{id}/phase", self.base_url);
+        let status = self
+            .runtime
+            .block_on(client.post(&url).form(&[("phase", phase.as_str())]).send())
+            .map_err(|e| failed(&url, e))?
+            .status();
+        if status.is_redirection() {
+            Ok(())
+        } else {
+            Err(failed(&url, format!("status {status}")))
+        }
     }
 
     /// Runs `work` on the platform's runtime, where the toolbox and the

@@ -1,0 +1,327 @@
+//! The hall's decryption when things go wrong between the phone and the
+//! platform, with core's phone side (account store, keystore and the hall
+//! functions, as the app runs them) against a real platform on loopback:
+//!
+//! - the response to a key release is lost on the way back: the phone's
+//!   retry finds the bid decrypted and sends no second release;
+//! - the app is killed in the middle of the decryption phase: reopened
+//!   from its files, it rebuilds the project's state from the event log
+//!   and decrypts.
+//!
+//! A TCP relay in front of the platform (its public address) plays the
+//! network and can drop the answer of the next key release.
+
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+mod common;
+mod hall_support;
+mod qr_support;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use palmbid_core::account::{self, AccountStore};
+use palmbid_core::api::ApiError;
+use palmbid_core::api::hall::{BidState, Phase};
+use palmbid_core::api::qr::QrKind;
+use palmbid_core::hall::{self, HallError, HallListener, HallNotice, ProjectState, StreamStatus};
+use palmbid_core::keystore::Keystore;
+use palmbid_core::pki::KeyRole;
+use palmbid_core::qr::{self, AnswerChoice, Scanned};
+use palmbid_platform::{Config, Platform};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+
+use common::{
+    CREDIT, PHONE, Phone, TestPlatform, approve_identity, approved_order, open_keystore, phone_at,
+    pin, register_company,
+};
+use hall_support::{create_project, envelope, move_to, package, upload};
+use qr_support::{Events, create, toolbox_request};
+
+/// The network between the phone and the platform.
+struct Relay {
+    /// Key-release requests that went through to the platform.
+    releases: AtomicUsize,
+    /// Whether to drop the response to the next key release.
+    cut_next_release: AtomicBool,
+}
+
+impl Relay {
+    /// Relays connections on `listener` to `upstream`.
+    fn start(listener: TcpListener, upstream: SocketAddr) -> Arc<Relay> {
+        let relay = Arc::new(Relay {
+            releases: AtomicUsize::new(0),
+            cut_next_release: AtomicBool::new(false),
+        });
+        let shared = Arc::clone(&relay);
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let server = TcpStream::connect(upstream).await.unwrap();
+                tokio::spawn(Arc::clone(&shared).connection(client, server));
+            }
+        });
+        relay
+    }
+
+    /// Pumps one connection. When it carries a key release that is to be
+    /// cut, the platform's response is dropped and the phone's side closed.
+    async fn connection(self: Arc<Self>, client: TcpStream, server: TcpStream) {
+        let (mut client_read, mut client_write) = client.into_split();
+        let (mut server_read, mut server_write) = server.into_split();
+        let doomed = Arc::new(AtomicBool::new(false));
+        let request_doomed = Arc::clone(&doomed);
+        let relay = Arc::clone(&self);
+        tokio::spawn(async move {
+            let mut buffer = vec![0u8; 64 * 1024];
+            while let Ok(n) = client_read.read(&mut buffer).await {
+                if n == 0 {
+                    break;
+                }
+                let chunk = &buffer[..n];
+                if chunk.starts_with(b"POST ") && contains(chunk, b"/release HTTP/1.1") {
+                    relay.releases.fetch_add(1, Ordering::SeqCst);
+                    if relay.cut_next_release.swap(false, Ordering::SeqCst) {
+                        request_doomed.store(true, Ordering::SeqCst);
+                    }
+                }
+                if server_write.write_all(chunk).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let mut buffer = vec![0u8; 64 * 1024];
+        while let Ok(n) = server_read.read(&mut buffer).await {
+            if n == 0 || doomed.load(Ordering::SeqCst) {
+                // Dropping the write half closes the phone's connection
+                // before any byte of the response.
+                return;
+            }
+            if client_write.write_all(&buffer[..n]).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A platform whose public address is a relay, and a phone that picked up
+/// and downloaded its certificates through it.
+struct Setup {
+    platform: TestPlatform,
+    relay: Arc<Relay>,
+    phone: Phone,
+}
+
+async fn setup() -> Setup {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let public = format!("http://{}/", listener.local_addr().unwrap());
+    let data = tempfile::tempdir().unwrap();
+    let config = Config {
+        public_url: Some(public.clone()),
+        ..Config::new("127.0.0.1:0".parse().unwrap(), data.path().to_path_buf())
+    };
+    let server = Platform::spawn(config).await.unwrap();
+    let relay = Relay::start(listener, server.local_addr());
+    let platform = TestPlatform { server, data };
+
+    let phone = phone_at(&platform, PHONE, &public).await;
+    approve_identity(&platform).await;
+    register_company(&platform).await;
+    let (_, url) = approved_order(&platform, PHONE).await;
+    let scanned = account::scan(&phone.store, &url).await.unwrap();
+    account::pick_up(&phone.store, &phone.keystore, &scanned, &pin())
+        .await
+        .unwrap();
+    account::download(
+        &phone.store,
+        &phone.keystore,
+        "dev",
+        &scanned.offer.pickup_id,
+        &pin(),
+    )
+    .await
+    .unwrap();
+    Setup {
+        platform,
+        relay,
+        phone,
+    }
+}
+
+/// A project in sign-in with the phone signed in and its bid (quote
+/// `amount`) uploaded through a toolbox login the phone answered; returns
+/// the project and bid ids.
+async fn signed_in_with_a_bid(setup: &Setup, amount: &str) -> (String, String) {
+    let Setup {
+        platform, phone, ..
+    } = setup;
+    let id = create_project(platform, "城市供水管网改造工程", 1800, &[CREDIT]).await;
+    hall::sign_in(&phone.store, &phone.keystore, "dev", &id, &pin())
+        .await
+        .unwrap();
+
+    let created = create(platform, &toolbox_request(QrKind::Login))
+        .await
+        .unwrap();
+    let (url, _) = Events::open(platform, &created).await.next_frame().await;
+    let Scanned::Request(scanned) = qr::scan(&phone.store, &phone.keystore, &url).await.unwrap()
+    else {
+        panic!("a toolbox login scans as a request");
+    };
+    qr::choose_number(&phone.store, &scanned, created.match_number.unwrap())
+        .await
+        .unwrap();
+    qr::answer(
+        &phone.store,
+        &phone.keystore,
+        &scanned,
+        AnswerChoice { seal: None },
+        &pin(),
+    )
+    .await
+    .unwrap();
+
+    let encryption = phone
+        .keystore
+        .certificates()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.role == KeyRole::Encryption)
+        .unwrap()
+        .cert;
+    let plaintext = serde_json::to_vec(&package(&id, CREDIT, amount)).unwrap();
+    let bid = envelope(&plaintext, &[encryption]);
+    let uploaded = upload(platform, &id, 1, Some(&created.desktop_token), bid)
+        .await
+        .unwrap();
+    (id, uploaded.bid_id)
+}
+
+#[tokio::test]
+async fn release_with_lost_response_is_not_resent() {
+    let setup = setup().await;
+    let (id, bid) = signed_in_with_a_bid(&setup, "3456789.00").await;
+    move_to(&setup.platform, &id, Phase::Decryption).await;
+    let Phone {
+        store, keystore, ..
+    } = &setup.phone;
+
+    setup.relay.cut_next_release.store(true, Ordering::SeqCst);
+    let lost = hall::release_bid(store, keystore, "dev", &id, &bid, &pin()).await;
+    assert!(
+        matches!(lost, Err(HallError::Api(ApiError::Transport { .. }))),
+        "a cut answer is a transport error: {lost:?}"
+    );
+    assert_eq!(setup.relay.releases.load(Ordering::SeqCst), 1);
+
+    // The platform decrypted the bid before its response was lost.
+    let bids = hall::bids(store, "dev", &id).await.unwrap();
+    assert_eq!(bids[0].state, BidState::Decrypted);
+
+    let result = hall::release_bid(store, keystore, "dev", &id, &bid, &pin())
+        .await
+        .unwrap();
+    assert_eq!(result.quote.amount, "3456789.00");
+    assert_eq!(
+        setup.relay.releases.load(Ordering::SeqCst),
+        1,
+        "the retry must not release the key again"
+    );
+}
+
+/// Collects the states a watch delivers.
+struct Recorder(mpsc::UnboundedSender<ProjectState>);
+
+impl HallListener for Recorder {
+    fn state_changed(&self, state: &ProjectState) {
+        let _ = self.0.send(state.clone());
+    }
+    fn notice(&self, _: &ProjectState, _: &HallNotice) {}
+    fn stream_status(&self, _: &StreamStatus) {}
+}
+
+/// Watches project `id` until `done` holds for a delivered state; returns
+/// that state.
+async fn watch_until(
+    store: &AccountStore,
+    id: &str,
+    resume: Option<ProjectState>,
+    done: impl Fn(&ProjectState) -> bool,
+) -> ProjectState {
+    let client = account::client_for(store, "dev").unwrap();
+    let (sender, mut states) = mpsc::unbounded_channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let watching = async {
+        hall::watch(&client, id, resume, &Recorder(sender), async {
+            let _ = stopped.await;
+        })
+        .await
+    };
+    let waiting = async {
+        let mut stop = Some(stop);
+        while let Some(state) = states.recv().await {
+            if done(&state) {
+                if let Some(stop) = stop.take() {
+                    let _ = stop.send(());
+                }
+                return state;
+            }
+        }
+        panic!("the watch ended before the expected state");
+    };
+    let (watched, state) = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        tokio::join!(watching, waiting)
+    })
+    .await
+    .expect("no expected state within 20 s");
+    watched.unwrap();
+    state
+}
+
+#[tokio::test]
+async fn restarted_app_rebuilds_state_and_decrypts() {
+    let setup = setup().await;
+    let (id, bid) = signed_in_with_a_bid(&setup, "2222333.50").await;
+    move_to(&setup.platform, &id, Phase::Decryption).await;
+
+    // The app is killed: its store and keystore are gone from memory, and
+    // what is on disk is all the new process has.
+    let Setup {
+        platform: _platform,
+        relay: _relay,
+        phone,
+    } = setup;
+    let Phone {
+        home,
+        store,
+        keystore,
+    } = phone;
+    drop((store, keystore));
+    let store = AccountStore::open(home.path()).unwrap();
+    let keystore: Keystore = open_keystore(home.path());
+
+    // The first state comes from the project summary; the progress only
+    // from the replayed log.
+    let state = watch_until(&store, &id, None, |s| s.progress.is_some()).await;
+    assert_eq!(state.phase(), Phase::Decryption);
+    let progress = state.progress.expect("progress was reported");
+    assert_eq!((progress.signed_in, progress.decrypted), (1, 0));
+
+    let result = hall::release_bid(&store, &keystore, "dev", &id, &bid, &pin())
+        .await
+        .unwrap();
+    assert_eq!(result.quote.amount, "2222333.50");
+
+    let after = watch_until(&store, &id, Some(state.clone()), |s| {
+        s.progress.as_ref().is_some_and(|p| p.decrypted == 1)
+    })
+    .await;
+    assert!(after.last_seq > state.last_seq);
+    assert_eq!(after.phase(), Phase::Decryption);
+}
