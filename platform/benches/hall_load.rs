@@ -160,7 +160,7 @@ async fn run(platform: &Arc<TestPlatform>, options: &Options) {
     let codes: Vec<String> = (0..options.bidders).map(credit_code).collect();
     let bidders = set_up(platform, &codes).await;
     eprintln!(
-        "set-up: {} bidders with certificates, signed in and uploaded in {:.1} s",
+        "set-up: {} bidders picked up their certificates in {:.1} s",
         bidders.len(),
         started.elapsed().as_secs_f64()
     );
