@@ -13,7 +13,7 @@ use palmbid_core::keystore::{self as core, CredentialId, Pin};
 
 use crate::device::{DeviceBinding, ForeignDeviceBinding};
 use crate::error::PalmbidError;
-use crate::records::{CertificateRecord, KdfParams, PinStatus};
+use crate::records::{CertificateRecord, KdfParams, PinStatus, RenewalWarning};
 use crate::runtime::blocking;
 
 /// A keystore home (a folder holding its database), open for use.
@@ -133,6 +133,38 @@ impl Keystore {
         self.with("Keystore.certificates", |keystore| {
             let records = keystore.certificates().map_err(PalmbidError::from_core)?;
             Ok(records.into_iter().map(CertificateRecord::from).collect())
+        })
+        .await
+    }
+
+    /// Lists the credentials whose encryption keys pending bids still
+    /// need, so the app can warn before a renewal, a new pickup or a
+    /// deletion; empty when nothing is pending.
+    ///
+    /// # Errors
+    /// A damaged row or a database error.
+    pub async fn renewal_warnings(&self) -> Result<Vec<RenewalWarning>, PalmbidError> {
+        self.with("Keystore.renewal_warnings", |keystore| {
+            let warnings = keystore
+                .renewal_warnings()
+                .map_err(PalmbidError::from_core)?;
+            Ok(warnings.into_iter().map(RenewalWarning::from).collect())
+        })
+        .await
+    }
+
+    /// Deletes a credential with its keys and certificates. Refused with
+    /// `keystore.key_needed_by_bids`, naming the bids, while a pending bid
+    /// opens with one of its keys.
+    ///
+    /// # Errors
+    /// The credential is unknown, its key is still needed, or a database
+    /// error.
+    pub async fn delete_credential(&self, credential_id: String) -> Result<(), PalmbidError> {
+        self.with("Keystore.delete_credential", move |keystore| {
+            keystore
+                .delete_credential(&CredentialId(credential_id))
+                .map_err(PalmbidError::from_core)
         })
         .await
     }

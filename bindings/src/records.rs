@@ -86,6 +86,47 @@ impl From<core::CertificateRecord> for CertificateRecord {
     }
 }
 
+/// A bid whose encryption key the keystore keeps until the opening.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PendingBid {
+    /// The platform's project (tender) id.
+    pub project_id: String,
+    /// The platform's id of the bid within the project.
+    pub bid_id: String,
+    /// The opening deadline, Unix seconds.
+    pub deadline_unix: i64,
+}
+
+/// A credential whose encryption key pending bids still need: the app
+/// warns before renewing, re-picking up or deleting it (换证提醒).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RenewalWarning {
+    /// The credential.
+    pub credential_id: String,
+    /// Its key that the bids open with.
+    pub key_id: String,
+    /// The pending bids, earliest deadline first.
+    pub bids: Vec<PendingBid>,
+}
+
+impl From<core::RenewalWarning> for RenewalWarning {
+    fn from(warning: core::RenewalWarning) -> Self {
+        RenewalWarning {
+            credential_id: warning.credential.0,
+            key_id: warning.key_id.0,
+            bids: warning
+                .bids
+                .into_iter()
+                .map(|bid| PendingBid {
+                    project_id: bid.project_id,
+                    bid_id: bid.bid_id,
+                    deadline_unix: bid.deadline,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The holder named in certificate requests; it becomes their subject.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Subject {

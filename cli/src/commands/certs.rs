@@ -1,6 +1,8 @@
-//! `palmbid certs`: list installed certificates.
+//! `palmbid certs`: list installed certificates, with the bids each
+//! encryption key must still open (the keystore keeps such a key through a
+//! renewal or a new pickup, and refuses to delete it).
 
-use palmbid_core::keystore::{CertificateRecord, Keystore};
+use palmbid_core::keystore::{BidRecord, CertificateRecord, Keystore};
 use serde::Serialize;
 
 use crate::Context;
@@ -18,13 +20,26 @@ struct CertJson<'a> {
     not_after: String,
     fingerprint_sha256: &'a str,
     key_id: &'a str,
+    /// `project/bid` of the pending bids that open with this key.
+    pending_bids: Vec<String>,
 }
 
 pub(crate) fn run(ctx: &Context, keystore: &Keystore, json: bool) -> CliResult<()> {
     let records = keystore.certificates().map_err(core)?;
+    let warnings = keystore.renewal_warnings().map_err(core)?;
+    let pending = |record: &CertificateRecord| -> Vec<BidRecord> {
+        warnings
+            .iter()
+            .filter(|w| w.key_id == record.key_id)
+            .flat_map(|w| w.bids.iter().cloned())
+            .collect()
+    };
 
     if json {
-        let list: Vec<CertJson<'_>> = records.iter().map(to_json).collect();
+        let list: Vec<CertJson<'_>> = records
+            .iter()
+            .map(|record| to_json(record, &pending(record)))
+            .collect();
         let text = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".to_owned());
         outln!("{text}");
         return Ok(());
@@ -38,12 +53,12 @@ pub(crate) fn run(ctx: &Context, keystore: &Keystore, json: bool) -> CliResult<(
         return Ok(());
     }
     for record in &records {
-        print_record(ctx, record);
+        print_record(ctx, record, &pending(record));
     }
     Ok(())
 }
 
-fn to_json(record: &CertificateRecord) -> CertJson<'_> {
+fn to_json<'a>(record: &'a CertificateRecord, pending: &[BidRecord]) -> CertJson<'a> {
     CertJson {
         id: short_id(record),
         role: record.role.as_str(),
@@ -54,10 +69,14 @@ fn to_json(record: &CertificateRecord) -> CertJson<'_> {
         not_after: crate::time_text(record.cert.not_after),
         fingerprint_sha256: &record.cert.fingerprint,
         key_id: &record.key_id.0,
+        pending_bids: pending
+            .iter()
+            .map(|bid| format!("{}/{}", bid.project_id, bid.bid_id))
+            .collect(),
     }
 }
 
-fn print_record(ctx: &Context, record: &CertificateRecord) {
+fn print_record(ctx: &Context, record: &CertificateRecord, pending: &[BidRecord]) {
     let role = match record.role {
         palmbid_core::pki::KeyRole::Signing => ctx.tr("签名证书", "signing"),
         palmbid_core::pki::KeyRole::Encryption => ctx.tr("加密证书", "encryption"),
@@ -74,4 +93,14 @@ fn print_record(ctx: &Context, record: &CertificateRecord) {
         crate::time_text(cert.not_after)
     );
     outln!("  SHA-256: {}", cert.fingerprint);
+    for bid in pending {
+        outln!(
+            "  {}: {}/{} ({} {})",
+            ctx.tr("开标前须保留此密钥", "key kept until the opening of"),
+            bid.project_id,
+            bid.bid_id,
+            ctx.tr("开标", "opening"),
+            crate::time_text(bid.deadline)
+        );
+    }
 }
