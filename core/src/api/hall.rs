@@ -90,6 +90,10 @@
 //! After each sign-in and decryption a [`HallEventKind::Progress`] event
 //! is recorded in the same transaction.
 
+pub mod challenges;
+pub mod details;
+pub mod quotes;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -219,6 +223,17 @@ pub enum HallEventKind {
         signed_in: u32,
         /// Bidders whose bid files are decrypted.
         decrypted: u32,
+        /// Bidders that confirmed their quotes; absent (0) in events of
+        /// platforms before quote confirmation.
+        #[serde(default)]
+        confirmed: u32,
+    },
+    /// The agent answered challenge `challenge_id`. Every bidder sees the
+    /// event, so it names nothing else: the challenger fetches its own
+    /// challenges to read the answer.
+    ChallengeAnswered {
+        /// The challenge.
+        challenge_id: String,
     },
 }
 
@@ -228,6 +243,7 @@ impl HallEventKind {
         match self {
             HallEventKind::PhaseChanged { .. } => "phase_changed",
             HallEventKind::Progress { .. } => "progress",
+            HallEventKind::ChallengeAnswered { .. } => "challenge_answered",
         }
     }
 }
@@ -275,6 +291,20 @@ pub enum ActionPayload {
         /// The entry that opened, as [`crate::cms::RecipientId`] prints it.
         recipient: String,
     },
+    /// Confirm the quote read for a bid (确认报价).
+    ConfirmQuote {
+        /// The bid.
+        bid_id: String,
+        /// The amount confirmed, yuan, as the quote table shows it.
+        amount: String,
+    },
+    /// Submit a challenge (质疑).
+    Challenge {
+        /// SHA-256 of the text's UTF-8 bytes, lower-case hex.
+        text_sha256: String,
+        /// SHA-256 of each attachment's content, lower-case hex, in order.
+        attachments: Vec<String>,
+    },
 }
 
 impl ActionPayload {
@@ -284,6 +314,8 @@ impl ActionPayload {
             ActionPayload::SignIn => "sign_in",
             ActionPayload::Release { .. } => "release",
             ActionPayload::Check { .. } => "check",
+            ActionPayload::ConfirmQuote { .. } => "confirm_quote",
+            ActionPayload::Challenge { .. } => "challenge",
         }
     }
 
@@ -313,6 +345,19 @@ impl ActionPayload {
                 field(bid_id);
                 field(envelope_sha256);
                 field(recipient);
+            }
+            ActionPayload::ConfirmQuote { bid_id, amount } => {
+                field(bid_id);
+                field(amount);
+            }
+            ActionPayload::Challenge {
+                text_sha256,
+                attachments,
+            } => {
+                field(text_sha256);
+                for attachment in attachments {
+                    field(attachment);
+                }
             }
         }
         hash.finalize().into()
@@ -707,9 +752,26 @@ mod tests {
             bidders: 3,
             signed_in: 2,
             decrypted: 0,
+            confirmed: 0,
         };
         let json = serde_json::to_value(&progress).unwrap();
         assert_eq!(json["kind"], progress.name());
+
+        // An event of a platform before quote confirmation still reads.
+        let old = serde_json::json!({
+            "seq": 4, "at": 1, "kind": "progress", "bidders": 3, "signed_in": 2, "decrypted": 1
+        });
+        let old: HallEvent = serde_json::from_value(old).unwrap();
+        assert!(matches!(old.kind, HallEventKind::Progress { confirmed: 0, .. }));
+
+        let answered = HallEventKind::ChallengeAnswered {
+            challenge_id: "c1".into(),
+        };
+        let json = serde_json::to_value(&answered).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "kind": "challenge_answered", "challenge_id": "c1" })
+        );
     }
 
     #[test]
