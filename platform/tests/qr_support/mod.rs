@@ -25,8 +25,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::common::{
-    CREDIT, ID, TestPlatform, approve_identity, approved_order, login_request, raw_http,
-    register_company,
+    CREDIT, ID, TestPlatform, approve, approve_identity, enter_order_of, login_request, pickup_url,
+    raw_http, register_company_of,
 };
 
 /// A refusal: HTTP status and the platform's code.
@@ -147,17 +147,29 @@ pub(crate) async fn submit_identity(platform: &TestPlatform, token: &str) {
 /// A phone for `number` with approved identity and both certificates,
 /// issued through the console order, the pickup and the download.
 pub(crate) async fn holder(platform: &TestPlatform, number: &str) -> TestPhone {
+    holder_of(platform, number, "示例科技有限公司", CREDIT).await
+}
+
+/// As [`holder`], for company `company` with `credit_code`.
+pub(crate) async fn holder_of(
+    platform: &TestPlatform,
+    number: &str,
+    company: &str,
+    credit_code: &str,
+) -> TestPhone {
     let token = log_in(platform, number).await;
     submit_identity(platform, &token).await;
     approve_identity(platform).await;
-    register_company(platform).await;
-    let (_, url) = approved_order(platform, number).await;
+    register_company_of(platform, company, credit_code).await;
+    let page = enter_order_of(platform, number, company, credit_code).await;
+    approve(platform, &page).await;
+    let url = pickup_url(platform, &page).await;
     let pickup_id = url.rsplit('/').next().unwrap().to_owned();
 
     let subject = Subject {
         name: "张三".into(),
-        company: "示例科技有限公司".into(),
-        credit_code: CREDIT.into(),
+        company: company.into(),
+        credit_code: credit_code.into(),
     };
     let signing_key = pki::generate_key();
     let encryption_key = pki::generate_key();
