@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use palmbid_core::account::AccountStore;
 use palmbid_core::api::hall::challenges::{
-    ChallengeRecord, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS,
+    ChallengeRecord, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_challenge,
 };
 use palmbid_core::api::hall::details::ProjectDetails;
 use palmbid_core::api::hall::is_amount;
@@ -78,6 +78,9 @@ pub(crate) fn confirm(
             ),
         ));
     }
+    block_on(hall::check_confirmation(
+        store, platform, project, bid, amount,
+    ))?;
     let keystore = crate::home::open(home)?;
     let pin = ctx.secrets.pin()?;
     let record = block_on(hall::confirm_quote(
@@ -201,6 +204,12 @@ pub(crate) fn challenge(
     attach: &[PathBuf],
 ) -> CliResult<()> {
     let attachments = read_attachments(attach)?;
+    // The rules run again in core; here they run before the PIN is asked.
+    let pairs: Vec<(&str, &[u8])> = attachments
+        .iter()
+        .map(|a| (a.name.as_str(), a.content.as_slice()))
+        .collect();
+    check_challenge(text, &pairs).map_err(crate::error::core)?;
     let keystore = crate::home::open(home)?;
     let pin = ctx.secrets.pin()?;
     let record = block_on(hall::submit_challenge(

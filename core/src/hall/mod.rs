@@ -35,7 +35,7 @@ pub use actions::{bids, check_bid, release_bid, sign_in, sign_in_receipt};
 pub use challenges::{Attachment, challenges, submit_challenge};
 pub use draw::{Contribution, DrawCommitment};
 pub use error::{DrawError, HallError};
-pub use quotes::{confirm_quote, project_details, quotes};
+pub use quotes::{check_confirmation, confirm_quote, project_details, quotes};
 pub use state::{Applied, Progress, ProjectState};
 pub use watch::{HallListener, HallNotice, StreamStatus};
 

@@ -48,22 +48,7 @@ pub async fn confirm_quote(
     pin: &Pin,
 ) -> Result<QuoteConfirmation, HallError> {
     let session = Session::open(store, platform)?;
-    let project = session.client.hall_project(project_id).await?;
-    if project.phase != Phase::QuoteConfirmation {
-        return Err(HallError::NotConfirmationPhase {
-            project: project_id.to_owned(),
-            phase: project.phase,
-        });
-    }
-    let bid = session.bid(project_id, bid_id).await?;
-    let recorded = bid.quote.map(|q| q.amount);
-    if recorded.as_deref() != Some(amount) {
-        return Err(HallError::AmountMismatch {
-            bid: bid_id.to_owned(),
-            given: amount.to_owned(),
-            recorded: recorded.unwrap_or_else(|| "no amount".to_owned()),
-        });
-    }
+    confirmable(&session, project_id, bid_id, amount).await?;
     let signer = session.signer(keystore)?;
 
     let payload = ActionPayload::ConfirmQuote {
@@ -83,6 +68,49 @@ pub async fn confirm_quote(
         .await?;
     tracing::info!(project = project_id, bid = bid_id, "hall quote confirmed");
     Ok(confirmation)
+}
+
+/// Checks, without the PIN, that [`confirm_quote`] of `amount` for bid
+/// `bid_id` can succeed now: the app calls it before showing the PIN pad.
+///
+/// # Errors
+/// As [`confirm_quote`] before the PIN.
+pub async fn check_confirmation(
+    store: &AccountStore,
+    platform: &str,
+    project_id: &str,
+    bid_id: &str,
+    amount: &str,
+) -> Result<(), HallError> {
+    let session = Session::open(store, platform)?;
+    confirmable(&session, project_id, bid_id, amount).await
+}
+
+/// The phase is quote confirmation and `bid_id` is the company's bid read
+/// as `amount`.
+async fn confirmable(
+    session: &Session,
+    project_id: &str,
+    bid_id: &str,
+    amount: &str,
+) -> Result<(), HallError> {
+    let project = session.client.hall_project(project_id).await?;
+    if project.phase != Phase::QuoteConfirmation {
+        return Err(HallError::NotConfirmationPhase {
+            project: project_id.to_owned(),
+            phase: project.phase,
+        });
+    }
+    let bid = session.bid(project_id, bid_id).await?;
+    let recorded = bid.quote.map(|q| q.amount);
+    if recorded.as_deref() != Some(amount) {
+        return Err(HallError::AmountMismatch {
+            bid: bid_id.to_owned(),
+            given: amount.to_owned(),
+            recorded: recorded.unwrap_or_else(|| "no amount".to_owned()),
+        });
+    }
+    Ok(())
 }
 
 /// The details of project `project_id`, in any phase.
