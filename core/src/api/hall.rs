@@ -87,8 +87,29 @@
 //!   and company. Repeating a successful release returns the result again;
 //!   one by another certificate is `hall.already_decrypted`.
 //!
-//! After each sign-in and decryption a [`HallEventKind::Progress`] event
-//! is recorded in the same transaction.
+//! After each sign-in, decryption and first quote confirmation a
+//! [`HallEventKind::Progress`] event is recorded in the same transaction.
+//!
+//! # Quote reading, confirmation, details and challenges
+//!
+//! - `GET .../projects/{id}/quotes` ([`quotes::QuoteTable`]): every
+//!   bidder's quote from phase quote reading on; `hall.quotes_sealed`
+//!   before ([`quotes`]).
+//! - `POST .../projects/{id}/bids/{bid}/confirm` ([`quotes::ConfirmRequest`]
+//!   → [`quotes::QuoteConfirmation`]): in phase quote confirmation, signed
+//!   ([`ActionPayload::ConfirmQuote`]); `hall.not_your_bid`,
+//!   `hall.amount_mismatch`, `hall.wrong_phase`; a second confirmation
+//!   returns the first record.
+//! - `GET .../projects/{id}/details` ([`details::ProjectDetails`]): the
+//!   tenderer, agent, code, sections with bidder counts, opening time,
+//!   place, notes, phase and progress, in any phase.
+//! - `POST .../projects/{id}/challenges` ([`challenges::ChallengeRequest`]
+//!   → [`challenges::ChallengeRecord`]) and `GET .../projects/{id}/challenges`
+//!   ([`challenges::ChallengeList`]): signed challenges with PDF, PNG or
+//!   JPEG attachments before the close, and the company's own challenges
+//!   with answers; an answer is announced by a
+//!   [`HallEventKind::ChallengeAnswered`] event that names only the
+//!   challenge ([`challenges`]).
 
 pub mod challenges;
 pub mod details;
