@@ -76,7 +76,10 @@ fn details_and_quotes_follow_the_phases() {
     assert_eq!(json["phase"], "sign_in");
     assert_eq!(json["sections"][0]["bidders"], 1);
     let text = setup.ok(&["hall", "details", &id]);
-    assert!(text.contains("某区住房和城乡建设局") && text.contains("(not given)"), "{text}");
+    assert!(
+        text.contains("某区住房和城乡建设局") && text.contains("(not given)"),
+        "{text}"
+    );
 
     // Sealed until the quote reading.
     let (_, stderr) = fails(&setup, &["hall", "quotes", &id], "");
@@ -89,7 +92,11 @@ fn details_and_quotes_follow_the_phases() {
     assert_eq!(json["phase"], "quote_reading");
     let row = &json["quotes"][0];
     assert_eq!(row["credit_code"], CREDIT);
-    assert_eq!(row["bid_id"], serde_json::Value::Null, "no bid was uploaded");
+    assert_eq!(
+        row["bid_id"],
+        serde_json::Value::Null,
+        "no bid was uploaded"
+    );
     assert_eq!(row["decrypted"], false);
     let text = setup.ok(&["hall", "quotes", &id]);
     assert!(text.contains("not decrypted"), "{text}");
@@ -103,7 +110,10 @@ fn details_and_quotes_follow_the_phases() {
         "",
     );
     assert_eq!(status, 2, "{stderr}");
-    assert!(stderr.contains("cli.bad_amount") && stderr.contains("1234567.89"), "{stderr}");
+    assert!(
+        stderr.contains("cli.bad_amount") && stderr.contains("1234567.89"),
+        "{stderr}"
+    );
     let (_, stderr) = fails(
         &setup,
         &["hall", "confirm", &id, "b1", "--amount", "1000"],
@@ -140,13 +150,29 @@ fn a_challenge_is_sent_signed_and_its_answer_read() {
     // Refused before the PIN: no input is given.
     let (_, stderr) = fails(
         &setup,
-        &["hall", "challenge", &id, "--text", "资格条件", "--attach", &path(&zip)],
+        &[
+            "hall",
+            "challenge",
+            &id,
+            "--text",
+            "资格条件",
+            "--attach",
+            &path(&zip),
+        ],
         "",
     );
     assert!(stderr.contains("hall.attachment_type"), "{stderr}");
     let (_, stderr) = fails(
         &setup,
-        &["hall", "challenge", &id, "--text", "资格条件", "--attach", &path(&big)],
+        &[
+            "hall",
+            "challenge",
+            &id,
+            "--text",
+            "资格条件",
+            "--attach",
+            &path(&big),
+        ],
         "",
     );
     assert!(stderr.contains("hall.attachment_too_large"), "{stderr}");
@@ -155,14 +181,27 @@ fn a_challenge_is_sent_signed_and_its_answer_read() {
     let missing = path(&dir.join("missing.pdf"));
     let (_, stderr) = fails(
         &setup,
-        &["hall", "challenge", &id, "--text", "资格条件", "--attach", &missing],
+        &[
+            "hall",
+            "challenge",
+            &id,
+            "--text",
+            "资格条件",
+            "--attach",
+            &missing,
+        ],
         "",
     );
     assert!(stderr.contains("cli.io"), "{stderr}");
 
     let out = setup.ok_with_input(
         &[
-            "hall", "challenge", &id, "--text", "资格条件要求过高，请说明依据。", "--attach",
+            "hall",
+            "challenge",
+            &id,
+            "--text",
+            "资格条件要求过高，请说明依据。",
+            "--attach",
             &path(&pdf),
         ],
         &format!("{PIN}\n"),

@@ -19,9 +19,7 @@ use palmbid_core::api::hall::{ActionPayload, HallEventKind, Phase};
 use palmbid_core::api::{ErrorCode, paths};
 
 use common::{CREDIT, TestPlatform, console};
-use hall_support::{
-    OTHER, all_events, base, create_project, get, move_to, now, proof, signed,
-};
+use hall_support::{OTHER, all_events, base, create_project, get, move_to, now, proof, signed};
 use qr_support::{Refused, TestPhone, code, holder, holder_of, post};
 
 const PDF: &[u8] = b"%PDF-1.7\n% objection evidence\n";
@@ -76,12 +74,21 @@ async fn send(
 }
 
 async fn list(platform: &TestPlatform, phone: &TestPhone, id: &str) -> ChallengeList {
-    get(platform, &paths::hall_project_path(id, "challenges"), &phone.token)
-        .await
-        .unwrap()
+    get(
+        platform,
+        &paths::hall_project_path(id, "challenges"),
+        &phone.token,
+    )
+    .await
+    .unwrap()
 }
 
-async fn answer(platform: &TestPlatform, id: &str, challenge: &str, text: &str) -> reqwest::Response {
+async fn answer(
+    platform: &TestPlatform,
+    id: &str,
+    challenge: &str,
+    text: &str,
+) -> reqwest::Response {
     console()
         .post(platform.url(&format!("/console/hall/{id}/challenges/{challenge}/answer")))
         .form(&[("answer", text)])
@@ -116,7 +123,10 @@ async fn a_challenge_is_answered_and_only_its_id_is_published() {
     assert!(record.answer.is_none());
 
     // Only the challenger lists it.
-    assert_eq!(list(&platform, &phone, &id).await.challenges, [record.clone()]);
+    assert_eq!(
+        list(&platform, &phone, &id).await.challenges,
+        [record.clone()]
+    );
     assert!(list(&platform, &rival, &id).await.challenges.is_empty());
 
     // The console shows it and serves the attachments as sent.
@@ -155,12 +165,17 @@ async fn a_challenge_is_answered_and_only_its_id_is_published() {
     // An empty answer is refused; the answer is given once.
     assert_eq!(answer(&platform, &id, &record.id, "  ").await.status(), 400);
     let reply = "评分办法以招标文件为准，公告将更正。";
-    assert_eq!(answer(&platform, &id, &record.id, reply).await.status(), 303);
+    assert_eq!(
+        answer(&platform, &id, &record.id, reply).await.status(),
+        303
+    );
     let twice = answer(&platform, &id, &record.id, "再次答复").await;
     assert_eq!(twice.status(), 409);
     assert!(twice.text().await.unwrap().contains("已答复"));
     assert_eq!(
-        answer(&platform, &id, &"0".repeat(32), reply).await.status(),
+        answer(&platform, &id, &"0".repeat(32), reply)
+            .await
+            .status(),
         404
     );
 
@@ -170,7 +185,11 @@ async fn a_challenge_is_answered_and_only_its_id_is_published() {
 
     // Every bidder sees the event, and it names only the id.
     move_to(&platform, &id, Phase::Decryption).await;
-    for phase in [Phase::QuoteReading, Phase::QuoteConfirmation, Phase::Evaluation] {
+    for phase in [
+        Phase::QuoteReading,
+        Phase::QuoteConfirmation,
+        Phase::Evaluation,
+    ] {
         move_to(&platform, &id, phase).await;
     }
     move_to(&platform, &id, Phase::Closed).await;
@@ -214,7 +233,16 @@ async fn challenges_that_break_the_rules_are_refused() {
     );
     // A ZIP archive named like a PDF: judged by content.
     assert_eq!(
-        refused(challenge(&platform, &phone, &id, "附件", &[("证据.pdf", b"PK\x03\x04zip")]).await),
+        refused(
+            challenge(
+                &platform,
+                &phone,
+                &id,
+                "附件",
+                &[("证据.pdf", b"PK\x03\x04zip")]
+            )
+            .await
+        ),
         (415, ErrorCode::HallAttachmentType)
     );
     let six = vec![("a.pdf", PDF); 6];
@@ -241,10 +269,26 @@ async fn challenges_that_break_the_rules_are_refused() {
     // A proof over other content than the one sent.
     let (_, original) = check_challenge("原文", &[("a.pdf", PDF)]).unwrap();
     let payload = challenge_payload("原文", &original);
-    let swapped = send(&platform, &phone, &id, "原文", &[("a.pdf", b"%PDF-swapped")], &payload).await;
+    let swapped = send(
+        &platform,
+        &phone,
+        &id,
+        "原文",
+        &[("a.pdf", b"%PDF-swapped")],
+        &payload,
+    )
+    .await;
     assert_eq!(code(swapped), ErrorCode::HallProofInvalid);
     let payload = challenge_payload("原文", &original);
-    let edited = send(&platform, &phone, &id, "改过的文", &[("a.pdf", PDF)], &payload).await;
+    let edited = send(
+        &platform,
+        &phone,
+        &id,
+        "改过的文",
+        &[("a.pdf", PDF)],
+        &payload,
+    )
+    .await;
     assert_eq!(code(edited), ErrorCode::HallProofInvalid);
 
     // Nothing refused was stored.

@@ -19,8 +19,17 @@ use hall_support::{
 };
 use qr_support::{Refused, TestPhone, code, holder, holder_of, post};
 
-async fn quotes(platform: &TestPlatform, phone: &TestPhone, id: &str) -> Result<QuoteTable, Refused> {
-    get(platform, &paths::hall_project_path(id, "quotes"), &phone.token).await
+async fn quotes(
+    platform: &TestPlatform,
+    phone: &TestPhone,
+    id: &str,
+) -> Result<QuoteTable, Refused> {
+    get(
+        platform,
+        &paths::hall_project_path(id, "quotes"),
+        &phone.token,
+    )
+    .await
 }
 
 async fn confirm(
@@ -97,25 +106,42 @@ async fn quotes_open_at_the_reading_and_each_bidder_confirms_its_own() {
     let their_bid = upload_bid(&platform, &theirs, &id, OTHER, "1200000").await;
 
     // Sealed before the quote reading, during the decryption too.
-    assert_eq!(code(quotes(&platform, &ours, &id).await), ErrorCode::HallQuotesSealed);
+    assert_eq!(
+        code(quotes(&platform, &ours, &id).await),
+        ErrorCode::HallQuotesSealed
+    );
     move_to(&platform, &id, Phase::Decryption).await;
-    release_bid(&platform, &ours, &id, &our_bid.bid_id).await.unwrap();
-    release_bid(&platform, &theirs, &id, &their_bid.bid_id).await.unwrap();
+    release_bid(&platform, &ours, &id, &our_bid.bid_id)
+        .await
+        .unwrap();
+    release_bid(&platform, &theirs, &id, &their_bid.bid_id)
+        .await
+        .unwrap();
     let sealed = quotes(&platform, &theirs, &id).await.unwrap_err();
-    assert_eq!((sealed.status, sealed.code), (409, ErrorCode::HallQuotesSealed));
+    assert_eq!(
+        (sealed.status, sealed.code),
+        (409, ErrorCode::HallQuotesSealed)
+    );
     assert!(project_page(&platform, &id).await.contains("quotes-sealed"));
 
     move_to(&platform, &id, Phase::QuoteReading).await;
     let table = quotes(&platform, &theirs, &id).await.unwrap();
     assert_eq!(table.phase, Phase::QuoteReading);
     assert_eq!(table.quotes.len(), 2);
-    let ours_row = table.quotes.iter().find(|q| q.credit_code == CREDIT).unwrap();
+    let ours_row = table
+        .quotes
+        .iter()
+        .find(|q| q.credit_code == CREDIT)
+        .unwrap();
     assert_eq!(ours_row.amount.as_deref(), Some("1234567.89"));
     assert_eq!(ours_row.bid_id.as_deref(), Some(our_bid.bid_id.as_str()));
     assert!(ours_row.decrypted);
     assert_eq!(ours_row.confirmed, None, "no confirmation before its phase");
     let page = project_page(&platform, &id).await;
-    assert!(page.contains("1234567.89") && page.contains("1200000"), "{page}");
+    assert!(
+        page.contains("1234567.89") && page.contains("1200000"),
+        "{page}"
+    );
 
     // Not yet the confirmation phase.
     let early = confirm(&platform, &ours, &id, &our_bid.bid_id, "1234567.89").await;
@@ -126,7 +152,10 @@ async fn quotes_open_at_the_reading_and_each_bidder_confirms_its_own() {
     let foreign = confirm(&platform, &ours, &id, &their_bid.bid_id, "1200000")
         .await
         .unwrap_err();
-    assert_eq!((foreign.status, foreign.code), (403, ErrorCode::HallNotYourBid));
+    assert_eq!(
+        (foreign.status, foreign.code),
+        (403, ErrorCode::HallNotYourBid)
+    );
     // An amount that is not the recorded one, even the same number written
     // otherwise.
     for wrong in ["1234567.80", "1234567.890"] {

@@ -8,8 +8,8 @@
 //! the library's runtime. PINs cross as strings and become the core's
 //! zeroizing `Pin` at once.
 
-mod quotes;
 pub mod quote_records;
+mod quotes;
 pub mod records;
 
 use std::sync::{Arc, Mutex, PoisonError};

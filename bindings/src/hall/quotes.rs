@@ -14,8 +14,8 @@ use crate::runtime::{blocking_future, spawn};
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Account {
-    /// Every bidder's quote of project `project` (唱标), from the quote
-    /// reading on.
+    /// Fetches every bidder's quote of project `project` (唱标), from the
+    /// quote reading on.
     ///
     /// # Errors
     /// `hall.quotes_sealed` before the quote reading; the platform's
@@ -83,7 +83,7 @@ impl Account {
         .await
     }
 
-    /// The details of project `project` (项目详情), in any phase.
+    /// Fetches the details of project `project` (项目详情), in any phase.
     ///
     /// # Errors
     /// The platform's refusal.
@@ -145,7 +145,7 @@ impl Account {
         .await
     }
 
-    /// The company's challenges in project `project`, oldest first, with
+    /// Fetches the company's challenges in project `project`, oldest first, with
     /// the agent's answers once given.
     ///
     /// # Errors

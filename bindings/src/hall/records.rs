@@ -140,11 +140,9 @@ impl From<&core::HallNotice> for HallNotice {
             core::HallNotice::PhaseStarted { phase } => HallNotice::PhaseStarted {
                 phase: (*phase).into(),
             },
-            core::HallNotice::ChallengeAnswered { challenge_id } => {
-                HallNotice::ChallengeAnswered {
-                    challenge_id: challenge_id.clone(),
-                }
-            }
+            core::HallNotice::ChallengeAnswered { challenge_id } => HallNotice::ChallengeAnswered {
+                challenge_id: challenge_id.clone(),
+            },
         }
     }
 }

@@ -36,7 +36,11 @@ fn print_quotes(ctx: &Context, table: &QuoteTable, json: bool) {
         println!("{}", serde_json::to_value(table).unwrap_or_default());
         return;
     }
-    println!("{} {}", ctx.tr("阶段：", "phase:"), phase_text(ctx, table.phase));
+    println!(
+        "{} {}",
+        ctx.tr("阶段：", "phase:"),
+        phase_text(ctx, table.phase)
+    );
     for entry in &table.quotes {
         let amount = entry.amount.as_deref().map_or_else(
             || ctx.tr("未解密", "not decrypted").to_owned(),
@@ -59,7 +63,10 @@ fn print_quotes(ctx: &Context, table: &QuoteTable, json: bool) {
 
 /// `palmbid hall confirm`: checks the amount's form before anything is
 /// asked.
-#[allow(clippy::too_many_arguments, reason = "one value a command-line argument")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one value a command-line argument"
+)]
 pub(crate) fn confirm(
     ctx: &Context,
     home: &Path,
@@ -72,7 +79,9 @@ pub(crate) fn confirm(
     if !is_amount(amount) {
         return Err(CliError::usage(
             "cli.bad_amount",
-            format!("金额 {amount} 格式不对；请按唱标结果填写，如 1234567.89（最多两位小数，不带逗号）"),
+            format!(
+                "金额 {amount} 格式不对；请按唱标结果填写，如 1234567.89（最多两位小数，不带逗号）"
+            ),
             format!(
                 "the amount {amount} is not a yuan amount; give it as the quote table shows it, such as 1234567.89 (at most 2 decimals, no commas)"
             ),
@@ -117,17 +126,35 @@ fn print_details(ctx: &Context, details: &ProjectDetails, json: bool) {
     }
     let none = ctx.tr("（未填写）", "(not given)");
     let shown = |value: &Option<String>| value.clone().unwrap_or_else(|| none.to_owned());
+
     println!("{}  {}", details.id, details.name);
-    println!("  {} {}", ctx.tr("项目编号：", "code:"), shown(&details.code));
-    println!("  {} {}", ctx.tr("招标人：", "tenderer:"), shown(&details.tenderer));
-    println!("  {} {}", ctx.tr("招标代理：", "agent:"), shown(&details.agent));
+    println!(
+        "  {} {}",
+        ctx.tr("项目编号：", "code:"),
+        shown(&details.code)
+    );
+    println!(
+        "  {} {}",
+        ctx.tr("招标人：", "tenderer:"),
+        shown(&details.tenderer)
+    );
+    println!(
+        "  {} {}",
+        ctx.tr("招标代理：", "agent:"),
+        shown(&details.agent)
+    );
     println!(
         "  {} {}",
         ctx.tr("开标时间：", "opening:"),
         time_text(details.opening_at)
     );
-    println!("  {} {}", ctx.tr("开标地点：", "place:"), shown(&details.place));
+    println!(
+        "  {} {}",
+        ctx.tr("开标地点：", "place:"),
+        shown(&details.place)
+    );
     println!("  {} {}", ctx.tr("备注：", "notes:"), shown(&details.notes));
+
     for section in &details.sections {
         println!(
             "  {} {}  {} {}",
@@ -137,6 +164,7 @@ fn print_details(ctx: &Context, details: &ProjectDetails, json: bool) {
             section.bidders
         );
     }
+
     let p = details.progress;
     println!(
         "  {} {}  {} {}/{}  {} {}/{}  {} {}/{}",
@@ -193,7 +221,10 @@ fn read_attachments(paths: &[PathBuf]) -> CliResult<Vec<Attachment>> {
 }
 
 /// `palmbid hall challenge`.
-#[allow(clippy::too_many_arguments, reason = "one value a command-line argument")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one value a command-line argument"
+)]
 pub(crate) fn challenge(
     ctx: &Context,
     home: &Path,
@@ -250,15 +281,17 @@ fn print_challenges(ctx: &Context, list: &[ChallengeRecord], json: bool) {
         return;
     }
     if list.is_empty() {
-        println!("{}", ctx.tr("本单位在该项目中没有质疑。", "No challenges of this company."));
+        println!(
+            "{}",
+            ctx.tr(
+                "本单位在该项目中没有质疑。",
+                "No challenges of this company."
+            )
+        );
         return;
     }
     for challenge in list {
-        println!(
-            "{}  {}",
-            challenge.id,
-            time_text(challenge.submitted_at)
-        );
+        println!("{}  {}", challenge.id, time_text(challenge.submitted_at));
         println!("  {}", challenge.text);
         for attachment in &challenge.attachments {
             println!(

@@ -783,7 +783,10 @@ mod tests {
             "seq": 4, "at": 1, "kind": "progress", "bidders": 3, "signed_in": 2, "decrypted": 1
         });
         let old: HallEvent = serde_json::from_value(old).unwrap();
-        assert!(matches!(old.kind, HallEventKind::Progress { confirmed: 0, .. }));
+        assert!(matches!(
+            old.kind,
+            HallEventKind::Progress { confirmed: 0, .. }
+        ));
 
         let answered = HallEventKind::ChallengeAnswered {
             challenge_id: "c1".into(),

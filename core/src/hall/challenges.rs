@@ -96,7 +96,7 @@ pub async fn submit_challenge(
     Ok(record)
 }
 
-/// The company's own challenges in project `project_id`, oldest first,
+/// Fetches the company's own challenges in project `project_id`, oldest first,
 /// with the agent's answers once given.
 ///
 /// # Errors

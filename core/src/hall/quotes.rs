@@ -14,7 +14,8 @@ use crate::api::hall::quotes::{ConfirmRequest, QuoteConfirmation, QuoteTable};
 use crate::api::hall::{ActionPayload, Phase};
 use crate::keystore::{Keystore, Pin};
 
-/// Every bidder's quote of project `project_id`, from the quote reading on.
+/// Fetches every bidder's quote of project `project_id`, from the quote
+/// reading on.
 ///
 /// # Errors
 /// [`HallError::Api`] with `hall.quotes_sealed` before the quote reading,
@@ -26,7 +27,11 @@ pub async fn quotes(
 ) -> Result<QuoteTable, HallError> {
     let session = Session::open(store, platform)?;
     let table = session.client.hall_quotes(project_id).await?;
-    tracing::info!(project = project_id, rows = table.quotes.len(), "hall quotes read");
+    tracing::info!(
+        project = project_id,
+        rows = table.quotes.len(),
+        "hall quotes read"
+    );
     Ok(table)
 }
 
@@ -86,8 +91,8 @@ pub async fn check_confirmation(
     confirmable(&session, project_id, bid_id, amount).await
 }
 
-/// The phase is quote confirmation and `bid_id` is the company's bid read
-/// as `amount`.
+/// Checks that the phase is quote confirmation and that `bid_id` is the
+/// company's bid read as `amount`.
 async fn confirmable(
     session: &Session,
     project_id: &str,
@@ -113,7 +118,7 @@ async fn confirmable(
     Ok(())
 }
 
-/// The details of project `project_id`, in any phase.
+/// Fetches the details of project `project_id`, in any phase.
 ///
 /// # Errors
 /// [`HallError::Api`] with the platform's refusal.

@@ -29,12 +29,12 @@ use crate::accounts::BoundSession;
 use crate::error::Failure;
 use crate::qr::verify::Judge;
 
-/// The folder of challenge `challenge`'s attachments.
+/// Returns the folder of challenge `challenge`'s attachments.
 pub(crate) fn folder(state: &AppState, challenge: &str) -> PathBuf {
     state.config.data_dir.join("challenges").join(challenge)
 }
 
-/// The file of attachment `index` (from 1) of kind `attachment`.
+/// Returns the file of attachment `index` (from 1) of kind `attachment`.
 fn attachment_file(folder: &FsPath, index: usize, attachment: &ChallengeAttachment) -> PathBuf {
     folder.join(format!("{index}.{}", attachment.kind.extension()))
 }
@@ -63,7 +63,7 @@ fn challenge_from_row(id: &str, row: &rusqlite::Row<'_>) -> rusqlite::Result<Cha
     })
 }
 
-/// Every challenge of project `id`, oldest first, for the console.
+/// Reads every challenge of project `id`, oldest first, for the console.
 pub(crate) fn all(conn: &Connection, id: &str) -> Result<Vec<ChallengeRecord>, HallError> {
     let rows = conn
         .prepare(&format!(
@@ -75,7 +75,7 @@ pub(crate) fn all(conn: &Connection, id: &str) -> Result<Vec<ChallengeRecord>, H
     Ok(rows)
 }
 
-/// The challenges of `codes` in project `id`, oldest first.
+/// Reads the challenges of `codes` in project `id`, oldest first.
 fn of_companies(
     conn: &Connection,
     id: &str,
@@ -89,7 +89,7 @@ fn of_companies(
     Ok(found)
 }
 
-/// Challenge `challenge` of project `id`.
+/// Reads challenge `challenge` of project `id`.
 ///
 /// # Errors
 /// [`HallError::ChallengeNotFound`] or [`HallError::Db`].
@@ -99,7 +99,9 @@ pub(crate) fn one(
     challenge: &str,
 ) -> Result<ChallengeRecord, HallError> {
     conn.query_row(
-        &format!("SELECT {CHALLENGE_COLUMNS} FROM hall_challenges WHERE project_id = ?1 AND id = ?2"),
+        &format!(
+            "SELECT {CHALLENGE_COLUMNS} FROM hall_challenges WHERE project_id = ?1 AND id = ?2"
+        ),
         params![id, challenge],
         |row| challenge_from_row(id, row),
     )
@@ -110,8 +112,8 @@ pub(crate) fn one(
     })
 }
 
-/// Attachment `index` (from 1) of challenge `challenge`: its record and
-/// its file.
+/// Finds attachment `index` (from 1) of challenge `challenge`: its record
+/// and its file.
 ///
 /// # Errors
 /// [`HallError::ChallengeNotFound`] also for an index out of range.

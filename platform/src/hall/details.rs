@@ -50,7 +50,7 @@ fn optional(field: &'static str, value: &str, max: usize) -> Result<Option<Strin
 }
 
 impl Details {
-    /// The details from the console's form fields, each trimmed.
+    /// Builds the details from the console's form fields, each trimmed.
     ///
     /// # Errors
     /// [`HallError::InvalidProject`] naming a field over its limit.
@@ -94,7 +94,7 @@ pub fn set(conn: &Connection, id: &str, details: &Details) -> Result<(), HallErr
     Ok(())
 }
 
-/// The details of project `id`.
+/// Reads the details of project `id`.
 ///
 /// # Errors
 /// [`HallError::NotFound`] or [`HallError::Db`].
@@ -117,7 +117,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Details, HallError> {
     .ok_or_else(|| HallError::NotFound { id: id.to_owned() })
 }
 
-/// Each section of project `id` with its number of bidders.
+/// Reads each section of project `id` with its number of bidders.
 fn sections(conn: &Connection, id: &str) -> Result<Vec<SectionDetails>, HallError> {
     let rows = conn
         .prepare(
@@ -136,7 +136,7 @@ fn sections(conn: &Connection, id: &str) -> Result<Vec<SectionDetails>, HallErro
     Ok(rows)
 }
 
-/// The progress of project `id` now, as the progress event counts it.
+/// Counts the progress of project `id` now, as the progress event does.
 pub(crate) fn progress_now(conn: &Connection, id: &str) -> Result<ProjectProgress, HallError> {
     match progress(conn, id)? {
         HallEventKind::Progress {

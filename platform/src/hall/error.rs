@@ -410,7 +410,9 @@ impl Localized for HallError {
                 format!("投标文件 {bid} 属于其他单位；只能确认本单位的报价")
             }
             HallError::AmountMismatch { bid, .. } => {
-                format!("投标文件 {bid} 的报价无法确认：金额与记录不符或尚未解密；请重新查看唱标结果")
+                format!(
+                    "投标文件 {bid} 的报价无法确认：金额与记录不符或尚未解密；请重新查看唱标结果"
+                )
             }
             HallError::ProjectClosed { id } => format!("项目 {id} 已结束，不再接受质疑"),
             HallError::Challenge(err) => err.message_zh(),

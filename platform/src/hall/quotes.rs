@@ -4,9 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use palmbid_core::api::hall::quotes::{
-    ConfirmRequest, QuoteConfirmation, QuoteEntry, QuoteTable,
-};
+use palmbid_core::api::hall::quotes::{ConfirmRequest, QuoteConfirmation, QuoteEntry, QuoteTable};
 use palmbid_core::api::hall::{ActionPayload, Phase};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -19,7 +17,7 @@ use crate::accounts::BoundSession;
 use crate::error::Failure;
 use crate::qr::verify::Judge;
 
-/// The quote table of project `id` in `phase`: every bidder of every
+/// Reads the quote table of project `id` in `phase`: every bidder of every
 /// section with its bid, amount and, from the confirmation on, whether it
 /// confirmed.
 pub(crate) fn table(conn: &Connection, id: &str, phase: Phase) -> Result<QuoteTable, HallError> {
@@ -57,7 +55,7 @@ pub(crate) fn table(conn: &Connection, id: &str, phase: Phase) -> Result<QuoteTa
     })
 }
 
-/// Every confirmation of project `id`, by time.
+/// Reads every confirmation of project `id`, by time.
 pub(crate) fn confirmations(
     conn: &Connection,
     id: &str,

@@ -37,7 +37,7 @@ pub(super) fn routes() -> Router<AppState> {
         )
 }
 
-/// What the project page shows, read in one database call.
+/// The values of the project page, read in one database call.
 struct View {
     project: Project,
     details: Details,
@@ -240,7 +240,10 @@ async fn download(
     let name = format!("attachment-{index}.{}", attachment.kind.extension());
     Ok((
         [
-            (header::CONTENT_TYPE, attachment.kind.media_type().to_owned()),
+            (
+                header::CONTENT_TYPE,
+                attachment.kind.media_type().to_owned(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),

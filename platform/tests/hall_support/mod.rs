@@ -308,12 +308,15 @@ pub(crate) async fn release_bid(
     use p256::pkcs8::DecodePublicKey;
 
     let summary = project(platform, phone, id).await;
-    let opening = CertInfo::from_der(&STANDARD.decode(summary.opening_certificate).unwrap(), "o")
-        .unwrap();
-    let list: palmbid_core::api::hall::BidList =
-        get(platform, &paths::hall_project_path(id, "bids"), &phone.token)
-            .await
-            .unwrap();
+    let opening =
+        CertInfo::from_der(&STANDARD.decode(summary.opening_certificate).unwrap(), "o").unwrap();
+    let list: palmbid_core::api::hall::BidList = get(
+        platform,
+        &paths::hall_project_path(id, "bids"),
+        &phone.token,
+    )
+    .await
+    .unwrap();
     let view = list.bids.iter().find(|b| b.bid_id == bid).unwrap();
     let header = STANDARD.decode(&view.envelope_header).unwrap();
     let released = palmbid_core::cms::release_key_from_header(

@@ -9,7 +9,7 @@ use crate::api::hall::quotes::{ConfirmRequest, QuoteConfirmation, QuoteTable};
 use crate::api::{ApiError, paths};
 
 impl PlatformClient {
-    /// The quote table of project `id` (唱标).
+    /// Fetches the quote table of project `id` (唱标).
     ///
     /// # Errors
     /// As [`PlatformClient::hall_project`]; `hall.quotes_sealed` before
@@ -36,7 +36,7 @@ impl PlatformClient {
             .await
     }
 
-    /// The details of project `id` (项目详情).
+    /// Fetches the details of project `id` (项目详情).
     ///
     /// # Errors
     /// As [`PlatformClient::hall_project`].
@@ -60,7 +60,8 @@ impl PlatformClient {
             .await
     }
 
-    /// The session company's challenges in project `id`, with answers.
+    /// Fetches the session company's challenges in project `id`, with
+    /// answers.
     ///
     /// # Errors
     /// As [`PlatformClient::hall_project`].

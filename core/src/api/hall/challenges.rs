@@ -32,10 +32,10 @@ use sha2::{Digest, Sha256};
 use super::{ActionPayload, ActionProof};
 use crate::error::Localized;
 
-/// Longest challenge text, in characters.
+/// Maximum length of a challenge text, in characters.
 pub const MAX_CHALLENGE_TEXT_CHARS: usize = 2000;
 
-/// Longest answer of the agent, in characters.
+/// Maximum length of the agent's answer, in characters.
 pub const MAX_ANSWER_CHARS: usize = 2000;
 
 /// Most attachments of one challenge.
@@ -52,10 +52,10 @@ pub const MAX_ATTACHMENTS_TOTAL_BYTES: usize = 20 * 1024 * 1024;
 /// for the text, names and proof.
 pub const MAX_CHALLENGE_REQUEST_BYTES: usize = 28 * 1024 * 1024;
 
-/// Longest attachment name, in characters.
+/// Maximum length of an attachment name, in characters.
 pub const MAX_ATTACHMENT_NAME_CHARS: usize = 200;
 
-/// What an attachment is, by its content.
+/// The file type of an attachment, by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AttachmentKind {
@@ -68,7 +68,8 @@ pub enum AttachmentKind {
 }
 
 impl AttachmentKind {
-    /// The kind of `content` by its first bytes; `None` for anything else.
+    /// Returns the kind of `content` by its first bytes, or `None` for
+    /// anything else.
     pub fn sniff(content: &[u8]) -> Option<Self> {
         if content.starts_with(b"%PDF-") {
             Some(AttachmentKind::Pdf)
@@ -81,7 +82,7 @@ impl AttachmentKind {
         }
     }
 
-    /// The media type to serve it with.
+    /// Returns the media type to serve it with.
     pub fn media_type(self) -> &'static str {
         match self {
             AttachmentKind::Pdf => "application/pdf",
@@ -90,7 +91,7 @@ impl AttachmentKind {
         }
     }
 
-    /// The file extension to store it with, without the dot.
+    /// Returns the file extension to store it with, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
             AttachmentKind::Pdf => "pdf",
@@ -175,7 +176,7 @@ pub struct ChallengeList {
     pub challenges: Vec<ChallengeRecord>,
 }
 
-/// Why a challenge is refused before anything is signed or stored.
+/// A rule a challenge breaks, found before anything is signed or stored.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ChallengeError {
@@ -219,7 +220,9 @@ pub enum ChallengeError {
         name: String,
     },
     /// An attachment is too large.
-    #[error("attachment {name} has {size} bytes, more than {MAX_ATTACHMENT_BYTES}; compress or split it")]
+    #[error(
+        "attachment {name} has {size} bytes, more than {MAX_ATTACHMENT_BYTES}; compress or split it"
+    )]
     AttachmentTooLarge {
         /// Its name.
         name: String,
@@ -316,9 +319,10 @@ pub fn check_challenge(
         if total > MAX_ATTACHMENTS_TOTAL_BYTES {
             return Err(ChallengeError::ChallengeTooLarge { total });
         }
-        let kind = AttachmentKind::sniff(content).ok_or_else(|| ChallengeError::AttachmentType {
-            name: (*name).to_owned(),
-        })?;
+        let kind =
+            AttachmentKind::sniff(content).ok_or_else(|| ChallengeError::AttachmentType {
+                name: (*name).to_owned(),
+            })?;
         records.push(ChallengeAttachment {
             name: (*name).to_owned(),
             kind,
@@ -329,7 +333,7 @@ pub fn check_challenge(
     Ok((text.to_owned(), records))
 }
 
-/// The payload a challenge's proof signs: the SHA-256 of the trimmed
+/// Builds the payload a challenge's proof signs: the SHA-256 of the trimmed
 /// `text` and the attachments' digests in order.
 pub fn challenge_payload(text: &str, attachments: &[ChallengeAttachment]) -> ActionPayload {
     ActionPayload::Challenge {

@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 
 use super::Phase;
 
-/// Longest project code, in characters.
+/// Maximum length of a project code, in characters.
 pub const MAX_PROJECT_CODE_CHARS: usize = 100;
 
-/// Longest tenderer, agent or place, in characters.
+/// Maximum length of the tenderer, agent or place, in characters.
 pub const MAX_DETAIL_CHARS: usize = 200;
 
-/// Longest notes, in characters.
+/// Maximum length of the notes, in characters.
 pub const MAX_NOTES_CHARS: usize = 2000;
 
 /// A section with its number of bidders.
@@ -57,7 +57,7 @@ pub struct ProjectDetails {
     pub agent: Option<String>,
     /// When the bids open, Unix seconds, server clock.
     pub opening_at: i64,
-    /// Where the opening is held (开标地点), if entered.
+    /// The place of the opening (开标地点), if entered.
     pub place: Option<String>,
     /// The agent's notes, if entered.
     pub notes: Option<String>,

@@ -99,7 +99,10 @@ mod tests {
             amount: amount.into(),
         };
         assert_eq!(confirm("b1", "10").name(), "confirm_quote");
-        assert_ne!(confirm("b1", "10").digest(), confirm("b1", "10.00").digest());
+        assert_ne!(
+            confirm("b1", "10").digest(),
+            confirm("b1", "10.00").digest()
+        );
         assert_ne!(confirm("b1", "10").digest(), confirm("b2", "10").digest());
     }
 }
