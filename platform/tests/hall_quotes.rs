@@ -10,7 +10,7 @@ mod qr_support;
 
 use palmbid_core::api::hall::details::ProjectDetails;
 use palmbid_core::api::hall::quotes::{QuoteConfirmation, QuoteTable};
-use palmbid_core::api::hall::{ActionPayload, HallEventKind, Phase, SignInRecord};
+use palmbid_core::api::hall::{ActionPayload, HallEventKind, Phase, SignInRecord, UploadedBid};
 use palmbid_core::api::{ErrorCode, paths};
 
 use common::{CREDIT, TestPlatform, console};
@@ -67,11 +67,15 @@ async fn project_page(platform: &TestPlatform, id: &str) -> String {
         .unwrap()
 }
 
-#[tokio::test]
-async fn quotes_open_at_the_reading_and_each_bidder_confirms_its_own() {
-    let platform = TestPlatform::start().await;
-    let ours = holder(&platform, "13800138041").await;
-    let theirs = holder_of(&platform, "13800138042", "另一家建设有限公司", OTHER).await;
+/// A project of `ours` and `theirs` with details, both signed in and
+/// their bids decrypted, checked along the way: the details read in
+/// sign-in and the quotes stay sealed until the quote reading. Returns
+/// the project and the two bids.
+async fn decrypted_project(
+    platform: &TestPlatform,
+    ours: &TestPhone,
+    theirs: &TestPhone,
+) -> (String, UploadedBid, UploadedBid) {
     let details = [
         ("code", "JSGC-2026-0042"),
         ("tenderer", "某市城市建设投资集团"),
@@ -79,11 +83,11 @@ async fn quotes_open_at_the_reading_and_each_bidder_confirms_its_own() {
         ("place", "第三开标室"),
         ("notes", "请提前签到"),
     ];
-    let id = create_project_with(&platform, "综合楼工程", 1800, &[CREDIT, OTHER], &details).await;
+    let id = create_project_with(platform, "综合楼工程", 1800, &[CREDIT, OTHER], &details).await;
 
     // Details at any phase, with what the console entered.
     let read: ProjectDetails = get(
-        &platform,
+        platform,
         &paths::hall_project_path(&id, "details"),
         &ours.token,
     )
@@ -100,29 +104,39 @@ async fn quotes_open_at_the_reading_and_each_bidder_confirms_its_own() {
     assert_eq!(read.progress.bidders, 2);
     assert_eq!(read.progress.signed_in, 0);
 
-    let _: SignInRecord = sign_in(&platform, &ours, &id).await.unwrap();
-    let _: SignInRecord = sign_in(&platform, &theirs, &id).await.unwrap();
-    let our_bid = upload_bid(&platform, &ours, &id, CREDIT, "1234567.89").await;
-    let their_bid = upload_bid(&platform, &theirs, &id, OTHER, "1200000").await;
+    let _: SignInRecord = sign_in(platform, ours, &id).await.unwrap();
+    let _: SignInRecord = sign_in(platform, theirs, &id).await.unwrap();
+    let our_bid = upload_bid(platform, ours, &id, CREDIT, "1234567.89").await;
+    let their_bid = upload_bid(platform, theirs, &id, OTHER, "1200000").await;
 
     // Sealed before the quote reading, during the decryption too.
     assert_eq!(
-        code(quotes(&platform, &ours, &id).await),
+        code(quotes(platform, ours, &id).await),
         ErrorCode::HallQuotesSealed
     );
-    move_to(&platform, &id, Phase::Decryption).await;
-    release_bid(&platform, &ours, &id, &our_bid.bid_id)
+    move_to(platform, &id, Phase::Decryption).await;
+    release_bid(platform, ours, &id, &our_bid.bid_id)
         .await
         .unwrap();
-    release_bid(&platform, &theirs, &id, &their_bid.bid_id)
+    release_bid(platform, theirs, &id, &their_bid.bid_id)
         .await
         .unwrap();
-    let sealed = quotes(&platform, &theirs, &id).await.unwrap_err();
+    let sealed = quotes(platform, theirs, &id).await.unwrap_err();
     assert_eq!(
         (sealed.status, sealed.code),
         (409, ErrorCode::HallQuotesSealed)
     );
-    assert!(project_page(&platform, &id).await.contains("quotes-sealed"));
+    assert!(project_page(platform, &id).await.contains("quotes-sealed"));
+
+    (id, our_bid, their_bid)
+}
+
+#[tokio::test]
+async fn quotes_open_at_the_reading_and_each_bidder_confirms_its_own() {
+    let platform = TestPlatform::start().await;
+    let ours = holder(&platform, "13800138041").await;
+    let theirs = holder_of(&platform, "13800138042", "另一家建设有限公司", OTHER).await;
+    let (id, our_bid, their_bid) = decrypted_project(&platform, &ours, &theirs).await;
 
     move_to(&platform, &id, Phase::QuoteReading).await;
     let table = quotes(&platform, &theirs, &id).await.unwrap();

@@ -183,11 +183,16 @@ pub(crate) fn answer(
     Ok(event)
 }
 
-/// Decodes the attachments of `body` and checks the challenge; returns
-/// the trimmed text, the records and the contents.
-fn checked(
-    body: &ChallengeRequest,
-) -> Result<(String, Vec<ChallengeAttachment>, Vec<Vec<u8>>), ChallengeError> {
+/// A challenge that passed the rules: the trimmed text, each attachment's
+/// record and its content, in order.
+struct Checked {
+    text: String,
+    attachments: Vec<ChallengeAttachment>,
+    contents: Vec<Vec<u8>>,
+}
+
+/// Decodes the attachments of `body` and checks the challenge.
+fn checked(body: &ChallengeRequest) -> Result<Checked, ChallengeError> {
     let mut contents = Vec::with_capacity(body.attachments.len());
     for upload in &body.attachments {
         let content =
@@ -204,8 +209,12 @@ fn checked(
         .zip(&contents)
         .map(|(upload, content)| (upload.name.as_str(), content.as_slice()))
         .collect();
-    let (text, records) = check_challenge(&body.text, &pairs)?;
-    Ok((text, records, contents))
+    let (text, attachments) = check_challenge(&body.text, &pairs)?;
+    Ok(Checked {
+        text,
+        attachments,
+        contents,
+    })
 }
 
 /// `POST .../projects/{id}/challenges`.
@@ -237,7 +246,11 @@ async fn submit_inner(
     if project.phase == Phase::Closed {
         return Err(HallError::ProjectClosed { id: id.to_owned() });
     }
-    let (text, attachments, contents) = checked(&body)?;
+    let Checked {
+        text,
+        attachments,
+        contents,
+    } = checked(&body)?;
 
     let now = state.clock.now();
     let ca = state.ca.clone();
