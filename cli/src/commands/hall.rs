@@ -547,6 +547,15 @@ impl HallListener for Printer<'_> {
                 p.decrypted,
                 p.bidders
             );
+            if p.confirmed > 0 {
+                let _ = write!(
+                    line,
+                    "  {} {}/{}",
+                    ctx.tr("已确认", "confirmed"),
+                    p.confirmed,
+                    p.bidders
+                );
+            }
         }
         println!("{line}");
     }
