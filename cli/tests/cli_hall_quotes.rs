@@ -53,7 +53,7 @@ fn fails(setup: &Setup, args: &[&str], input: &str) -> (i32, String) {
 }
 
 #[test]
-fn details_and_quotes_follow_the_phases() {
+fn details_and_quotes_by_phase() {
     let setup = Setup::with_certificate();
     let id = create_project(
         &setup,
@@ -101,9 +101,8 @@ fn details_and_quotes_follow_the_phases() {
     let text = setup.ok(&["hall", "quotes", &id]);
     assert!(text.contains("not decrypted"), "{text}");
 
-    // Confirmation: a malformed amount is a usage error named with its
-    // fix; the wrong phase and a bid not the company's are refused before
-    // the PIN is asked.
+    // A malformed amount is a usage error named with its fix. The wrong
+    // phase and a bid not the company's are rejected before the PIN.
     let (status, stderr) = fails(
         &setup,
         &["hall", "confirm", &id, "b1", "--amount", "1,000"],
@@ -133,7 +132,7 @@ fn details_and_quotes_follow_the_phases() {
 }
 
 #[test]
-fn a_challenge_is_sent_signed_and_its_answer_read() {
+fn challenge_sent_and_answer_read() {
     let setup = Setup::with_certificate();
     let id = create_project(&setup, "体育馆装修工程", &[]);
     let dir = setup.dir.path();

@@ -98,7 +98,7 @@ async fn answer(
 }
 
 #[tokio::test]
-async fn a_challenge_is_answered_and_only_its_id_is_published() {
+async fn challenge_answer_event_names_only_id() {
     let platform = TestPlatform::start().await;
     let phone = holder(&platform, "13800138051").await;
     let rival = holder_of(&platform, "13800138052", "另一家建设有限公司", OTHER).await;
@@ -138,7 +138,8 @@ async fn a_challenge_is_answered_and_only_its_id_is_published() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains(text) && page.contains("说明.pdf"), "{page}");
+    assert!(page.contains(text), "{page}");
+    assert!(page.contains("说明.pdf"), "{page}");
     let download = |n: usize| {
         console()
             .get(platform.url(&format!(
@@ -205,7 +206,8 @@ async fn a_challenge_is_answered_and_only_its_id_is_published() {
         }
     );
     let raw = serde_json::to_string(&events).unwrap();
-    assert!(!raw.contains(CREDIT) && !raw.contains("评分"), "{raw}");
+    assert!(!raw.contains(CREDIT), "{raw}");
+    assert!(!raw.contains("评分"), "{raw}");
 
     // Closed: no more challenges.
     let closed = challenge(&platform, &phone, &id, "结束后质疑", &[]).await;
@@ -213,7 +215,7 @@ async fn a_challenge_is_answered_and_only_its_id_is_published() {
 }
 
 #[tokio::test]
-async fn challenges_that_break_the_rules_are_refused() {
+async fn challenge_rule_breaks_rejected() {
     let platform = TestPlatform::start().await;
     let phone = holder(&platform, "13800138053").await;
     let id = create_project(&platform, "学校改扩建工程", 7200, &[CREDIT]).await;

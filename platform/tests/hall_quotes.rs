@@ -67,8 +67,8 @@ async fn project_page(platform: &TestPlatform, id: &str) -> String {
         .unwrap()
 }
 
-/// A project of `ours` and `theirs` with details, both signed in and
-/// their bids decrypted, checked along the way: the details read in
+/// Creates a project of `ours` and `theirs` with details, signs both in
+/// and decrypts their bids, checking along the way: the details read in
 /// sign-in and the quotes stay sealed until the quote reading. Returns
 /// the project and the two bids.
 async fn decrypted_project(
@@ -132,7 +132,7 @@ async fn decrypted_project(
 }
 
 #[tokio::test]
-async fn quotes_open_at_the_reading_and_each_bidder_confirms_its_own() {
+async fn quotes_sealed_then_read_and_confirmed() {
     let platform = TestPlatform::start().await;
     let ours = holder(&platform, "13800138041").await;
     let theirs = holder_of(&platform, "13800138042", "另一家建设有限公司", OTHER).await;

@@ -344,7 +344,7 @@ pub(crate) async fn release_bid(
     .await
 }
 
-/// Every event of project `id` as `phone` reads them, once the project is
+/// Reads every event of project `id` as `phone` sees them, once the project is
 /// closed (the stream ends then).
 pub(crate) async fn all_events(
     platform: &TestPlatform,
