@@ -260,8 +260,9 @@ pub enum HallError {
         challenge: String,
     },
 
-    /// A bid file cannot be written or read.
-    #[error("cannot use the bid file {path}: {source}")]
+    /// A stored file (bid file or challenge attachment) cannot be written
+    /// or read.
+    #[error("cannot use the stored file {path}: {source}")]
     File {
         /// The file.
         path: String,
