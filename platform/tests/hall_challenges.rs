@@ -97,6 +97,21 @@ async fn answer(
         .unwrap()
 }
 
+/// Downloads attachment `n` of `challenge` from the console.
+async fn download(
+    platform: &TestPlatform,
+    id: &str,
+    challenge: &str,
+    n: usize,
+) -> reqwest::Result<reqwest::Response> {
+    console()
+        .get(platform.url(&format!(
+            "/console/hall/{id}/challenges/{challenge}/attachments/{n}"
+        )))
+        .send()
+        .await
+}
+
 #[tokio::test]
 async fn challenge_answer_event_names_only_id() {
     let platform = TestPlatform::start().await;
@@ -140,14 +155,7 @@ async fn challenge_answer_event_names_only_id() {
         .unwrap();
     assert!(page.contains(text), "{page}");
     assert!(page.contains("说明.pdf"), "{page}");
-    let download = |n: usize| {
-        console()
-            .get(platform.url(&format!(
-                "/console/hall/{id}/challenges/{}/attachments/{n}",
-                record.id
-            )))
-            .send()
-    };
+    let download = |n: usize| download(&platform, &id, &record.id, n);
     let pdf = download(1).await.unwrap();
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     assert_eq!(pdf.bytes().await.unwrap().as_ref(), PDF);

@@ -11,23 +11,27 @@ mod hall_support;
 mod qr_support;
 
 use palmbid_core::account;
-use palmbid_core::api::hall::Phase;
+use palmbid_core::api::hall::{Phase, UploadedBid};
 use palmbid_core::error::Localized;
 use palmbid_core::hall::{self, Attachment};
 use palmbid_core::pki::KeyRole;
 
-use common::{CREDIT, PHONE, TestPlatform, approve_identity, approved_order, console, phone, pin};
+use common::{
+    CREDIT, PHONE, Phone, TestPlatform, approve_identity, approved_order, console, phone, pin,
+};
 use hall_support::{create_project, envelope, move_to, package, toolbox_login, upload};
 use qr_support::holder;
 
-#[tokio::test]
-async fn phone_confirms_its_quote_and_reads_an_answer() {
-    let platform = TestPlatform::start().await;
+/// A core phone with a picked-up certificate pair, signed in to a new
+/// project whose bid of `amount` (uploaded through a colleague's toolbox
+/// login) it released in the decryption. Returns the phone, the project
+/// and the bid.
+async fn decrypted_bid(platform: &TestPlatform, amount: &str) -> (Phone, String, UploadedBid) {
     // A colleague's phone of the same company logs the toolbox in.
-    let colleague = holder(&platform, "13800138061").await;
-    let phone = phone(&platform, PHONE).await;
-    approve_identity(&platform).await;
-    let (_, url) = approved_order(&platform, PHONE).await;
+    let colleague = holder(platform, "13800138061").await;
+    let phone = phone(platform, PHONE).await;
+    approve_identity(platform).await;
+    let (_, url) = approved_order(platform, PHONE).await;
     let scanned = account::scan(&phone.store, &url).await.unwrap();
     account::pick_up(&phone.store, &phone.keystore, &scanned, &pin())
         .await
@@ -50,11 +54,11 @@ async fn phone_confirms_its_quote_and_reads_an_answer() {
         .unwrap()
         .cert;
 
-    let id = create_project(&platform, "城市绿道工程", 1800, &[CREDIT]).await;
-    let plaintext = serde_json::to_vec(&package(&id, CREDIT, "888888.88")).unwrap();
-    let desktop = toolbox_login(&platform, &colleague).await;
+    let id = create_project(platform, "城市绿道工程", 1800, &[CREDIT]).await;
+    let plaintext = serde_json::to_vec(&package(&id, CREDIT, amount)).unwrap();
+    let desktop = toolbox_login(platform, &colleague).await;
     let bid = upload(
-        &platform,
+        platform,
         &id,
         1,
         Some(&desktop),
@@ -66,10 +70,19 @@ async fn phone_confirms_its_quote_and_reads_an_answer() {
     hall::sign_in(store, keystore, "dev", &id, &pin())
         .await
         .unwrap();
-    move_to(&platform, &id, Phase::Decryption).await;
+    move_to(platform, &id, Phase::Decryption).await;
     hall::release_bid(store, keystore, "dev", &id, &bid.bid_id, &pin())
         .await
         .unwrap();
+
+    (phone, id, bid)
+}
+
+#[tokio::test]
+async fn phone_confirms_its_quote_and_reads_an_answer() {
+    let platform = TestPlatform::start().await;
+    let (phone, id, bid) = decrypted_bid(&platform, "888888.88").await;
+    let (store, keystore) = (&phone.store, &phone.keystore);
 
     let sealed = hall::quotes(store, "dev", &id).await.unwrap_err();
     assert_eq!(sealed.code(), "hall.quotes_sealed");
