@@ -49,7 +49,7 @@ use palmbid_core::pki::CertInfo;
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
-use common::{TestPlatform, register};
+use common::TestPlatform;
 use hall_support::{
     base, create_project, envelope, move_to, package, signed, toolbox_login, upload,
 };
@@ -209,7 +209,7 @@ async fn run(platform: &Arc<TestPlatform>, options: &Options) {
     );
 }
 
-/// Registers each company and picks up its certificates.
+/// Enters each company in the registry and picks up its certificates.
 async fn set_up(platform: &Arc<TestPlatform>, codes: &[String]) -> Vec<TestPhone> {
     let limit = Arc::new(Semaphore::new(SETUP_CONCURRENCY));
     let mut tasks = Vec::new();
@@ -220,7 +220,6 @@ async fn set_up(platform: &Arc<TestPlatform>, codes: &[String]) -> Vec<TestPhone
         tasks.push(tokio::spawn(async move {
             let _permit = limit.acquire().await.unwrap();
             let company = format!("压测投标单位{n:03}有限公司");
-            register(&platform, &company, &code).await;
             holder_for(&platform, &format!("139{n:08}"), &company, &code, false).await
         }));
     }

@@ -213,7 +213,8 @@ async fn release_decrypts_once_and_reports_the_quote() {
         Some(&HallEventKind::Progress {
             bidders: 1,
             signed_in: 1,
-            decrypted: 1
+            decrypted: 1,
+            confirmed: 0,
         })
     );
     let table = progress_table(&platform, &id).await;

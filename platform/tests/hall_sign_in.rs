@@ -78,7 +78,8 @@ async fn sign_in_window_follows_the_server_clock() {
         [&HallEventKind::Progress {
             bidders: 1,
             signed_in: 1,
-            decrypted: 0
+            decrypted: 0,
+            confirmed: 0,
         }]
     );
     assert_eq!(

@@ -1,12 +1,15 @@
 //! The bid-opening hall (掌上开标) through the bindings: the project list,
 //! the bidder's actions as `Account` methods, and `Account.watchHall`,
-//! which follows a project and calls the app's `HallListener`.
+//! which follows a project and calls the app's `HallListener`; quote
+//! reading, confirmation, details and challenges are in `quotes`.
 //!
 //! The state machine, the resume rule and the reminders live in
 //! `palmbid_core::hall`; this module converts values and runs the calls on
 //! the library's runtime. PINs cross as strings and become the core's
 //! zeroizing `Pin` at once.
 
+pub mod quote_records;
+mod quotes;
 pub mod records;
 
 use std::sync::{Arc, Mutex, PoisonError};

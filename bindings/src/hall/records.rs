@@ -73,6 +73,8 @@ pub struct HallProgress {
     pub signed_in: u32,
     /// Bidders whose bid files are decrypted.
     pub decrypted: u32,
+    /// Bidders that confirmed their quotes.
+    pub confirmed: u32,
 }
 
 /// A project's state as the hall screen draws it.
@@ -86,6 +88,9 @@ pub struct HallProjectState {
     pub last_seq: u64,
     /// Server time of the last event applied, Unix seconds; 0 before any.
     pub updated_at: i64,
+    /// Challenges the agent answered, any bidder's; `hallChallenges`
+    /// tells which are this company's.
+    pub answered_challenges: Vec<String>,
 }
 
 impl From<&core::ProjectState> for HallProjectState {
@@ -96,9 +101,11 @@ impl From<&core::ProjectState> for HallProjectState {
                 bidders: p.bidders,
                 signed_in: p.signed_in,
                 decrypted: p.decrypted,
+                confirmed: p.confirmed,
             }),
             last_seq: state.last_seq,
             updated_at: state.updated_at,
+            answered_challenges: state.answered_challenges.clone(),
         }
     }
 }
@@ -116,6 +123,12 @@ pub enum HallNotice {
         /// The new phase.
         phase: HallPhase,
     },
+    /// The agent answered a challenge just now; it may be another
+    /// bidder's, `hallChallenges` shows this company's answers.
+    ChallengeAnswered {
+        /// The challenge.
+        challenge_id: String,
+    },
 }
 
 impl From<&core::HallNotice> for HallNotice {
@@ -126,6 +139,9 @@ impl From<&core::HallNotice> for HallNotice {
             }
             core::HallNotice::PhaseStarted { phase } => HallNotice::PhaseStarted {
                 phase: (*phase).into(),
+            },
+            core::HallNotice::ChallengeAnswered { challenge_id } => HallNotice::ChallengeAnswered {
+                challenge_id: challenge_id.clone(),
             },
         }
     }

@@ -2,16 +2,18 @@
 //! `list` shows the company's projects; `watch` follows one project and
 //! prints each state change, notice and reconnection as it comes; the
 //! other subcommands are the bidder's actions (sign-in and its receipt,
-//! the bid list, the decryption check, the decryption).
+//! the bid list, the decryption check, the decryption); quote reading,
+//! confirmation, project details and challenges are in `hall_quotes`.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use palmbid_core::account::AccountStore;
 use palmbid_core::api::hall::{BidState, BidView, Phase, ProjectSummary};
 use palmbid_core::hall::{self, HallListener, HallNotice, ProjectState, StreamStatus};
 
+use super::hall_quotes;
 use super::platform::{block_on, open_store, pick};
 use crate::error::CliResult;
 use crate::output::{Existing, Staging, check_target};
@@ -101,6 +103,74 @@ pub(crate) enum HallAction {
         #[arg(long, value_name = "NAME")]
         platform: Option<String>,
     },
+
+    /// Show every bidder's quote (唱标), from the quote reading on.
+    Quotes {
+        /// The project id.
+        project: String,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Confirm the quote read for the company's bid (确认报价); asks for
+    /// the PIN.
+    Confirm {
+        /// The project id.
+        project: String,
+        /// The bid id (from `palmbid hall quotes`).
+        bid: String,
+        /// The amount in yuan, as `palmbid hall quotes` shows it.
+        #[arg(long, value_name = "YUAN")]
+        amount: String,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+    },
+
+    /// Show a project's details (项目详情): tenderer, agent, code,
+    /// sections, opening time, place, notes, phase and progress.
+    Details {
+        /// The project id.
+        project: String,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Submit a challenge (质疑) with optional PDF, PNG or JPEG
+    /// attachments; asks for the PIN.
+    Challenge {
+        /// The project id.
+        project: String,
+        /// The challenge's text.
+        #[arg(long, value_name = "TEXT")]
+        text: String,
+        /// A file to attach; repeat for more (up to 5).
+        #[arg(long, value_name = "FILE")]
+        attach: Vec<PathBuf>,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+    },
+
+    /// List the company's challenges in a project with the agent's answers.
+    Challenges {
+        /// The project id.
+        project: String,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs `palmbid hall ACTION`.
@@ -158,6 +228,48 @@ pub(crate) fn run(ctx: &Context, home: &Path, action: &HallAction) -> CliResult<
         } => {
             let platform = pick(&store, platform.as_deref())?;
             decrypt(ctx, home, &store, &platform.name, project, bid)
+        }
+        HallAction::Quotes {
+            project,
+            platform,
+            json,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            hall_quotes::quotes(ctx, &store, &platform.name, project, *json)
+        }
+        HallAction::Confirm {
+            project,
+            bid,
+            amount,
+            platform,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            hall_quotes::confirm(ctx, home, &store, &platform.name, project, bid, amount)
+        }
+        HallAction::Details {
+            project,
+            platform,
+            json,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            hall_quotes::details(ctx, &store, &platform.name, project, *json)
+        }
+        HallAction::Challenge {
+            project,
+            text,
+            attach,
+            platform,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            hall_quotes::challenge(ctx, home, &store, &platform.name, project, text, attach)
+        }
+        HallAction::Challenges {
+            project,
+            platform,
+            json,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            hall_quotes::challenges(ctx, &store, &platform.name, project, *json)
         }
     }
 }
@@ -405,6 +517,7 @@ impl HallListener for Printer<'_> {
                     "bidders": p.bidders,
                     "signed_in": p.signed_in,
                     "decrypted": p.decrypted,
+                    "confirmed": p.confirmed,
                 })
             });
             let line = serde_json::json!({
@@ -434,6 +547,15 @@ impl HallListener for Printer<'_> {
                 p.decrypted,
                 p.bidders
             );
+            if p.confirmed > 0 {
+                let _ = write!(
+                    line,
+                    "  {} {}/{}",
+                    ctx.tr("已确认", "confirmed"),
+                    p.confirmed,
+                    p.bidders
+                );
+            }
         }
         println!("{line}");
     }
@@ -447,6 +569,9 @@ impl HallListener for Printer<'_> {
                 }
                 HallNotice::PhaseStarted { phase } => {
                     serde_json::json!({ "type": "notice", "phase_started": phase })
+                }
+                HallNotice::ChallengeAnswered { challenge_id } => {
+                    serde_json::json!({ "type": "notice", "challenge_answered": challenge_id })
                 }
             };
             println!("{line}");
@@ -462,6 +587,10 @@ impl HallListener for Printer<'_> {
                 "{} {}",
                 ctx.tr("提醒：已进入", "notice: now in"),
                 phase_text(ctx, *phase)
+            ),
+            HallNotice::ChallengeAnswered { challenge_id } => println!(
+                "{} {challenge_id}",
+                ctx.tr("提醒：质疑已答复", "notice: challenge answered:")
             ),
         }
     }

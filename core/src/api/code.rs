@@ -210,6 +210,45 @@ pub enum ErrorCode {
     /// A bid package's field is unusable.
     #[serde(rename = "hall.invalid_package")]
     HallInvalidPackage,
+    /// The quotes stay sealed until the quote reading starts.
+    #[serde(rename = "hall.quotes_sealed")]
+    HallQuotesSealed,
+    /// The bid is another company's; a bidder confirms only its own quote.
+    #[serde(rename = "hall.not_your_bid")]
+    HallNotYourBid,
+    /// The amount confirmed is not the one recorded, or the bid is not decrypted.
+    #[serde(rename = "hall.amount_mismatch")]
+    HallAmountMismatch,
+    /// The project is closed; it takes no more challenges.
+    #[serde(rename = "hall.project_closed")]
+    HallProjectClosed,
+    /// The challenge text is empty.
+    #[serde(rename = "hall.challenge_empty")]
+    HallChallengeEmpty,
+    /// The challenge text is longer than the limit.
+    #[serde(rename = "hall.challenge_text_too_long")]
+    HallChallengeTextTooLong,
+    /// A challenge has more attachments than the limit.
+    #[serde(rename = "hall.too_many_attachments")]
+    HallTooManyAttachments,
+    /// An attachment's name is unusable or its content is not base64.
+    #[serde(rename = "hall.attachment_invalid")]
+    HallAttachmentInvalid,
+    /// An attachment is not a PDF, PNG or JPEG file by its content.
+    #[serde(rename = "hall.attachment_type")]
+    HallAttachmentType,
+    /// An attachment is larger than the limit of one file.
+    #[serde(rename = "hall.attachment_too_large")]
+    HallAttachmentTooLarge,
+    /// A challenge's attachments together are larger than the limit.
+    #[serde(rename = "hall.challenge_too_large")]
+    HallChallengeTooLarge,
+    /// No challenge of this project has this id.
+    #[serde(rename = "hall.challenge_not_found")]
+    HallChallengeNotFound,
+    /// The challenge was answered already.
+    #[serde(rename = "hall.challenge_answered")]
+    HallChallengeAnswered,
     /// No project with this id requires a bid guarantee.
     #[serde(rename = "guarantee.project_not_found")]
     GuaranteeProjectNotFound,
@@ -325,6 +364,19 @@ impl ErrorCode {
             ErrorCode::HallAlreadyDecrypted => "hall.already_decrypted",
             ErrorCode::HallCheckMismatch => "hall.check_mismatch",
             ErrorCode::HallInvalidPackage => "hall.invalid_package",
+            ErrorCode::HallQuotesSealed => "hall.quotes_sealed",
+            ErrorCode::HallNotYourBid => "hall.not_your_bid",
+            ErrorCode::HallAmountMismatch => "hall.amount_mismatch",
+            ErrorCode::HallProjectClosed => "hall.project_closed",
+            ErrorCode::HallChallengeEmpty => "hall.challenge_empty",
+            ErrorCode::HallChallengeTextTooLong => "hall.challenge_text_too_long",
+            ErrorCode::HallTooManyAttachments => "hall.too_many_attachments",
+            ErrorCode::HallAttachmentInvalid => "hall.attachment_invalid",
+            ErrorCode::HallAttachmentType => "hall.attachment_type",
+            ErrorCode::HallAttachmentTooLarge => "hall.attachment_too_large",
+            ErrorCode::HallChallengeTooLarge => "hall.challenge_too_large",
+            ErrorCode::HallChallengeNotFound => "hall.challenge_not_found",
+            ErrorCode::HallChallengeAnswered => "hall.challenge_answered",
             ErrorCode::GuaranteeProjectNotFound => "guarantee.project_not_found",
             ErrorCode::GuaranteeNotABidder => "guarantee.not_a_bidder",
             ErrorCode::GuaranteeSectionNotFound => "guarantee.section_not_found",
@@ -418,6 +470,19 @@ mod tests {
             ErrorCode::HallAlreadyDecrypted,
             ErrorCode::HallCheckMismatch,
             ErrorCode::HallInvalidPackage,
+            ErrorCode::HallQuotesSealed,
+            ErrorCode::HallNotYourBid,
+            ErrorCode::HallAmountMismatch,
+            ErrorCode::HallProjectClosed,
+            ErrorCode::HallChallengeEmpty,
+            ErrorCode::HallChallengeTextTooLong,
+            ErrorCode::HallTooManyAttachments,
+            ErrorCode::HallAttachmentInvalid,
+            ErrorCode::HallAttachmentType,
+            ErrorCode::HallAttachmentTooLarge,
+            ErrorCode::HallChallengeTooLarge,
+            ErrorCode::HallChallengeNotFound,
+            ErrorCode::HallChallengeAnswered,
             ErrorCode::GuaranteeProjectNotFound,
             ErrorCode::GuaranteeNotABidder,
             ErrorCode::GuaranteeSectionNotFound,

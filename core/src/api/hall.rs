@@ -87,8 +87,33 @@
 //!   and company. Repeating a successful release returns the result again;
 //!   one by another certificate is `hall.already_decrypted`.
 //!
-//! After each sign-in and decryption a [`HallEventKind::Progress`] event
-//! is recorded in the same transaction.
+//! After each sign-in, decryption and first quote confirmation a
+//! [`HallEventKind::Progress`] event is recorded in the same transaction.
+//!
+//! # Quote reading, confirmation, details and challenges
+//!
+//! - `GET .../projects/{id}/quotes` ([`quotes::QuoteTable`]): every
+//!   bidder's quote from phase quote reading on; `hall.quotes_sealed`
+//!   before ([`quotes`]).
+//! - `POST .../projects/{id}/bids/{bid}/confirm` ([`quotes::ConfirmRequest`]
+//!   → [`quotes::QuoteConfirmation`]): in phase quote confirmation, signed
+//!   ([`ActionPayload::ConfirmQuote`]); `hall.not_your_bid`,
+//!   `hall.amount_mismatch`, `hall.wrong_phase`; a second confirmation
+//!   returns the first record.
+//! - `GET .../projects/{id}/details` ([`details::ProjectDetails`]): the
+//!   tenderer, agent, code, sections with bidder counts, opening time,
+//!   place, notes, phase and progress, in any phase.
+//! - `POST .../projects/{id}/challenges` ([`challenges::ChallengeRequest`]
+//!   → [`challenges::ChallengeRecord`]) and `GET .../projects/{id}/challenges`
+//!   ([`challenges::ChallengeList`]): signed challenges with PDF, PNG or
+//!   JPEG attachments before the close, and the company's own challenges
+//!   with answers; an answer is announced by a
+//!   [`HallEventKind::ChallengeAnswered`] event that names only the
+//!   challenge ([`challenges`]).
+
+pub mod challenges;
+pub mod details;
+pub mod quotes;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -219,6 +244,17 @@ pub enum HallEventKind {
         signed_in: u32,
         /// Bidders whose bid files are decrypted.
         decrypted: u32,
+        /// Bidders that confirmed their quotes; absent (0) in events of
+        /// platforms before quote confirmation.
+        #[serde(default)]
+        confirmed: u32,
+    },
+    /// The agent answered challenge `challenge_id`. Every bidder sees the
+    /// event, so it names nothing else: the challenger fetches its own
+    /// challenges to read the answer.
+    ChallengeAnswered {
+        /// The challenge.
+        challenge_id: String,
     },
 }
 
@@ -228,6 +264,7 @@ impl HallEventKind {
         match self {
             HallEventKind::PhaseChanged { .. } => "phase_changed",
             HallEventKind::Progress { .. } => "progress",
+            HallEventKind::ChallengeAnswered { .. } => "challenge_answered",
         }
     }
 }
@@ -275,6 +312,20 @@ pub enum ActionPayload {
         /// The entry that opened, as [`crate::cms::RecipientId`] prints it.
         recipient: String,
     },
+    /// Confirm the quote read for a bid (确认报价).
+    ConfirmQuote {
+        /// The bid.
+        bid_id: String,
+        /// The amount confirmed, yuan, as the quote table shows it.
+        amount: String,
+    },
+    /// Submit a challenge (质疑).
+    Challenge {
+        /// SHA-256 of the text's UTF-8 bytes, lower-case hex.
+        text_sha256: String,
+        /// SHA-256 of each attachment's content, lower-case hex, in order.
+        attachments: Vec<String>,
+    },
 }
 
 impl ActionPayload {
@@ -284,6 +335,8 @@ impl ActionPayload {
             ActionPayload::SignIn => "sign_in",
             ActionPayload::Release { .. } => "release",
             ActionPayload::Check { .. } => "check",
+            ActionPayload::ConfirmQuote { .. } => "confirm_quote",
+            ActionPayload::Challenge { .. } => "challenge",
         }
     }
 
@@ -313,6 +366,19 @@ impl ActionPayload {
                 field(bid_id);
                 field(envelope_sha256);
                 field(recipient);
+            }
+            ActionPayload::ConfirmQuote { bid_id, amount } => {
+                field(bid_id);
+                field(amount);
+            }
+            ActionPayload::Challenge {
+                text_sha256,
+                attachments,
+            } => {
+                field(text_sha256);
+                for attachment in attachments {
+                    field(attachment);
+                }
             }
         }
         hash.finalize().into()
@@ -707,9 +773,29 @@ mod tests {
             bidders: 3,
             signed_in: 2,
             decrypted: 0,
+            confirmed: 0,
         };
         let json = serde_json::to_value(&progress).unwrap();
         assert_eq!(json["kind"], progress.name());
+
+        // An event of a platform before quote confirmation still reads.
+        let old = serde_json::json!({
+            "seq": 4, "at": 1, "kind": "progress", "bidders": 3, "signed_in": 2, "decrypted": 1
+        });
+        let old: HallEvent = serde_json::from_value(old).unwrap();
+        assert!(matches!(
+            old.kind,
+            HallEventKind::Progress { confirmed: 0, .. }
+        ));
+
+        let answered = HallEventKind::ChallengeAnswered {
+            challenge_id: "c1".into(),
+        };
+        let json = serde_json::to_value(&answered).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "kind": "challenge_answered", "challenge_id": "c1" })
+        );
     }
 
     #[test]

@@ -246,6 +246,41 @@ pub enum HallError {
         field: &'static str,
     },
 
+    /// A quote confirmation outside the confirmation phase.
+    #[error(
+        "project {project} is in phase {phase}, not quote confirmation; confirm when the agent starts the confirmation"
+    )]
+    NotConfirmationPhase {
+        /// The project.
+        project: String,
+        /// The phase now.
+        phase: crate::api::hall::Phase,
+    },
+
+    /// The amount to confirm is not the one the platform read for the bid.
+    #[error(
+        "bid {bid} was read as {recorded} yuan, not {given}; check the quote table and confirm the amount it shows"
+    )]
+    AmountMismatch {
+        /// The bid.
+        bid: String,
+        /// The amount given.
+        given: String,
+        /// The amount read, or "no amount" before decryption.
+        recorded: String,
+    },
+
+    /// A challenge after the project closed.
+    #[error("project {project} is closed and takes no more challenges")]
+    ProjectClosed {
+        /// The project.
+        project: String,
+    },
+
+    /// A challenge breaks a rule of its text or attachments.
+    #[error(transparent)]
+    Challenge(#[from] crate::api::hall::challenges::ChallengeError),
+
     /// The keystore refused (wrong PIN, locked, storage).
     #[error(transparent)]
     Keystore(#[from] crate::keystore::KeystoreError),
@@ -280,6 +315,10 @@ impl Localized for HallError {
             HallError::BidNotFound { .. } => "hall.bid_not_found",
             HallError::NoKeyForBid { .. } => "hall.no_key_for_bid",
             HallError::Incomplete { .. } => "hall.incomplete_answer",
+            HallError::NotConfirmationPhase { .. } => "hall.not_confirmation_phase",
+            HallError::AmountMismatch { .. } => "hall.amount_mismatch",
+            HallError::ProjectClosed { .. } => "hall.project_closed",
+            HallError::Challenge(e) => e.code(),
             HallError::Keystore(e) => e.code(),
             HallError::Cms(e) => e.code(),
             HallError::Pki(e) => e.code(),
@@ -320,6 +359,20 @@ impl Localized for HallError {
             HallError::Incomplete { field } => {
                 format!("平台的应答缺少可用的 {field}；请稍后重试或联系平台")
             }
+            HallError::NotConfirmationPhase { project, phase } => format!(
+                "项目 {project} 当前处于 {phase} 阶段，不是确认报价阶段；请等待招标代理开始确认"
+            ),
+            HallError::AmountMismatch {
+                bid,
+                given,
+                recorded,
+            } => format!(
+                "投标文件 {bid} 的唱标金额为 {recorded}，不是 {given}；请查看唱标结果并确认其中的金额"
+            ),
+            HallError::ProjectClosed { project } => {
+                format!("项目 {project} 已结束，不再接受质疑")
+            }
+            HallError::Challenge(e) => e.message_zh(),
             HallError::Keystore(e) => e.message_zh(),
             HallError::Cms(e) => e.message_zh(),
             HallError::Pki(e) => e.message_zh(),

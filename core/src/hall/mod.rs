@@ -11,14 +11,20 @@
 //! - [`actions`]: the bidder's signed actions: sign-in and its receipt,
 //!   the decryption check before the opening, the key release at the
 //!   decryption;
+//! - [`quotes`]: quote reading, the signed quote confirmation and the
+//!   project details;
+//! - [`challenges`]: signed challenges with attachments, and their
+//!   answers;
 //! - [`draw`]: the commit-reveal coefficient draw (抽系数) that every
 //!   bidder's phone can check.
 //!
 //! The protocol is in [`crate::api::hall`].
 
 pub mod actions;
+pub mod challenges;
 pub mod draw;
 mod error;
+pub mod quotes;
 pub mod state;
 pub mod watch;
 
@@ -26,8 +32,10 @@ use crate::account::AccountStore;
 use crate::api::hall::ProjectSummary;
 
 pub use actions::{bids, check_bid, release_bid, sign_in, sign_in_receipt};
+pub use challenges::{Attachment, challenges, submit_challenge};
 pub use draw::{Contribution, DrawCommitment};
 pub use error::{DrawError, HallError};
+pub use quotes::{check_confirmation, confirm_quote, project_details, quotes};
 pub use state::{Applied, Progress, ProjectState};
 pub use watch::{HallListener, HallNotice, StreamStatus, watch};
 

@@ -21,6 +21,8 @@ pub struct Progress {
     pub signed_in: u32,
     /// Bidders whose bid files are decrypted.
     pub decrypted: u32,
+    /// Bidders that confirmed their quotes.
+    pub confirmed: u32,
 }
 
 /// A project's state in the hall: what the app draws.
@@ -34,6 +36,10 @@ pub struct ProjectState {
     pub last_seq: u64,
     /// Server time of the last event applied, Unix seconds; 0 before any.
     pub updated_at: i64,
+    /// Ids of the challenges the agent answered, in the order of their
+    /// events. Any bidder's: the phone fetches its own challenges to learn
+    /// whether one is its.
+    pub answered_challenges: Vec<String>,
 }
 
 /// What [`ProjectState::apply`] did with an event.
@@ -64,6 +70,7 @@ impl ProjectState {
             progress: None,
             last_seq: 0,
             updated_at: 0,
+            answered_challenges: Vec::new(),
         }
     }
 
@@ -105,16 +112,25 @@ impl ProjectState {
                 bidders,
                 signed_in,
                 decrypted,
+                confirmed,
             } => {
                 let progress = Progress {
                     bidders: *bidders,
                     signed_in: *signed_in,
                     decrypted: *decrypted,
+                    confirmed: *confirmed,
                 };
                 if self.progress == Some(progress) {
                     return Applied::Unchanged;
                 }
                 self.progress = Some(progress);
+                Applied::Changed
+            }
+            HallEventKind::ChallengeAnswered { challenge_id } => {
+                if self.answered_challenges.contains(challenge_id) {
+                    return Applied::Unchanged;
+                }
+                self.answered_challenges.push(challenge_id.clone());
                 Applied::Changed
             }
             // A phase already reached, or a kind without state of its own.
@@ -249,6 +265,7 @@ mod tests {
                     bidders: 3,
                     signed_in,
                     decrypted: 0,
+                    confirmed: 0,
                 },
             })
         };
@@ -261,8 +278,29 @@ mod tests {
             Some(Progress {
                 bidders: 3,
                 signed_in: 2,
-                decrypted: 0
+                decrypted: 0,
+                confirmed: 0,
             })
         );
+    }
+
+    #[test]
+    fn answered_challenges_are_listed_once() {
+        let mut state = ProjectState::new(project());
+        let answered = |seq, id: &str| {
+            HallStreamItem::Event(HallEvent {
+                seq,
+                at: 1_796_416_600,
+                kind: HallEventKind::ChallengeAnswered {
+                    challenge_id: id.into(),
+                },
+            })
+        };
+
+        assert_eq!(state.apply(&answered(1, "c1")), Applied::Changed);
+        assert_eq!(state.apply(&answered(2, "c1")), Applied::Unchanged);
+        assert_eq!(state.apply(&answered(3, "c2")), Applied::Changed);
+        assert_eq!(state.answered_challenges, ["c1", "c2"]);
+        assert_eq!(state.last_seq, 3);
     }
 }

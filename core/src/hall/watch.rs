@@ -43,6 +43,13 @@ pub enum HallNotice {
         /// The new phase.
         phase: Phase,
     },
+    /// The agent answered challenge `challenge_id` just now. It may be
+    /// another bidder's: fetch the phone's own challenges
+    /// ([`super::challenges()`]) to read an answer.
+    ChallengeAnswered {
+        /// The challenge.
+        challenge_id: String,
+    },
 }
 
 /// The state of the connection to the event stream.
@@ -211,9 +218,19 @@ impl Watcher<'_> {
                 self.listener.state_changed(state);
                 if let HallStreamItem::Event(event) = item {
                     let fresh = self.client.server_now() - event.at <= NOTICE_FRESH_SECS;
-                    if let (true, HallEventKind::PhaseChanged { phase }) = (fresh, &event.kind) {
-                        self.listener
-                            .notice(state, &HallNotice::PhaseStarted { phase: *phase });
+                    let notice = match (fresh, &event.kind) {
+                        (true, HallEventKind::PhaseChanged { phase }) => {
+                            Some(HallNotice::PhaseStarted { phase: *phase })
+                        }
+                        (true, HallEventKind::ChallengeAnswered { challenge_id }) => {
+                            Some(HallNotice::ChallengeAnswered {
+                                challenge_id: challenge_id.clone(),
+                            })
+                        }
+                        _ => None,
+                    };
+                    if let Some(notice) = notice {
+                        self.listener.notice(state, &notice);
                     }
                 }
                 None

@@ -331,7 +331,54 @@ CREATE TABLE guarantee_callbacks (
 );
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+/// Version 7: project details, quote confirmations and challenges. The
+/// details the agent enters are optional columns of `hall_projects`.
+/// `hall_confirmations` has one row a confirmed bid, with the amount
+/// confirmed and the signing certificate. `hall_challenges` has one row a
+/// challenge; `attachments` is a JSON array of
+/// `palmbid_core::api::hall::challenges::ChallengeAttachment`, whose
+/// contents lie under `{data}/challenges/{id}/`; `answer` and
+/// `answered_at` are set once, by the agent.
+const V7: &str = "
+ALTER TABLE hall_projects ADD COLUMN code TEXT;
+ALTER TABLE hall_projects ADD COLUMN tenderer TEXT;
+ALTER TABLE hall_projects ADD COLUMN agent TEXT;
+ALTER TABLE hall_projects ADD COLUMN place TEXT;
+ALTER TABLE hall_projects ADD COLUMN notes TEXT;
+
+CREATE TABLE hall_confirmations (
+    bid_id       TEXT    PRIMARY KEY,
+    project_id   TEXT    NOT NULL REFERENCES hall_projects (id),
+    section      INTEGER NOT NULL,
+    credit_code  TEXT    NOT NULL,
+    company      TEXT    NOT NULL,
+    amount       TEXT    NOT NULL,
+    fingerprint  TEXT    NOT NULL,
+    cert_serial  TEXT    NOT NULL,
+    signed_at    INTEGER NOT NULL,
+    confirmed_at INTEGER NOT NULL
+);
+CREATE INDEX hall_confirmations_by_project ON hall_confirmations (project_id);
+
+CREATE TABLE hall_challenges (
+    id           TEXT    PRIMARY KEY,
+    project_id   TEXT    NOT NULL REFERENCES hall_projects (id),
+    credit_code  TEXT    NOT NULL,
+    company      TEXT    NOT NULL,
+    fingerprint  TEXT    NOT NULL,
+    cert_serial  TEXT    NOT NULL,
+    text         TEXT    NOT NULL,
+    attachments  TEXT    NOT NULL,
+    signed_at    INTEGER NOT NULL,
+    submitted_at INTEGER NOT NULL,
+    answer       TEXT,
+    answered_at  INTEGER,
+    CHECK ((answer IS NULL) = (answered_at IS NULL))
+);
+CREATE INDEX hall_challenges_by_project ON hall_challenges (project_id, credit_code);
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version this build writes.
 #[allow(clippy::cast_possible_truncation, reason = "a handful of migrations")]

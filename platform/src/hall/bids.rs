@@ -84,7 +84,7 @@ fn bids_dir(state: &AppState) -> PathBuf {
     state.config.data_dir.join("bids")
 }
 
-fn file_error(path: &FsPath) -> impl Fn(std::io::Error) -> HallError + '_ {
+pub(super) fn file_error(path: &FsPath) -> impl Fn(std::io::Error) -> HallError + '_ {
     move |source| HallError::File {
         path: path.display().to_string(),
         source,
@@ -93,7 +93,7 @@ fn file_error(path: &FsPath) -> impl Fn(std::io::Error) -> HallError + '_ {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder,
 /// so a reader never sees a partial file.
-fn write_atomic(path: &FsPath, bytes: &[u8]) -> Result<(), HallError> {
+pub(super) fn write_atomic(path: &FsPath, bytes: &[u8]) -> Result<(), HallError> {
     use std::io::Write;
 
     let temporary = path.with_extension("tmp");

@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use palmbid_core::api::ErrorCode;
 use palmbid_core::api::hall::Phase;
+use palmbid_core::api::hall::challenges::ChallengeError;
 use palmbid_core::error::Localized;
 
 use crate::db::DbError;
@@ -205,8 +206,63 @@ pub enum HallError {
         reason: String,
     },
 
-    /// A bid file cannot be written or read.
-    #[error("cannot use the bid file {path}: {source}")]
+    /// The quotes are asked for before the quote reading.
+    #[error(
+        "the quotes of project {id} stay sealed until the quote reading; the project is in phase {phase}"
+    )]
+    QuotesSealed {
+        /// The project.
+        id: String,
+        /// The phase now.
+        phase: Phase,
+    },
+
+    /// A company tried to confirm another company's quote.
+    #[error("bid {bid} is another company's; confirm the quote of your own bid")]
+    NotYourBid {
+        /// The bid.
+        bid: String,
+    },
+
+    /// The amount confirmed is not the recorded one, or there is none.
+    #[error("the quote of bid {bid} cannot be confirmed: {reason}; read the quote table again")]
+    AmountMismatch {
+        /// The bid.
+        bid: String,
+        /// What differs.
+        reason: String,
+    },
+
+    /// The project is closed.
+    #[error("project {id} is closed and takes no more challenges")]
+    ProjectClosed {
+        /// The project.
+        id: String,
+    },
+
+    /// A challenge breaks a rule of its text or attachments.
+    #[error(transparent)]
+    Challenge(#[from] ChallengeError),
+
+    /// No such challenge in the project.
+    #[error("project {id} has no challenge {challenge}")]
+    ChallengeNotFound {
+        /// The project.
+        id: String,
+        /// The challenge asked for.
+        challenge: String,
+    },
+
+    /// The challenge has an answer already.
+    #[error("challenge {challenge} was answered already; an answer is final")]
+    ChallengeAnswered {
+        /// The challenge.
+        challenge: String,
+    },
+
+    /// A stored file (bid file or challenge attachment) cannot be written
+    /// or read.
+    #[error("cannot use the stored file {path}: {source}")]
     File {
         /// The file.
         path: String,
@@ -275,6 +331,19 @@ impl HallError {
                 (StatusCode::CONFLICT, ErrorCode::HallAlreadyDecrypted)
             }
             HallError::CheckMismatch { .. } => (StatusCode::CONFLICT, ErrorCode::HallCheckMismatch),
+            HallError::QuotesSealed { .. } => (StatusCode::CONFLICT, ErrorCode::HallQuotesSealed),
+            HallError::NotYourBid { .. } => (StatusCode::FORBIDDEN, ErrorCode::HallNotYourBid),
+            HallError::AmountMismatch { .. } => {
+                (StatusCode::CONFLICT, ErrorCode::HallAmountMismatch)
+            }
+            HallError::ProjectClosed { .. } => (StatusCode::CONFLICT, ErrorCode::HallProjectClosed),
+            HallError::Challenge(err) => challenge_wire(err),
+            HallError::ChallengeNotFound { .. } => {
+                (StatusCode::NOT_FOUND, ErrorCode::HallChallengeNotFound)
+            }
+            HallError::ChallengeAnswered { .. } => {
+                (StatusCode::CONFLICT, ErrorCode::HallChallengeAnswered)
+            }
             HallError::File { .. } | HallError::Db(_) => return None,
         })
     }
@@ -335,8 +404,54 @@ impl Localized for HallError {
             HallError::CheckMismatch { .. } => {
                 "校验的数字信封与平台保存的投标文件不一致".to_owned()
             }
+            HallError::QuotesSealed { id, phase } => {
+                format!("项目 {id} 处于 {phase} 阶段，唱标开始前报价保持密封")
+            }
+            HallError::NotYourBid { bid } => {
+                format!("投标文件 {bid} 属于其他单位；只能确认本单位的报价")
+            }
+            HallError::AmountMismatch { bid, .. } => {
+                format!(
+                    "投标文件 {bid} 的报价无法确认：金额与记录不符或尚未解密；请重新查看唱标结果"
+                )
+            }
+            HallError::ProjectClosed { id } => format!("项目 {id} 已结束，不再接受质疑"),
+            HallError::Challenge(err) => err.message_zh(),
+            HallError::ChallengeNotFound { id, challenge } => {
+                format!("项目 {id} 没有编号为 {challenge} 的质疑")
+            }
+            HallError::ChallengeAnswered { challenge } => {
+                format!("质疑 {challenge} 已答复；答复不可更改")
+            }
             HallError::File { .. } | HallError::Db(_) => "平台内部错误，请稍后重试".to_owned(),
         }
+    }
+}
+
+/// Status and wire code of a refused challenge.
+fn challenge_wire(err: &ChallengeError) -> (StatusCode, ErrorCode) {
+    match err {
+        ChallengeError::EmptyText => (StatusCode::BAD_REQUEST, ErrorCode::HallChallengeEmpty),
+        ChallengeError::TextTooLong { .. } => {
+            (StatusCode::BAD_REQUEST, ErrorCode::HallChallengeTextTooLong)
+        }
+        ChallengeError::TooManyAttachments { .. } => {
+            (StatusCode::BAD_REQUEST, ErrorCode::HallTooManyAttachments)
+        }
+        ChallengeError::AttachmentType { .. } => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::HallAttachmentType,
+        ),
+        ChallengeError::AttachmentTooLarge { .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::HallAttachmentTooLarge,
+        ),
+        ChallengeError::ChallengeTooLarge { .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::HallChallengeTooLarge,
+        ),
+        // Names and encodings; new rules refuse as unusable input too.
+        _ => (StatusCode::BAD_REQUEST, ErrorCode::HallAttachmentInvalid),
     }
 }
 

@@ -9,6 +9,9 @@
 //! - `sign_in`: sign-in and its receipt PDF (`receipt`);
 //! - `bids`: bid upload from the toolbox, the phone's bid list, the
 //!   decryption check receipt and the decryption by a released key;
+//! - [`details`]: the project details the agent enters and the phone reads;
+//! - `quotes`: quote reading and the signed quote confirmation;
+//! - `challenges`: signed challenges with attachments and their answers;
 //! - the agent's console page is `web::hall`.
 //!
 //! Choices:
@@ -32,9 +35,12 @@
 //! [`AppState::hall_changes`]: crate::AppState::hall_changes
 
 mod bids;
+pub(crate) mod challenges;
+pub mod details;
 mod error;
 mod phone;
 mod proof;
+pub(crate) mod quotes;
 mod receipt;
 mod sign_in;
 pub mod store;
@@ -45,6 +51,7 @@ pub(crate) use sign_in::record as sign_in_record;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use palmbid_core::api::hall::challenges::MAX_CHALLENGE_REQUEST_BYTES;
 use palmbid_core::api::paths;
 
 pub use error::HallError;
@@ -76,6 +83,24 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/api/v1/hall/projects/{id}/bids/{bid}/release",
             post(bids::release),
+        )
+        .merge(quote_routes())
+}
+
+/// Routes of quote reading, confirmation, project details and challenges.
+fn quote_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/hall/projects/{id}/details", get(details::details))
+        .route("/api/v1/hall/projects/{id}/quotes", get(quotes::quotes))
+        .route(
+            "/api/v1/hall/projects/{id}/bids/{bid}/confirm",
+            post(quotes::confirm),
+        )
+        .route(
+            "/api/v1/hall/projects/{id}/challenges",
+            get(challenges::list)
+                .post(challenges::submit)
+                .layer(DefaultBodyLimit::max(MAX_CHALLENGE_REQUEST_BYTES)),
         )
 }
 

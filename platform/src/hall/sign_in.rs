@@ -89,7 +89,8 @@ pub(crate) fn record(
         .optional()?)
 }
 
-/// Counts the progress of project `id` now: bidders, signed in, decrypted.
+/// Counts the progress of project `id` now: bidders, signed in,
+/// decrypted, confirmed.
 pub(crate) fn progress(conn: &Connection, id: &str) -> Result<HallEventKind, HallError> {
     let count =
         |sql: &str| -> Result<u32, HallError> { Ok(conn.query_row(sql, [id], |row| row.get(0))?) };
@@ -101,6 +102,9 @@ pub(crate) fn progress(conn: &Connection, id: &str) -> Result<HallEventKind, Hal
         decrypted: count(
             "SELECT count(DISTINCT credit_code) FROM hall_bids
              WHERE project_id = ?1 AND quote IS NOT NULL",
+        )?,
+        confirmed: count(
+            "SELECT count(DISTINCT credit_code) FROM hall_confirmations WHERE project_id = ?1",
         )?,
     })
 }

@@ -5,7 +5,9 @@
 //! one hour before opening. Opening times are entered and shown in UTC.
 //! Per project, a table shows each bidder's progress (signed in, bid
 //! uploaded, decryption checked, decrypted) and, once every bidder's bids
-//! are decrypted, the quotes.
+//! are decrypted, the quotes. The create form also takes the optional
+//! details (code, tenderer, agent, place, notes); each project's name
+//! links to its page (`web::hall_project`).
 
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -19,6 +21,7 @@ use serde::Deserialize;
 use super::{cross_site, cross_site_refused, form_field, page, time_text};
 use crate::AppState;
 use crate::error::Failure;
+use crate::hall::details::{self, Details};
 use crate::hall::store::{self, Bidder, NewProject, Project};
 use crate::hall::{self, HallError, notify};
 
@@ -103,7 +106,7 @@ async fn list_page(state: &AppState, error: Option<&str>) -> Result<Markup, Fail
                 }
                 @for (project, bidders) in &rows {
                     tr data-project=(project.id) data-phase=(project.phase.as_str()) {
-                        td { (project.name) }
+                        td { a href={ "/console/hall/" (project.id) } { (project.name) } }
                         td { (time_text(project.opening_at)) }
                         td { (project.sections.join("，")) }
                         td {
@@ -131,6 +134,11 @@ async fn list_page(state: &AppState, error: Option<&str>) -> Result<Markup, Fail
                 p { label { "标段 Section " input type="text" name="section" required maxlength="200"; } }
                 p { label { "投标人 Bidders（每行：统一社会信用代码 单位名称 / one a line: credit code, company）"
                     br; textarea name="bidders" rows="5" cols="60" required {} } }
+                p { label { "项目编号 Code（选填 optional） " input type="text" name="code" maxlength="100"; } }
+                p { label { "招标人 Tenderer（选填 optional） " input type="text" name="tenderer" maxlength="200"; } }
+                p { label { "招标代理 Agent（选填 optional） " input type="text" name="agent" maxlength="200"; } }
+                p { label { "开标地点 Place（选填 optional） " input type="text" name="place" maxlength="200"; } }
+                p { label { "备注 Notes（选填 optional）" br; textarea name="notes" rows="3" cols="60" maxlength="2000" {} } }
                 button type="submit" { "创建 Create" }
             }
         },
@@ -192,6 +200,18 @@ struct ProjectForm {
     opening: String,
     section: String,
     bidders: String,
+    /// The optional details ([`Details::from_form`]); absent fields are
+    /// empty.
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    tenderer: String,
+    #[serde(default)]
+    agent: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    notes: String,
 }
 
 /// Unix seconds of a `YYYY-MM-DDTHH:MM` (or with `:SS`, or a space for
@@ -265,21 +285,31 @@ async fn create(
     }
     let now = state.clock.now();
     let parsed = parse_opening(&form.opening).and_then(|opening_at| {
-        Ok(NewProject {
+        let new = NewProject {
             name: form_field(&form.name),
             opening_at,
             section: form_field(&form.section),
             bidders: parse_bidders(&form.bidders)?,
-        })
+        };
+        let details = Details::from_form(
+            &form.code,
+            &form.tenderer,
+            &form.agent,
+            &form.place,
+            &form.notes,
+        )?;
+        Ok((new, details))
     });
     let result = match parsed {
-        Ok(new) => {
+        Ok((new, details)) => {
             let ca = state.ca.clone();
             state
                 .db
                 .call(move |conn| {
                     let opening = store::opening_key_pair(&ca, now)?;
-                    store::create(conn, &new, &opening, now)
+                    let id = store::create(conn, &new, &opening, now)?;
+                    details::set(conn, &id, &details)?;
+                    Ok(id)
                 })
                 .await
         }

@@ -13,6 +13,7 @@
 mod certificates;
 mod guarantee;
 mod hall;
+mod hall_project;
 mod identity;
 mod orders;
 pub(crate) mod portal;
@@ -34,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(orders::routes())
         .merge(certificates::routes())
         .merge(hall::routes())
+        .merge(hall_project::routes())
         .merge(guarantee::routes())
         .merge(portal::routes())
 }

@@ -40,20 +40,34 @@ pub(crate) async fn create_project(
     in_secs: i64,
     codes: &[&str],
 ) -> String {
+    create_project_with(platform, name, in_secs, codes, &[]).await
+}
+
+/// As [`create_project`], with more form fields (the optional details).
+pub(crate) async fn create_project_with(
+    platform: &TestPlatform,
+    name: &str,
+    in_secs: i64,
+    codes: &[&str],
+    extra: &[(&str, &str)],
+) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
     let opening = time::OffsetDateTime::from_unix_timestamp(now(platform) + in_secs)
         .unwrap()
         .format(&format)
         .unwrap();
     let bidders: Vec<String> = codes.iter().map(|c| format!("{c} 投标单位{c}")).collect();
+    let bidders = bidders.join("\n");
+    let mut form = vec![
+        ("name", name),
+        ("opening", opening.as_str()),
+        ("section", "第一标段"),
+        ("bidders", bidders.as_str()),
+    ];
+    form.extend_from_slice(extra);
     let response = console()
         .post(platform.url("/console/hall"))
-        .form(&[
-            ("name", name),
-            ("opening", opening.as_str()),
-            ("section", "第一标段"),
-            ("bidders", &bidders.join("\n")),
-        ])
+        .form(&form)
         .send()
         .await
         .unwrap();
@@ -266,4 +280,89 @@ pub(crate) async fn upload(
         request = request.header("Authorization", format!("Desktop {token}"));
     }
     read(request.send().await.unwrap()).await
+}
+
+/// Uploads a bid of `amount` by `phone`'s company for section 1 of
+/// project `id` (in sign-in), encrypted to its phone certificate.
+pub(crate) async fn upload_bid(
+    platform: &TestPlatform,
+    phone: &TestPhone,
+    id: &str,
+    credit_code: &str,
+    amount: &str,
+) -> UploadedBid {
+    let plaintext = serde_json::to_vec(&package(id, credit_code, amount)).unwrap();
+    let bid = envelope(&plaintext, std::slice::from_ref(&phone.encryption));
+    let desktop = toolbox_login(platform, phone).await;
+    upload(platform, id, 1, Some(&desktop), bid).await.unwrap()
+}
+
+/// Releases `phone`'s key of bid `bid` to the project's opening
+/// certificate (in decryption) and returns the platform's answer.
+pub(crate) async fn release_bid(
+    platform: &TestPlatform,
+    phone: &TestPhone,
+    id: &str,
+    bid: &str,
+) -> Result<palmbid_core::api::hall::ReleaseResult, Refused> {
+    use p256::pkcs8::DecodePublicKey;
+
+    let summary = project(platform, phone, id).await;
+    let opening =
+        CertInfo::from_der(&STANDARD.decode(summary.opening_certificate).unwrap(), "o").unwrap();
+    let list: palmbid_core::api::hall::BidList = get(
+        platform,
+        &paths::hall_project_path(id, "bids"),
+        &phone.token,
+    )
+    .await
+    .unwrap();
+    let view = list.bids.iter().find(|b| b.bid_id == bid).unwrap();
+    let header = STANDARD.decode(&view.envelope_header).unwrap();
+    let released = palmbid_core::cms::release_key_from_header(
+        &header,
+        &phone.encryption,
+        &phone.encryption_key,
+        &p256::PublicKey::from_public_key_der(&opening.spki_der).unwrap(),
+    )
+    .unwrap();
+    let released_key = STANDARD.encode(released);
+    let payload = ActionPayload::Release {
+        bid_id: bid.to_owned(),
+        released_key: released_key.clone(),
+    };
+    let body = serde_json::json!({
+        "released_key": released_key,
+        "proof": proof(platform, phone, id, &payload).await,
+    });
+    post(
+        platform,
+        &paths::hall_bid_path(id, bid, "release"),
+        Some(&phone.token),
+        &body,
+    )
+    .await
+}
+
+/// Reads every event of project `id` as `phone` sees them, once the project is
+/// closed (the stream ends then).
+pub(crate) async fn all_events(
+    platform: &TestPlatform,
+    phone: &TestPhone,
+    id: &str,
+) -> Vec<palmbid_core::api::hall::HallEvent> {
+    let response = raw_http()
+        .get(platform.url(&paths::hall_project_path(id, "events")))
+        .bearer_auth(&phone.token)
+        .send()
+        .await
+        .unwrap();
+    let text = tokio::time::timeout(std::time::Duration::from_secs(10), response.text())
+        .await
+        .unwrap()
+        .unwrap();
+    text.lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .map(|data| serde_json::from_str(data.trim()).unwrap())
+        .collect()
 }

@@ -26,7 +26,7 @@ use serde::de::DeserializeOwned;
 
 use crate::common::{
     CREDIT, ID, TestPlatform, approve, approve_identity, enter_order_for, login_request,
-    pickup_url, raw_http, register_company,
+    pickup_url, raw_http, register,
 };
 
 /// A refusal: HTTP status and the platform's code.
@@ -147,12 +147,11 @@ pub(crate) async fn submit_identity(platform: &TestPlatform, token: &str) {
 /// A phone for `number` with approved identity and both certificates,
 /// issued through the console order, the pickup and the download.
 pub(crate) async fn holder(platform: &TestPlatform, number: &str) -> TestPhone {
-    register_company(platform).await;
     holder_for(platform, number, "示例科技有限公司", CREDIT, true).await
 }
 
-/// As [`holder`], for `company` (`credit_code`, already in the registry),
-/// with seals when `seals`.
+/// As [`holder`], for `company` with `credit_code` (entered in the
+/// registry here), with seals when `seals`.
 pub(crate) async fn holder_for(
     platform: &TestPlatform,
     number: &str,
@@ -163,6 +162,7 @@ pub(crate) async fn holder_for(
     let token = log_in(platform, number).await;
     submit_identity(platform, &token).await;
     approve_identity(platform).await;
+    register(platform, company, credit_code).await;
     let page = enter_order_for(platform, number, company, credit_code, seals).await;
     approve(platform, &page).await;
     let url = pickup_url(platform, &page).await;

@@ -105,6 +105,35 @@ class TestPlatform private constructor(
             ?: error("the console does not list project $name")
     }
 
+    /**
+     * Enters a hall project as [createHallProject] does, with the optional
+     * details of the console's form ([details]: `code`, `tenderer`,
+     * `agent`, `place`, `notes`).
+     */
+    fun createHallProjectWithDetails(
+        name: String,
+        minutesAhead: Long,
+        bidders: List<Pair<String, String>>,
+        details: List<Pair<String, String>>,
+    ): String {
+        val opening = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+            .plusMinutes(minutesAhead)
+            .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm"))
+        val lines = bidders.joinToString("\n") { (code, company) -> "$code $company" }
+        val fields = listOf("name" to name, "opening" to opening, "section" to "第一标段", "bidders" to lines) + details
+        val response = post("/console/hall", fields)
+        check(response.statusCode() == 303) { "project not entered: HTTP ${response.statusCode()}: ${response.body()}" }
+        val row = get("/console/hall").split("<tr data-project=\"").drop(1)
+            .firstOrNull { it.substringBefore("</tr>").contains(name) } ?: error("project $name not listed")
+        return row.substringBefore('"')
+    }
+
+    /** Answers challenge [challenge] of project [id] on the console, as the agent's form does. */
+    fun answerChallenge(id: String, challenge: String, answer: String) {
+        val response = post("/console/hall/$id/challenges/$challenge/answer", listOf("answer" to answer))
+        check(response.statusCode() == 303) { "answer refused: HTTP ${response.statusCode()}: ${response.body()}" }
+    }
+
     /** Moves hall project [id] to [phase] (its wire name), as the agent's button does. */
     fun moveHall(id: String, phase: String) {
         val response = post("/console/hall/$id/phase", listOf("phase" to phase))
