@@ -95,6 +95,13 @@ use sha2::{Digest, Sha256};
 
 use crate::error::Localized;
 
+pub mod evaluation;
+
+pub use evaluation::{
+    ContributeRequest, DrawList, DrawView, MAX_CANDIDATE_CHARS, MAX_DRAW_CANDIDATES, RoundList,
+    RoundQuote, RoundQuoteRequest, RoundState, RoundView,
+};
+
 /// Sign-in opens this many seconds before the opening time.
 pub const SIGN_IN_BEFORE_SECS: i64 = 3600;
 
@@ -220,6 +227,44 @@ pub enum HallEventKind {
         /// Bidders whose bid files are decrypted.
         decrypted: u32,
     },
+    /// The experts opened quote round `round` of `section` (多轮报价).
+    RoundOpened {
+        /// The section, from 1.
+        section: u32,
+        /// The round, from 1.
+        round: u32,
+        /// Its deadline, if any, Unix seconds, server clock.
+        deadline: Option<i64>,
+    },
+    /// Quote round `round` of `section` closed; its quotes are now shown
+    /// to every bidder.
+    RoundClosed {
+        /// The section, from 1.
+        section: u32,
+        /// The round, from 1.
+        round: u32,
+        /// How many bidders quoted.
+        quotes: u32,
+    },
+    /// The experts opened coefficient draw `draw` (抽系数): the platform
+    /// committed to its seed and takes contributions.
+    DrawOpened {
+        /// The draw's number, from 1.
+        draw: u32,
+        /// The candidate coefficients, in published order.
+        candidates: Vec<String>,
+        /// The commitment to the seed, the ids and the candidates.
+        commitment: crate::hall::draw::DrawCommitment,
+    },
+    /// Draw `draw` closed and was revealed (`GET .../draws`).
+    DrawRevealed {
+        /// The draw's number, from 1.
+        draw: u32,
+        /// The index of the drawn candidate, from 0.
+        index: u32,
+        /// The drawn candidate.
+        coefficient: String,
+    },
 }
 
 impl HallEventKind {
@@ -228,6 +273,10 @@ impl HallEventKind {
         match self {
             HallEventKind::PhaseChanged { .. } => "phase_changed",
             HallEventKind::Progress { .. } => "progress",
+            HallEventKind::RoundOpened { .. } => "round_opened",
+            HallEventKind::RoundClosed { .. } => "round_closed",
+            HallEventKind::DrawOpened { .. } => "draw_opened",
+            HallEventKind::DrawRevealed { .. } => "draw_revealed",
         }
     }
 }
@@ -275,6 +324,23 @@ pub enum ActionPayload {
         /// The entry that opened, as [`crate::cms::RecipientId`] prints it.
         recipient: String,
     },
+    /// Quote `amount` in round `round` of section `section`.
+    RoundQuote {
+        /// The section, from 1.
+        section: u32,
+        /// The round, from 1.
+        round: u32,
+        /// Amount in yuan, as sent ([`RoundQuoteRequest::amount`]).
+        amount: String,
+    },
+    /// Contribute `value` to coefficient draw `draw`.
+    DrawContribution {
+        /// The draw's number, from 1.
+        draw: u32,
+        /// The 32 random bytes, lower-case hex, as sent
+        /// ([`ContributeRequest::value`]).
+        value: String,
+    },
 }
 
 impl ActionPayload {
@@ -284,6 +350,8 @@ impl ActionPayload {
             ActionPayload::SignIn => "sign_in",
             ActionPayload::Release { .. } => "release",
             ActionPayload::Check { .. } => "check",
+            ActionPayload::RoundQuote { .. } => "round_quote",
+            ActionPayload::DrawContribution { .. } => "draw_contribution",
         }
     }
 
@@ -313,6 +381,19 @@ impl ActionPayload {
                 field(bid_id);
                 field(envelope_sha256);
                 field(recipient);
+            }
+            ActionPayload::RoundQuote {
+                section,
+                round,
+                amount,
+            } => {
+                field(&section.to_string());
+                field(&round.to_string());
+                field(amount);
+            }
+            ActionPayload::DrawContribution { draw, value } => {
+                field(&draw.to_string());
+                field(value);
             }
         }
         hash.finalize().into()

@@ -54,7 +54,7 @@ impl Session {
     }
 
     /// Returns the signing certificate that acts for this platform now.
-    fn signer(&self, keystore: &Keystore) -> Result<CertificateRecord, HallError> {
+    pub(super) fn signer(&self, keystore: &Keystore) -> Result<CertificateRecord, HallError> {
         let certificates = keystore.certificates()?;
         certs::signing_certificate(&self.platform, &certificates, self.client.server_now())
             .ok_or_else(|| HallError::NoCertificate {
@@ -63,7 +63,7 @@ impl Session {
     }
 
     /// Signs `payload` for project `project_id` with `signer`.
-    async fn prove(
+    pub(super) async fn prove(
         &self,
         keystore: &Keystore,
         signer: &CertificateRecord,

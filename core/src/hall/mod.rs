@@ -11,6 +11,8 @@
 //! - [`actions`]: the bidder's signed actions: sign-in and its receipt,
 //!   the decryption check before the opening, the key release at the
 //!   decryption;
+//! - [`evaluation`]: quotes in multi-round quoting and the bidder's
+//!   contribution to the coefficient draw, with the check of its reveal;
 //! - [`draw`]: the commit-reveal coefficient draw (抽系数) that every
 //!   bidder's phone can check.
 //!
@@ -19,6 +21,7 @@
 pub mod actions;
 pub mod draw;
 mod error;
+pub mod evaluation;
 pub mod state;
 pub mod watch;
 
@@ -28,7 +31,11 @@ use crate::api::hall::ProjectSummary;
 pub use actions::{bids, check_bid, release_bid, sign_in, sign_in_receipt};
 pub use draw::{Contribution, DrawCommitment};
 pub use error::{DrawError, HallError};
-pub use state::{Applied, Progress, ProjectState};
+pub use evaluation::{
+    OwnContribution, VerifiedDraw, contribute, draws, rounds, submit_round_quote, verify_draw,
+    verify_revealed,
+};
+pub use state::{Applied, DrawStatus, OpenRound, Progress, ProjectState};
 pub use watch::{HallListener, HallNotice, StreamStatus};
 
 /// The hall projects of the session's company on platform `platform`, by
