@@ -352,7 +352,9 @@ impl Localized for HallError {
                 format!("平台的应答缺少可用的 {field}；请稍后重试或联系平台")
             }
             HallError::InvalidAmount { amount } => {
-                format!("报价 {amount:?} 不是以元为单位的金额；请填写数字，最多两位小数，例如 1234567.89")
+                format!(
+                    "报价 {amount:?} 不是以元为单位的金额；请填写数字，最多两位小数，例如 1234567.89"
+                )
             }
             HallError::NoDrawOpen { project } => {
                 format!("项目 {project} 当前没有正在进行的抽系数；请等待评标专家发起")

@@ -109,7 +109,12 @@ pub async fn submit_round_quote(
         .client
         .hall_round_quote(project_id, &request)
         .await?;
-    tracing::info!(project = project_id, section, round, "hall round quote recorded");
+    tracing::info!(
+        project = project_id,
+        section,
+        round,
+        "hall round quote recorded"
+    );
     Ok(quote)
 }
 
@@ -224,8 +229,7 @@ pub async fn verify_draw(
 /// [`HallError::DrawNotRevealed`] while open or without seed and index;
 /// [`HallError::Draw`] naming the broken promise.
 pub fn verify_revealed(view: &DrawView, own: &OwnContribution) -> Result<VerifiedDraw, HallError> {
-    let (RoundState::Closed, Some(seed), Some(index)) = (view.state, &view.seed, view.index)
-    else {
+    let (RoundState::Closed, Some(seed), Some(index)) = (view.state, &view.seed, view.index) else {
         return Err(HallError::DrawNotRevealed { draw: view.draw });
     };
     let mut seed_bytes = [0_u8; 32];

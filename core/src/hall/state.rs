@@ -401,9 +401,6 @@ mod tests {
         };
         assert_eq!(state.apply(&event(5, revealed(2))), Applied::Unchanged);
         assert_eq!(state.apply(&event(6, revealed(1))), Applied::Changed);
-        assert_eq!(
-            state.draw.unwrap().revealed,
-            Some((0, "0.95".to_owned()))
-        );
+        assert_eq!(state.draw.unwrap().revealed, Some((0, "0.95".to_owned())));
     }
 }

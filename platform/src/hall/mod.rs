@@ -9,7 +9,10 @@
 //! - `sign_in`: sign-in and its receipt PDF (`receipt`);
 //! - `bids`: bid upload from the toolbox, the phone's bid list, the
 //!   decryption check receipt and the decryption by a released key;
-//! - the agent's console page is `web::hall`.
+//! - [`rounds`]: multi-round quotes of the evaluation phase;
+//! - [`draws`]: the coefficient draw, commit-reveal with core's `draw`;
+//! - the agent's console page is `web::hall`, the experts' is
+//!   `web::hall_experts`.
 //!
 //! Choices:
 //! - A bidder is matched by the credit codes of the certificates the
@@ -32,10 +35,12 @@
 //! [`AppState::hall_changes`]: crate::AppState::hall_changes
 
 mod bids;
+pub(crate) mod draws;
 mod error;
 mod phone;
 mod proof;
 mod receipt;
+pub(crate) mod rounds;
 mod sign_in;
 pub mod store;
 
@@ -76,6 +81,22 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/api/v1/hall/projects/{id}/bids/{bid}/release",
             post(bids::release),
+        )
+        .merge(evaluation_routes())
+}
+
+/// The phone's routes of the evaluation phase: quote rounds and draws.
+fn evaluation_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/hall/projects/{id}/rounds", get(rounds::rounds))
+        .route(
+            "/api/v1/hall/projects/{id}/rounds/quote",
+            post(rounds::quote),
+        )
+        .route("/api/v1/hall/projects/{id}/draws", get(draws::draws))
+        .route(
+            "/api/v1/hall/projects/{id}/draws/{draw}/contribute",
+            post(draws::contribute),
         )
 }
 
