@@ -149,13 +149,24 @@ pub(crate) fn console() -> reqwest::Client {
 
 /// Enters an order for `phone` on the console; returns its page path.
 pub(crate) async fn enter_order(platform: &TestPlatform, phone: &str) -> String {
+    enter_order_as(platform, phone, "示例科技有限公司", CREDIT).await
+}
+
+/// Enters an order for `phone` of `company` with `credit_code`; returns
+/// its page path.
+pub(crate) async fn enter_order_as(
+    platform: &TestPlatform,
+    phone: &str,
+    company: &str,
+    credit_code: &str,
+) -> String {
     let response = console()
         .post(platform.url("/console/orders"))
         .form(&[
             ("name", "张三"),
             ("phone", phone),
-            ("company", "示例科技有限公司"),
-            ("credit_code", CREDIT),
+            ("company", company),
+            ("credit_code", credit_code),
             ("seal_personal", "on"),
             ("seal_company", "on"),
         ])
@@ -192,9 +203,14 @@ pub(crate) async fn pickup_url(platform: &TestPlatform, order_page: &str) -> Str
 }
 
 pub(crate) async fn register_company(platform: &TestPlatform) {
+    register_company_as(platform, "示例科技有限公司", CREDIT).await;
+}
+
+/// Registers `company` with `credit_code` in the entity registry.
+pub(crate) async fn register_company_as(platform: &TestPlatform, company: &str, credit_code: &str) {
     let response = console()
         .post(platform.url("/console/registry"))
-        .form(&[("company", "示例科技有限公司"), ("credit_code", CREDIT)])
+        .form(&[("company", company), ("credit_code", credit_code)])
         .send()
         .await
         .unwrap();

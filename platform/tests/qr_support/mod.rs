@@ -24,10 +24,7 @@ use palmbid_core::pki::{self, CertInfo, KeyRole, Subject};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::common::{
-    CREDIT, ID, TestPlatform, approve_identity, approved_order, login_request, raw_http,
-    register_company,
-};
+use crate::common::{CREDIT, ID, TestPlatform, approve_identity, login_request, raw_http};
 
 /// A refusal: HTTP status and the platform's code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,17 +144,29 @@ pub(crate) async fn submit_identity(platform: &TestPlatform, token: &str) {
 /// A phone for `number` with approved identity and both certificates,
 /// issued through the console order, the pickup and the download.
 pub(crate) async fn holder(platform: &TestPlatform, number: &str) -> TestPhone {
+    holder_of(platform, number, "示例科技有限公司", CREDIT).await
+}
+
+/// As [`holder`], for a certificate of `company` with `credit_code`.
+pub(crate) async fn holder_of(
+    platform: &TestPlatform,
+    number: &str,
+    company: &str,
+    credit_code: &str,
+) -> TestPhone {
     let token = log_in(platform, number).await;
     submit_identity(platform, &token).await;
     approve_identity(platform).await;
-    register_company(platform).await;
-    let (_, url) = approved_order(platform, number).await;
+    crate::common::register_company_as(platform, company, credit_code).await;
+    let order = crate::common::enter_order_as(platform, number, company, credit_code).await;
+    crate::common::approve(platform, &order).await;
+    let url = crate::common::pickup_url(platform, &order).await;
     let pickup_id = url.rsplit('/').next().unwrap().to_owned();
 
     let subject = Subject {
         name: "张三".into(),
-        company: "示例科技有限公司".into(),
-        credit_code: CREDIT.into(),
+        company: company.into(),
+        credit_code: credit_code.into(),
     };
     let signing_key = pki::generate_key();
     let encryption_key = pki::generate_key();
