@@ -264,3 +264,90 @@ pub fn verify_revealed(view: &DrawView, own: &OwnContribution) -> Result<Verifie
         coefficient,
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod tests {
+    use super::*;
+    use crate::error::Localized;
+
+    const PROJECT: &str = "00112233445566778899aabbccddeeff";
+
+    fn candidates() -> Vec<String> {
+        ["0.95", "0.96", "0.97"].map(String::from).to_vec()
+    }
+
+    /// A revealed draw of two contributions, and what bidder `A` kept.
+    fn revealed() -> (DrawView, OwnContribution) {
+        let seed = [9_u8; 32];
+        let commitment = draw::commit(PROJECT, "1", &candidates(), &seed);
+        let mine = Contribution {
+            bidder_id: "A".into(),
+            value: [1; 32],
+        };
+        let theirs = Contribution {
+            bidder_id: "B".into(),
+            value: [2; 32],
+        };
+        let contributions = vec![theirs, mine.clone()];
+        let index = draw::derive_index(PROJECT, "1", &seed, &contributions, 3).unwrap();
+        let view = DrawView {
+            draw: 1,
+            state: RoundState::Closed,
+            candidates: candidates(),
+            commitment: commitment.clone(),
+            opened_at: 100,
+            closed_at: Some(200),
+            contributions,
+            seed: Some(hex::encode(seed)),
+            index: Some(u32::try_from(index).unwrap()),
+        };
+        let own = OwnContribution {
+            draw: 1,
+            candidates: candidates(),
+            commitment,
+            contribution: mine,
+        };
+        (view, own)
+    }
+
+    #[test]
+    fn an_honest_reveal_verifies() {
+        let (view, own) = revealed();
+        let verified = verify_revealed(&view, &own).unwrap();
+        assert_eq!(Some(verified.index), view.index);
+        assert_eq!(verified.coefficient, candidates()[verified.index as usize]);
+    }
+
+    #[test]
+    fn a_reveal_that_breaks_a_promise_is_refused() {
+        let (view, own) = revealed();
+        let refused = |view: &DrawView| verify_revealed(view, &own).unwrap_err().code();
+
+        let mut open = view.clone();
+        open.state = RoundState::Open;
+        assert_eq!(refused(&open), "hall.draw_not_revealed");
+
+        let mut other_seed = view.clone();
+        other_seed.seed = Some("00".repeat(32));
+        assert_eq!(refused(&other_seed), "hall.draw_seed_mismatch");
+
+        // A commitment replaced after the opening, even a consistent one.
+        let mut recommitted = view.clone();
+        recommitted.commitment = draw::commit(PROJECT, "1", &candidates(), &[0; 32]);
+        recommitted.seed = Some("00".repeat(32));
+        assert_eq!(refused(&recommitted), "hall.draw_seed_mismatch");
+
+        let mut swapped = view.clone();
+        swapped.candidates.reverse();
+        assert_eq!(refused(&swapped), "hall.draw_candidates_changed");
+
+        let mut dropped = view.clone();
+        dropped.contributions.retain(|c| c.bidder_id != "A");
+        assert_eq!(refused(&dropped), "hall.draw_own_contribution_missing");
+
+        let mut moved = view.clone();
+        moved.index = moved.index.map(|i| (i + 1) % 3);
+        assert_eq!(refused(&moved), "hall.draw_index_mismatch");
+    }
+}
