@@ -7,6 +7,7 @@
 //! the library's runtime. PINs cross as strings and become the core's
 //! zeroizing `Pin` at once.
 
+pub mod evaluation;
 pub mod records;
 
 use std::sync::{Arc, Mutex, PoisonError};
