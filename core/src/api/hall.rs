@@ -89,6 +89,61 @@
 //!
 //! After each sign-in and decryption a [`HallEventKind::Progress`] event
 //! is recorded in the same transaction.
+//!
+//! # Multi-round quotes (多轮报价)
+//!
+//! In phase evaluation the experts open quote rounds on their console, per
+//! section, numbered from 1, one open at a time, with an optional deadline
+//! by the server clock. Opening is a [`HallEventKind::RoundOpened`] event;
+//! closing, by the experts or by the deadline passing (recorded at the
+//! deadline's time by the next read), a [`HallEventKind::RoundClosed`].
+//!
+//! - `GET .../projects/{id}/rounds` ([`RoundList`]): every round; in an
+//!   open round only the session company's quote, in a closed one every
+//!   quote.
+//! - `POST .../projects/{id}/rounds/quote` ([`RoundQuoteRequest`] →
+//!   [`RoundQuote`]), signed as [`ActionPayload::RoundQuote`], which binds
+//!   section, round and amount. A second quote of the company in the same
+//!   open round replaces the first. Refused: outside phase evaluation
+//!   (`hall.wrong_phase`), an amount that fails [`is_amount`]
+//!   (`hall.invalid_amount`), a round that was never opened
+//!   (`hall.no_round_open`), a closed round or one past its deadline
+//!   (`hall.round_closed`), a company not bidding in that section
+//!   (`hall.not_a_section_bidder`), a company that did not sign in
+//!   (`hall.not_signed_in`). Sign-in is required because it records the
+//!   bidder's attendance at the opening; a decrypted bid is not, because
+//!   whether a bid stays in the evaluation is the experts' judgement, not
+//!   a rule the platform can check.
+//!
+//! # Coefficient draw (抽系数)
+//!
+//! Commit-reveal with [`crate::hall::draw`] on both sides. The draw id is
+//! the draw's number in decimal, a bidder's id its credit code.
+//!
+//! - The experts start a draw with a candidate list (1 to
+//!   [`MAX_DRAW_CANDIDATES`] distinct values of at most
+//!   [`MAX_CANDIDATE_CHARS`] characters). The platform makes a 32-byte
+//!   seed and records [`HallEventKind::DrawOpened`] with the commitment
+//!   ([`crate::hall::draw::commit`]) in the same transaction, before it
+//!   takes any contribution. One draw is open at a time.
+//! - `POST .../projects/{id}/draws/{n}/contribute` ([`ContributeRequest`]
+//!   → [`DrawView`]), signed as [`ActionPayload::DrawContribution`]: 32
+//!   random bytes from a signed-in bidder, once; the same value again is
+//!   accepted as a retry, another value is `hall.already_contributed`.
+//!   Also refused: `hall.draw_not_found`, `hall.draw_closed`,
+//!   `hall.invalid_draw` (not 64 hex digits), `hall.wrong_phase`,
+//!   `hall.not_signed_in`.
+//! - The experts close the draw; the platform derives the index
+//!   ([`crate::hall::draw::derive_index`]) over the seed and every
+//!   contribution and records [`HallEventKind::DrawRevealed`].
+//! - `GET .../projects/{id}/draws` ([`DrawList`]): while a draw is open,
+//!   the commitment and the session company's own contribution; once
+//!   revealed, also the seed, every contribution and the index.
+//!
+//! The phone keeps the commitment and its contribution from the moment it
+//! contributes, and after the reveal runs [`crate::hall::draw::verify`]
+//! against them ([`crate::hall::verify_draw`]); every broken promise has
+//! its own `hall.draw_*` code.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
