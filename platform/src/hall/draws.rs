@@ -73,7 +73,7 @@ pub(crate) fn parse_candidates(text: &str) -> Result<Vec<String>, HallError> {
     Ok(candidates)
 }
 
-/// The open draw of project `id`, if any.
+/// Returns the open draw of project `id`, if any.
 fn open_draw(conn: &Connection, id: &str) -> Result<Option<u32>, HallError> {
     Ok(conn
         .query_row(
@@ -163,6 +163,7 @@ pub(crate) fn close(conn: &mut Connection, id: &str, now: i64) -> Result<(u32, u
             draw: 0,
         });
     };
+
     let stored = load(&tx, id, number)?;
     let contributions = contributions(&tx, id, number)?;
     let index = draw::derive_index(
@@ -180,6 +181,7 @@ pub(crate) fn close(conn: &mut Connection, id: &str, now: i64) -> Result<(u32, u
         .get(index as usize)
         .cloned()
         .unwrap_or_default();
+
     tx.execute(
         "UPDATE hall_draws SET closed_at = ?3, result = ?4 WHERE project_id = ?1 AND draw = ?2",
         params![id, number, now, index],
@@ -256,7 +258,7 @@ fn load(conn: &Connection, id: &str, number: u32) -> Result<StoredDraw, HallErro
     })
 }
 
-/// Every contribution to draw `number`, by credit code.
+/// Lists every contribution to draw `number`, by credit code.
 fn contributions(conn: &Connection, id: &str, number: u32) -> Result<Vec<Contribution>, HallError> {
     let rows: Vec<(String, String)> = conn
         .prepare(
@@ -281,7 +283,7 @@ fn contributions(conn: &Connection, id: &str, number: u32) -> Result<Vec<Contrib
         .collect()
 }
 
-/// Every draw of project `id`: while open, only the contributions of
+/// Lists every draw of project `id`: while open, only the contributions of
 /// `visible` (credit codes) and no seed; once closed, everything. `None`
 /// shows every contribution (the experts' console), never an open seed.
 ///

@@ -37,8 +37,26 @@ use crate::web::form_field;
 /// # Errors
 /// [`HallError::Db`].
 pub(crate) fn settle(conn: &mut Connection, id: &str, now: i64) -> Result<bool, HallError> {
+    // Event streams call this every second, so the common case (nothing
+    // due) reads without taking the write lock.
+    if due_rounds(conn, id, now)?.is_empty() {
+        return Ok(false);
+    }
+
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let due: Vec<(u32, u32, i64)> = tx
+    let due = due_rounds(&tx, id, now)?;
+    for (section, round, deadline) in &due {
+        close_round(&tx, id, *section, *round, *deadline, now)?;
+        tracing::info!(project = %id, section, round, "hall round closed by its deadline");
+    }
+    tx.commit()?;
+    Ok(!due.is_empty())
+}
+
+/// Lists the open rounds of project `id` whose deadline is at or before
+/// `now`: section, round and deadline.
+fn due_rounds(conn: &Connection, id: &str, now: i64) -> Result<Vec<(u32, u32, i64)>, HallError> {
+    let due = conn
         .prepare(
             "SELECT section, round, deadline FROM hall_rounds
              WHERE project_id = ?1 AND closed_at IS NULL AND deadline <= ?2
@@ -48,15 +66,10 @@ pub(crate) fn settle(conn: &mut Connection, id: &str, now: i64) -> Result<bool, 
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })?
         .collect::<Result<_, _>>()?;
-    for (section, round, deadline) in &due {
-        close_round(&tx, id, *section, *round, *deadline, now)?;
-        tracing::info!(project = %id, section, round, "hall round closed by its deadline");
-    }
-    tx.commit()?;
-    Ok(!due.is_empty())
+    Ok(due)
 }
 
-/// The open round of `section`, if any.
+/// Returns the open round of `section`, if any.
 fn open_round(conn: &Connection, id: &str, section: u32) -> Result<Option<u32>, HallError> {
     Ok(conn
         .query_row(
@@ -203,7 +216,7 @@ fn needs_evaluation(project: &Project) -> Result<(), HallError> {
     }
 }
 
-/// Every round of project `id`, with their quotes: in an open round only
+/// Lists every round of project `id` with its quotes: in an open round only
 /// those of `visible` (credit codes), all of them in a closed one; `None`
 /// shows every quote (the experts' console).
 ///

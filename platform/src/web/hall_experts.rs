@@ -20,7 +20,7 @@ use crate::error::Failure;
 use crate::hall::store::{self, Project};
 use crate::hall::{HallError, draws, notify, rounds};
 
-/// Longest deadline a round takes, in minutes: one day.
+/// Maximum deadline of a round, in minutes: one day.
 const MAX_DEADLINE_MINUTES: i64 = 24 * 60;
 
 pub(super) fn routes() -> Router<AppState> {

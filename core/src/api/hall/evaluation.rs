@@ -18,7 +18,7 @@ pub enum RoundState {
 }
 
 impl RoundState {
-    /// The state as sent and stored.
+    /// Returns the state as sent and stored.
     pub fn as_str(self) -> &'static str {
         match self {
             RoundState::Open => "open",
@@ -125,5 +125,5 @@ pub struct ContributeRequest {
 /// Most candidates a draw takes.
 pub const MAX_DRAW_CANDIDATES: usize = 64;
 
-/// Longest candidate, in characters.
+/// Maximum length of a candidate, in characters.
 pub const MAX_CANDIDATE_CHARS: usize = 32;
