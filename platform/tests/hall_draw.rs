@@ -23,7 +23,7 @@ use qr_support::{code, holder_of};
 
 const CANDIDATES: &str = "0.95,0.96，0.97 0.98";
 
-/// What the phone keeps after contributing `value` to `opened`.
+/// Builds what the phone keeps after contributing `value` to `opened`.
 fn own(opened: &DrawView, answer: &DrawView, value: &str) -> OwnContribution {
     let contribution = answer
         .contributions
@@ -44,7 +44,7 @@ fn database(platform: &TestPlatform) -> rusqlite::Connection {
 }
 
 #[tokio::test]
-async fn a_revealed_draw_verifies_and_a_tampered_one_does_not() {
+async fn draw_reveal_verifies_until_tampered() {
     let platform = TestPlatform::start().await;
     let first = holder_of(&platform, "13800138061", "示例科技有限公司", CREDIT).await;
     let second = holder_of(&platform, "13800138062", "另一家建设有限公司", OTHER).await;
@@ -168,7 +168,7 @@ async fn a_revealed_draw_verifies_and_a_tampered_one_does_not() {
 }
 
 #[tokio::test]
-async fn a_draw_needs_evaluation_candidates_and_a_signed_in_bidder() {
+async fn draw_requires_evaluation_and_signed_in_bidder() {
     let platform = TestPlatform::start().await;
     let first = holder_of(&platform, "13800138063", "示例科技有限公司", CREDIT).await;
     let second = holder_of(&platform, "13800138064", "另一家建设有限公司", OTHER).await;

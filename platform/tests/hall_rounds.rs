@@ -26,7 +26,7 @@ async fn two_bidders(platform: &TestPlatform) -> (TestPhone, TestPhone) {
 }
 
 #[tokio::test]
-async fn quotes_stay_hidden_until_the_round_closes() {
+async fn round_quotes_hidden_until_close() {
     let platform = TestPlatform::start().await;
     let (first, second) = two_bidders(&platform).await;
     let id = evaluation_project(
@@ -141,7 +141,7 @@ async fn quotes_stay_hidden_until_the_round_closes() {
 }
 
 #[tokio::test]
-async fn a_quote_needs_evaluation_a_signed_in_bidder_and_its_section() {
+async fn round_quote_requires_signed_in_section_bidder() {
     let platform = TestPlatform::start().await;
     let (first, second) = two_bidders(&platform).await;
 
@@ -185,7 +185,7 @@ async fn a_quote_needs_evaluation_a_signed_in_bidder_and_its_section() {
 }
 
 #[tokio::test]
-async fn a_round_closes_at_its_deadline() {
+async fn round_closes_at_deadline() {
     let platform = TestPlatform::start().await;
     let first = holder_of(&platform, "13800138053", "示例科技有限公司", CREDIT).await;
     let id = evaluation_project(&platform, "隧道工程", &[CREDIT], &[&first]).await;

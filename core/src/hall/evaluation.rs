@@ -27,7 +27,7 @@ use crate::api::hall::{
 use crate::keystore::{Keystore, Pin};
 
 /// What the phone keeps of its contribution to a draw, to verify the
-/// result after the reveal. Store it until then; it holds nothing secret.
+/// result after the reveal. Store it until then; it contains nothing secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnContribution {
     /// The draw's number in the project, from 1.
@@ -51,7 +51,7 @@ pub struct VerifiedDraw {
     pub coefficient: String,
 }
 
-/// The quote rounds of project `project_id`: in an open round only the
+/// Lists the quote rounds of project `project_id`: in an open round only the
 /// company's own quote, in a closed one every quote.
 ///
 /// # Errors
@@ -118,7 +118,7 @@ pub async fn submit_round_quote(
     Ok(quote)
 }
 
-/// The coefficient draws of project `project_id`, in order.
+/// Lists the coefficient draws of project `project_id`, in order.
 ///
 /// # Errors
 /// [`HallError::Api`] with the platform's refusal.
@@ -312,7 +312,7 @@ mod tests {
     }
 
     #[test]
-    fn an_honest_reveal_verifies() {
+    fn verify_revealed_accepts_honest_reveal() {
         let (view, own) = revealed();
         let verified = verify_revealed(&view, &own).unwrap();
         assert_eq!(Some(verified.index), view.index);
@@ -320,7 +320,7 @@ mod tests {
     }
 
     #[test]
-    fn a_reveal_that_breaks_a_promise_is_refused() {
+    fn verify_revealed_rejects_broken_promises() {
         let (view, own) = revealed();
         let refused = |view: &DrawView| verify_revealed(view, &own).unwrap_err().code();
 

@@ -8,7 +8,7 @@ use crate::api::hall::{
 use crate::api::{ApiError, paths};
 
 impl PlatformClient {
-    /// The quote rounds of project `id`: the session company's own quote
+    /// Fetches the quote rounds of project `id`: the session company's own quote
     /// in an open round, every quote in a closed one.
     ///
     /// # Errors
@@ -36,7 +36,7 @@ impl PlatformClient {
             .await
     }
 
-    /// The coefficient draws of project `id`, in order.
+    /// Fetches the coefficient draws of project `id`, in order.
     ///
     /// # Errors
     /// As [`PlatformClient::hall_project`].
