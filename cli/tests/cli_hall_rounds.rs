@@ -54,7 +54,7 @@ fn refused(setup: &Setup, args: &[&str], input: &str) -> String {
 }
 
 #[test]
-fn hall_quote_and_rounds() {
+fn hall_quote_rounds_flow() {
     let setup = Setup::with_certificate();
     let id = evaluation_project(&setup, "市政道路工程");
     let pin = format!("{PIN}\n");
@@ -109,7 +109,8 @@ fn hall_quote_and_rounds() {
     );
     assert!(stderr.contains("hall.round_closed"), "{stderr}");
     let text = setup.ok(&["hall", "rounds", &id]);
-    assert!(text.contains("closed") && text.contains("99.5"), "{text}");
+    assert!(text.contains("closed"), "{text}");
+    assert!(text.contains("99.5"), "{text}");
 }
 
 #[test]
@@ -145,10 +146,8 @@ fn hall_draw_contributes_then_verifies() {
         "{page}"
     );
     let text = setup.ok(&["hall", "draw", &id]);
-    assert!(
-        text.contains("verified") && text.contains(&coefficient),
-        "{text}"
-    );
+    assert!(text.contains("verified"), "{text}");
+    assert!(text.contains(&coefficient), "{text}");
 
     // A commitment other than the one kept at the contribution is refused.
     let kept = setup
