@@ -895,6 +895,40 @@ mod tests {
     }
 
     #[test]
+    fn evaluation_payloads_bind_their_fields() {
+        let quote = |section, round, amount: &str| ActionPayload::RoundQuote {
+            section,
+            round,
+            amount: amount.into(),
+        };
+        let base = quote(1, 2, "100").digest();
+        assert_ne!(base, quote(2, 2, "100").digest());
+        assert_ne!(base, quote(1, 3, "100").digest());
+        assert_ne!(base, quote(1, 2, "100.00").digest());
+        assert_eq!(
+            base,
+            <[u8; 32]>::from(Sha256::digest(b"round_quote\n1\n2\n100\n"))
+        );
+
+        let draw = |draw, value: &str| ActionPayload::DrawContribution {
+            draw,
+            value: value.into(),
+        };
+        assert_ne!(draw(1, "aa").digest(), draw(2, "aa").digest());
+        assert_ne!(draw(1, "aa").digest(), draw(1, "ab").digest());
+        assert_eq!(draw(1, "aa").name(), "draw_contribution");
+
+        let opened = HallEventKind::RoundOpened {
+            section: 1,
+            round: 1,
+            deadline: None,
+        };
+        let json = serde_json::to_value(&opened).unwrap();
+        assert_eq!(json["kind"], "round_opened");
+        assert_eq!(serde_json::from_value::<HallEventKind>(json).unwrap(), opened);
+    }
+
+    #[test]
     fn amounts() {
         for good in ["0", "1234567.89", "5.5", "100.00", "999999999999999"] {
             assert!(is_amount(good), "{good}");
