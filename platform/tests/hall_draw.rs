@@ -110,45 +110,7 @@ async fn draw_reveal_verifies_until_tampered() {
     let verified = verify_revealed(&revealed, &kept).unwrap();
     assert_eq!(Some(verified.index), revealed.index);
 
-    // Each kind of tampering with the stored reveal is caught.
-    let conn = database(&platform);
-    let tampered = |sql: &str| {
-        conn.execute(sql, [&id]).unwrap();
-    };
-    tampered("UPDATE hall_draws SET seed = zeroblob(32) WHERE project_id = ?1");
-    let view = draws(&platform, &first, &id).await.draws.remove(0);
-    let err = verify_revealed(&view, &kept).unwrap_err();
-    assert_eq!(err.code(), "hall.draw_seed_mismatch");
-
-    let seed = hex::decode(revealed.seed.as_ref().unwrap()).unwrap();
-    conn.execute(
-        "UPDATE hall_draws SET seed = ?2 WHERE project_id = ?1",
-        rusqlite::params![id, seed],
-    )
-    .unwrap();
-    assert!(verify_revealed(&draws(&platform, &first, &id).await.draws[0], &kept).is_ok());
-
-    tampered(&format!(
-        "UPDATE hall_draw_contributions SET value = '{}' WHERE project_id = ?1 AND credit_code = '{CREDIT}'",
-        "44".repeat(32)
-    ));
-    let view = draws(&platform, &first, &id).await.draws.remove(0);
-    let err = verify_revealed(&view, &kept).unwrap_err();
-    assert_eq!(err.code(), "hall.draw_own_contribution_altered");
-    conn.execute(
-        "UPDATE hall_draw_contributions SET value = ?2 WHERE project_id = ?1 AND credit_code = ?3",
-        rusqlite::params![id, first_value, CREDIT],
-    )
-    .unwrap();
-
-    tampered("UPDATE hall_draws SET result = (result + 1) % 4 WHERE project_id = ?1");
-    let view = draws(&platform, &first, &id).await.draws.remove(0);
-    let err = verify_revealed(&view, &kept).unwrap_err();
-    assert_eq!(err.code(), "hall.draw_index_mismatch");
-    assert!(
-        err.to_string().contains("report it to the platform"),
-        "{err}"
-    );
+    assert_tampering_caught(&platform, &first, &id, &kept, &revealed, &first_value).await;
 
     // The log carries the commitment before any contribution, then the result.
     let log = closed_log(&platform, &first, &id).await;
@@ -199,4 +161,55 @@ async fn draw_requires_evaluation_and_signed_in_bidder() {
     experts_ok(&platform, &id, "draws/close", &[]).await;
     let view = draws(&platform, &first, &id).await.draws.remove(0);
     assert_eq!((view.index, view.contributions.len()), (Some(0), 0));
+}
+
+/// Alters the stored reveal of draw 1 of project `id` one way at a time
+/// (seed, own contribution, index) and checks that the phone's check names
+/// each; restores the seed and the contribution after their cases.
+async fn assert_tampering_caught(
+    platform: &TestPlatform,
+    first: &qr_support::TestPhone,
+    id: &str,
+    kept: &OwnContribution,
+    revealed: &DrawView,
+    first_value: &str,
+) {
+    let conn = database(platform);
+    let tampered = |sql: &str| {
+        conn.execute(sql, [id]).unwrap();
+    };
+    tampered("UPDATE hall_draws SET seed = zeroblob(32) WHERE project_id = ?1");
+    let view = draws(platform, first, id).await.draws.remove(0);
+    let err = verify_revealed(&view, kept).unwrap_err();
+    assert_eq!(err.code(), "hall.draw_seed_mismatch");
+
+    let seed = hex::decode(revealed.seed.as_ref().unwrap()).unwrap();
+    conn.execute(
+        "UPDATE hall_draws SET seed = ?2 WHERE project_id = ?1",
+        rusqlite::params![id, seed],
+    )
+    .unwrap();
+    assert!(verify_revealed(&draws(platform, first, id).await.draws[0], kept).is_ok());
+
+    tampered(&format!(
+        "UPDATE hall_draw_contributions SET value = '{}' WHERE project_id = ?1 AND credit_code = '{CREDIT}'",
+        "44".repeat(32)
+    ));
+    let view = draws(platform, first, id).await.draws.remove(0);
+    let err = verify_revealed(&view, kept).unwrap_err();
+    assert_eq!(err.code(), "hall.draw_own_contribution_altered");
+    conn.execute(
+        "UPDATE hall_draw_contributions SET value = ?2 WHERE project_id = ?1 AND credit_code = ?3",
+        rusqlite::params![id, first_value, CREDIT],
+    )
+    .unwrap();
+
+    tampered("UPDATE hall_draws SET result = (result + 1) % 4 WHERE project_id = ?1");
+    let view = draws(platform, first, id).await.draws.remove(0);
+    let err = verify_revealed(&view, kept).unwrap_err();
+    assert_eq!(err.code(), "hall.draw_index_mismatch");
+    assert!(
+        err.to_string().contains("report it to the platform"),
+        "{err}"
+    );
 }

@@ -7,6 +7,7 @@
 //! The kept contribution is a JSON file in the home folder,
 //! `hall-draws/{project}-{draw}.json`; it holds nothing secret.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use palmbid_core::account::AccountStore;
@@ -53,11 +54,12 @@ fn print_round(ctx: &Context, round: &RoundView) {
         round.round
     );
     if let Some(deadline) = round.deadline {
-        line.push_str(&format!(
+        let _ = write!(
+            line,
             "  {} {}",
             ctx.tr("截止", "deadline"),
             time_text(deadline)
-        ));
+        );
     }
     println!("{line}");
     for quote in &round.quotes {
@@ -141,9 +143,13 @@ pub(crate) fn draw(
             let pin = ctx.secrets.pin()?;
             let own = block_on(hall::contribute(store, &keystore, platform, project, &pin))?;
             write_kept(&kept_file(home, project, own.draw), &own)?;
-            print_contributed(ctx, &own, json)
+            print_contributed(ctx, &own, json);
+            Ok(())
         }
-        (RoundState::Open, Some(own)) => print_contributed(ctx, &own, json),
+        (RoundState::Open, Some(own)) => {
+            print_contributed(ctx, &own, json);
+            Ok(())
+        }
         (RoundState::Closed, Some(own)) => {
             let verified = hall::verify_revealed(&latest, &own).map_err(core)?;
             if json {
@@ -163,11 +169,14 @@ pub(crate) fn draw(
             }
             Ok(())
         }
-        (RoundState::Closed, None) => print_unverified(ctx, &latest, json),
+        (RoundState::Closed, None) => {
+            print_unverified(ctx, &latest, json);
+            Ok(())
+        }
     }
 }
 
-fn print_contributed(ctx: &Context, own: &OwnContribution, json: bool) -> CliResult<()> {
+fn print_contributed(ctx: &Context, own: &OwnContribution, json: bool) {
     if json {
         let line = serde_json::json!({
             "draw": own.draw, "state": "contributed",
@@ -175,7 +184,7 @@ fn print_contributed(ctx: &Context, own: &OwnContribution, json: bool) -> CliRes
             "commitment": hex::encode(own.commitment.commitment),
         });
         println!("{line}");
-        return Ok(());
+        return;
     }
     println!(
         "{} {}  {} {}",
@@ -196,12 +205,11 @@ fn print_contributed(ctx: &Context, own: &OwnContribution, json: bool) -> CliRes
             "run this command again after the reveal to verify it"
         )
     );
-    Ok(())
 }
 
 /// A revealed draw this phone did not contribute to: the announced result,
 /// marked as not verified (the check needs the phone's own contribution).
-fn print_unverified(ctx: &Context, view: &DrawView, json: bool) -> CliResult<()> {
+fn print_unverified(ctx: &Context, view: &DrawView, json: bool) {
     let coefficient = view
         .index
         .and_then(|i| view.candidates.get(i as usize))
@@ -226,7 +234,6 @@ fn print_unverified(ctx: &Context, view: &DrawView, json: bool) -> CliResult<()>
             )
         );
     }
-    Ok(())
 }
 
 fn kept_file(home: &Path, project: &str, draw: u32) -> PathBuf {
@@ -267,6 +274,8 @@ fn write_kept(path: &Path, own: &OwnContribution) -> CliResult<()> {
     Ok(())
 }
 
+/// Takes the error by value so it reads `.map_err(json_error)`.
+#[allow(clippy::needless_pass_by_value)]
 fn json_error(err: serde_json::Error) -> CliError {
     CliError::failed(
         "cli.json",

@@ -925,7 +925,10 @@ mod tests {
         };
         let json = serde_json::to_value(&opened).unwrap();
         assert_eq!(json["kind"], "round_opened");
-        assert_eq!(serde_json::from_value::<HallEventKind>(json).unwrap(), opened);
+        assert_eq!(
+            serde_json::from_value::<HallEventKind>(json).unwrap(),
+            opened
+        );
     }
 
     #[test]

@@ -74,6 +74,10 @@ pub async fn rounds(
 /// for a wrong PIN; [`HallError::Api`] with `hall.no_round_open`,
 /// `hall.round_closed`, `hall.not_a_section_bidder`, `hall.not_signed_in`
 /// or another refusal.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the signed action needs the store, keystore, PIN and each bound field"
+)]
 pub async fn submit_round_quote(
     store: &AccountStore,
     keystore: &Keystore,
