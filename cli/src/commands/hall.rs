@@ -575,7 +575,7 @@ impl HallListener for Printer<'_> {
     }
 }
 
-/// A notice of the evaluation phase as a JSON line.
+/// Formats a notice of the evaluation phase as a JSON line.
 fn evaluation_notice_json(notice: &HallNotice) -> serde_json::Value {
     match notice {
         HallNotice::RoundOpened {
@@ -600,7 +600,7 @@ fn evaluation_notice_json(notice: &HallNotice) -> serde_json::Value {
     }
 }
 
-/// A notice of the evaluation phase as a line of text.
+/// Formats a notice of the evaluation phase as a line of text.
 fn evaluation_notice_text(ctx: &Context, notice: &HallNotice) -> String {
     match notice {
         HallNotice::RoundOpened { section, round, .. } => format!(

@@ -73,7 +73,7 @@ pub enum HallNotice {
     },
 }
 
-/// The notice an event raises when it is news, if any.
+/// Returns the notice an event raises when it is news, if any.
 fn notice_for(kind: &HallEventKind) -> Option<HallNotice> {
     Some(match kind {
         HallEventKind::PhaseChanged { phase } => HallNotice::PhaseStarted { phase: *phase },
