@@ -8,6 +8,7 @@
 //! the library's runtime. PINs cross as strings and become the core's
 //! zeroizing `Pin` at once.
 
+pub mod evaluation;
 pub mod quote_records;
 mod quotes;
 pub mod records;

@@ -91,6 +91,34 @@ pub struct HallProjectState {
     /// Challenges the agent answered, any bidder's; `hallChallenges`
     /// tells which are this company's.
     pub answered_challenges: Vec<String>,
+    /// The quote rounds open now, by section.
+    pub open_rounds: Vec<HallOpenRound>,
+    /// The latest coefficient draw, once one opened.
+    pub draw: Option<HallDrawStatus>,
+}
+
+/// A quote round open now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct HallOpenRound {
+    /// The section, from 1.
+    pub section: u32,
+    /// The round, from 1.
+    pub round: u32,
+    /// Its deadline, if any, Unix seconds, server clock.
+    pub deadline: Option<i64>,
+}
+
+/// The latest coefficient draw, as the events tell it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HallDrawStatus {
+    /// The draw's number, from 1.
+    pub draw: u32,
+    /// The candidates, in published order.
+    pub candidates: Vec<String>,
+    /// The announced index, once revealed (verify with `hallVerifyDraw`).
+    pub index: Option<u32>,
+    /// The announced coefficient, once revealed.
+    pub coefficient: Option<String>,
 }
 
 impl From<&core::ProjectState> for HallProjectState {
@@ -106,6 +134,21 @@ impl From<&core::ProjectState> for HallProjectState {
             last_seq: state.last_seq,
             updated_at: state.updated_at,
             answered_challenges: state.answered_challenges.clone(),
+            open_rounds: state
+                .open_rounds
+                .iter()
+                .map(|open| HallOpenRound {
+                    section: open.section,
+                    round: open.round,
+                    deadline: open.deadline,
+                })
+                .collect(),
+            draw: state.draw.as_ref().map(|draw| HallDrawStatus {
+                draw: draw.draw,
+                candidates: draw.candidates.clone(),
+                index: draw.revealed.as_ref().map(|(index, _)| *index),
+                coefficient: draw.revealed.as_ref().map(|(_, value)| value.clone()),
+            }),
         }
     }
 }
@@ -129,6 +172,34 @@ pub enum HallNotice {
         /// The challenge.
         challenge_id: String,
     },
+    /// The experts opened quote round `round` of `section`.
+    RoundOpened {
+        /// The section, from 1.
+        section: u32,
+        /// The round, from 1.
+        round: u32,
+        /// Its deadline, if any, Unix seconds, server clock.
+        deadline: Option<i64>,
+    },
+    /// Quote round `round` of `section` closed; every quote is shown.
+    RoundClosed {
+        /// The section, from 1.
+        section: u32,
+        /// The round, from 1.
+        round: u32,
+    },
+    /// Coefficient draw `draw` opened: contribute now.
+    DrawOpened {
+        /// The draw's number, from 1.
+        draw: u32,
+    },
+    /// Draw `draw` was revealed: verify it.
+    DrawRevealed {
+        /// The draw's number, from 1.
+        draw: u32,
+        /// The announced coefficient.
+        coefficient: String,
+    },
 }
 
 impl From<&core::HallNotice> for HallNotice {
@@ -142,6 +213,24 @@ impl From<&core::HallNotice> for HallNotice {
             },
             core::HallNotice::ChallengeAnswered { challenge_id } => HallNotice::ChallengeAnswered {
                 challenge_id: challenge_id.clone(),
+            },
+            core::HallNotice::RoundOpened {
+                section,
+                round,
+                deadline,
+            } => HallNotice::RoundOpened {
+                section: *section,
+                round: *round,
+                deadline: *deadline,
+            },
+            core::HallNotice::RoundClosed { section, round } => HallNotice::RoundClosed {
+                section: *section,
+                round: *round,
+            },
+            core::HallNotice::DrawOpened { draw } => HallNotice::DrawOpened { draw: *draw },
+            core::HallNotice::DrawRevealed { draw, coefficient } => HallNotice::DrawRevealed {
+                draw: *draw,
+                coefficient: coefficient.clone(),
             },
         }
     }

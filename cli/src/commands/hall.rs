@@ -13,6 +13,7 @@ use palmbid_core::account::AccountStore;
 use palmbid_core::api::hall::{BidState, BidView, Phase, ProjectSummary};
 use palmbid_core::hall::{self, HallListener, HallNotice, ProjectState, StreamStatus};
 
+use super::hall_evaluation;
 use super::hall_quotes;
 use super::platform::{block_on, open_store, pick};
 use crate::error::CliResult;
@@ -171,6 +172,54 @@ pub(crate) enum HallAction {
         #[arg(long)]
         json: bool,
     },
+
+    /// List the quote rounds of a project (多轮报价): the company's own
+    /// quote while a round is open, every quote once it closed.
+    Rounds {
+        /// The project id.
+        project: String,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Quote in an open round; a new quote in the same round replaces the
+    /// last. Asks for the PIN.
+    Quote {
+        /// The project id.
+        project: String,
+        /// The round, from 1 (from `palmbid hall rounds`).
+        #[arg(long)]
+        round: u32,
+        /// The amount in yuan, at most two decimals, such as 1234567.89.
+        #[arg(long)]
+        amount: String,
+        /// The section, from 1.
+        #[arg(long, default_value_t = 1)]
+        section: u32,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Take part in the coefficient draw (抽系数): contribute while it is
+    /// open (asks for the PIN), verify the result once it is revealed.
+    Draw {
+        /// The project id.
+        project: String,
+        /// The trusted platform; optional when there is one.
+        #[arg(long, value_name = "NAME")]
+        platform: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs `palmbid hall ACTION`.
@@ -270,6 +319,43 @@ pub(crate) fn run(ctx: &Context, home: &Path, action: &HallAction) -> CliResult<
         } => {
             let platform = pick(&store, platform.as_deref())?;
             hall_quotes::challenges(ctx, &store, &platform.name, project, *json)
+        }
+        HallAction::Rounds {
+            project,
+            platform,
+            json,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            hall_evaluation::rounds(ctx, &store, &platform.name, project, *json)
+        }
+        HallAction::Quote {
+            project,
+            round,
+            amount,
+            section,
+            platform,
+            json,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            hall_evaluation::quote(
+                ctx,
+                home,
+                &store,
+                &platform.name,
+                project,
+                *section,
+                *round,
+                amount,
+                *json,
+            )
+        }
+        HallAction::Draw {
+            project,
+            platform,
+            json,
+        } => {
+            let platform = pick(&store, platform.as_deref())?;
+            hall_evaluation::draw(ctx, home, &store, &platform.name, project, *json)
         }
     }
 }
@@ -573,6 +659,7 @@ impl HallListener for Printer<'_> {
                 HallNotice::ChallengeAnswered { challenge_id } => {
                     serde_json::json!({ "type": "notice", "challenge_answered": challenge_id })
                 }
+                other => evaluation_notice_json(other),
             };
             println!("{line}");
             return;
@@ -592,6 +679,7 @@ impl HallListener for Printer<'_> {
                 "{} {challenge_id}",
                 ctx.tr("提醒：质疑已答复", "notice: challenge answered:")
             ),
+            other => println!("{}", evaluation_notice_text(ctx, other)),
         }
     }
 
@@ -614,5 +702,69 @@ impl HallListener for Printer<'_> {
                 }
             }
         }
+    }
+}
+
+/// Formats a notice of the evaluation phase as a JSON line.
+fn evaluation_notice_json(notice: &HallNotice) -> serde_json::Value {
+    match notice {
+        HallNotice::RoundOpened {
+            section,
+            round,
+            deadline,
+        } => serde_json::json!({
+            "type": "notice", "round_opened": round, "section": section, "deadline": deadline,
+        }),
+        HallNotice::RoundClosed { section, round } => {
+            serde_json::json!({ "type": "notice", "round_closed": round, "section": section })
+        }
+        HallNotice::DrawOpened { draw } => {
+            serde_json::json!({ "type": "notice", "draw_opened": draw })
+        }
+        HallNotice::DrawRevealed { draw, coefficient } => serde_json::json!({
+            "type": "notice", "draw_revealed": draw, "coefficient": coefficient,
+        }),
+        HallNotice::OpeningSoon { .. }
+        | HallNotice::PhaseStarted { .. }
+        | HallNotice::ChallengeAnswered { .. } => {
+            serde_json::json!({ "type": "notice" })
+        }
+    }
+}
+
+/// Formats a notice of the evaluation phase as a line of text.
+fn evaluation_notice_text(ctx: &Context, notice: &HallNotice) -> String {
+    match notice {
+        HallNotice::RoundOpened { section, round, .. } => format!(
+            "{} {section} {} {round}",
+            ctx.tr(
+                "提醒：报价轮次已开启，标段",
+                "notice: quote round opened, section"
+            ),
+            ctx.tr("第几轮", "round")
+        ),
+        HallNotice::RoundClosed { section, round } => format!(
+            "{} {section} {} {round}",
+            ctx.tr(
+                "提醒：报价轮次已结束，标段",
+                "notice: quote round closed, section"
+            ),
+            ctx.tr("第几轮", "round")
+        ),
+        HallNotice::DrawOpened { draw } => format!(
+            "{} {draw}",
+            ctx.tr("提醒：抽系数已开始，第", "notice: coefficient draw opened:")
+        ),
+        HallNotice::DrawRevealed { draw, coefficient } => format!(
+            "{} {draw}  {} {coefficient}",
+            ctx.tr(
+                "提醒：抽系数已公布，第",
+                "notice: coefficient draw revealed:"
+            ),
+            ctx.tr("系数", "coefficient")
+        ),
+        HallNotice::OpeningSoon { .. }
+        | HallNotice::PhaseStarted { .. }
+        | HallNotice::ChallengeAnswered { .. } => String::new(),
     }
 }

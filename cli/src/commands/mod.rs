@@ -5,6 +5,7 @@ pub(crate) mod demo;
 pub(crate) mod envelope;
 pub(crate) mod guarantee;
 pub(crate) mod hall;
+mod hall_evaluation;
 pub(crate) mod hall_quotes;
 pub(crate) mod identity;
 pub(crate) mod import;

@@ -249,6 +249,33 @@ pub enum ErrorCode {
     /// The challenge was answered already.
     #[serde(rename = "hall.challenge_answered")]
     HallChallengeAnswered,
+    /// No quote round of this number is open in the section.
+    #[serde(rename = "hall.no_round_open")]
+    HallNoRoundOpen,
+    /// The quote round is closed, by the experts or its deadline.
+    #[serde(rename = "hall.round_closed")]
+    HallRoundClosed,
+    /// A quote round or draw is still open where a new one was asked for.
+    #[serde(rename = "hall.round_still_open")]
+    HallRoundStillOpen,
+    /// The signer's company does not bid in this section.
+    #[serde(rename = "hall.not_a_section_bidder")]
+    HallNotASectionBidder,
+    /// A quote amount is not yuan with at most two decimals.
+    #[serde(rename = "hall.invalid_amount")]
+    HallInvalidAmount,
+    /// The project has no coefficient draw of this number.
+    #[serde(rename = "hall.draw_not_found")]
+    HallDrawNotFound,
+    /// The coefficient draw is closed and takes no contribution.
+    #[serde(rename = "hall.draw_closed")]
+    HallDrawClosed,
+    /// The company already contributed another value to this draw.
+    #[serde(rename = "hall.already_contributed")]
+    HallAlreadyContributed,
+    /// A draw's candidate list or a contribution value is unusable.
+    #[serde(rename = "hall.invalid_draw")]
+    HallInvalidDraw,
     /// No project with this id requires a bid guarantee.
     #[serde(rename = "guarantee.project_not_found")]
     GuaranteeProjectNotFound,
@@ -377,6 +404,15 @@ impl ErrorCode {
             ErrorCode::HallChallengeTooLarge => "hall.challenge_too_large",
             ErrorCode::HallChallengeNotFound => "hall.challenge_not_found",
             ErrorCode::HallChallengeAnswered => "hall.challenge_answered",
+            ErrorCode::HallNoRoundOpen => "hall.no_round_open",
+            ErrorCode::HallRoundClosed => "hall.round_closed",
+            ErrorCode::HallRoundStillOpen => "hall.round_still_open",
+            ErrorCode::HallNotASectionBidder => "hall.not_a_section_bidder",
+            ErrorCode::HallInvalidAmount => "hall.invalid_amount",
+            ErrorCode::HallDrawNotFound => "hall.draw_not_found",
+            ErrorCode::HallDrawClosed => "hall.draw_closed",
+            ErrorCode::HallAlreadyContributed => "hall.already_contributed",
+            ErrorCode::HallInvalidDraw => "hall.invalid_draw",
             ErrorCode::GuaranteeProjectNotFound => "guarantee.project_not_found",
             ErrorCode::GuaranteeNotABidder => "guarantee.not_a_bidder",
             ErrorCode::GuaranteeSectionNotFound => "guarantee.section_not_found",
@@ -483,6 +519,15 @@ mod tests {
             ErrorCode::HallChallengeTooLarge,
             ErrorCode::HallChallengeNotFound,
             ErrorCode::HallChallengeAnswered,
+            ErrorCode::HallNoRoundOpen,
+            ErrorCode::HallRoundClosed,
+            ErrorCode::HallRoundStillOpen,
+            ErrorCode::HallNotASectionBidder,
+            ErrorCode::HallInvalidAmount,
+            ErrorCode::HallDrawNotFound,
+            ErrorCode::HallDrawClosed,
+            ErrorCode::HallAlreadyContributed,
+            ErrorCode::HallInvalidDraw,
             ErrorCode::GuaranteeProjectNotFound,
             ErrorCode::GuaranteeNotABidder,
             ErrorCode::GuaranteeSectionNotFound,

@@ -110,6 +110,61 @@
 //!   with answers; an answer is announced by a
 //!   [`HallEventKind::ChallengeAnswered`] event that names only the
 //!   challenge ([`challenges`]).
+//!
+//! # Multi-round quotes (多轮报价)
+//!
+//! In phase evaluation the experts open quote rounds on their console, per
+//! section, numbered from 1, one open at a time, with an optional deadline
+//! by the server clock. Opening is a [`HallEventKind::RoundOpened`] event;
+//! closing, by the experts or by the deadline passing (recorded at the
+//! deadline's time by the next read), a [`HallEventKind::RoundClosed`].
+//!
+//! - `GET .../projects/{id}/rounds` ([`RoundList`]): every round; in an
+//!   open round only the session company's quote, in a closed one every
+//!   quote.
+//! - `POST .../projects/{id}/rounds/quote` ([`RoundQuoteRequest`] →
+//!   [`RoundQuote`]), signed as [`ActionPayload::RoundQuote`], which binds
+//!   section, round and amount. A second quote of the company in the same
+//!   open round replaces the first. Refused: outside phase evaluation
+//!   (`hall.wrong_phase`), an amount that fails [`is_amount`]
+//!   (`hall.invalid_amount`), a round that was never opened
+//!   (`hall.no_round_open`), a closed round or one past its deadline
+//!   (`hall.round_closed`), a company not bidding in that section
+//!   (`hall.not_a_section_bidder`), a company that did not sign in
+//!   (`hall.not_signed_in`). Sign-in is required because it records the
+//!   bidder's attendance at the opening; a decrypted bid is not, because
+//!   whether a bid stays in the evaluation is the experts' judgement, not
+//!   a rule the platform can check.
+//!
+//! # Coefficient draw (抽系数)
+//!
+//! Commit-reveal with [`crate::hall::draw`] on both sides. The draw id is
+//! the draw's number in decimal, a bidder's id its credit code.
+//!
+//! - The experts start a draw with a candidate list (1 to
+//!   [`MAX_DRAW_CANDIDATES`] distinct values of at most
+//!   [`MAX_CANDIDATE_CHARS`] characters). The platform makes a 32-byte
+//!   seed and records [`HallEventKind::DrawOpened`] with the commitment
+//!   ([`crate::hall::draw::commit`]) in the same transaction, before it
+//!   takes any contribution. One draw is open at a time.
+//! - `POST .../projects/{id}/draws/{n}/contribute` ([`ContributeRequest`]
+//!   → [`DrawView`]), signed as [`ActionPayload::DrawContribution`]: 32
+//!   random bytes from a signed-in bidder, once; the same value again is
+//!   accepted as a retry, another value is `hall.already_contributed`.
+//!   Also refused: `hall.draw_not_found`, `hall.draw_closed`,
+//!   `hall.invalid_draw` (not 64 hex digits), `hall.wrong_phase`,
+//!   `hall.not_signed_in`.
+//! - The experts close the draw; the platform derives the index
+//!   ([`crate::hall::draw::derive_index`]) over the seed and every
+//!   contribution and records [`HallEventKind::DrawRevealed`].
+//! - `GET .../projects/{id}/draws` ([`DrawList`]): while a draw is open,
+//!   the commitment and the session company's own contribution; once
+//!   revealed, also the seed, every contribution and the index.
+//!
+//! The phone keeps the commitment and its contribution from the moment it
+//! contributes, and after the reveal runs [`crate::hall::draw::verify`]
+//! against them ([`crate::hall::verify_draw`]); every broken promise has
+//! its own `hall.draw_*` code.
 
 pub mod challenges;
 pub mod details;
@@ -119,6 +174,13 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::Localized;
+
+pub mod evaluation;
+
+pub use evaluation::{
+    ContributeRequest, DrawList, DrawView, MAX_CANDIDATE_CHARS, MAX_DRAW_CANDIDATES, RoundList,
+    RoundQuote, RoundQuoteRequest, RoundState, RoundView,
+};
 
 /// Sign-in opens this many seconds before the opening time.
 pub const SIGN_IN_BEFORE_SECS: i64 = 3600;
@@ -256,6 +318,44 @@ pub enum HallEventKind {
         /// The challenge.
         challenge_id: String,
     },
+    /// The experts opened quote round `round` of `section` (多轮报价).
+    RoundOpened {
+        /// The section, from 1.
+        section: u32,
+        /// The round, from 1.
+        round: u32,
+        /// Its deadline, if any, Unix seconds, server clock.
+        deadline: Option<i64>,
+    },
+    /// Quote round `round` of `section` closed; its quotes are now shown
+    /// to every bidder.
+    RoundClosed {
+        /// The section, from 1.
+        section: u32,
+        /// The round, from 1.
+        round: u32,
+        /// How many bidders quoted.
+        quotes: u32,
+    },
+    /// The experts opened coefficient draw `draw` (抽系数): the platform
+    /// committed to its seed and takes contributions.
+    DrawOpened {
+        /// The draw's number, from 1.
+        draw: u32,
+        /// The candidate coefficients, in published order.
+        candidates: Vec<String>,
+        /// The commitment to the seed, the ids and the candidates.
+        commitment: crate::hall::draw::DrawCommitment,
+    },
+    /// Draw `draw` closed and was revealed (`GET .../draws`).
+    DrawRevealed {
+        /// The draw's number, from 1.
+        draw: u32,
+        /// The index of the drawn candidate, from 0.
+        index: u32,
+        /// The drawn candidate.
+        coefficient: String,
+    },
 }
 
 impl HallEventKind {
@@ -265,6 +365,10 @@ impl HallEventKind {
             HallEventKind::PhaseChanged { .. } => "phase_changed",
             HallEventKind::Progress { .. } => "progress",
             HallEventKind::ChallengeAnswered { .. } => "challenge_answered",
+            HallEventKind::RoundOpened { .. } => "round_opened",
+            HallEventKind::RoundClosed { .. } => "round_closed",
+            HallEventKind::DrawOpened { .. } => "draw_opened",
+            HallEventKind::DrawRevealed { .. } => "draw_revealed",
         }
     }
 }
@@ -326,6 +430,23 @@ pub enum ActionPayload {
         /// SHA-256 of each attachment's content, lower-case hex, in order.
         attachments: Vec<String>,
     },
+    /// Quote `amount` in round `round` of section `section`.
+    RoundQuote {
+        /// The section, from 1.
+        section: u32,
+        /// The round, from 1.
+        round: u32,
+        /// Amount in yuan, as sent ([`RoundQuoteRequest::amount`]).
+        amount: String,
+    },
+    /// Contribute `value` to coefficient draw `draw`.
+    DrawContribution {
+        /// The draw's number, from 1.
+        draw: u32,
+        /// The 32 random bytes, lower-case hex, as sent
+        /// ([`ContributeRequest::value`]).
+        value: String,
+    },
 }
 
 impl ActionPayload {
@@ -337,6 +458,8 @@ impl ActionPayload {
             ActionPayload::Check { .. } => "check",
             ActionPayload::ConfirmQuote { .. } => "confirm_quote",
             ActionPayload::Challenge { .. } => "challenge",
+            ActionPayload::RoundQuote { .. } => "round_quote",
+            ActionPayload::DrawContribution { .. } => "draw_contribution",
         }
     }
 
@@ -379,6 +502,19 @@ impl ActionPayload {
                 for attachment in attachments {
                     field(attachment);
                 }
+            }
+            ActionPayload::RoundQuote {
+                section,
+                round,
+                amount,
+            } => {
+                field(&section.to_string());
+                field(&round.to_string());
+                field(amount);
+            }
+            ActionPayload::DrawContribution { draw, value } => {
+                field(&draw.to_string());
+                field(value);
             }
         }
         hash.finalize().into()
@@ -841,6 +977,43 @@ mod tests {
         assert_ne!(
             action_message(&other, &ActionPayload::SignIn),
             action_message(&context, &ActionPayload::SignIn)
+        );
+    }
+
+    #[test]
+    fn evaluation_payloads_bind_their_fields() {
+        let quote = |section, round, amount: &str| ActionPayload::RoundQuote {
+            section,
+            round,
+            amount: amount.into(),
+        };
+        let base = quote(1, 2, "100").digest();
+        assert_ne!(base, quote(2, 2, "100").digest());
+        assert_ne!(base, quote(1, 3, "100").digest());
+        assert_ne!(base, quote(1, 2, "100.00").digest());
+        assert_eq!(
+            base,
+            <[u8; 32]>::from(Sha256::digest(b"round_quote\n1\n2\n100\n"))
+        );
+
+        let draw = |draw, value: &str| ActionPayload::DrawContribution {
+            draw,
+            value: value.into(),
+        };
+        assert_ne!(draw(1, "aa").digest(), draw(2, "aa").digest());
+        assert_ne!(draw(1, "aa").digest(), draw(1, "ab").digest());
+        assert_eq!(draw(1, "aa").name(), "draw_contribution");
+
+        let opened = HallEventKind::RoundOpened {
+            section: 1,
+            round: 1,
+            deadline: None,
+        };
+        let json = serde_json::to_value(&opened).unwrap();
+        assert_eq!(json["kind"], "round_opened");
+        assert_eq!(
+            serde_json::from_value::<HallEventKind>(json).unwrap(),
+            opened
         );
     }
 

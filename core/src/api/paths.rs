@@ -62,8 +62,11 @@ pub const HALL_PROJECTS: &str = "/api/v1/hall/projects";
 /// [`super::hall::ProjectSummary`]), `GET "events"` (server-sent
 /// [`super::hall::HallEvent`]s), `POST "nonce"` ([`super::hall::HallNonce`]),
 /// `POST "sign-in"` ([`super::hall::SignInRequest`]), `GET
-/// "sign-in/receipt"` (PDF), `GET "bids"` ([`super::hall::BidList`]), all
-/// with the bearer session; `POST "bids"` with `?section=N` and
+/// "sign-in/receipt"` (PDF), `GET "bids"` ([`super::hall::BidList`]),
+/// `GET "rounds"` ([`super::hall::RoundList`]), `POST "rounds/quote"`
+/// ([`super::hall::RoundQuoteRequest`]), `GET "draws"`
+/// ([`super::hall::DrawList`]), `POST "draws/{n}/contribute"`
+/// ([`super::hall::ContributeRequest`]), all with the bearer session; `POST "bids"` with `?section=N` and
 /// `Authorization: Desktop {token}` (the envelope file,
 /// [`super::hall::UploadedBid`]).
 pub fn hall_project_path(id: &str, action: &str) -> String {

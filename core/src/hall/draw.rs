@@ -37,9 +37,9 @@
 //!   published order.
 //! - Commitment: SHA-256 of `field("palmbid-draw-commit-v1")`,
 //!   `field(project_id)`, `field(draw_id)`, `field(candidates_sha256)`,
-//!   `field(seed)`. The brief asked for project id and seed; the draw id
-//!   and the candidate list are bound too, so one commitment cannot serve
-//!   another round or a swapped list.
+//!   `field(seed)`. Binding the draw id and the candidate list besides
+//!   the project and the seed keeps one commitment from serving another
+//!   draw or a swapped list.
 //! - Message to sign for a contribution: `field("palmbid-draw-contribution-v1")`,
 //!   `field(project_id)`, `field(draw_id)`, `field(bidder_id)`, `field(value)`.
 //! - Derivation: HKDF-SHA256 (RFC 5869). Extract with salt

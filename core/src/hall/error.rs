@@ -277,9 +277,36 @@ pub enum HallError {
         project: String,
     },
 
+    /// A quote amount that is not yuan with at most two decimals.
+    #[error(
+        "the amount {amount:?} is not a quote in yuan; write digits with at most two decimals, such as 1234567.89"
+    )]
+    InvalidAmount {
+        /// The amount as entered.
+        amount: String,
+    },
+
+    /// No coefficient draw of the project takes contributions now.
+    #[error("project {project} has no open coefficient draw; wait until the experts open one")]
+    NoDrawOpen {
+        /// The project.
+        project: String,
+    },
+
     /// A challenge breaks a rule of its text or attachments.
     #[error(transparent)]
     Challenge(#[from] crate::api::hall::challenges::ChallengeError),
+
+    /// The draw is not revealed yet.
+    #[error("coefficient draw {draw} is not revealed yet; verify it after the experts close it")]
+    DrawNotRevealed {
+        /// The draw's number.
+        draw: u32,
+    },
+
+    /// The revealed draw does not verify.
+    #[error(transparent)]
+    Draw(#[from] DrawError),
 
     /// The keystore refused (wrong PIN, locked, storage).
     #[error(transparent)]
@@ -319,6 +346,10 @@ impl Localized for HallError {
             HallError::AmountMismatch { .. } => "hall.amount_mismatch",
             HallError::ProjectClosed { .. } => "hall.project_closed",
             HallError::Challenge(e) => e.code(),
+            HallError::InvalidAmount { .. } => "hall.invalid_amount",
+            HallError::NoDrawOpen { .. } => "hall.no_draw_open",
+            HallError::DrawNotRevealed { .. } => "hall.draw_not_revealed",
+            HallError::Draw(e) => e.code(),
             HallError::Keystore(e) => e.code(),
             HallError::Cms(e) => e.code(),
             HallError::Pki(e) => e.code(),
@@ -373,6 +404,18 @@ impl Localized for HallError {
                 format!("项目 {project} 已结束，不再接受质疑")
             }
             HallError::Challenge(e) => e.message_zh(),
+            HallError::InvalidAmount { amount } => {
+                format!(
+                    "报价 {amount:?} 不是以元为单位的金额；请填写数字，最多两位小数，例如 1234567.89"
+                )
+            }
+            HallError::NoDrawOpen { project } => {
+                format!("项目 {project} 当前没有正在进行的抽系数；请等待评标专家发起")
+            }
+            HallError::DrawNotRevealed { draw } => {
+                format!("第 {draw} 次抽系数尚未公布结果；请在评标专家结束抽取后再验证")
+            }
+            HallError::Draw(e) => e.message_zh(),
             HallError::Keystore(e) => e.message_zh(),
             HallError::Cms(e) => e.message_zh(),
             HallError::Pki(e) => e.message_zh(),

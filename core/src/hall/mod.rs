@@ -15,6 +15,8 @@
 //!   project details;
 //! - [`challenges`]: signed challenges with attachments, and their
 //!   answers;
+//! - [`evaluation`]: quotes in multi-round quoting and the bidder's
+//!   contribution to the coefficient draw, with the check of its reveal;
 //! - [`draw`]: the commit-reveal coefficient draw (抽系数) that every
 //!   bidder's phone can check.
 //!
@@ -24,6 +26,7 @@ pub mod actions;
 pub mod challenges;
 pub mod draw;
 mod error;
+pub mod evaluation;
 pub mod quotes;
 pub mod state;
 pub mod watch;
@@ -35,8 +38,12 @@ pub use actions::{bids, check_bid, release_bid, sign_in, sign_in_receipt};
 pub use challenges::{Attachment, challenges, submit_challenge};
 pub use draw::{Contribution, DrawCommitment};
 pub use error::{DrawError, HallError};
+pub use evaluation::{
+    OwnContribution, VerifiedDraw, contribute, draws, rounds, submit_round_quote, verify_draw,
+    verify_revealed,
+};
 pub use quotes::{check_confirmation, confirm_quote, project_details, quotes};
-pub use state::{Applied, Progress, ProjectState};
+pub use state::{Applied, DrawStatus, OpenRound, Progress, ProjectState};
 pub use watch::{HallListener, HallNotice, StreamStatus, watch};
 
 /// The hall projects of the session's company on platform `platform`, by

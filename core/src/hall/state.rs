@@ -25,6 +25,29 @@ pub struct Progress {
     pub confirmed: u32,
 }
 
+/// A quote round that is open, from its [`HallEventKind::RoundOpened`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenRound {
+    /// The section, from 1.
+    pub section: u32,
+    /// The round, from 1.
+    pub round: u32,
+    /// Its deadline, if any, Unix seconds, server clock.
+    pub deadline: Option<i64>,
+}
+
+/// The project's latest coefficient draw, as its events tell it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawStatus {
+    /// The draw's number, from 1.
+    pub draw: u32,
+    /// The candidates, in published order.
+    pub candidates: Vec<String>,
+    /// The drawn candidate's index and value once revealed. Announced by
+    /// the platform; [`crate::hall::verify_draw`] checks it.
+    pub revealed: Option<(u32, String)>,
+}
+
 /// A project's state in the hall: what the app draws.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectState {
@@ -40,6 +63,10 @@ pub struct ProjectState {
     /// events. Any bidder's: the phone fetches its own challenges to learn
     /// whether one is its.
     pub answered_challenges: Vec<String>,
+    /// The quote rounds open now, by section.
+    pub open_rounds: Vec<OpenRound>,
+    /// The latest coefficient draw, once one opened.
+    pub draw: Option<DrawStatus>,
 }
 
 /// What [`ProjectState::apply`] did with an event.
@@ -71,6 +98,8 @@ impl ProjectState {
             last_seq: 0,
             updated_at: 0,
             answered_challenges: Vec::new(),
+            open_rounds: Vec::new(),
+            draw: None,
         }
     }
 
@@ -133,7 +162,65 @@ impl ProjectState {
                 self.answered_challenges.push(challenge_id.clone());
                 Applied::Changed
             }
+            HallEventKind::RoundOpened { .. }
+            | HallEventKind::RoundClosed { .. }
+            | HallEventKind::DrawOpened { .. }
+            | HallEventKind::DrawRevealed { .. } => self.apply_evaluation(&event.kind),
             // A phase already reached, or a kind without state of its own.
+            _ => Applied::Unchanged,
+        }
+    }
+}
+
+impl ProjectState {
+    /// Applies an event of the evaluation phase: rounds and draws.
+    fn apply_evaluation(&mut self, kind: &HallEventKind) -> Applied {
+        match kind {
+            HallEventKind::RoundOpened {
+                section,
+                round,
+                deadline,
+            } => {
+                self.open_rounds.retain(|open| open.section != *section);
+                self.open_rounds.push(OpenRound {
+                    section: *section,
+                    round: *round,
+                    deadline: *deadline,
+                });
+                self.open_rounds.sort_by_key(|open| open.section);
+                Applied::Changed
+            }
+            HallEventKind::RoundClosed { section, round, .. } => {
+                let before = self.open_rounds.len();
+                self.open_rounds
+                    .retain(|open| (open.section, open.round) != (*section, *round));
+                if self.open_rounds.len() == before {
+                    Applied::Unchanged
+                } else {
+                    Applied::Changed
+                }
+            }
+            HallEventKind::DrawOpened {
+                draw, candidates, ..
+            } => {
+                self.draw = Some(DrawStatus {
+                    draw: *draw,
+                    candidates: candidates.clone(),
+                    revealed: None,
+                });
+                Applied::Changed
+            }
+            HallEventKind::DrawRevealed {
+                draw,
+                index,
+                coefficient,
+            } => match &mut self.draw {
+                Some(status) if status.draw == *draw => {
+                    status.revealed = Some((*index, coefficient.clone()));
+                    Applied::Changed
+                }
+                _ => Applied::Unchanged,
+            },
             _ => Applied::Unchanged,
         }
     }
@@ -302,5 +389,56 @@ mod tests {
         assert_eq!(state.apply(&answered(3, "c2")), Applied::Changed);
         assert_eq!(state.answered_challenges, ["c1", "c2"]);
         assert_eq!(state.last_seq, 3);
+    }
+
+    #[test]
+    fn rounds_and_draws_follow_their_events() {
+        let mut state = ProjectState::new(project());
+        let event = |seq, kind| {
+            HallStreamItem::Event(HallEvent {
+                seq,
+                at: 1_796_420_100,
+                kind,
+            })
+        };
+        let opened = HallEventKind::RoundOpened {
+            section: 1,
+            round: 2,
+            deadline: Some(1_796_420_400),
+        };
+        assert_eq!(state.apply(&event(1, opened)), Applied::Changed);
+        assert_eq!(
+            state.open_rounds,
+            [OpenRound {
+                section: 1,
+                round: 2,
+                deadline: Some(1_796_420_400)
+            }]
+        );
+        let closed = |round| HallEventKind::RoundClosed {
+            section: 1,
+            round,
+            quotes: 2,
+        };
+        assert_eq!(state.apply(&event(2, closed(1))), Applied::Unchanged);
+        assert_eq!(state.apply(&event(3, closed(2))), Applied::Changed);
+        assert!(state.open_rounds.is_empty());
+
+        let commitment = crate::hall::draw::commit("p", "1", &["0.95".into()], &[7; 32]);
+        let drawn = HallEventKind::DrawOpened {
+            draw: 1,
+            candidates: vec!["0.95".into()],
+            commitment,
+        };
+        assert_eq!(state.apply(&event(4, drawn)), Applied::Changed);
+        assert_eq!(state.draw.as_ref().unwrap().revealed, None);
+        let revealed = |draw| HallEventKind::DrawRevealed {
+            draw,
+            index: 0,
+            coefficient: "0.95".into(),
+        };
+        assert_eq!(state.apply(&event(5, revealed(2))), Applied::Unchanged);
+        assert_eq!(state.apply(&event(6, revealed(1))), Applied::Changed);
+        assert_eq!(state.draw.unwrap().revealed, Some((0, "0.95".to_owned())));
     }
 }

@@ -50,6 +50,65 @@ pub enum HallNotice {
         /// The challenge.
         challenge_id: String,
     },
+    /// The experts opened quote round `round` of `section`: quote now.
+    RoundOpened {
+        /// The section, from 1.
+        section: u32,
+        /// The round, from 1.
+        round: u32,
+        /// Its deadline, if any, Unix seconds, server clock.
+        deadline: Option<i64>,
+    },
+    /// Quote round `round` of `section` closed; every quote is shown.
+    RoundClosed {
+        /// The section, from 1.
+        section: u32,
+        /// The round, from 1.
+        round: u32,
+    },
+    /// The experts opened coefficient draw `draw`: contribute now.
+    DrawOpened {
+        /// The draw's number, from 1.
+        draw: u32,
+    },
+    /// Draw `draw` was revealed: verify it.
+    DrawRevealed {
+        /// The draw's number, from 1.
+        draw: u32,
+        /// The announced coefficient.
+        coefficient: String,
+    },
+}
+
+/// Returns the notice an event raises when it is news, if any.
+fn notice_for(kind: &HallEventKind) -> Option<HallNotice> {
+    Some(match kind {
+        HallEventKind::PhaseChanged { phase } => HallNotice::PhaseStarted { phase: *phase },
+        HallEventKind::ChallengeAnswered { challenge_id } => HallNotice::ChallengeAnswered {
+            challenge_id: challenge_id.clone(),
+        },
+        HallEventKind::RoundOpened {
+            section,
+            round,
+            deadline,
+        } => HallNotice::RoundOpened {
+            section: *section,
+            round: *round,
+            deadline: *deadline,
+        },
+        HallEventKind::RoundClosed { section, round, .. } => HallNotice::RoundClosed {
+            section: *section,
+            round: *round,
+        },
+        HallEventKind::DrawOpened { draw, .. } => HallNotice::DrawOpened { draw: *draw },
+        HallEventKind::DrawRevealed {
+            draw, coefficient, ..
+        } => HallNotice::DrawRevealed {
+            draw: *draw,
+            coefficient: coefficient.clone(),
+        },
+        _ => return None,
+    })
 }
 
 /// The state of the connection to the event stream.
@@ -218,18 +277,7 @@ impl Watcher<'_> {
                 self.listener.state_changed(state);
                 if let HallStreamItem::Event(event) = item {
                     let fresh = self.client.server_now() - event.at <= NOTICE_FRESH_SECS;
-                    let notice = match (fresh, &event.kind) {
-                        (true, HallEventKind::PhaseChanged { phase }) => {
-                            Some(HallNotice::PhaseStarted { phase: *phase })
-                        }
-                        (true, HallEventKind::ChallengeAnswered { challenge_id }) => {
-                            Some(HallNotice::ChallengeAnswered {
-                                challenge_id: challenge_id.clone(),
-                            })
-                        }
-                        _ => None,
-                    };
-                    if let Some(notice) = notice {
+                    if let Some(notice) = notice_for(&event.kind).filter(|_| fresh) {
                         self.listener.notice(state, &notice);
                     }
                 }

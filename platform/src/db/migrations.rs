@@ -378,7 +378,61 @@ CREATE TABLE hall_challenges (
 CREATE INDEX hall_challenges_by_project ON hall_challenges (project_id, credit_code);
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+/// Version 8: quote rounds (多轮报价) and coefficient draws (抽系数) of the hall's
+/// evaluation phase. A draw's seed is kept in clear until the reveal, like
+/// the opening keys (see `hall` module doc).
+const V8: &str = "
+CREATE TABLE hall_rounds (
+    project_id TEXT    NOT NULL REFERENCES hall_projects (id),
+    section    INTEGER NOT NULL,
+    round      INTEGER NOT NULL CHECK (round >= 1),
+    opened_at  INTEGER NOT NULL,
+    deadline   INTEGER,
+    closed_at  INTEGER,
+    PRIMARY KEY (project_id, section, round),
+    FOREIGN KEY (project_id, section) REFERENCES hall_sections (project_id, position)
+);
+
+CREATE TABLE hall_round_quotes (
+    project_id   TEXT    NOT NULL,
+    section      INTEGER NOT NULL,
+    round        INTEGER NOT NULL,
+    credit_code  TEXT    NOT NULL,
+    company      TEXT    NOT NULL,
+    amount       TEXT    NOT NULL,
+    cert_serial  TEXT    NOT NULL,
+    signed_at    INTEGER NOT NULL,
+    submitted_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, section, round, credit_code),
+    FOREIGN KEY (project_id, section, round) REFERENCES hall_rounds (project_id, section, round)
+);
+
+CREATE TABLE hall_draws (
+    project_id TEXT    NOT NULL REFERENCES hall_projects (id),
+    draw       INTEGER NOT NULL CHECK (draw >= 1),
+    candidates TEXT    NOT NULL,
+    seed       BLOB    NOT NULL,
+    commitment TEXT    NOT NULL,
+    opened_at  INTEGER NOT NULL,
+    closed_at  INTEGER,
+    result     INTEGER,
+    PRIMARY KEY (project_id, draw)
+);
+
+CREATE TABLE hall_draw_contributions (
+    project_id     TEXT    NOT NULL,
+    draw           INTEGER NOT NULL,
+    credit_code    TEXT    NOT NULL,
+    value          TEXT    NOT NULL,
+    cert_serial    TEXT    NOT NULL,
+    signed_at      INTEGER NOT NULL,
+    contributed_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, draw, credit_code),
+    FOREIGN KEY (project_id, draw) REFERENCES hall_draws (project_id, draw)
+);
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The schema version this build writes.
 #[allow(clippy::cast_possible_truncation, reason = "a handful of migrations")]

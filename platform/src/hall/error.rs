@@ -260,6 +260,114 @@ pub enum HallError {
         challenge: String,
     },
 
+    /// No round of this number is open in the section.
+    #[error(
+        "round {round} of section {section} in project {id} is not open; quote in the round the experts opened"
+    )]
+    NoRoundOpen {
+        /// The project.
+        id: String,
+        /// The section.
+        section: u32,
+        /// The round asked for; 0 when the experts asked to close with
+        /// none open.
+        round: u32,
+    },
+
+    /// The round closed, by the experts or by its deadline.
+    #[error(
+        "round {round} of section {section} in project {id} closed at {closed_at} (Unix seconds, server clock); no quote is taken after it closes"
+    )]
+    RoundClosed {
+        /// The project.
+        id: String,
+        /// The section.
+        section: u32,
+        /// The round.
+        round: u32,
+        /// When it closed.
+        closed_at: i64,
+    },
+
+    /// A round of the section is open already.
+    #[error(
+        "round {round} of section {section} in project {id} is still open; close it before opening the next"
+    )]
+    RoundStillOpen {
+        /// The project.
+        id: String,
+        /// The section.
+        section: u32,
+        /// The open round.
+        round: u32,
+    },
+
+    /// A draw of the project is open already.
+    #[error(
+        "coefficient draw {draw} of project {id} is still open; close it before starting another"
+    )]
+    DrawStillOpen {
+        /// The project.
+        id: String,
+        /// The open draw.
+        draw: u32,
+    },
+
+    /// The signer's company does not bid in the section.
+    #[error("the signing company does not bid in section {section} of project {id}")]
+    NotASectionBidder {
+        /// The project.
+        id: String,
+        /// The section.
+        section: u32,
+    },
+
+    /// The amount is not yuan with at most two decimals.
+    #[error("the amount {amount:?} is not yuan with at most two decimals, such as 1234567.89")]
+    InvalidAmount {
+        /// The amount sent, cut to the field limit.
+        amount: String,
+    },
+
+    /// No draw of this number.
+    #[error("project {id} has no coefficient draw {draw}")]
+    DrawNotFound {
+        /// The project.
+        id: String,
+        /// The draw asked for; 0 when the experts asked to close with none
+        /// open.
+        draw: u32,
+    },
+
+    /// The draw is closed.
+    #[error(
+        "coefficient draw {draw} of project {id} is closed and revealed; it takes no contribution"
+    )]
+    DrawClosed {
+        /// The project.
+        id: String,
+        /// The draw.
+        draw: u32,
+    },
+
+    /// The company contributed another value already.
+    #[error(
+        "the company already contributed another value to coefficient draw {draw}; a draw takes one contribution per company"
+    )]
+    AlreadyContributed {
+        /// The draw.
+        draw: u32,
+    },
+
+    /// A candidate list or a contribution value is unusable.
+    #[error("the coefficient draw's {field} is not usable: {reason}")]
+    InvalidDraw {
+        /// The field.
+        field: &'static str,
+        /// What it must be.
+        reason: String,
+    },
+
     /// A stored file (bid file or challenge attachment) cannot be written
     /// or read.
     #[error("cannot use the stored file {path}: {source}")]
@@ -344,6 +452,23 @@ impl HallError {
             HallError::ChallengeAnswered { .. } => {
                 (StatusCode::CONFLICT, ErrorCode::HallChallengeAnswered)
             }
+            HallError::NoRoundOpen { .. } => (StatusCode::CONFLICT, ErrorCode::HallNoRoundOpen),
+            HallError::RoundClosed { .. } => (StatusCode::CONFLICT, ErrorCode::HallRoundClosed),
+            HallError::RoundStillOpen { .. } | HallError::DrawStillOpen { .. } => {
+                (StatusCode::CONFLICT, ErrorCode::HallRoundStillOpen)
+            }
+            HallError::NotASectionBidder { .. } => {
+                (StatusCode::FORBIDDEN, ErrorCode::HallNotASectionBidder)
+            }
+            HallError::InvalidAmount { .. } => {
+                (StatusCode::BAD_REQUEST, ErrorCode::HallInvalidAmount)
+            }
+            HallError::DrawNotFound { .. } => (StatusCode::NOT_FOUND, ErrorCode::HallDrawNotFound),
+            HallError::DrawClosed { .. } => (StatusCode::CONFLICT, ErrorCode::HallDrawClosed),
+            HallError::AlreadyContributed { .. } => {
+                (StatusCode::CONFLICT, ErrorCode::HallAlreadyContributed)
+            }
+            HallError::InvalidDraw { .. } => (StatusCode::BAD_REQUEST, ErrorCode::HallInvalidDraw),
             HallError::File { .. } | HallError::Db(_) => return None,
         })
     }
@@ -422,6 +547,42 @@ impl Localized for HallError {
             }
             HallError::ChallengeAnswered { challenge } => {
                 format!("质疑 {challenge} 已答复；答复不可更改")
+            }
+            HallError::NoRoundOpen { section, round, .. } => {
+                format!("第 {section} 标段的第 {round} 轮报价未开启；请在评标专家开启的轮次中报价")
+            }
+            HallError::RoundClosed {
+                section,
+                round,
+                closed_at,
+                ..
+            } => format!(
+                "第 {section} 标段的第 {round} 轮报价已于 {}（北京时间）结束，不再接受报价",
+                beijing(*closed_at)
+            ),
+            HallError::RoundStillOpen { section, round, .. } => {
+                format!("第 {section} 标段的第 {round} 轮报价仍在进行；请先结束该轮再开启下一轮")
+            }
+            HallError::DrawStillOpen { draw, .. } => {
+                format!("第 {draw} 次抽系数仍在进行；请先结束再发起新的抽取")
+            }
+            HallError::NotASectionBidder { id, section } => {
+                format!("签名单位不是项目 {id} 第 {section} 标段的投标人")
+            }
+            HallError::InvalidAmount { amount } => {
+                format!("报价 {amount:?} 不是以元为单位、最多两位小数的金额，例如 1234567.89")
+            }
+            HallError::DrawNotFound { id, draw } => {
+                format!("项目 {id} 没有第 {draw} 次抽系数")
+            }
+            HallError::DrawClosed { draw, .. } => {
+                format!("第 {draw} 次抽系数已结束并公布结果，不再接受随机数")
+            }
+            HallError::AlreadyContributed { draw } => {
+                format!("贵单位已向第 {draw} 次抽系数提交过另一个随机数；每家单位只能提交一次")
+            }
+            HallError::InvalidDraw { field, reason } => {
+                format!("抽系数的 {field} 不正确：{reason}")
             }
             HallError::File { .. } | HallError::Db(_) => "平台内部错误，请稍后重试".to_owned(),
         }

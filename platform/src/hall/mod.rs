@@ -13,6 +13,10 @@
 //! - `quotes`: quote reading and the signed quote confirmation;
 //! - `challenges`: signed challenges with attachments and their answers;
 //! - the agent's console page is `web::hall`.
+//! - [`rounds`]: multi-round quotes of the evaluation phase;
+//! - [`draws`]: the coefficient draw, commit-reveal with core's `draw`;
+//! - the agent's console page is `web::hall`, the experts' is
+//!   `web::hall_experts`.
 //!
 //! Choices:
 //! - A bidder is matched by the credit codes of the certificates the
@@ -37,11 +41,13 @@
 mod bids;
 pub(crate) mod challenges;
 pub mod details;
+pub(crate) mod draws;
 mod error;
 mod phone;
 mod proof;
 pub(crate) mod quotes;
 mod receipt;
+pub(crate) mod rounds;
 mod sign_in;
 pub mod store;
 
@@ -85,6 +91,7 @@ pub(crate) fn routes() -> Router<AppState> {
             post(bids::release),
         )
         .merge(quote_routes())
+        .merge(evaluation_routes())
 }
 
 /// Routes of quote reading, confirmation, project details and challenges.
@@ -101,6 +108,21 @@ fn quote_routes() -> Router<AppState> {
             get(challenges::list)
                 .post(challenges::submit)
                 .layer(DefaultBodyLimit::max(MAX_CHALLENGE_REQUEST_BYTES)),
+        )
+}
+
+/// The phone's routes of the evaluation phase: quote rounds and draws.
+fn evaluation_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/hall/projects/{id}/rounds", get(rounds::rounds))
+        .route(
+            "/api/v1/hall/projects/{id}/rounds/quote",
+            post(rounds::quote),
+        )
+        .route("/api/v1/hall/projects/{id}/draws", get(draws::draws))
+        .route(
+            "/api/v1/hall/projects/{id}/draws/{draw}/contribute",
+            post(draws::contribute),
         )
 }
 

@@ -149,6 +149,8 @@ async fn follow(
             .db
             .call(move |conn| {
                 let changed = store::settle(conn, &project_id, now)?;
+                let deadline_passed = super::rounds::settle(conn, &project_id, now)?;
+                let changed = changed || deadline_passed;
                 let events = store::events_after(conn, &project_id, after)?;
                 let phase = store::load(conn, &project_id, now)?.phase;
                 Ok::<_, HallError>((changed, events, phase))

@@ -13,6 +13,7 @@
 mod certificates;
 mod guarantee;
 mod hall;
+mod hall_experts;
 mod hall_project;
 mod identity;
 mod orders;
@@ -36,6 +37,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(certificates::routes())
         .merge(hall::routes())
         .merge(hall_project::routes())
+        .merge(hall_experts::routes())
         .merge(guarantee::routes())
         .merge(portal::routes())
 }
@@ -50,6 +52,7 @@ async fn index() -> Markup {
                 li { a href="/console/registry" { "主体库 Entity registry" } }
                 li { a href="/console/certificates" { "已签发证书与吊销 Issued certificates and revocation" } }
                 li { a href="/console/hall" { "开标大厅 Bid-opening hall" } }
+                li { a href="/console/experts" { "评标专家 Evaluation experts" } }
                 li { a href="/console/guarantee" { "电子保函 Bid guarantees" } }
                 li { a href="/portal" { "交易平台门户 Portal" } }
             }

@@ -18,6 +18,8 @@ use palmbid_core::pki::CertInfo;
 use sha2::{Digest, Sha256};
 
 use crate::common::{TestPlatform, console, raw_http};
+
+pub(crate) mod evaluation;
 use crate::qr_support::{Refused, TestPhone, create, post, read, toolbox_request};
 
 /// A second valid credit code (check character per GB 32100-2015).

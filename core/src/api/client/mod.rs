@@ -32,6 +32,7 @@ use super::qr::{MatchRequest, QrAnswer, QrRequestView, ScanRequest, SealChoice, 
 use super::{ApiError, ErrorBody, SERVER_TIME_HEADER, paths};
 
 mod hall;
+mod hall_evaluation;
 mod hall_quotes;
 
 pub use hall::{HallEventStream, HallStreamItem};

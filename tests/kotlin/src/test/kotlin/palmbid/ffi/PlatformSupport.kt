@@ -141,6 +141,35 @@ class TestPlatform private constructor(
     }
 
     /**
+     * Opens the next quote round of [section] in project [id] on the
+     * experts' console, with a deadline [deadlineMinutes] from now when given.
+     */
+    fun openRound(id: String, section: Int, deadlineMinutes: Int? = null) {
+        val fields = listOf("section" to section.toString(), "deadline_minutes" to (deadlineMinutes?.toString() ?: ""))
+        experts("/console/experts/$id/rounds/open", fields)
+    }
+
+    /** Closes the open quote round of [section] in project [id] on the experts' console. */
+    fun closeRound(id: String, section: Int) {
+        experts("/console/experts/$id/rounds/close", listOf("section" to section.toString()))
+    }
+
+    /** Starts a coefficient draw over [candidates] (such as `0.95,0.96`) on the experts' console. */
+    fun openDraw(id: String, candidates: String) {
+        experts("/console/experts/$id/draws/open", listOf("candidates" to candidates))
+    }
+
+    /** Closes and reveals the open coefficient draw of project [id] on the experts' console. */
+    fun closeDraw(id: String) {
+        experts("/console/experts/$id/draws/close", emptyList())
+    }
+
+    private fun experts(path: String, fields: List<Pair<String, String>>) {
+        val response = post(path, fields)
+        check(response.statusCode() == 303) { "$path refused: HTTP ${response.statusCode()}: ${response.body()}" }
+    }
+
+    /**
      * Enters a hall project opening tomorrow with one section whose bidder
      * is [creditCode], marks it as requiring a bid guarantee, and returns
      * its id.
