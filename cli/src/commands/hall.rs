@@ -278,13 +278,33 @@ pub(crate) fn run(ctx: &Context, home: &Path, action: &HallAction) -> CliResult<
             let platform = pick(&store, platform.as_deref())?;
             decrypt(ctx, home, &store, &platform.name, project, bid)
         }
+        after_decryption => run_after_decryption(ctx, home, &store, after_decryption),
+    }
+}
+
+/// Runs the actions from the quote reading on: quotes, confirmation,
+/// details, challenges, quote rounds and the draw.
+fn run_after_decryption(
+    ctx: &Context,
+    home: &Path,
+    store: &AccountStore,
+    action: &HallAction,
+) -> CliResult<()> {
+    match action {
+        HallAction::List { .. }
+        | HallAction::Watch { .. }
+        | HallAction::SignIn { .. }
+        | HallAction::Receipt { .. }
+        | HallAction::Bids { .. }
+        | HallAction::Check { .. }
+        | HallAction::Decrypt { .. } => unreachable!("handled by run"),
         HallAction::Quotes {
             project,
             platform,
             json,
         } => {
-            let platform = pick(&store, platform.as_deref())?;
-            hall_quotes::quotes(ctx, &store, &platform.name, project, *json)
+            let platform = pick(store, platform.as_deref())?;
+            hall_quotes::quotes(ctx, store, &platform.name, project, *json)
         }
         HallAction::Confirm {
             project,
@@ -292,16 +312,16 @@ pub(crate) fn run(ctx: &Context, home: &Path, action: &HallAction) -> CliResult<
             amount,
             platform,
         } => {
-            let platform = pick(&store, platform.as_deref())?;
-            hall_quotes::confirm(ctx, home, &store, &platform.name, project, bid, amount)
+            let platform = pick(store, platform.as_deref())?;
+            hall_quotes::confirm(ctx, home, store, &platform.name, project, bid, amount)
         }
         HallAction::Details {
             project,
             platform,
             json,
         } => {
-            let platform = pick(&store, platform.as_deref())?;
-            hall_quotes::details(ctx, &store, &platform.name, project, *json)
+            let platform = pick(store, platform.as_deref())?;
+            hall_quotes::details(ctx, store, &platform.name, project, *json)
         }
         HallAction::Challenge {
             project,
@@ -309,24 +329,24 @@ pub(crate) fn run(ctx: &Context, home: &Path, action: &HallAction) -> CliResult<
             attach,
             platform,
         } => {
-            let platform = pick(&store, platform.as_deref())?;
-            hall_quotes::challenge(ctx, home, &store, &platform.name, project, text, attach)
+            let platform = pick(store, platform.as_deref())?;
+            hall_quotes::challenge(ctx, home, store, &platform.name, project, text, attach)
         }
         HallAction::Challenges {
             project,
             platform,
             json,
         } => {
-            let platform = pick(&store, platform.as_deref())?;
-            hall_quotes::challenges(ctx, &store, &platform.name, project, *json)
+            let platform = pick(store, platform.as_deref())?;
+            hall_quotes::challenges(ctx, store, &platform.name, project, *json)
         }
         HallAction::Rounds {
             project,
             platform,
             json,
         } => {
-            let platform = pick(&store, platform.as_deref())?;
-            hall_evaluation::rounds(ctx, &store, &platform.name, project, *json)
+            let platform = pick(store, platform.as_deref())?;
+            hall_evaluation::rounds(ctx, store, &platform.name, project, *json)
         }
         HallAction::Quote {
             project,
@@ -336,11 +356,11 @@ pub(crate) fn run(ctx: &Context, home: &Path, action: &HallAction) -> CliResult<
             platform,
             json,
         } => {
-            let platform = pick(&store, platform.as_deref())?;
+            let platform = pick(store, platform.as_deref())?;
             hall_evaluation::quote(
                 ctx,
                 home,
-                &store,
+                store,
                 &platform.name,
                 project,
                 *section,
@@ -354,8 +374,8 @@ pub(crate) fn run(ctx: &Context, home: &Path, action: &HallAction) -> CliResult<
             platform,
             json,
         } => {
-            let platform = pick(&store, platform.as_deref())?;
-            hall_evaluation::draw(ctx, home, &store, &platform.name, project, *json)
+            let platform = pick(store, platform.as_deref())?;
+            hall_evaluation::draw(ctx, home, store, &platform.name, project, *json)
         }
     }
 }

@@ -480,6 +480,7 @@ impl Localized for HallError {
             .map_or("server.internal", |(_, code)| code.as_str())
     }
 
+    #[allow(clippy::too_many_lines, reason = "one message a variant")]
     fn message_zh(&self) -> String {
         match self {
             HallError::NotFound { id } => format!("没有编号为 {id} 的开标项目；请查看项目列表"),
