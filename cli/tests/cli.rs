@@ -479,6 +479,11 @@ fn demo_runs_and_writes_artifacts() {
         stdout.contains("shows it issued") && stdout.contains("DEV-"),
         "guarantee issued and verified expected: {stdout}"
     );
+    assert_eq!(
+        stdout.matches("(已核验 verified)").count(),
+        3,
+        "each phone verifies the draw: {stdout}"
+    );
     let demo = bench.path("demo");
     for name in [
         "guarantee.pdf",
@@ -549,6 +554,12 @@ fn assert_demo_hall(bench: &Bench, demo: &Path) {
     assert_eq!(state["phase"], "closed");
     assert_eq!(state["progress"]["decrypted"], 3);
     assert_eq!(state["progress"]["signed_in"], 3);
+    assert_eq!(state["progress"]["confirmed"], 3);
+    let coefficient = state["coefficient"].as_str().expect("a drawn coefficient");
+    assert!(
+        ["0.95", "0.96", "0.97", "0.98", "0.99"].contains(&coefficient),
+        "{coefficient}"
+    );
     let quotes: Vec<&str> = state["bids"]
         .as_array()
         .expect("bids")

@@ -4,8 +4,10 @@
 //! demo bidder's to its phone and hardware certificates, so either opens
 //! it); each phone runs the decryption check, signs in and saves its
 //! receipt; the agent starts the decryption and each phone releases its
-//! key to the project's opening certificate; the agent closes the opening
-//! and the final state, replayed from the event log, is written out.
+//! key to the project's opening certificate; then quote reading,
+//! confirmation, a challenge, a quote round and the coefficient draw
+//! (`evaluation`); the agent closes the opening and the final state,
+//! replayed from the event log, is written out.
 //!
 //! Everything goes to `{out}/hall/`: the other bidders' homes under
 //! `bidders/`, the packages and envelopes, the receipts and `state.json`.
@@ -49,11 +51,11 @@ const QUOTES: [&str; 3] = ["12345678.00", "12888000.00", "11990000.50"];
 const PROJECT: &str = "演示城市供水管网改造工程（掌上开标）";
 
 /// One bidder: its company and its phone.
-struct Bidder<'a> {
-    company: &'a str,
-    credit_code: &'a str,
-    store: &'a AccountStore,
-    keystore: &'a Keystore,
+pub(super) struct Bidder<'a> {
+    pub(super) company: &'a str,
+    pub(super) credit_code: &'a str,
+    pub(super) store: &'a AccountStore,
+    pub(super) keystore: &'a Keystore,
 }
 
 /// A bidder's own phone home, for the two bidders besides the demo's.
@@ -62,7 +64,7 @@ struct OtherPhone {
     keystore: Keystore,
 }
 
-fn failed(what: &str, detail: impl std::fmt::Display) -> CliError {
+pub(super) fn failed(what: &str, detail: impl std::fmt::Display) -> CliError {
     CliError::failed(
         "demo.hall",
         format!("演示开标步骤“{what}”失败：{detail}"),
@@ -70,7 +72,7 @@ fn failed(what: &str, detail: impl std::fmt::Display) -> CliError {
     )
 }
 
-fn pin() -> Pin {
+pub(super) fn pin() -> Pin {
     Pin::entered(DEMO_PIN.to_owned())
 }
 
@@ -140,7 +142,7 @@ pub(super) fn hall_steps(
 }
 
 /// Runs the opening itself once the bids are uploaded: the decryption
-/// check, sign-in, decryption and close.
+/// check, sign-in, decryption, the steps of `evaluation` and the close.
 fn opening_steps(
     steps: &mut Steps<'_>,
     folder: &Path,
@@ -216,13 +218,13 @@ fn opening_steps(
         },
     )?;
 
+    super::evaluation::evaluation_steps(steps, platform, bidders, project)?;
+
     steps.run(
         "代理机构结束开标；从事件日志重放最终状态并写入 state.json",
         "the agent closes the opening; the final state is replayed from the event log and written to state.json",
         || {
-            for phase in [Phase::QuoteReading, Phase::QuoteConfirmation, Phase::Evaluation, Phase::Closed] {
-                platform.move_hall(project, phase)?;
-            }
+            platform.move_hall(project, Phase::Closed)?;
             write_state(folder, platform, bidders, project)
         },
     )
@@ -307,7 +309,11 @@ fn upload_bid(
 }
 
 /// The bidder's bid in the project, as its phone lists it.
-fn own_bid(platform: &DemoPlatform, bidder: &Bidder<'_>, project: &str) -> CliResult<BidView> {
+pub(super) fn own_bid(
+    platform: &DemoPlatform,
+    bidder: &Bidder<'_>,
+    project: &str,
+) -> CliResult<BidView> {
     let bids = platform
         .block_on(hall::bids(bidder.store, PLATFORM, project))
         .map_err(core)?;
@@ -362,8 +368,14 @@ fn write_state(
             "bidders": p.bidders,
             "signed_in": p.signed_in,
             "decrypted": p.decrypted,
+            "confirmed": p.confirmed,
         })
     });
+    let coefficient = state
+        .draw
+        .as_ref()
+        .and_then(|d| d.revealed.as_ref())
+        .map(|(_, coefficient)| coefficient.clone());
     let json = serde_json::json!({
         "project": state.project.id,
         "name": state.project.name,
@@ -371,6 +383,7 @@ fn write_state(
         "phase": state.phase().as_str(),
         "last_event": state.last_seq,
         "progress": progress,
+        "coefficient": coefficient,
         "bids": bids,
     });
     let text = serde_json::to_vec_pretty(&json).map_err(|e| failed("state", e))?;

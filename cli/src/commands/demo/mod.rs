@@ -12,6 +12,7 @@
 //! applied for through the development institution, issued and verified
 //! -> a bid opening with three bidders, from upload to close (`hall`).
 //! Every artifact is written to the output folder.
+mod evaluation;
 mod guarantee;
 mod hall;
 mod platform;

@@ -290,11 +290,20 @@ impl DemoPlatform {
 
     /// Acts as the hall agent: moves project `id` to `phase`.
     pub(super) fn move_hall(&self, id: &str, phase: Phase) -> CliResult<()> {
+        self.console(
+            &format!("console/hall/{id}/phase"),
+            &[("phase", phase.as_str())],
+        )
+    }
+
+    /// Posts `form` to the console page `path` (relative to the base
+    /// address), as the agent's or the experts' browser would.
+    pub(super) fn console(&self, path: &str, form: &[(&str, &str)]) -> CliResult<()> {
         let client = console_client()?;
-        let url = format!("{}console/hall/{id}/phase", self.base_url);
+        let url = format!("{}{path}", self.base_url);
         let status = self
             .runtime
-            .block_on(client.post(&url).form(&[("phase", phase.as_str())]).send())
+            .block_on(client.post(&url).form(form).send())
             .map_err(|e| failed(&url, e))?
             .status();
         if status.is_redirection() {
