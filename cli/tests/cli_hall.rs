@@ -14,38 +14,6 @@ use support::{CREDIT, Setup};
 /// A second valid credit code (check character per GB 32100-2015).
 const OTHER: &str = "91310000132200821H";
 
-/// Enters a project opening `in_secs` from the server's now, with one
-/// bidder; returns its id as the console lists it.
-fn create_project(setup: &Setup, name: &str, in_secs: i64, bidder: &str) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let opening = time::OffsetDateTime::from_unix_timestamp(setup.server.clock().now() + in_secs)
-        .unwrap()
-        .format(&format)
-        .unwrap();
-    setup.console_post(
-        "/console/hall",
-        &[
-            ("name", name),
-            ("opening", opening.as_str()),
-            ("section", "第一标段"),
-            ("bidders", &format!("{bidder} 投标单位")),
-        ],
-    );
-    let page = setup.console_get("/console/hall");
-    page.split("<tr data-project=\"")
-        .skip(1)
-        .find(|part| part[..part.find("</tr>").unwrap()].contains(name))
-        .map(|part| part[..part.find('"').unwrap()].to_owned())
-        .expect("the new project is listed")
-}
-
-fn move_to(setup: &Setup, id: &str, phase: Phase) {
-    setup.console_post(
-        &format!("/console/hall/{id}/phase"),
-        &[("phase", phase.as_str())],
-    );
-}
-
 /// The next JSON line of a running `hall watch --json`.
 fn next_line(lines: &mpsc::Receiver<String>) -> serde_json::Value {
     let line = lines
@@ -70,8 +38,8 @@ fn until_phase(lines: &mpsc::Receiver<String>, phase: Phase) -> Vec<serde_json::
 #[test]
 fn hall_list_shows_own_projects() {
     let setup = Setup::with_certificate();
-    let own = create_project(&setup, "道路工程施工", 7200, CREDIT);
-    create_project(&setup, "他人项目", 7200, OTHER);
+    let own = setup.hall_project("道路工程施工", 7200, &format!("{CREDIT} 投标单位"), &[]);
+    setup.hall_project("他人项目", 7200, &format!("{OTHER} 投标单位"), &[]);
 
     let out = setup.ok(&["hall", "list", "--json"]);
     let list: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -91,7 +59,7 @@ fn hall_list_shows_own_projects() {
 fn hall_watch_follows_to_close() {
     let setup = Setup::with_certificate();
     // Within the hour before opening: sign-in has begun by the clock.
-    let id = create_project(&setup, "桥梁维修工程", 1800, CREDIT);
+    let id = setup.hall_project("桥梁维修工程", 1800, &format!("{CREDIT} 投标单位"), &[]);
 
     let mut child = setup
         .command(&["hall", "watch", &id, "--json"])
@@ -112,7 +80,7 @@ fn hall_watch_follows_to_close() {
     assert_eq!(first["project"]["id"], id.as_str());
     assert_eq!(first["project"]["phase"], "sign_in");
 
-    move_to(&setup, &id, Phase::Decryption);
+    setup.move_hall(&id, Phase::Decryption);
     let seen = until_phase(&lines, Phase::Decryption);
     let notice = seen
         .iter()
@@ -126,7 +94,7 @@ fn hall_watch_follows_to_close() {
         Phase::Evaluation,
         Phase::Closed,
     ] {
-        move_to(&setup, &id, phase);
+        setup.move_hall(&id, phase);
         let seen = until_phase(&lines, phase);
         let last = seen.last().unwrap();
         assert!(last["last_seq"].as_u64().unwrap() >= 2, "{last}");
@@ -143,7 +111,7 @@ fn hall_watch_follows_to_close() {
 #[test]
 fn hall_watch_rejects_other_project() {
     let setup = Setup::with_certificate();
-    let other = create_project(&setup, "他人项目", 7200, OTHER);
+    let other = setup.hall_project("他人项目", 7200, &format!("{OTHER} 投标单位"), &[]);
 
     let out = setup.run_with_input(&["hall", "watch", &other], "");
     assert!(!out.status.success());

@@ -9,39 +9,6 @@ use palmbid_core::api::hall::Phase;
 use palmbid_core::api::hall::challenges::MAX_ATTACHMENT_BYTES;
 use support::{CREDIT, PIN, Setup};
 
-/// Enters a project within the hour before its opening (sign-in), with
-/// the session's company as its bidder and the details `extra`; returns
-/// its id.
-fn create_project(setup: &Setup, name: &str, extra: &[(&str, &str)]) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let opening = time::OffsetDateTime::from_unix_timestamp(setup.server.clock().now() + 1800)
-        .unwrap()
-        .format(&format)
-        .unwrap();
-    let bidders = format!("{CREDIT} 示例科技有限公司");
-    let mut form = vec![
-        ("name", name),
-        ("opening", opening.as_str()),
-        ("section", "第一标段"),
-        ("bidders", bidders.as_str()),
-    ];
-    form.extend_from_slice(extra);
-    setup.console_post("/console/hall", &form);
-    let page = setup.console_get("/console/hall");
-    page.split("<tr data-project=\"")
-        .skip(1)
-        .find(|part| part[..part.find("</tr>").unwrap()].contains(name))
-        .map(|part| part[..part.find('"').unwrap()].to_owned())
-        .expect("the new project is listed")
-}
-
-fn move_to(setup: &Setup, id: &str, phase: Phase) {
-    setup.console_post(
-        &format!("/console/hall/{id}/phase"),
-        &[("phase", phase.as_str())],
-    );
-}
-
 /// Runs a command that must fail; returns its exit code and stderr.
 fn fails(setup: &Setup, args: &[&str], input: &str) -> (i32, String) {
     let out = setup.run_with_input(args, input);
@@ -55,9 +22,10 @@ fn fails(setup: &Setup, args: &[&str], input: &str) -> (i32, String) {
 #[test]
 fn details_and_quotes_by_phase() {
     let setup = Setup::with_certificate();
-    let id = create_project(
-        &setup,
+    let id = setup.hall_project(
         "市政排水工程",
+        1800,
+        &format!("{CREDIT} 示例科技有限公司"),
         &[
             ("code", "SZPS-2026-07"),
             ("tenderer", "某区住房和城乡建设局"),
@@ -85,8 +53,8 @@ fn details_and_quotes_by_phase() {
     let (_, stderr) = fails(&setup, &["hall", "quotes", &id], "");
     assert!(stderr.contains("hall.quotes_sealed"), "{stderr}");
 
-    move_to(&setup, &id, Phase::Decryption);
-    move_to(&setup, &id, Phase::QuoteReading);
+    setup.move_hall(&id, Phase::Decryption);
+    setup.move_hall(&id, Phase::QuoteReading);
     let json: serde_json::Value =
         serde_json::from_str(&setup.ok(&["hall", "quotes", &id, "--json"])).unwrap();
     assert_eq!(json["phase"], "quote_reading");
@@ -119,7 +87,7 @@ fn details_and_quotes_by_phase() {
         "",
     );
     assert!(stderr.contains("hall.not_confirmation_phase"), "{stderr}");
-    move_to(&setup, &id, Phase::QuoteConfirmation);
+    setup.move_hall(&id, Phase::QuoteConfirmation);
     let (_, stderr) = fails(
         &setup,
         &["hall", "confirm", &id, &"0".repeat(32), "--amount", "1000"],
@@ -134,7 +102,12 @@ fn details_and_quotes_by_phase() {
 #[test]
 fn challenge_sent_and_answer_read() {
     let setup = Setup::with_certificate();
-    let id = create_project(&setup, "体育馆装修工程", &[]);
+    let id = setup.hall_project(
+        "体育馆装修工程",
+        1800,
+        &format!("{CREDIT} 示例科技有限公司"),
+        &[],
+    );
     let dir = setup.dir.path();
     let pdf = dir.join("说明.pdf");
     std::fs::write(&pdf, b"%PDF-1.7\n% challenge\n").unwrap();

@@ -10,27 +10,7 @@ use support::{CREDIT, PIN, Setup};
 /// A project of the phone's company, signed in with the CLI and moved to
 /// phase evaluation; returns its id.
 fn evaluation_project(setup: &Setup, name: &str) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let opening = time::OffsetDateTime::from_unix_timestamp(setup.server.clock().now() + 1800)
-        .unwrap()
-        .format(&format)
-        .unwrap();
-    setup.console_post(
-        "/console/hall",
-        &[
-            ("name", name),
-            ("opening", opening.as_str()),
-            ("section", "第一标段"),
-            ("bidders", &format!("{CREDIT} 投标单位")),
-        ],
-    );
-    let page = setup.console_get("/console/hall");
-    let id = page
-        .split("<tr data-project=\"")
-        .skip(1)
-        .find(|part| part[..part.find("</tr>").unwrap()].contains(name))
-        .map(|part| part[..part.find('"').unwrap()].to_owned())
-        .unwrap();
+    let id = setup.hall_project(name, 1800, &format!("{CREDIT} 投标单位"), &[]);
     setup.ok_with_input(&["hall", "sign-in", &id], &format!("{PIN}\n"));
     for phase in [
         Phase::Decryption,
@@ -38,10 +18,7 @@ fn evaluation_project(setup: &Setup, name: &str) -> String {
         Phase::QuoteConfirmation,
         Phase::Evaluation,
     ] {
-        setup.console_post(
-            &format!("/console/hall/{id}/phase"),
-            &[("phase", phase.as_str())],
-        );
+        setup.move_hall(&id, phase);
     }
     id
 }

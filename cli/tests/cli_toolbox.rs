@@ -7,56 +7,9 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Child, Command, Output};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Command;
 
-use support::{COMPANY, CREDIT, PIN, Setup};
-
-/// Waits for the toolbox's next `qr:` line and returns its URL, with the
-/// `number:` line seen before it, if any.
-fn next_frame(lines: &mpsc::Receiver<String>, number: &mut Option<String>) -> String {
-    loop {
-        let line = lines
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the toolbox printed no QR frame within 20 s");
-        if let Some(n) = line.strip_prefix("number: ") {
-            *number = Some(n.to_owned());
-        }
-        if let Some(url) = line.strip_prefix("qr: ") {
-            return url.to_owned();
-        }
-    }
-}
-
-/// The newest frame: drains what is buffered, then takes the next one.
-fn fresh_frame(lines: &mpsc::Receiver<String>, number: &mut Option<String>) -> String {
-    while let Ok(line) = lines.try_recv() {
-        if let Some(n) = line.strip_prefix("number: ") {
-            *number = Some(n.to_owned());
-        }
-    }
-    next_frame(lines, number)
-}
-
-/// Waits for the toolbox to exit and returns its output with the lines it
-/// printed after the last frame taken. The reader thread may still hold
-/// the last lines when the process exits, so this reads until it ends
-/// (it drops its sender at end of file).
-fn finish(child: Child, lines: &mpsc::Receiver<String>) -> (Output, String) {
-    let output = child.wait_with_output().unwrap();
-    let mut rest = Vec::new();
-    loop {
-        match lines.recv_timeout(Duration::from_secs(20)) {
-            Ok(line) => rest.push(line),
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                panic!("the toolbox's output did not end within 20 s of its exit")
-            }
-        }
-    }
-    (output, rest.join("\n"))
-}
+use support::{COMPANY, CREDIT, PIN, Setup, finish, fresh_frame, next_frame};
 
 #[test]
 fn toolbox_login_with_the_number_shown() {
@@ -249,7 +202,7 @@ fn toolbox_pack_encrypt_and_upload_to_the_hall() {
     use sha2::Digest;
 
     let setup = Setup::with_certificate();
-    let project = hall_project(&setup);
+    let project = setup.hall_project("办公楼工程", 7200, &format!("{CREDIT} {COMPANY}"), &[]);
 
     let document = setup.dir.path().join("商务标.pdf");
     std::fs::write(&document, b"%PDF-1.7 commercial bid").unwrap();
@@ -334,28 +287,4 @@ fn toolbox_pack_encrypt_and_upload_to_the_hall() {
         .unwrap()
         .count();
     assert_eq!(stored, 1);
-}
-
-/// Enters a hall project opening in two hours with the company as its
-/// bidder; returns its id.
-fn hall_project(setup: &Setup) -> String {
-    let opening = time::OffsetDateTime::from_unix_timestamp(setup.server.clock().now() + 7200)
-        .unwrap()
-        .format(time::macros::format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]"
-        ))
-        .unwrap();
-    setup.console_post(
-        "/console/hall",
-        &[
-            ("name", "办公楼工程"),
-            ("opening", &opening),
-            ("section", "第一标段"),
-            ("bidders", &format!("{CREDIT} {COMPANY}")),
-        ],
-    );
-    let page = setup.console_get("/console/hall");
-    let marker = "<tr data-project=\"";
-    let start = page.find(marker).unwrap() + marker.len();
-    page[start..start + 32].to_owned()
 }

@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
+use std::time::Duration;
 
 use palmbid_platform::{Config, Platform, RunningPlatform};
 
@@ -153,6 +154,98 @@ impl Setup {
         (child, receiver)
     }
 
+    /// Packs a bid with `quote` for section 1 of hall project `project`,
+    /// has the toolbox encrypt it to the phone's certificate fetched by QR
+    /// and upload it after a QR login, the phone answering both with the
+    /// PIN; returns the bid's id.
+    pub(crate) fn upload_bid(&self, project: &str, quote: &str) -> String {
+        let document = self.dir.path().join(format!("{project}-{quote}.pdf"));
+        std::fs::write(&document, b"%PDF-1.7 commercial bid").unwrap();
+        let package = document.with_extension("json");
+        self.ok(&[
+            "toolbox",
+            "pack",
+            "--project",
+            project,
+            "--quote",
+            quote,
+            "--credit-code",
+            CREDIT,
+            document.to_str().unwrap(),
+            "-o",
+            package.to_str().unwrap(),
+        ]);
+        let envelope = document.with_extension("p7m");
+        let (toolbox, lines) = self.toolbox(&[
+            "encrypt",
+            "--in",
+            package.to_str().unwrap(),
+            "--out",
+            envelope.to_str().unwrap(),
+        ]);
+        let url = fresh_frame(&lines, &mut None);
+        self.ok_with_input(&["scan", &url], &format!("{PIN}\n"));
+        let (encrypted, _) = finish(toolbox, &lines);
+        assert!(encrypted.status.success(), "{encrypted:?}");
+
+        let (toolbox, lines) =
+            self.toolbox(&["upload", "--project", project, envelope.to_str().unwrap()]);
+        let mut number = None;
+        next_frame(&lines, &mut number);
+        let url = fresh_frame(&lines, &mut None);
+        self.ok_with_input(
+            &["scan", &url, "--number", &number.unwrap()],
+            &format!("{PIN}\n"),
+        );
+        let (uploaded, rest) = finish(toolbox, &lines);
+        assert!(uploaded.status.success(), "{uploaded:?}");
+        rest.lines()
+            .find_map(|line| line.strip_prefix("bid: "))
+            .expect("the toolbox prints the bid id")
+            .to_owned()
+    }
+
+    /// Enters hall project `name` on the agent's console, opening `in_secs`
+    /// from the server's now (to the minute), with one section whose bidder
+    /// is `bidder` (`CODE company`) and the extra console fields `extra`;
+    /// returns its id.
+    pub(crate) fn hall_project(
+        &self,
+        name: &str,
+        in_secs: i64,
+        bidder: &str,
+        extra: &[(&str, &str)],
+    ) -> String {
+        let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+        let opening =
+            time::OffsetDateTime::from_unix_timestamp(self.server.clock().now() + in_secs)
+                .unwrap()
+                .format(&format)
+                .unwrap();
+        let mut form = vec![
+            ("name", name),
+            ("opening", opening.as_str()),
+            ("section", "第一标段"),
+            ("bidders", bidder),
+        ];
+        form.extend_from_slice(extra);
+        self.console_post("/console/hall", &form);
+        let page = self.console_get("/console/hall");
+        page.split("<tr data-project=\"")
+            .skip(1)
+            .find(|part| part[..part.find("</tr>").unwrap()].contains(name))
+            .map(|part| part[..part.find('"').unwrap()].to_owned())
+            .expect("the new project is listed")
+    }
+
+    /// Moves hall project `id` to `phase` on the agent's console.
+    pub(crate) fn move_hall(&self, id: &str, phase: palmbid_core::api::hall::Phase) {
+        self.console_post(
+            &format!("/console/hall/{id}/phase"),
+            &[("phase", phase.as_str())],
+        );
+    }
+
     pub(crate) fn console_post(&self, path: &str, form: &[(&str, &str)]) -> String {
         palmbid_core::api::client::install_ring_provider();
         let client = reqwest::Client::builder()
@@ -173,4 +266,49 @@ impl Setup {
         self.runtime
             .block_on(async { reqwest::get(url).await.unwrap().text().await.unwrap() })
     }
+}
+
+/// Waits for the toolbox's next `qr:` line and returns its URL, with the
+/// `number:` line seen before it, if any.
+pub(crate) fn next_frame(lines: &mpsc::Receiver<String>, number: &mut Option<String>) -> String {
+    loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the toolbox printed no QR frame within 20 s");
+        if let Some(n) = line.strip_prefix("number: ") {
+            *number = Some(n.to_owned());
+        }
+        if let Some(url) = line.strip_prefix("qr: ") {
+            return url.to_owned();
+        }
+    }
+}
+
+/// The newest frame: drains what is buffered, then takes the next one.
+pub(crate) fn fresh_frame(lines: &mpsc::Receiver<String>, number: &mut Option<String>) -> String {
+    while let Ok(line) = lines.try_recv() {
+        if let Some(n) = line.strip_prefix("number: ") {
+            *number = Some(n.to_owned());
+        }
+    }
+    next_frame(lines, number)
+}
+
+/// Waits for the toolbox to exit and returns its output with the lines it
+/// printed after the last frame taken. The reader thread may still hold
+/// the last lines when the process exits, so this reads until it ends
+/// (it drops its sender at end of file).
+pub(crate) fn finish(child: Child, lines: &mpsc::Receiver<String>) -> (Output, String) {
+    let output = child.wait_with_output().unwrap();
+    let mut rest = Vec::new();
+    loop {
+        match lines.recv_timeout(Duration::from_secs(20)) {
+            Ok(line) => rest.push(line),
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                panic!("the toolbox's output did not end within 20 s of its exit")
+            }
+        }
+    }
+    (output, rest.join("\n"))
 }

@@ -258,6 +258,22 @@ class KeystoreFlowTest {
         assertTrue(keystore.certificates().isEmpty())
     }
 
+    @Test
+    fun `renewal warnings are empty without pending bids and a credential deletes`() = runBlocking {
+        val signing = importSigning()
+        val encryption = importEncryption()
+
+        assertEquals(emptyList<RenewalWarning>(), keystore.renewalWarnings())
+        keystore.deleteCredential(encryption.credentialId)
+        val left = keystore.certificates()
+        assertEquals(listOf(signing.keyId), left.map { it.keyId })
+
+        val missing = assertThrows<PalmbidException.Failed> {
+            runBlocking { keystore.deleteCredential(encryption.credentialId) }
+        }
+        assertEquals("keystore.credential_not_found", missing.code)
+    }
+
     private fun bcAuthEnvelope(plaintext: ByteArray, recipientDer: ByteArray): ByteArray {
         val recipient = JcaX509CertificateConverter().setProvider(bc).getCertificate(X509CertificateHolder(recipientDer))
         val ephemeral = KeyPairGenerator.getInstance("EC", bc).apply { initialize(ECGenParameterSpec("secp256r1")) }.generateKeyPair()

@@ -1,0 +1,66 @@
+//! `palmbid hall check|decrypt` and the key guard behind them, against a
+//! real platform on loopback: a bid uploaded by the toolbox is checked
+//! before the opening, which keeps its encryption key (shown by `palmbid
+//! certs`) until the phone releases it at the decryption; the quote read
+//! out is then confirmed with `palmbid hall confirm`.
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+mod support;
+
+use palmbid_core::api::hall::Phase;
+use support::{COMPANY, CREDIT, PIN, Setup};
+
+/// The line `palmbid certs` prints for a key a pending bid still needs.
+const KEPT: &str = "key kept until the opening of";
+
+#[test]
+fn check_keeps_key_until_decryption_then_confirm() {
+    let setup = Setup::with_certificate();
+    let project = setup.hall_project("水厂扩建工程", 1800, &format!("{CREDIT} {COMPANY}"), &[]);
+    let bid = setup.upload_bid(&project, "2345678.00");
+    assert!(!setup.ok(&["certs"]).contains(KEPT));
+
+    setup.ok_with_input(&["hall", "check", &project, &bid], &format!("{PIN}\n"));
+    let listed = setup.ok(&["certs"]);
+    assert!(
+        listed.contains(&format!("{KEPT}: {project}/{bid}")),
+        "{listed}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&setup.ok(&["certs", "--json"])).unwrap();
+    let pending: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["pending_bids"].as_array().unwrap())
+        .map(|b| b.as_str().unwrap())
+        .collect();
+    assert_eq!(pending, [format!("{project}/{bid}")]);
+    let bids: serde_json::Value =
+        serde_json::from_str(&setup.ok(&["hall", "bids", &project, "--json"])).unwrap();
+    assert!(bids[0]["checked_at"].is_i64(), "{bids}");
+
+    setup.ok_with_input(&["hall", "sign-in", &project], &format!("{PIN}\n"));
+    let early = setup.run_with_input(&["hall", "decrypt", &project, &bid], &format!("{PIN}\n"));
+    let stderr = String::from_utf8_lossy(&early.stderr);
+    assert_eq!(early.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("[hall.not_decryption_phase]"), "{stderr}");
+
+    setup.move_hall(&project, Phase::Decryption);
+    let decrypted = setup.ok_with_input(&["hall", "decrypt", &project, &bid], &format!("{PIN}\n"));
+    assert!(decrypted.contains("2345678.00"), "{decrypted}");
+    let after = setup.ok(&["certs"]);
+    assert!(!after.contains(KEPT), "{after}");
+
+    // The quote read out, then confirmed by the bidder, signed.
+    setup.move_hall(&project, Phase::QuoteReading);
+    setup.move_hall(&project, Phase::QuoteConfirmation);
+    setup.ok_with_input(
+        &["hall", "confirm", &project, &bid, "--amount", "2345678.00"],
+        &format!("{PIN}\n"),
+    );
+    let quotes: serde_json::Value =
+        serde_json::from_str(&setup.ok(&["hall", "quotes", &project, "--json"])).unwrap();
+    let row = &quotes["quotes"][0];
+    assert_eq!(row["amount"], "2345678.00", "{quotes}");
+    assert_eq!(row["confirmed"], true, "{quotes}");
+}
