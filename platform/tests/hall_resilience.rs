@@ -6,7 +6,9 @@
 //!   retry finds the bid decrypted and sends no second release;
 //! - the app is killed in the middle of the decryption phase: reopened
 //!   from its files, it rebuilds the project's state from the event log
-//!   and decrypts.
+//!   and decrypts;
+//! - the decryption check of a bid encrypted to another key fails before
+//!   the PIN, naming the bid's recipients.
 //!
 //! A TCP relay in front of the platform (its public address) plays the
 //! network and can drop the answer of the next key release.
@@ -27,7 +29,7 @@ use palmbid_core::api::hall::{BidState, Phase};
 use palmbid_core::api::qr::QrKind;
 use palmbid_core::hall::{self, HallError, HallListener, HallNotice, ProjectState, StreamStatus};
 use palmbid_core::keystore::Keystore;
-use palmbid_core::pki::KeyRole;
+use palmbid_core::pki::{CertInfo, IssuingCa, KeyRole, Subject, Validity};
 use palmbid_core::qr::{self, AnswerChoice, Scanned};
 use palmbid_platform::{Config, Platform};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -155,9 +157,11 @@ async fn setup() -> Setup {
 }
 
 /// A project in sign-in with the phone signed in and its bid (quote
-/// `amount`) uploaded through a toolbox login the phone answered; returns
-/// the project and bid ids.
-async fn signed_in_with_a_bid(setup: &Setup, amount: &str) -> (String, String) {
+/// `amount`) uploaded through a toolbox login the phone answered, the bid
+/// encrypted to the phone's encryption certificate or, when
+/// `to_phone` is false, to another company's USB-KEY only; returns the
+/// project and bid ids.
+async fn signed_in_with_a_bid(setup: &Setup, amount: &str, to_phone: bool) -> (String, String) {
     let Setup {
         platform, phone, ..
     } = setup;
@@ -187,14 +191,18 @@ async fn signed_in_with_a_bid(setup: &Setup, amount: &str) -> (String, String) {
     .await
     .unwrap();
 
-    let encryption = phone
-        .keystore
-        .certificates()
-        .unwrap()
-        .into_iter()
-        .find(|c| c.role == KeyRole::Encryption)
-        .unwrap()
-        .cert;
+    let encryption = if to_phone {
+        phone
+            .keystore
+            .certificates()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.role == KeyRole::Encryption)
+            .unwrap()
+            .cert
+    } else {
+        usb_key_certificate()
+    };
     let plaintext = serde_json::to_vec(&package(&id, CREDIT, amount)).unwrap();
     let bid = envelope(&plaintext, &[encryption]);
     let uploaded = upload(platform, &id, 1, Some(&created.desktop_token), bid)
@@ -203,10 +211,55 @@ async fn signed_in_with_a_bid(setup: &Setup, amount: &str) -> (String, String) {
     (id, uploaded.bid_id)
 }
 
+/// An encryption certificate of a USB-KEY CA unknown to the phone.
+fn usb_key_certificate() -> CertInfo {
+    let ca = IssuingCa::new_root(
+        "USB-KEY CA",
+        Validity {
+            not_before: 0,
+            days: 36500,
+        },
+    )
+    .unwrap();
+    ca.issue_with_new_key(
+        &Subject {
+            name: "李四".into(),
+            company: "示例科技有限公司".into(),
+            credit_code: CREDIT.into(),
+        },
+        KeyRole::Encryption,
+        Validity {
+            not_before: 1_700_000_000,
+            days: 3650,
+        },
+    )
+    .unwrap()
+    .cert
+}
+
+#[tokio::test]
+async fn check_of_bid_for_another_key_fails() {
+    let setup = setup().await;
+    let (id, bid) = signed_in_with_a_bid(&setup, "1000000.00", false).await;
+    let Phone {
+        store, keystore, ..
+    } = &setup.phone;
+
+    let refused = hall::check_bid(store, keystore, "dev", &id, &bid, &pin()).await;
+    let Err(HallError::NoKeyForBid { recipients, .. }) = &refused else {
+        panic!("a bid for another key is no key of this phone: {refused:?}");
+    };
+    assert!(recipients.contains("USB-KEY CA"), "{recipients}");
+    // Found before the PIN: no try spent, nothing registered.
+    let credential = &keystore.certificates().unwrap()[0].credential;
+    assert_eq!(keystore.pin_status(credential).unwrap().failed_attempts, 0);
+    assert!(keystore.renewal_warnings().unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn release_with_lost_response_is_not_resent() {
     let setup = setup().await;
-    let (id, bid) = signed_in_with_a_bid(&setup, "3456789.00").await;
+    let (id, bid) = signed_in_with_a_bid(&setup, "3456789.00", true).await;
     move_to(&setup.platform, &id, Phase::Decryption).await;
     let Phone {
         store, keystore, ..
@@ -287,7 +340,7 @@ async fn watch_until(
 #[tokio::test]
 async fn restarted_app_rebuilds_state_and_decrypts() {
     let setup = setup().await;
-    let (id, bid) = signed_in_with_a_bid(&setup, "2222333.50").await;
+    let (id, bid) = signed_in_with_a_bid(&setup, "2222333.50", true).await;
     move_to(&setup.platform, &id, Phase::Decryption).await;
 
     // The app is killed: its store and keystore are gone from memory, and
