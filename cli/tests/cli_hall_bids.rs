@@ -1,4 +1,5 @@
-//! `palmbid hall check|decrypt` and the key guard behind them, against a
+//! `palmbid hall check|decrypt` and the key guard behind them, the check
+//! shown in `palmbid hall list`, against a
 //! real platform on loopback: a bid uploaded by the toolbox is checked
 //! before the opening, which keeps its encryption key (shown by `palmbid
 //! certs`) until the phone releases it at the decryption; the quote read
@@ -20,7 +21,16 @@ fn check_keeps_key_until_decryption_then_confirm() {
     let bid = setup.upload_bid(&project, "2345678.00");
     assert!(!setup.ok(&["certs"]).contains(KEPT));
 
+    let listed = |setup: &Setup| -> serde_json::Value {
+        let list: serde_json::Value =
+            serde_json::from_str(&setup.ok(&["hall", "list", "--json"])).unwrap();
+        list[0]["bids"][0].clone()
+    };
+    assert_eq!(listed(&setup)["bid_id"], bid.as_str());
+    assert!(listed(&setup)["checked_at"].is_null());
+
     setup.ok_with_input(&["hall", "check", &project, &bid], &format!("{PIN}\n"));
+    assert!(listed(&setup)["checked_at"].is_i64());
     let listed = setup.ok(&["certs"]);
     assert!(
         listed.contains(&format!("{KEPT}: {project}/{bid}")),

@@ -229,7 +229,14 @@ pub(crate) fn run(ctx: &Context, home: &Path, action: &HallAction) -> CliResult<
         HallAction::List { platform, json } => {
             let platform = pick(&store, platform.as_deref())?;
             let projects = block_on(hall::projects(&store, &platform.name))?;
-            print_list(ctx, &projects, *json);
+            // Each project with the company's bids, so the list shows
+            // every bid's decryption check.
+            let mut listed = Vec::with_capacity(projects.len());
+            for project in projects {
+                let bids = block_on(hall::bids(&store, &platform.name, &project.id))?;
+                listed.push((project, bids));
+            }
+            print_list(ctx, &listed, *json);
             Ok(())
         }
         HallAction::Watch {
@@ -541,27 +548,35 @@ fn print_bids(ctx: &Context, bids: &[BidView], json: bool) {
             ctx.tr("大小", "size"),
             bid.size
         );
-        let check = bid.check.as_ref().map_or_else(
-            || ctx.tr("未检测", "not checked").to_owned(),
-            |c| {
-                format!(
-                    "{} {}",
-                    ctx.tr("已检测", "checked"),
-                    time_text(c.checked_at)
-                )
-            },
-        );
-        let state = match bid.state {
-            BidState::Uploaded => ctx.tr("未解密", "encrypted"),
-            BidState::Decrypted => ctx.tr("已解密", "decrypted"),
-        };
-        println!("  {check}  {state}");
+        println!("  {}", bid_status(ctx, bid));
     }
 }
 
-fn print_list(ctx: &Context, projects: &[ProjectSummary], json: bool) {
+/// A bid's decryption check and state, as one line of text.
+fn bid_status(ctx: &Context, bid: &BidView) -> String {
+    let check = bid.check.as_ref().map_or_else(
+        || ctx.tr("未检测", "not checked").to_owned(),
+        |c| {
+            format!(
+                "{} {}",
+                ctx.tr("已检测", "checked"),
+                time_text(c.checked_at)
+            )
+        },
+    );
+    let state = match bid.state {
+        BidState::Uploaded => ctx.tr("未解密", "encrypted"),
+        BidState::Decrypted => ctx.tr("已解密", "decrypted"),
+    };
+    format!("{check}  {state}")
+}
+
+fn print_list(ctx: &Context, projects: &[(ProjectSummary, Vec<BidView>)], json: bool) {
     if json {
-        let rows: Vec<serde_json::Value> = projects.iter().map(project_json).collect();
+        let rows: Vec<serde_json::Value> = projects
+            .iter()
+            .map(|(project, bids)| listed_project_json(project, bids))
+            .collect();
         println!("{}", serde_json::Value::Array(rows));
         return;
     }
@@ -569,7 +584,7 @@ fn print_list(ctx: &Context, projects: &[ProjectSummary], json: bool) {
         println!("{}", ctx.tr("没有需要参加的开标项目。", "No bid openings."));
         return;
     }
-    for project in projects {
+    for (project, bids) in projects {
         println!("{}  {}", project.id, project.name);
         println!(
             "  {} {}  {} {}",
@@ -583,6 +598,14 @@ fn print_list(ctx: &Context, projects: &[ProjectSummary], json: bool) {
             ctx.tr("标段：", "sections:"),
             project.sections.join("、")
         );
+        for bid in bids {
+            println!(
+                "  {} {}  {}",
+                ctx.tr("投标文件", "bid"),
+                bid.bid_id,
+                bid_status(ctx, bid)
+            );
+        }
     }
 }
 
@@ -594,6 +617,24 @@ fn project_json(project: &ProjectSummary) -> serde_json::Value {
         "opening_at": project.opening_at,
         "phase": project.phase,
     })
+}
+
+/// A project of the list with its bids' decryption checks and states.
+fn listed_project_json(project: &ProjectSummary, bids: &[BidView]) -> serde_json::Value {
+    let bids: Vec<serde_json::Value> = bids
+        .iter()
+        .map(|bid| {
+            serde_json::json!({
+                "bid_id": bid.bid_id,
+                "section": bid.section,
+                "checked_at": bid.check.as_ref().map(|c| c.checked_at),
+                "state": bid.state,
+            })
+        })
+        .collect();
+    let mut row = project_json(project);
+    row["bids"] = serde_json::Value::Array(bids);
+    row
 }
 
 /// The phase as the app names it.
