@@ -222,167 +222,95 @@ pub(crate) enum HallAction {
     },
 }
 
+impl HallAction {
+    /// The trusted platform the action names, if any.
+    fn platform(&self) -> Option<&str> {
+        match self {
+            HallAction::List { platform, .. }
+            | HallAction::Watch { platform, .. }
+            | HallAction::SignIn { platform, .. }
+            | HallAction::Receipt { platform, .. }
+            | HallAction::Bids { platform, .. }
+            | HallAction::Check { platform, .. }
+            | HallAction::Decrypt { platform, .. }
+            | HallAction::Quotes { platform, .. }
+            | HallAction::Confirm { platform, .. }
+            | HallAction::Details { platform, .. }
+            | HallAction::Challenge { platform, .. }
+            | HallAction::Challenges { platform, .. }
+            | HallAction::Rounds { platform, .. }
+            | HallAction::Quote { platform, .. }
+            | HallAction::Draw { platform, .. } => platform.as_deref(),
+        }
+    }
+}
+
 /// Runs `palmbid hall ACTION`.
 pub(crate) fn run(ctx: &Context, home: &Path, action: &HallAction) -> CliResult<()> {
     let store = open_store(home)?;
+    let platform = pick(&store, action.platform())?;
+    let platform = platform.name.as_str();
     match action {
-        HallAction::List { platform, json } => {
-            let platform = pick(&store, platform.as_deref())?;
-            let projects = block_on(hall::projects(&store, &platform.name))?;
+        HallAction::List { json, .. } => {
+            let projects = block_on(hall::projects(&store, platform))?;
             // Each project with the company's bids, so the list shows
             // every bid's decryption check.
             let mut listed = Vec::with_capacity(projects.len());
             for project in projects {
-                let bids = block_on(hall::bids(&store, &platform.name, &project.id))?;
+                let bids = block_on(hall::bids(&store, platform, &project.id))?;
                 listed.push((project, bids));
             }
             print_list(ctx, &listed, *json);
             Ok(())
         }
-        HallAction::Watch {
-            project,
-            platform,
-            json,
-        } => {
-            let platform = pick(&store, platform.as_deref())?;
-            watch(ctx, &store, &platform.name, project, *json)
-        }
-        HallAction::SignIn { project, platform } => {
-            let platform = pick(&store, platform.as_deref())?;
-            sign_in(ctx, home, &store, &platform.name, project)
-        }
-        HallAction::Receipt {
-            project,
-            out,
-            platform,
-        } => {
-            let platform = pick(&store, platform.as_deref())?;
-            receipt(ctx, &store, &platform.name, project, out)
-        }
-        HallAction::Bids {
-            project,
-            platform,
-            json,
-        } => {
-            let platform = pick(&store, platform.as_deref())?;
-            let bids = block_on(hall::bids(&store, &platform.name, project))?;
+        HallAction::Watch { project, json, .. } => watch(ctx, &store, platform, project, *json),
+        HallAction::SignIn { project, .. } => sign_in(ctx, home, &store, platform, project),
+        HallAction::Receipt { project, out, .. } => receipt(ctx, &store, platform, project, out),
+        HallAction::Bids { project, json, .. } => {
+            let bids = block_on(hall::bids(&store, platform, project))?;
             print_bids(ctx, &bids, *json);
             Ok(())
         }
-        HallAction::Check {
-            project,
-            bid,
-            platform,
-        } => {
-            let platform = pick(&store, platform.as_deref())?;
-            check(ctx, home, &store, &platform.name, project, bid)
+        HallAction::Check { project, bid, .. } => check(ctx, home, &store, platform, project, bid),
+        HallAction::Decrypt { project, bid, .. } => {
+            decrypt(ctx, home, &store, platform, project, bid)
         }
-        HallAction::Decrypt {
-            project,
-            bid,
-            platform,
-        } => {
-            let platform = pick(&store, platform.as_deref())?;
-            decrypt(ctx, home, &store, &platform.name, project, bid)
-        }
-        after_decryption => run_after_decryption(ctx, home, &store, after_decryption),
-    }
-}
-
-/// Runs the actions from the quote reading on: quotes, confirmation,
-/// details, challenges, quote rounds and the draw.
-fn run_after_decryption(
-    ctx: &Context,
-    home: &Path,
-    store: &AccountStore,
-    action: &HallAction,
-) -> CliResult<()> {
-    match action {
-        HallAction::List { .. }
-        | HallAction::Watch { .. }
-        | HallAction::SignIn { .. }
-        | HallAction::Receipt { .. }
-        | HallAction::Bids { .. }
-        | HallAction::Check { .. }
-        | HallAction::Decrypt { .. } => unreachable!("handled by run"),
-        HallAction::Quotes {
-            project,
-            platform,
-            json,
-        } => {
-            let platform = pick(store, platform.as_deref())?;
-            hall_quotes::quotes(ctx, store, &platform.name, project, *json)
+        HallAction::Quotes { project, json, .. } => {
+            hall_quotes::quotes(ctx, &store, platform, project, *json)
         }
         HallAction::Confirm {
             project,
             bid,
             amount,
-            platform,
-        } => {
-            let platform = pick(store, platform.as_deref())?;
-            hall_quotes::confirm(ctx, home, store, &platform.name, project, bid, amount)
-        }
-        HallAction::Details {
-            project,
-            platform,
-            json,
-        } => {
-            let platform = pick(store, platform.as_deref())?;
-            hall_quotes::details(ctx, store, &platform.name, project, *json)
+            ..
+        } => hall_quotes::confirm(ctx, home, &store, platform, project, bid, amount),
+        HallAction::Details { project, json, .. } => {
+            hall_quotes::details(ctx, &store, platform, project, *json)
         }
         HallAction::Challenge {
             project,
             text,
             attach,
-            platform,
-        } => {
-            let platform = pick(store, platform.as_deref())?;
-            hall_quotes::challenge(ctx, home, store, &platform.name, project, text, attach)
+            ..
+        } => hall_quotes::challenge(ctx, home, &store, platform, project, text, attach),
+        HallAction::Challenges { project, json, .. } => {
+            hall_quotes::challenges(ctx, &store, platform, project, *json)
         }
-        HallAction::Challenges {
-            project,
-            platform,
-            json,
-        } => {
-            let platform = pick(store, platform.as_deref())?;
-            hall_quotes::challenges(ctx, store, &platform.name, project, *json)
-        }
-        HallAction::Rounds {
-            project,
-            platform,
-            json,
-        } => {
-            let platform = pick(store, platform.as_deref())?;
-            hall_evaluation::rounds(ctx, store, &platform.name, project, *json)
+        HallAction::Rounds { project, json, .. } => {
+            hall_evaluation::rounds(ctx, &store, platform, project, *json)
         }
         HallAction::Quote {
             project,
             round,
             amount,
             section,
-            platform,
             json,
-        } => {
-            let platform = pick(store, platform.as_deref())?;
-            hall_evaluation::quote(
-                ctx,
-                home,
-                store,
-                &platform.name,
-                project,
-                *section,
-                *round,
-                amount,
-                *json,
-            )
-        }
-        HallAction::Draw {
-            project,
-            platform,
-            json,
-        } => {
-            let platform = pick(store, platform.as_deref())?;
-            hall_evaluation::draw(ctx, home, store, &platform.name, project, *json)
+            ..
+        } => hall_evaluation::quote(
+            ctx, home, &store, platform, project, *section, *round, amount, *json,
+        ),
+        HallAction::Draw { project, json, .. } => {
+            hall_evaluation::draw(ctx, home, &store, platform, project, *json)
         }
     }
 }
