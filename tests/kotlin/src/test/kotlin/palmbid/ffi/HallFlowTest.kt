@@ -31,21 +31,10 @@ class HallFlowTest {
     fun pickUpACertificate(): Unit = runBlocking {
         platform = TestPlatform.start()
         work = tempHome()
-        keystore = Keystore.openForTesting(work.resolve("phone").toString(), AesGcmDeviceBinding(), TEST_KDF)
-        account = Account.open(keystore)
-
-        account.addPlatform(PLATFORM, platform.baseUrl)
-        val sent = account.requestLoginCode(PLATFORM, PHONE)
-        account.login(PLATFORM, PHONE, platform.smsCode(PHONE), sent.terms)
-        val identityCode = account.requestIdentityCode(PLATFORM)
-        account.submitIdentity(PLATFORM, NAME, ID_NUMBER, identityCode.code, "video".toByteArray())
-        platform.registerCompany(COMPANY, CREDIT_CODE)
-        val order = platform.enterOrder(NAME, PHONE, COMPANY, CREDIT_CODE, listOf("personal"))
-        platform.approve(order)
-        val scanned = account.scanCode(platform.pickupUrl(order))
-        check(scanned is ScannedCode.Pickup) { "a pickup code scanned as $scanned" }
-        account.pickUp(scanned.pickup, PIN)
-        account.download(PLATFORM, scanned.pickup.pickupId, PIN)
+        val (openedKeystore, openedAccount) =
+            platform.holder(work.resolve("phone"), PLATFORM, PHONE, NAME, ID_NUMBER, COMPANY, CREDIT_CODE, PIN)
+        keystore = openedKeystore
+        account = openedAccount
     }
 
     @AfterAll

@@ -76,6 +76,38 @@ class TestPlatform private constructor(
     }
 
     /** Registers a company in the platform's entity registry (主体库). */
+    /**
+     * A phone holding a certificate pair of [company] ([creditCode]): opens a keystore in [home]
+     * and an account on it, trusts this platform as [platformName], logs in as [phone], passes
+     * identity verification as [name], then picks up and downloads the pair under [pin].
+     */
+    suspend fun holder(
+        home: Path,
+        platformName: String,
+        phone: String,
+        name: String,
+        idNumber: String,
+        company: String,
+        creditCode: String,
+        pin: String,
+    ): Pair<Keystore, Account> {
+        val keystore = Keystore.openForTesting(home.toString(), AesGcmDeviceBinding(), TEST_KDF)
+        val account = Account.open(keystore)
+        account.addPlatform(platformName, baseUrl)
+        val sent = account.requestLoginCode(platformName, phone)
+        account.login(platformName, phone, smsCode(phone), sent.terms)
+        val identityCode = account.requestIdentityCode(platformName)
+        account.submitIdentity(platformName, name, idNumber, identityCode.code, "video".toByteArray())
+        registerCompany(company, creditCode)
+        val order = enterOrder(name, phone, company, creditCode, listOf("personal"))
+        approve(order)
+        val scanned = account.scanCode(pickupUrl(order))
+        check(scanned is ScannedCode.Pickup) { "a pickup code scanned as $scanned" }
+        account.pickUp(scanned.pickup, pin)
+        account.download(platformName, scanned.pickup.pickupId, pin)
+        return keystore to account
+    }
+
     fun registerCompany(company: String, creditCode: String) {
         val response = post("/console/registry", listOf("company" to company, "credit_code" to creditCode))
         check(response.statusCode() == 303) { "company not registered: HTTP ${response.statusCode()}" }

@@ -37,23 +37,8 @@ class RoundFlowTest {
     }
 
     /** A phone with a picked-up certificate of [company]. */
-    private suspend fun holder(folder: String, phone: String, company: String, code: String): Pair<Keystore, Account> {
-        val keystore = Keystore.openForTesting(work.resolve(folder).toString(), AesGcmDeviceBinding(), TEST_KDF)
-        val account = Account.open(keystore)
-        account.addPlatform(PLATFORM, platform.baseUrl)
-        val sent = account.requestLoginCode(PLATFORM, phone)
-        account.login(PLATFORM, phone, platform.smsCode(phone), sent.terms)
-        val identityCode = account.requestIdentityCode(PLATFORM)
-        account.submitIdentity(PLATFORM, NAME, ID_NUMBER, identityCode.code, "video".toByteArray())
-        platform.registerCompany(company, code)
-        val order = platform.enterOrder(NAME, phone, company, code, listOf("personal"))
-        platform.approve(order)
-        val scanned = account.scanCode(platform.pickupUrl(order))
-        check(scanned is ScannedCode.Pickup) { "a pickup code scanned as $scanned" }
-        account.pickUp(scanned.pickup, PIN)
-        account.download(PLATFORM, scanned.pickup.pickupId, PIN)
-        return keystore to account
-    }
+    private suspend fun holder(folder: String, phone: String, company: String, code: String): Pair<Keystore, Account> =
+        platform.holder(work.resolve(folder), PLATFORM, phone, NAME, ID_NUMBER, company, code, PIN)
 
     @AfterAll
     fun stopEverything() {
