@@ -42,7 +42,6 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use p256::pkcs8::DecodePublicKey;
 use palmbid_core::api::client::{HallStreamItem, PlatformClient};
 use palmbid_core::api::hall::{ActionPayload, HallEventKind, Phase, ReleaseRequest, SignInRequest};
 use palmbid_core::pki::CertInfo;
@@ -51,7 +50,7 @@ use zeroize::Zeroizing;
 
 use common::TestPlatform;
 use hall_support::{
-    base, create_project, envelope, move_to, package, signed, toolbox_login, upload,
+    base, create_project, envelope, move_to, package, released_to, signed, toolbox_login, upload,
 };
 use qr_support::{TestPhone, holder_for};
 
@@ -336,8 +335,7 @@ async fn decrypt_all(
     let opening = {
         let summary = bidders[0].client.hall_project(id).await.unwrap();
         let der = STANDARD.decode(summary.opening_certificate).unwrap();
-        let cert = CertInfo::from_der(&der, "opening").unwrap();
-        p256::PublicKey::from_public_key_der(&cert.spki_der).unwrap()
+        Arc::new(CertInfo::from_der(&der, "opening").unwrap())
     };
     let ready = Arc::new(tokio::sync::Barrier::new(bidders.len() + 1));
     let mut tasks = Vec::new();
@@ -345,6 +343,7 @@ async fn decrypt_all(
         let bidder = Arc::clone(bidder);
         let platform = Arc::clone(platform);
         let ready = Arc::clone(&ready);
+        let opening = Arc::clone(&opening);
         let id = id.to_owned();
         tasks.push(tokio::spawn(async move {
             let mut stream = bidder.client.hall_events(&id, 0).await.unwrap();
@@ -354,13 +353,7 @@ async fn decrypt_all(
             let list = bidder.client.hall_bids(&id).await.unwrap();
             let header_took = began.elapsed();
             let header = STANDARD.decode(&list.bids[0].envelope_header).unwrap();
-            let released = palmbid_core::cms::release_key_from_header(
-                &header,
-                &bidder.phone.encryption,
-                &bidder.phone.encryption_key,
-                &opening,
-            )
-            .unwrap();
+            let released = released_to(&bidder.phone, &header, &opening);
             let released_key = STANDARD.encode(released);
             let began = Instant::now();
             let nonce = bidder.client.hall_nonce(&id).await.unwrap();

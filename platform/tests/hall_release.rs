@@ -9,79 +9,16 @@ mod common;
 mod hall_support;
 mod qr_support;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use p256::pkcs8::DecodePublicKey;
-use palmbid_core::api::hall::{
-    ActionPayload, BidList, BidState, HallEventKind, Phase, ReleaseResult, SignInRecord,
-    UploadedBid,
-};
+use palmbid_core::api::hall::{BidList, BidState, HallEventKind, Phase, SignInRecord, UploadedBid};
 use palmbid_core::api::{ErrorCode, paths};
 use palmbid_core::pki::{CertInfo, IssuingCa, KeyRole, Subject, Validity};
 
 use common::{CREDIT, TestPlatform, raw_http};
 use hall_support::{
-    OTHER, console_page, create_project, envelope, get, move_to, package, project, proof, sign_in,
-    toolbox_login, upload,
+    OTHER, console_page, create_project, envelope, get, header, move_to, opening, package, release,
+    released_to, sign_in, toolbox_login, upload,
 };
-use qr_support::{Refused, TestPhone, code, holder, post};
-
-/// The project's opening certificate as the phone reads it.
-async fn opening(platform: &TestPlatform, phone: &TestPhone, id: &str) -> CertInfo {
-    let summary = project(platform, phone, id).await;
-    let der = STANDARD.decode(summary.opening_certificate).unwrap();
-    CertInfo::from_der(&der, "opening").unwrap()
-}
-
-/// The bid's header from the phone's list.
-async fn header(platform: &TestPlatform, phone: &TestPhone, id: &str) -> Vec<u8> {
-    let list: BidList = get(
-        platform,
-        &paths::hall_project_path(id, "bids"),
-        &phone.token,
-    )
-    .await
-    .unwrap();
-    STANDARD.decode(&list.bids[0].envelope_header).unwrap()
-}
-
-/// Releases `released` (DER) for `bid` with a proof by `phone`.
-async fn release(
-    platform: &TestPlatform,
-    phone: &TestPhone,
-    id: &str,
-    bid: &str,
-    released: &[u8],
-) -> Result<ReleaseResult, Refused> {
-    let released_key = STANDARD.encode(released);
-    let payload = ActionPayload::Release {
-        bid_id: bid.to_owned(),
-        released_key: released_key.clone(),
-    };
-    let body = serde_json::json!({
-        "released_key": released_key,
-        "proof": proof(platform, phone, id, &payload).await,
-    });
-    post(
-        platform,
-        &paths::hall_bid_path(id, bid, "release"),
-        Some(&phone.token),
-        &body,
-    )
-    .await
-}
-
-/// The phone's release of its own entry to `to`.
-fn released_to(phone: &TestPhone, header: &[u8], to: &CertInfo) -> Vec<u8> {
-    let public = p256::PublicKey::from_public_key_der(&to.spki_der).unwrap();
-    palmbid_core::cms::release_key_from_header(
-        header,
-        &phone.encryption,
-        &phone.encryption_key,
-        &public,
-    )
-    .unwrap()
-}
+use qr_support::{TestPhone, code, holder};
 
 /// A project in sign-in with `phone` signed in and a bid of `plaintext`
 /// uploaded, encrypted to a hardware certificate and the phone's.
@@ -135,7 +72,7 @@ async fn release_decrypts_once_and_reports_the_quote() {
         palmbid_core::pki::is_signed_by(&opening_cert, platform_root(&platform).await.as_ref())
             .unwrap()
     );
-    let header = header(&platform, &phone, &id).await;
+    let header = header(&platform, &phone, &id, &bid.bid_id).await;
     let good = released_to(&phone, &header, &opening_cert);
 
     // Before the decryption phase.
@@ -289,7 +226,11 @@ async fn damaged_and_foreign_packages_are_refused() {
     std::fs::write(&stored, bytes).unwrap();
     move_to(&platform, &id, Phase::Decryption).await;
     let opening_cert = opening(&platform, &phone, &id).await;
-    let released = released_to(&phone, &header(&platform, &phone, &id).await, &opening_cert);
+    let released = released_to(
+        &phone,
+        &header(&platform, &phone, &id, &bid.bid_id).await,
+        &opening_cert,
+    );
     let refused = release(&platform, &phone, &id, &bid.bid_id, &released)
         .await
         .unwrap_err();
@@ -314,7 +255,11 @@ async fn damaged_and_foreign_packages_are_refused() {
     .unwrap();
     move_to(&platform, &id, Phase::Decryption).await;
     let opening_cert = opening(&platform, &phone, &id).await;
-    let released = released_to(&phone, &header(&platform, &phone, &id).await, &opening_cert);
+    let released = released_to(
+        &phone,
+        &header(&platform, &phone, &id, &bid.bid_id).await,
+        &opening_cert,
+    );
     let refused = release(&platform, &phone, &id, &bid.bid_id, &released).await;
     assert_eq!(code(refused), ErrorCode::HallDamagedBid);
 
@@ -332,7 +277,11 @@ async fn damaged_and_foreign_packages_are_refused() {
     .unwrap();
     move_to(&platform, &id, Phase::Decryption).await;
     let opening_cert = opening(&platform, &phone, &id).await;
-    let released = released_to(&phone, &header(&platform, &phone, &id).await, &opening_cert);
+    let released = released_to(
+        &phone,
+        &header(&platform, &phone, &id, &bid.bid_id).await,
+        &opening_cert,
+    );
     let refused = release(&platform, &phone, &id, &bid.bid_id, &released).await;
     assert_eq!(code(refused), ErrorCode::HallDamagedBid);
 }
@@ -344,7 +293,11 @@ async fn release_needs_a_signed_in_bidder() {
     let (id, bid) = ready(&platform, &phone, "办公楼工程", "10", false).await;
     move_to(&platform, &id, Phase::Decryption).await;
     let opening_cert = opening(&platform, &phone, &id).await;
-    let released = released_to(&phone, &header(&platform, &phone, &id).await, &opening_cert);
+    let released = released_to(
+        &phone,
+        &header(&platform, &phone, &id, &bid.bid_id).await,
+        &opening_cert,
+    );
     let refused = release(&platform, &phone, &id, &bid.bid_id, &released)
         .await
         .unwrap_err();

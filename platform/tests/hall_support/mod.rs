@@ -299,19 +299,20 @@ pub(crate) async fn upload_bid(
     upload(platform, id, 1, Some(&desktop), bid).await.unwrap()
 }
 
-/// Releases `phone`'s key of bid `bid` to the project's opening
-/// certificate (in decryption) and returns the platform's answer.
-pub(crate) async fn release_bid(
+/// The project's opening certificate as the phone reads it.
+pub(crate) async fn opening(platform: &TestPlatform, phone: &TestPhone, id: &str) -> CertInfo {
+    let summary = project(platform, phone, id).await;
+    let der = STANDARD.decode(summary.opening_certificate).unwrap();
+    CertInfo::from_der(&der, "opening").unwrap()
+}
+
+/// The envelope header of bid `bid` from the phone's list.
+pub(crate) async fn header(
     platform: &TestPlatform,
     phone: &TestPhone,
     id: &str,
     bid: &str,
-) -> Result<palmbid_core::api::hall::ReleaseResult, Refused> {
-    use p256::pkcs8::DecodePublicKey;
-
-    let summary = project(platform, phone, id).await;
-    let opening =
-        CertInfo::from_der(&STANDARD.decode(summary.opening_certificate).unwrap(), "o").unwrap();
+) -> Vec<u8> {
     let list: palmbid_core::api::hall::BidList = get(
         platform,
         &paths::hall_project_path(id, "bids"),
@@ -320,14 +321,31 @@ pub(crate) async fn release_bid(
     .await
     .unwrap();
     let view = list.bids.iter().find(|b| b.bid_id == bid).unwrap();
-    let header = STANDARD.decode(&view.envelope_header).unwrap();
-    let released = palmbid_core::cms::release_key_from_header(
-        &header,
+    STANDARD.decode(&view.envelope_header).unwrap()
+}
+
+/// Returns the phone's release of its own entry in `header` to `to`.
+pub(crate) fn released_to(phone: &TestPhone, header: &[u8], to: &CertInfo) -> Vec<u8> {
+    use p256::pkcs8::DecodePublicKey;
+
+    let public = p256::PublicKey::from_public_key_der(&to.spki_der).unwrap();
+    palmbid_core::cms::release_key_from_header(
+        header,
         &phone.encryption,
         &phone.encryption_key,
-        &p256::PublicKey::from_public_key_der(&opening.spki_der).unwrap(),
+        &public,
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// Releases `released` (DER) for `bid` with a proof by `phone`.
+pub(crate) async fn release(
+    platform: &TestPlatform,
+    phone: &TestPhone,
+    id: &str,
+    bid: &str,
+    released: &[u8],
+) -> Result<palmbid_core::api::hall::ReleaseResult, Refused> {
     let released_key = STANDARD.encode(released);
     let payload = ActionPayload::Release {
         bid_id: bid.to_owned(),
@@ -342,6 +360,26 @@ pub(crate) async fn release_bid(
         &paths::hall_bid_path(id, bid, "release"),
         Some(&phone.token),
         &body,
+    )
+    .await
+}
+
+/// Releases `phone`'s key of bid `bid` to the project's opening
+/// certificate (in decryption) and returns the platform's result.
+pub(crate) async fn release_bid(
+    platform: &TestPlatform,
+    phone: &TestPhone,
+    id: &str,
+    bid: &str,
+) -> Result<palmbid_core::api::hall::ReleaseResult, Refused> {
+    let opening = opening(platform, phone, id).await;
+    let header = header(platform, phone, id, bid).await;
+    release(
+        platform,
+        phone,
+        id,
+        bid,
+        &released_to(phone, &header, &opening),
     )
     .await
 }
