@@ -126,8 +126,8 @@ pub(super) fn evaluation_steps(
     )
 }
 
-/// Bidder `bidder` challenges with a PDF; the agent answers on the
-/// console; the phone lists its challenge with the answer.
+/// Submits a challenge with a PDF from `bidder`, answers it on the agent's
+/// console, and reads the answer back on the phone.
 fn challenge(platform: &DemoPlatform, bidder: &Bidder<'_>, project: &str) -> CliResult<()> {
     let attachment = Attachment {
         name: "质疑说明.pdf".to_owned(),
@@ -159,8 +159,9 @@ fn challenge(platform: &DemoPlatform, bidder: &Bidder<'_>, project: &str) -> Cli
     Ok(())
 }
 
-/// The draw: commitment published, every phone contributes, the experts
-/// close it, every phone verifies the reveal against its own record.
+/// Runs the draw: the commitment is published, every phone contributes,
+/// the experts close it and every phone verifies the reveal against its
+/// own record.
 fn draw(platform: &DemoPlatform, bidders: &[Bidder<'_>], project: &str) -> CliResult<()> {
     platform.console(
         &format!("console/experts/{project}/draws/open"),

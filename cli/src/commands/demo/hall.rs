@@ -251,7 +251,7 @@ fn enrol_others(folder: &Path, platform: &DemoPlatform) -> CliResult<Vec<OtherPh
 
 /// Packs bidder `n`'s quote with a bid document, encrypts it to its phone
 /// encryption certificate (and `hardware`), and uploads it through the
-/// toolbox after a QR login the phone answers.
+/// toolbox after a QR login the phone confirms.
 fn upload_bid(
     folder: &Path,
     platform: &DemoPlatform,
@@ -308,7 +308,7 @@ fn upload_bid(
     Ok(())
 }
 
-/// The bidder's bid in the project, as its phone lists it.
+/// Returns the bidder's bid in the project, as its phone lists it.
 pub(super) fn own_bid(
     platform: &DemoPlatform,
     bidder: &Bidder<'_>,
