@@ -2,7 +2,7 @@ package palmbid.app.domain
 
 import java.time.Instant
 
-/** What a key is for: the dual-certificate scheme keeps them apart. */
+/** Key purpose; the dual-certificate scheme keeps signing and encryption keys apart. */
 enum class KeyRole { SIGNING, ENCRYPTION }
 
 /** One X.509 certificate, as the screens show it. */

@@ -17,13 +17,13 @@ class PalmbidFailure(
     cause: Throwable? = null,
 ) : Exception("$code: $messageEn", cause) {
 
-    /** The message in [language]. */
+    /** Returns the message in [language]. */
     fun message(language: Language): String = when (language) {
         Language.ZH_CN -> messageZh
         Language.EN -> messageEn
     }
 
-    /** What a screen needs to know to react; [FailureKind.OTHER] shows the message. */
+    /** Failure class a screen reacts to; [FailureKind.OTHER] shows the message. */
     val kind: FailureKind get() = FailureKind.of(code)
 
     companion object {
@@ -55,13 +55,13 @@ enum class FailureKind {
     /** Not logged in to the platform, or the session ended. */
     LOGIN_REQUIRED,
 
-    /** The platform could not be reached or answered out of protocol. */
+    /** The platform was unreachable or sent a response outside the protocol. */
     NETWORK,
 
     /** A QR request or a login code expired. */
     EXPIRED,
 
-    /** Anything else; the message says what and how to fix it. */
+    /** Any other failure. The message names the value and the fix. */
     OTHER;
 
     companion object {

@@ -29,7 +29,7 @@ data class DrawStatus(
     val coefficient: String?,
 )
 
-/** Everything the hall knows about one project, rebuilt from its event stream. */
+/** State of one project in the hall, rebuilt from its event stream. */
 data class HallProjectState(
     val project: HallProject,
     val progress: HallProgress?,
@@ -42,7 +42,7 @@ data class HallProjectState(
     val draw: DrawStatus?,
 )
 
-/** Something the user should be told about, beside the new state. */
+/** Event to show the user, beside the new state. */
 sealed interface HallNotice {
     data class OpeningSoon(val minutes: Long) : HallNotice
     data class PhaseStarted(val phase: HallPhase) : HallNotice
@@ -53,7 +53,7 @@ sealed interface HallNotice {
     data class DrawRevealed(val draw: Int, val coefficient: String) : HallNotice
 }
 
-/** What a watch delivers, in order. */
+/** Item of a watch, delivered in order. */
 sealed interface HallUpdate {
     data class State(val state: HallProjectState) : HallUpdate
     data class Notice(val state: HallProjectState, val notice: HallNotice) : HallUpdate
@@ -187,7 +187,7 @@ data class Draw(
     val index: Int?,
 )
 
-/** What the phone kept of its contribution, to verify the reveal with. */
+/** Contribution data the phone keeps to verify the reveal. */
 data class DrawContribution(val draw: Int, val candidates: List<String>, val commitment: String, val kept: String)
 
 data class VerifiedDraw(val draw: Int, val index: Int, val coefficient: String)
@@ -199,7 +199,7 @@ interface HallService {
     suspend fun projects(platform: String): List<HallProject>
 
     /**
-     * The project's state as it changes: collection opens the event stream,
+     * Streams the project's state as it changes: collection opens the event stream,
      * cancelling the collection closes it. A stream that breaks reconnects
      * and resumes after the last event, so nothing is missed.
      */

@@ -3,7 +3,7 @@ package palmbid.app.domain
 import java.time.Instant
 import kotlinx.coroutines.flow.StateFlow
 
-/** What a message (消息) is about; the screen words it in the chosen language. */
+/** Subject of a message (消息); the screen words it in the chosen language. */
 sealed interface MessageKind {
     data class Hall(val platform: String, val projectId: String, val projectName: String, val notice: HallNotice) : MessageKind
     data class Renewal(val warning: RenewalWarning) : MessageKind
@@ -13,7 +13,7 @@ sealed interface MessageKind {
 
 data class Message(val id: String, val at: Instant, val kind: MessageKind, val read: Boolean)
 
-/** The 消息 inbox: what the hall, the keystore and the platform told the user. */
+/** The 消息 inbox: notices from the hall, the keystore and the platform. */
 interface Inbox {
     val messages: StateFlow<List<Message>>
 

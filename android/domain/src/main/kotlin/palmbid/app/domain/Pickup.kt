@@ -25,7 +25,7 @@ data class PickedUp(
     val seals: List<SealImage>,
 )
 
-/** Where a pickup on this phone stands. */
+/** Progress of a pickup on this phone. */
 enum class PickupState { REQUESTED, RECEIVED, INSTALLED }
 
 data class PickupRecord(val platform: String, val pickupId: String, val state: PickupState)

@@ -5,8 +5,8 @@ package palmbid.app.domain
  * wipes when done, never a `String` held in a screen state, a saved
  * instance state or a log. [toString] never shows the digits.
  *
- * The ports take a [Pin] and hand it to the core at the last moment; the
- * caller wipes it after the call returns ([wipe]), whatever the outcome.
+ * The ports take a [Pin] and hand it to the core at the last moment. The
+ * caller wipes it ([wipe]) after the call returns, whatever the outcome.
  */
 class Pin private constructor(private val digits: CharArray) {
 
@@ -14,7 +14,7 @@ class Pin private constructor(private val digits: CharArray) {
     val length: Int get() = digits.size
 
     /**
-     * The digits for the one call into the core. The FFI takes a string, so a
+     * Returns the digits for the one call into the core. The FFI takes a string, so a
      * copy exists for the duration of that call; it is not kept.
      */
     fun reveal(): String = String(digits)

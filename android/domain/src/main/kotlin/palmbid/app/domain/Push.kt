@@ -4,7 +4,7 @@ import kotlinx.coroutines.flow.Flow
 
 /**
  * A hint pushed by the platform: only which project changed, never a
- * secret, an amount or a name. The app answers it by pulling the hall's
+ * secret, an amount or a name. The app reacts by pulling the hall's
  * state, so a lost or forged push never loses or invents an event.
  */
 data class PushHint(val platform: String, val projectId: String?)
@@ -14,7 +14,7 @@ interface PushProvider {
     /** Short vendor name for logs and settings, e.g. `huawei`. */
     val vendor: String
 
-    /** Whether the channel works on this phone. */
+    /** Returns whether the channel works on this phone. */
     fun isAvailable(): Boolean
 
     /** The registration token, re-emitted when the vendor rotates it. */
