@@ -33,7 +33,7 @@ data class IdentityStatus(
     val state: IdentityState,
     val caseId: String?,
     val name: String?,
-    /** Why it was rejected. */
+    /** Rejection reason from the platform. */
     val reason: String?,
     val submittedAt: Instant?,
     val decidedAt: Instant?,
