@@ -1,0 +1,27 @@
+package palmbid.app.core
+
+import palmbid.app.domain.PalmbidFailure
+import palmbid.app.domain.SealImage
+import palmbid.app.domain.SignatureLog
+import palmbid.app.domain.SignatureLogEntry
+import palmbid.ffi.Keystore
+
+// NOTE: the bindings this module compiles against export neither
+// `Keystore.signatureLog` nor `Account.seals` yet. Until they do, the log
+// refuses with a clear code and credentials list no seal images; the
+// implementations over those exports replace this file once they exist.
+
+/** The signature log over [keystore]. */
+internal fun signatureLog(@Suppress("UNUSED_PARAMETER") keystore: Keystore): SignatureLog = UnavailableSignatureLog
+
+/** The seal images of a credential. */
+@Suppress("UNUSED_PARAMETER", "RedundantSuspendModifier")
+internal suspend fun noSeals(credentialId: String): List<SealImage> = emptyList()
+
+private object UnavailableSignatureLog : SignatureLog {
+    override suspend fun entries(limit: Int, before: Long?): List<SignatureLogEntry> = throw PalmbidFailure(
+        "app.signature_log_unavailable",
+        "此版本的 palmbid 库尚不提供签名记录；请更新应用",
+        "this build of the palmbid library has no signature log yet; update the app",
+    )
+}
