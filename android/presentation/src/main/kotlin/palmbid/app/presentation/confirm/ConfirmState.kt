@@ -1,0 +1,64 @@
+package palmbid.app.presentation.confirm
+
+import palmbid.app.domain.QrRequestDetails
+import palmbid.app.domain.SealKind
+import palmbid.app.presentation.common.PinPadEvent
+import palmbid.app.presentation.common.PinPadState
+import palmbid.app.presentation.common.ShownError
+
+/** Steps of answering a scanned request. */
+enum class ConfirmStep {
+    /** Login: pick the number the desktop shows among three. */
+    NUMBER_MATCH,
+
+    /** Who asks, what is signed or decrypted; the seal choice for a seal request. */
+    REVIEW,
+
+    PIN,
+
+    /** The answer is on its way. */
+    WORKING,
+
+    DONE,
+
+    /** The time to answer ran out. */
+    EXPIRED,
+
+    /** The user cancelled, or picked the wrong number. */
+    CANCELLED,
+}
+
+/**
+ * The confirm screen for every QR kind (login, sign, seal, encryption
+ * certificate, decrypt): everything the request says shows before the
+ * PIN pad, with the time left to answer.
+ */
+data class ConfirmState(
+    val step: ConfirmStep = ConfirmStep.REVIEW,
+    val error: ShownError? = null,
+    /** Null while the request loads. */
+    val details: QrRequestDetails? = null,
+    /** Seconds left to answer, by the platform's clock; the presenter ticks it. */
+    val secondsLeft: Long = 0,
+    /** The phone's clock is far off the platform's. */
+    val clockWarning: Boolean = false,
+    /** Seal request: the seal chosen; the PIN step needs one. */
+    val seal: SealKind? = null,
+    val pinPad: PinPadState = PinPadState(),
+    /** Login: the user picked a number that the desktop did not show. */
+    val wrongNumber: Boolean = false,
+)
+
+sealed interface ConfirmEvent {
+    data class NumberChosen(val number: Int) : ConfirmEvent
+    data class SealChosen(val seal: SealKind) : ConfirmEvent
+
+    /** From the review to the PIN pad. */
+    data object Continue : ConfirmEvent
+    data class Pin(val event: PinPadEvent) : ConfirmEvent
+    data object Cancel : ConfirmEvent
+    data object Retry : ConfirmEvent
+
+    /** Navigation: leave the screen. */
+    data object Done : ConfirmEvent
+}
