@@ -1,0 +1,276 @@
+package palmbid.app.presentation.project
+
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
+import palmbid.app.domain.Attachment
+import palmbid.app.domain.CertificateStore
+import palmbid.app.domain.HallNotice
+import palmbid.app.domain.HallService
+import palmbid.app.domain.HallUpdate
+import palmbid.app.domain.PalmbidFailure
+import palmbid.app.domain.Pin
+import palmbid.app.presentation.common.PinKeypad
+import palmbid.app.presentation.common.PinPadState
+import palmbid.app.presentation.common.ShownError
+import palmbid.app.presentation.common.afterFailure
+import palmbid.app.presentation.common.attempt
+
+/**
+ * One project in the hall. Collects [HallService.watch] for as long as
+ * [scope] lives (the phase, progress, rounds and draw as the stream
+ * delivers them) and pulls the lists the stream does not carry (bids,
+ * quotes, details, challenges, rounds, draws) at start, when a notice says
+ * they changed, and again on [ProjectEvent.Resumed], which also restarts a
+ * watch that ended. Every signed action goes through the PIN pad; the PIN
+ * is wiped after the call, whatever the outcome.
+ */
+class ProjectPresenter(
+    private val scope: CoroutineScope,
+    private val hall: HallService,
+    private val certificates: CertificateStore,
+    private val platform: String,
+    private val projectId: String,
+) {
+    private val keypad = PinKeypad()
+    private val mutable = MutableStateFlow(ProjectState(platform = platform, projectId = projectId))
+    val state: StateFlow<ProjectState> = mutable.asStateFlow()
+    private var watching: Job? = null
+
+    /** The signing credential, for the tries left after a wrong PIN. */
+    private var credentialId: String? = null
+
+    init {
+        watch()
+        scope.launch {
+            credentialId = attempt({}) { certificates.credentials().firstOrNull { it.signing != null }?.credentialId }
+        }
+        pull()
+    }
+
+    fun onEvent(event: ProjectEvent) {
+        when (event) {
+            is ProjectEvent.TabSelected -> {
+                mutable.update { it.copy(tab = event.tab) }
+                pullTab(event.tab)
+            }
+            ProjectEvent.SignIn -> askPin(PinAction.SignIn)
+            is ProjectEvent.CheckBid -> askPin(PinAction.CheckBid(event.bidId))
+            is ProjectEvent.Decrypt -> askPin(PinAction.Decrypt(event.bidId))
+            is ProjectEvent.ConfirmQuote -> confirmQuote(event.bidId, event.amount)
+            ProjectEvent.SubmitChallenge -> if (mutable.value.challengeDraft.text.isNotBlank()) askPin(PinAction.SubmitChallenge)
+            is ProjectEvent.SubmitRoundQuote -> mutable.value.roundAmount.takeIf { it.isNotBlank() }?.let {
+                askPin(PinAction.RoundQuote(event.section, event.round, it))
+            }
+            ProjectEvent.ContributeDraw -> askPin(PinAction.ContributeDraw)
+            is ProjectEvent.ChallengeTextChanged ->
+                mutable.update { it.copy(challengeDraft = it.challengeDraft.copy(text = event.text)) }
+            is ProjectEvent.AttachmentPicked -> attach(event.attachment)
+            is ProjectEvent.RemoveAttachment -> mutable.update {
+                it.copy(challengeDraft = it.challengeDraft.copy(attachments = it.challengeDraft.attachments.filter { a -> a.name != event.name }))
+            }
+            is ProjectEvent.RoundAmountChanged -> mutable.update { it.copy(roundAmount = event.amount.trim()) }
+            ProjectEvent.VerifyDraw -> verifyDraw()
+            is ProjectEvent.Pin -> key(event)
+            ProjectEvent.CancelPin -> {
+                keypad.clear()
+                mutable.update { it.copy(pinFor = null, pinPad = keypad.state(PinPadState())) }
+            }
+            ProjectEvent.DismissNotice -> mutable.update { it.copy(notice = null) }
+            ProjectEvent.Retry, ProjectEvent.Resumed -> {
+                mutable.update { it.copy(error = null) }
+                if (watching?.isActive != true) watch()
+                pull()
+            }
+            ProjectEvent.OpenReceipt, ProjectEvent.PickAttachment, ProjectEvent.Back -> Unit
+        }
+    }
+
+    private fun watch() {
+        watching = scope.launch {
+            try {
+                hall.watch(platform, projectId).collect { update ->
+                    when (update) {
+                        is HallUpdate.State -> mutable.update { it.copy(loading = false, hall = update.state) }
+                        is HallUpdate.Notice -> {
+                            mutable.update { it.copy(loading = false, hall = update.state, notice = update.notice) }
+                            pullAfter(update.notice)
+                        }
+                        is HallUpdate.Connected -> mutable.update { it.copy(connection = Connection.LIVE) }
+                        is HallUpdate.Reconnecting -> mutable.update { it.copy(connection = Connection.RECONNECTING) }
+                    }
+                }
+            } catch (e: PalmbidFailure) {
+                mutable.update { it.copy(loading = false, connection = Connection.RECONNECTING, error = ShownError.of(e)) }
+            }
+        }
+    }
+
+    /** Pulls the lists the overview needs and those of the open tab. */
+    private fun pull() {
+        scope.launch {
+            attempt(::fail) {
+                val bids = hall.bids(platform, projectId)
+                val details = hall.details(platform, projectId)
+                mutable.update { it.copy(loading = false, bids = bids, details = details) }
+            }
+        }
+        pullTab(mutable.value.tab)
+    }
+
+    private fun pullTab(tab: ProjectTab) {
+        scope.launch {
+            attempt(::fail) {
+                when (tab) {
+                    ProjectTab.OVERVIEW -> Unit
+                    ProjectTab.QUOTES -> hall.quotes(platform, projectId).let { q -> mutable.update { it.copy(quotes = q) } }
+                    ProjectTab.DETAILS -> hall.details(platform, projectId).let { d -> mutable.update { it.copy(details = d) } }
+                    ProjectTab.CHALLENGES ->
+                        hall.challenges(platform, projectId).let { c -> mutable.update { it.copy(challenges = c) } }
+                    ProjectTab.ROUNDS -> hall.rounds(platform, projectId).let { r -> mutable.update { it.copy(rounds = r) } }
+                    ProjectTab.DRAW -> hall.draws(platform, projectId).let { d -> mutable.update { it.copy(draws = d) } }
+                }
+            }
+        }
+    }
+
+    private fun pullAfter(notice: HallNotice) {
+        when (notice) {
+            is HallNotice.PhaseStarted -> {
+                pull()
+                pullTab(ProjectTab.QUOTES)
+            }
+            is HallNotice.ChallengeAnswered -> pullTab(ProjectTab.CHALLENGES)
+            is HallNotice.RoundOpened, is HallNotice.RoundClosed -> pullTab(ProjectTab.ROUNDS)
+            is HallNotice.DrawOpened, is HallNotice.DrawRevealed -> pullTab(ProjectTab.DRAW)
+            is HallNotice.OpeningSoon -> Unit
+        }
+    }
+
+    /** Checks the amount against the bid before the pad shows, so a typo costs no PIN entry. */
+    private fun confirmQuote(bidId: String, amount: String) {
+        scope.launch {
+            attempt(::fail) {
+                hall.checkConfirmation(platform, projectId, bidId, amount)
+                askPin(PinAction.ConfirmQuote(bidId, amount))
+            }
+        }
+    }
+
+    private fun attach(attachment: Attachment) {
+        val draft = mutable.value.challengeDraft
+        val tooLarge = attachment.content.size > Attachment.MAX_BYTES ||
+            draft.totalBytes + attachment.content.size > Attachment.MAX_TOTAL_BYTES
+        if (tooLarge) {
+            mutable.update {
+                it.copy(
+                    error = ShownError(
+                        PalmbidFailure.CODE_INVALID_INPUT,
+                        "附件 ${attachment.name} 过大：单个不超过 10 MB，合计不超过 20 MB；请压缩后重新选择",
+                        "attachment ${attachment.name} is too large: at most 10 MB each and 20 MB in all; compress it and pick it again",
+                    ),
+                )
+            }
+            return
+        }
+        mutable.update {
+            val others = it.challengeDraft.attachments.filter { a -> a.name != attachment.name }
+            it.copy(challengeDraft = it.challengeDraft.copy(attachments = others + attachment))
+        }
+    }
+
+    private fun verifyDraw() {
+        val kept = mutable.value.drawContribution?.kept ?: return
+        scope.launch {
+            attempt(::fail) {
+                val verified = hall.verifyDraw(platform, projectId, kept)
+                mutable.update { it.copy(verifiedDraw = verified) }
+            }
+        }
+    }
+
+    private fun askPin(action: PinAction) {
+        keypad.clear()
+        mutable.update { it.copy(pinFor = action, error = null, pinPad = keypad.state(it.pinPad.copy(busy = false))) }
+        val id = credentialId ?: return
+        scope.launch {
+            attempt({}) {
+                val pin = certificates.pinState(id)
+                mutable.update { it.copy(pinPad = it.pinPad.copy(triesLeft = pin.triesLeft, locked = pin.locked)) }
+            }
+        }
+    }
+
+    private fun key(event: ProjectEvent.Pin) {
+        val now = mutable.value
+        val action = now.pinFor ?: return
+        if (now.pinPad.busy || now.pinPad.locked) return
+        if (!keypad.press(event.event)) {
+            mutable.update { it.copy(pinPad = keypad.state(it.pinPad)) }
+            return
+        }
+        val pin = keypad.takePin()
+        mutable.update { it.copy(busy = true, error = null, pinPad = keypad.state(it.pinPad).copy(busy = true)) }
+        scope.launch {
+            try {
+                attempt({ e -> failSigned(e) }) {
+                    perform(action, pin)
+                    mutable.update { it.copy(busy = false, pinFor = null, pinPad = it.pinPad.copy(busy = false)) }
+                }
+            } finally {
+                pin.wipe()
+            }
+        }
+    }
+
+    /** Runs the signed [action] with [pin] and folds its result into the state. */
+    private suspend fun perform(action: PinAction, pin: Pin) {
+        when (action) {
+            PinAction.SignIn -> {
+                val signIn = hall.signIn(platform, projectId, pin)
+                mutable.update { it.copy(signIn = signIn, ownCreditCode = signIn.creditCode) }
+            }
+            is PinAction.CheckBid -> {
+                hall.checkBid(platform, projectId, action.bidId, pin)
+                mutable.update { it.copy(bids = hall.bids(platform, projectId)) }
+            }
+            is PinAction.Decrypt -> {
+                hall.decrypt(platform, projectId, action.bidId, pin)
+                mutable.update { it.copy(bids = hall.bids(platform, projectId)) }
+            }
+            is PinAction.ConfirmQuote -> {
+                val confirmation = hall.confirmQuote(platform, projectId, action.bidId, action.amount, pin)
+                mutable.update { it.copy(confirmations = it.confirmations + confirmation) }
+                pullTab(ProjectTab.QUOTES)
+            }
+            PinAction.SubmitChallenge -> {
+                val draft = mutable.value.challengeDraft
+                val challenge = hall.submitChallenge(platform, projectId, draft.text, draft.attachments, pin)
+                mutable.update { it.copy(challengeDraft = ChallengeDraft(), challenges = it.challenges + challenge) }
+            }
+            is PinAction.RoundQuote -> {
+                hall.submitRoundQuote(platform, projectId, action.section, action.round, action.amount, pin)
+                mutable.update { it.copy(roundAmount = "") }
+                pullTab(ProjectTab.ROUNDS)
+            }
+            PinAction.ContributeDraw -> {
+                val contribution = hall.contributeDraw(platform, projectId, pin)
+                mutable.update { it.copy(drawContribution = contribution) }
+                pullTab(ProjectTab.DRAW)
+            }
+        }
+    }
+
+    private suspend fun failSigned(error: ShownError) {
+        val pad = afterFailure(mutable.value.pinPad, error, certificates, credentialId)
+        mutable.update { it.copy(busy = false, error = error, pinPad = pad) }
+    }
+
+    private fun fail(error: ShownError) {
+        mutable.update { it.copy(loading = false, error = error) }
+    }
+}
