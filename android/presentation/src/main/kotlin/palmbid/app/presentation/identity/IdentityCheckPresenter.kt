@@ -89,17 +89,14 @@ class IdentityCheckPresenter(
         val code = current.code ?: return
         val recorded = video ?: return
         if (!current.canSubmit) return
+        // The video leaves the presenter with this call, whatever its outcome.
+        video = null
         mutable.update { it.copy(busy = true, error = null) }
         scope.launch {
-            try {
-                attempt(::fail) {
-                    val status = accounts.submitIdentity(platform, current.name.trim(), current.idNumber, code.code, recorded)
-                    countdown?.cancel()
-                    mutable.update { it.copy(busy = false, status = status, code = null, codeSecondsLeft = 0) }
-                }
-            } finally {
-                video = null
-                mutable.update { it.copy(videoBytes = null) }
+            attempt({ e -> mutable.update { it.copy(busy = false, error = e, videoBytes = null) } }) {
+                val status = accounts.submitIdentity(platform, current.name.trim(), current.idNumber, code.code, recorded)
+                countdown?.cancel()
+                mutable.update { it.copy(busy = false, status = status, code = null, codeSecondsLeft = 0, videoBytes = null) }
             }
         }
     }

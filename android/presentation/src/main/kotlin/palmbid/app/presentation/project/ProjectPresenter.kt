@@ -10,6 +10,7 @@ import kotlinx.coroutines.launch
 import palmbid.app.domain.Attachment
 import palmbid.app.domain.CertificateStore
 import palmbid.app.domain.HallNotice
+import palmbid.app.domain.HallPhase
 import palmbid.app.domain.HallService
 import palmbid.app.domain.HallUpdate
 import palmbid.app.domain.PalmbidFailure
@@ -142,7 +143,8 @@ class ProjectPresenter(
         when (notice) {
             is HallNotice.PhaseStarted -> {
                 pull()
-                pullTab(ProjectTab.QUOTES)
+                // The platform keeps the quotes sealed until the quote reading.
+                if (notice.phase >= HallPhase.QUOTE_READING) pullTab(ProjectTab.QUOTES)
             }
             is HallNotice.ChallengeAnswered -> pullTab(ProjectTab.CHALLENGES)
             is HallNotice.RoundOpened, is HallNotice.RoundClosed -> pullTab(ProjectTab.ROUNDS)
