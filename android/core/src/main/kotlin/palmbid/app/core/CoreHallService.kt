@@ -1,5 +1,6 @@
 package palmbid.app.core
 
+import java.util.concurrent.atomic.AtomicInteger
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.awaitClose
@@ -33,6 +34,8 @@ import palmbid.ffi.HallWatch
 
 /** [HallService] over the core's `Account`; the caller wipes every [Pin]. */
 internal class CoreHallService(private val account: Account) : HallService {
+    /** Native watches started and not yet stopped; for tests and diagnostics. */
+    internal val openWatches = AtomicInteger()
 
     override suspend fun projects(platform: String): List<HallProject> =
         ffiCall("HallService.projects") { account.hallProjects(platform) }.map { it.toDomain() }
@@ -61,6 +64,7 @@ internal class CoreHallService(private val account: Account) : HallService {
             }
         }
         val watch: HallWatch = ffiCall("HallService.watch") { account.watchHall(platform, project, listener) }
+        openWatches.incrementAndGet()
 
         launch {
             try {
@@ -76,6 +80,7 @@ internal class CoreHallService(private val account: Account) : HallService {
         awaitClose {
             watch.stop()
             watch.close()
+            openWatches.decrementAndGet()
         }
     }.buffer(Channel.UNLIMITED)
 

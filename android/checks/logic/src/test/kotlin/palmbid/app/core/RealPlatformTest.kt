@@ -4,6 +4,10 @@ import java.nio.file.Files
 import java.nio.file.Path
 import java.util.concurrent.Executors
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.ExecutorCoroutineDispatcher
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.TimeoutCancellationException
@@ -24,9 +28,13 @@ import org.junit.jupiter.api.Order
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.TestMethodOrder
+import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.fail
 import palmbid.app.domain.FailureKind
+import palmbid.app.domain.HallNotice
 import palmbid.app.domain.HallPhase
+import palmbid.app.domain.HallUpdate
+import palmbid.app.domain.PalmbidFailure
 import palmbid.app.domain.IdentityState
 import palmbid.app.domain.KeyRole
 import palmbid.app.domain.PalmbidServices
@@ -266,6 +274,55 @@ class RealPlatformTest {
         val decrypted = presenter.state.until("decrypted") { s -> s.bids.any { it.decrypted } || s.error != null }
         assertNotNull(decrypted.bids.single().takeIf { it.decrypted }, "decryption failed: ${decrypted.error}")
         assertEquals(QUOTE, decrypted.bids.single().quote)
+    }
+
+    @Test
+    @Order(6)
+    fun `the core's watch ends with the project, and a foreign project fails it with the core's code`() = runBlocking {
+        val id = platform.createHallProject("示范照明采购", 30, listOf(CREDIT_CODE to COMPANY))
+        val updates = java.util.concurrent.CopyOnWriteArrayList<HallUpdate>()
+        val collecting = launch(Dispatchers.IO) { services.hall.watch(PLATFORM, id).collect { updates += it } }
+        withTimeout(60_000) {
+            while (updates.none { it is HallUpdate.State }) delay(50)
+        }
+        for (phase in listOf("decryption", "quote_reading", "quote_confirmation", "evaluation", "closed")) {
+            platform.moveHall(id, phase)
+        }
+        withTimeout(60_000) { collecting.join() }
+        val last = updates.filterIsInstance<HallUpdate.State>().last().state
+        assertEquals(HallPhase.CLOSED, last.project.phase)
+        assertTrue(updates.any { it is HallUpdate.Connected }, updates.toString())
+        assertTrue(
+            updates.any { it is HallUpdate.Notice && it.notice == HallNotice.PhaseStarted(HallPhase.QUOTE_READING) },
+            updates.toString(),
+        )
+
+        val foreign = platform.createHallProject("他人项目", 30, listOf("91310000132200821H" to "其他公司"))
+        val refused = assertThrows<PalmbidFailure> {
+            runBlocking { withTimeout(60_000) { services.hall.watch(PLATFORM, foreign).collect {} } }
+        }
+        assertEquals("hall.not_a_bidder", refused.code)
+        assertTrue(refused.messageZh.isNotBlank() && refused.messageEn.isNotBlank())
+    }
+
+    @Test
+    @Order(7)
+    fun `cancelling a watch's collection stops the native watch`() = runBlocking {
+        val hall = services.hall as CoreHallService
+        val id = platform.createHallProject("示范取消跟踪", 30, listOf(CREDIT_CODE to COMPANY))
+        // The project screen of an earlier step still follows its project.
+        val before = hall.openWatches.get()
+        val states = Channel<HallUpdate>(Channel.UNLIMITED)
+        val collecting = launch(Dispatchers.IO) { hall.watch(PLATFORM, id).collect { states.send(it) } }
+        withTimeout(60_000) { while (states.receive() !is HallUpdate.State) Unit }
+        assertEquals(before + 1, hall.openWatches.get())
+
+        collecting.cancel()
+        withTimeout(10_000) { collecting.join() }
+        assertEquals(before, hall.openWatches.get(), "the watch was stopped and freed")
+        platform.moveHall(id, "decryption")
+        delay(1_000)
+        assertTrue(states.tryReceive().isFailure, "no update reaches a cancelled collection")
     }
 
     /** Packs, encrypts (QR: encryption certificate) and uploads (QR: login) a bid for project [id]; returns its id. */
