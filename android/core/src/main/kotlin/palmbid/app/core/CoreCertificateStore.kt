@@ -16,12 +16,13 @@ import palmbid.ffi.Keystore
  */
 internal class CoreCertificateStore(
     private val keystore: Keystore,
-    /** Seal images of a credential; see [PalmbidCore] for where they come from. */
-    private val seals: suspend (credentialId: String) -> List<SealImage>,
+    /** Seal images by credential id, read once a listing; see [sealSource]. */
+    private val seals: suspend () -> Map<String, List<SealImage>>,
 ) : CertificateStore {
 
     override suspend fun credentials(): List<Credential> {
         val records = ffiCall("CertificateStore.credentials") { keystore.certificates() }.map { it.toDomain() }
+        val sealsById = seals()
         return records.groupBy { it.credentialId }.map { (credentialId, certificates) ->
             val signing = certificates.firstOrNull { it.role == KeyRole.SIGNING }
             val encryption = certificates.firstOrNull { it.role == KeyRole.ENCRYPTION }
@@ -31,7 +32,7 @@ internal class CoreCertificateStore(
                 company = organizationOf(subject) ?: subject,
                 signing = signing,
                 encryption = encryption,
-                seals = seals(credentialId),
+                seals = sealsById[credentialId].orEmpty(),
                 pin = pinState(credentialId),
             )
         }

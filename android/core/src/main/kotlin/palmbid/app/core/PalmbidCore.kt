@@ -2,8 +2,6 @@ package palmbid.app.core
 
 import java.nio.file.Path
 import palmbid.app.domain.PalmbidServices
-import palmbid.app.domain.SealImage
-import palmbid.app.domain.SignatureLog
 import palmbid.ffi.Account
 import palmbid.ffi.KdfParams
 import palmbid.ffi.Keystore
@@ -61,7 +59,7 @@ class PalmbidCore private constructor(
             }
             val appFiles = home.resolve("app")
             val services = PalmbidServices(
-                certificates = CoreCertificateStore(keystore, seals = ::noSeals),
+                certificates = CoreCertificateStore(keystore, sealSource(account)),
                 accounts = CoreAccountService(account),
                 pickup = CorePickupService(account),
                 scan = CoreScanService(account),

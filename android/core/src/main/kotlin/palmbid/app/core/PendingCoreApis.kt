@@ -4,19 +4,22 @@ import palmbid.app.domain.PalmbidFailure
 import palmbid.app.domain.SealImage
 import palmbid.app.domain.SignatureLog
 import palmbid.app.domain.SignatureLogEntry
+import palmbid.ffi.Account
 import palmbid.ffi.Keystore
 
 // NOTE: the bindings this module compiles against export neither
 // `Keystore.signatureLog` nor `Account.seals` yet. Until they do, the log
-// refuses with a clear code and credentials list no seal images; the
-// implementations over those exports replace this file once they exist.
+// refuses with a clear code and credentials list no seal images.
+// android/core/src/pending/kotlin/palmbid/app/core/SignatureLogAndSeals.kt
+// implements both over those exports: it replaces this file once the
+// bindings have them.
 
 /** The signature log over [keystore]. */
 internal fun signatureLog(@Suppress("UNUSED_PARAMETER") keystore: Keystore): SignatureLog = UnavailableSignatureLog
 
-/** The seal images of a credential. */
-@Suppress("UNUSED_PARAMETER", "RedundantSuspendModifier")
-internal suspend fun noSeals(credentialId: String): List<SealImage> = emptyList()
+/** Seal images by credential id. */
+internal fun sealSource(@Suppress("UNUSED_PARAMETER") account: Account): suspend () -> Map<String, List<SealImage>> =
+    { emptyMap() }
 
 private object UnavailableSignatureLog : SignatureLog {
     override suspend fun entries(limit: Int, before: Long?): List<SignatureLogEntry> = throw PalmbidFailure(
