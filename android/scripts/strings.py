@@ -5,7 +5,8 @@ The catalogue is Android's resource pair
   android/ui/src/main/res/values/strings.xml      (zh-CN, the default)
   android/ui/src/main/res/values-en/strings.xml   (English)
 with snake_case keys prefixed by screen and positional placeholders
-(`%1$s` text, `%1$d` integer; `%%` is a literal percent sign).
+(`%1$s` text, `%1$d` integer; in a text with placeholders `%%` is a literal
+percent sign, in a text without any a `%` is literal as written).
 
 `generate` writes from it
   android/ui/src/main/kotlin/palmbid/app/ui/i18n/Strings.kt
@@ -46,6 +47,7 @@ IOS_CONVERSIONS = {"s": "@", "d": "lld"}
 # `%%`, or a positional conversion `%N$c`; anything else after `%` is refused.
 ANDROID_PLACEHOLDER = re.compile(r"%(?:(%)|(\d+)\$([a-z]+)|(.?))")
 IOS_PLACEHOLDER = re.compile(r"%(?:(%)|(\d+)\$(@|lld)|(.?))")
+POSITIONAL = re.compile(r"%\d+\$")
 KEY = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
 
@@ -107,7 +109,16 @@ def read_xml(path: Path) -> dict[str, str]:
 
 def placeholders(text: str, pattern: re.Pattern[str], allowed: dict[str, str] | set[str],
                  where: str) -> tuple[str, ...]:
-    """Conversions by position (1-based, gap-free) found in [text]."""
+    """Conversions by position (1-based, gap-free) found in [text].
+
+    A text without any positional placeholder is plain: it is shown as
+    written, so a `%` in it is literal and needs no doubling.
+    """
+    if not POSITIONAL.search(text):
+        stray = re.search(r"%[sd@]", text)
+        if stray:
+            raise CatalogueError(f"{where}: '{stray.group()}' is not a positional placeholder such as %1$s")
+        return ()
     found: dict[int, str] = {}
     for match in pattern.finditer(text):
         percent, index, conversion, other = match.groups()
@@ -237,6 +248,9 @@ def render_kotlin(entries: list[Entry]) -> str:
 
 
 def to_ios(text: str) -> str:
+    if not POSITIONAL.search(text):
+        return text
+
     def convert(match: re.Match[str]) -> str:
         percent, index, conversion, _ = match.groups()
         if percent:

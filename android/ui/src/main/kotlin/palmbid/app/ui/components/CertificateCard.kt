@@ -72,14 +72,15 @@ private fun CertificateRows(stored: StoredCertificate, detailed: Boolean) {
     val info = stored.certificate
     Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
         Text(s.role(stored.role), style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
-        InfoRow(s.certSubject, info.subject)
-        InfoRow(s.certIssuer, info.issuer)
+        InfoRow(s.certSubject, commonName(info.subject))
+        InfoRow(s.certIssuer, commonName(info.issuer))
         InfoRow(s.certValidity, s.certValidityRange(formatDate(info.notBefore), formatDate(info.notAfter)))
         InfoRow(s.certSerial, info.serialHex)
         if (detailed) {
+            InfoRow(s.certDistinguishedName, info.subject)
             InfoRow(s.certFingerprint, shortHex(info.fingerprint))
             for (issuer in stored.chain) {
-                InfoRow(s.certChain, issuer.subject)
+                InfoRow(s.certChain, commonName(issuer.subject))
             }
         }
     }

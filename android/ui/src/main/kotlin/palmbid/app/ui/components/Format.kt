@@ -36,12 +36,20 @@ fun formatBytes(bytes: Long): String = when {
     else -> "%.1f MB".format(bytes / (1024.0 * 1024.0))
 }
 
-/** A hex digest grouped by four for reading aloud, first and last 16 digits. */
+/** A hex digest in groups of four for comparing by eye; past 32 digits, the first and last 16. */
 fun shortHex(hex: String): String {
     val clean = hex.lowercase()
-    val shown = if (clean.length > 32) clean.take(16) + "…" + clean.takeLast(16) else clean
-    return shown.chunked(4).joinToString(" ").replace(" … ", "…").replace("… ", "…")
+    fun grouped(part: String) = part.chunked(4).joinToString(" ")
+    return if (clean.length > 32) grouped(clean.take(16)) + " … " + grouped(clean.takeLast(16)) else grouped(clean)
 }
+
+/**
+ * The common name (CN) of an X.500 name as the core prints it
+ * (`CN=…, O=…`), or the whole name when it has none. Bidders know a
+ * certificate by its company name, not by the full name.
+ */
+fun commonName(subject: String): String =
+    subject.split(", ").firstOrNull { it.startsWith("CN=") }?.removePrefix("CN=")?.takeIf { it.isNotBlank() } ?: subject
 
 /** A fee rate in basis points as a percentage, `0.50%`. */
 fun formatBasisPoints(bp: Int): String = "%d.%02d%%".format(bp / 100, bp % 100)

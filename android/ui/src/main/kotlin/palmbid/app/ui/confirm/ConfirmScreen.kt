@@ -31,6 +31,7 @@ import palmbid.app.ui.components.PinKeypad
 import palmbid.app.ui.components.ScreenFrame
 import palmbid.app.ui.components.SectionTitle
 import palmbid.app.ui.components.Tag
+import palmbid.app.ui.components.commonName
 import palmbid.app.ui.components.formatBytes
 import palmbid.app.ui.components.formatDate
 import palmbid.app.ui.components.qrKind
@@ -177,8 +178,8 @@ private fun Subject(details: QrRequestDetails) {
             } else {
                 details.signer
             }
-            InfoRow(s.confirmCertificate, certificate.certificate.subject)
-            InfoRow(s.certValidity, s.certValidUntil(formatDate(certificate.certificate.notAfter)))
+            InfoRow(s.confirmCertificate, commonName(certificate.certificate.subject))
+            InfoRow(s.certValidity, s.certValidityRange(formatDate(certificate.certificate.notBefore), formatDate(certificate.certificate.notAfter)))
         }
     }
 }

@@ -1,6 +1,10 @@
 package palmbid.app.ui.home
 
+import androidx.compose.foundation.background
 import androidx.compose.foundation.clickable
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.size
+import androidx.compose.foundation.shape.CircleShape
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
@@ -17,9 +21,7 @@ import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.text.font.FontWeight
-import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
 import palmbid.app.presentation.home.HomeEvent
 import palmbid.app.presentation.home.HomeState
@@ -122,9 +124,7 @@ private fun Entry(
             Row(verticalAlignment = Alignment.CenterVertically) {
                 Text(title, style = MaterialTheme.typography.titleMedium, fontWeight = FontWeight.SemiBold, modifier = Modifier.weight(1f))
                 if (badge) {
-                    Surface(color = colours.error, shape = MaterialTheme.shapes.small) {
-                        Text("●", color = Color.White, style = MaterialTheme.typography.labelSmall, textAlign = TextAlign.Center, modifier = Modifier.padding(horizontal = 4.dp))
-                    }
+                    Box(Modifier.size(10.dp).background(colours.error, CircleShape))
                 }
             }
             Text(
