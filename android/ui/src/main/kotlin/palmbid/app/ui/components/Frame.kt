@@ -27,6 +27,9 @@ import androidx.compose.ui.unit.dp
 import palmbid.app.presentation.common.ShownError
 import palmbid.app.ui.i18n.LocalStrings
 
+/** Characters past which a title is set smaller. */
+private const val LONG_TITLE = 14
+
 /**
  * The frame every screen shares: a title bar with an optional back action,
  * the error banner, and the screen's content in a scrolling column.
@@ -59,7 +62,8 @@ fun ScreenFrame(
                 }
                 Text(
                     title,
-                    style = MaterialTheme.typography.titleLarge,
+                    // A long title (a project's name) takes two smaller lines.
+                    style = if (title.length > LONG_TITLE) MaterialTheme.typography.titleMedium else MaterialTheme.typography.titleLarge,
                     fontWeight = FontWeight.SemiBold,
                     maxLines = 2,
                     overflow = TextOverflow.Ellipsis,

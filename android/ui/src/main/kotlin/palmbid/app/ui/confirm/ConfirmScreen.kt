@@ -101,6 +101,7 @@ fun ConfirmScreen(state: ConfirmState, onEvent: (ConfirmEvent) -> Unit, modifier
         }
         if (state.step == ConfirmStep.NUMBER_MATCH) {
             NumberMatch(details, onEvent)
+            Requester(details)
             return@ScreenFrame
         }
         Requester(details)

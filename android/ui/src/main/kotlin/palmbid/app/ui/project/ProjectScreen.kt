@@ -1,6 +1,10 @@
 package palmbid.app.ui.project
 
+import androidx.compose.foundation.background
 import androidx.compose.foundation.horizontalScroll
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.size
+import androidx.compose.foundation.shape.CircleShape
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
@@ -89,7 +93,10 @@ private fun ConnectionLine(connection: Connection) {
         Connection.LIVE -> s.projectLive to PalmbidColors.success
         Connection.RECONNECTING -> s.projectReconnecting to PalmbidColors.caution
     }
-    Text("● $text", color = colour, style = MaterialTheme.typography.labelMedium)
+    Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(6.dp)) {
+        Box(Modifier.size(8.dp).background(colour, CircleShape))
+        Text(text, color = colour, style = MaterialTheme.typography.labelMedium)
+    }
 }
 
 internal fun Strings.tab(tab: ProjectTab): String = when (tab) {

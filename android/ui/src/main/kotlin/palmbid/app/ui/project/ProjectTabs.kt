@@ -208,7 +208,7 @@ internal fun ChallengesTab(state: ProjectState, onEvent: (ProjectEvent) -> Unit)
             }
             Text(challenge.text, style = MaterialTheme.typography.bodyMedium)
             for (attachment in challenge.attachments) {
-                Text("📎 " + s.projectAttachment(attachment.name, formatBytes(attachment.size)), style = MaterialTheme.typography.bodySmall)
+                Text(s.projectAttachment(attachment.name, formatBytes(attachment.size)), style = MaterialTheme.typography.bodySmall)
             }
             challenge.answer?.let {
                 HorizontalDivider()
