@@ -67,7 +67,7 @@ class Entry:
 # --- reading ----------------------------------------------------------------
 
 def unescape_android(raw: str) -> str:
-    """The text Android shows for a resource value (backslash escapes, quotes)."""
+    """Returns the text Android shows for a resource value (backslash escapes and quotes undone)."""
     out = []
     i = 0
     quoted = False
@@ -196,7 +196,6 @@ def render_kotlin(entries: list[Entry]) -> str:
         " * it through `LocalStrings.current`; texts with placeholders are functions",
         " * whose parameters follow the placeholders' order and type.",
         " */",
-        "@Suppress(\"ktlint\")",
         "class Strings private constructor(",
         "    /** The language these texts are in. */",
         "    val language: Language,",

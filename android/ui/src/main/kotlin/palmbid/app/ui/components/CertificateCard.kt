@@ -21,7 +21,7 @@ import palmbid.app.ui.i18n.LocalStrings
 import palmbid.app.ui.theme.PalmbidColors
 
 /**
- * A credential as 我的证书 shows it: the company, both certificates of the
+ * Shows a credential as 我的证书 lists it: the company, both certificates of the
  * dual-certificate pair with issuer, serial and validity, the seals, and
  * the PIN state. [detailed] adds the fingerprints and the chain.
  */

@@ -11,7 +11,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.unit.dp
 
-/** A small coloured label: a phase, a state, a seal. */
+/** Draws a small coloured label: a phase, a state, a seal. */
 @Composable
 fun Tag(text: String, colour: Color, modifier: Modifier = Modifier) {
     Surface(
@@ -24,7 +24,7 @@ fun Tag(text: String, colour: Color, modifier: Modifier = Modifier) {
     }
 }
 
-/** A choice among a few: tabs, seal kinds, languages. */
+/** Draws one option of a few: tabs, seal kinds, languages. */
 @Composable
 fun Choice(text: String, selected: Boolean, onClick: () -> Unit, modifier: Modifier = Modifier) {
     val colours = MaterialTheme.colorScheme

@@ -18,7 +18,7 @@ import palmbid.app.presentation.common.ShownError
 import palmbid.app.ui.i18n.LocalStrings
 
 /**
- * A failure: a heading by its kind, the core's message in the chosen
+ * Shows a failure: a heading by its kind, the core's message in the chosen
  * language (it names the value and the fix), the stable code for support,
  * and a retry action when the screen can retry.
  */

@@ -29,14 +29,14 @@ fun formatCountdown(seconds: Long): String {
     }
 }
 
-/** A size in B, KB or MB (powers of 1024, one decimal). */
+/** Formats a size in B, KB or MB (powers of 1024, one decimal). */
 fun formatBytes(bytes: Long): String = when {
     bytes < 1024 -> "$bytes B"
     bytes < 1024 * 1024 -> "%.1f KB".format(bytes / 1024.0)
     else -> "%.1f MB".format(bytes / (1024.0 * 1024.0))
 }
 
-/** A hex digest in groups of four for comparing by eye; past 32 digits, the first and last 16. */
+/** Formats a hex digest in groups of four for comparing by eye; past 32 digits, only the first and last 16. */
 fun shortHex(hex: String): String {
     val clean = hex.lowercase()
     fun grouped(part: String) = part.chunked(4).joinToString(" ")
@@ -44,12 +44,12 @@ fun shortHex(hex: String): String {
 }
 
 /**
- * The common name (CN) of an X.500 name as the core prints it
+ * Returns the common name (CN) of an X.500 name as the core prints it
  * (`CN=…, O=…`), or the whole name when it has none. Bidders know a
  * certificate by its company name, not by the full name.
  */
 fun commonName(subject: String): String =
     subject.split(", ").firstOrNull { it.startsWith("CN=") }?.removePrefix("CN=")?.takeIf { it.isNotBlank() } ?: subject
 
-/** A fee rate in basis points as a percentage, `0.50%`. */
+/** Formats a fee rate in basis points as a percentage, `0.50%`. */
 fun formatBasisPoints(bp: Int): String = "%d.%02d%%".format(bp / 100, bp % 100)

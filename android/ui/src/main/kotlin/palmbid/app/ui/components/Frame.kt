@@ -31,7 +31,7 @@ import palmbid.app.ui.i18n.LocalStrings
 private const val LONG_TITLE = 14
 
 /**
- * The frame every screen shares: a title bar with an optional back action,
+ * Draws the frame every screen shares: a title bar with an optional back action,
  * the error banner, and the screen's content in a scrolling column.
  * [bottom] stays under the scrolling part (a PIN pad, a main button).
  */
@@ -87,7 +87,7 @@ fun ScreenFrame(
     }
 }
 
-/** A spinner with what is loading. */
+/** Shows a spinner with a line on what is loading. */
 @Composable
 fun LoadingBlock(text: String, modifier: Modifier = Modifier) {
     Column(
@@ -100,7 +100,7 @@ fun LoadingBlock(text: String, modifier: Modifier = Modifier) {
     }
 }
 
-/** An empty list: what would be here, and what to do. */
+/** Shows an empty list: what would be here, and what to do. */
 @Composable
 fun EmptyBlock(title: String, hint: String?, modifier: Modifier = Modifier) {
     Column(
@@ -126,7 +126,7 @@ fun SectionTitle(text: String, modifier: Modifier = Modifier) {
     )
 }
 
-/** A label and its value on one line; the value wraps, the label keeps its width. */
+/** Shows a label and its value on one line. The value wraps and the label keeps its width. */
 @Composable
 fun InfoRow(label: String, value: String, modifier: Modifier = Modifier) {
     Row(modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(12.dp)) {

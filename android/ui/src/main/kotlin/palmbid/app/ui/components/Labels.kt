@@ -15,7 +15,7 @@ import palmbid.app.domain.SignatureOperation
 import palmbid.app.ui.i18n.Strings
 import palmbid.app.ui.theme.PalmbidColors
 
-/** The words of the domain's enums, in the chosen language. */
+// The words of the domain's enums, in the chosen language.
 
 fun Strings.phase(phase: HallPhase): String = when (phase) {
     HallPhase.NOT_OPEN -> phaseNotOpen
@@ -88,7 +88,7 @@ fun Strings.institutionKind(kind: InstitutionKind): String = when (kind) {
     InstitutionKind.GUARANTOR -> guaranteesInstitutionGuarantor
 }
 
-/** The operation's name; [raw] is the core's name, shown for an operation this app does not know. */
+/** Returns the operation's name. [raw] is the core's name, shown for an operation this app does not know. */
 fun Strings.operation(operation: SignatureOperation, raw: String): String = when (operation) {
     SignatureOperation.SIGN_DIGEST -> logOpSignDigest
     SignatureOperation.SIGN_FILE -> logOpSignFile
@@ -108,7 +108,7 @@ fun Strings.operation(operation: SignatureOperation, raw: String): String = when
     SignatureOperation.OTHER -> raw
 }
 
-/** A hall notice as one sentence. */
+/** Words a hall notice as one sentence. */
 fun Strings.notice(notice: HallNotice): String = when (notice) {
     is HallNotice.OpeningSoon -> noticeOpeningSoon(notice.minutes.toInt())
     is HallNotice.PhaseStarted -> noticePhaseStarted(phase(notice.phase))

@@ -31,7 +31,7 @@ import palmbid.app.ui.theme.PalmbidColors
 private val PHONE_ORDER = listOf(1, 2, 3, 4, 5, 6, 7, 8, 9, 0)
 
 /**
- * The app's own PIN keypad: never the system keyboard, so no keyboard app
+ * Draws the app's own PIN keypad, never the system keyboard, so no keyboard app
  * sees the digits. Dots show how many digits are typed (the digits never
  * reach this composable); tries left show once the keystore counts them;
  * a locked credential takes no input. The keys are shuffled only when
@@ -76,7 +76,7 @@ fun PinKeypad(state: PinPadState, title: String, onEvent: (PinPadEvent) -> Unit,
     }
 }
 
-/** One dot per digit: at least [PinPadState.minLength], more as typed. */
+/** Draws one dot per digit: at least [PinPadState.minLength], more as typed. */
 @Composable
 private fun PinDots(state: PinPadState) {
     val count = maxOf(state.minLength, state.entered)

@@ -23,7 +23,7 @@ import palmbid.app.domain.HallProgress
 import palmbid.app.domain.HallProject
 import palmbid.app.ui.i18n.LocalStrings
 
-/** A project of the hall: name, sections, opening time and phase. */
+/** Shows a project of the hall: name, sections, opening time and phase. */
 @Composable
 fun ProjectCard(project: HallProject, onClick: (() -> Unit)?, modifier: Modifier = Modifier) {
     val s = LocalStrings.current
@@ -46,7 +46,7 @@ fun ProjectCard(project: HallProject, onClick: (() -> Unit)?, modifier: Modifier
     }
 }
 
-/** The opening's phases as a row of segments, done ones filled, the current one marked. */
+/** Draws the opening's phases as a row of segments, past ones filled, the current one in its colour. */
 @Composable
 fun PhaseSteps(phase: HallPhase, modifier: Modifier = Modifier) {
     val s = LocalStrings.current
@@ -72,7 +72,7 @@ fun PhaseSteps(phase: HallPhase, modifier: Modifier = Modifier) {
     }
 }
 
-/** How many bidders reached each step. */
+/** Shows how many bidders reached each step. */
 @Composable
 fun ProgressRows(progress: HallProgress, modifier: Modifier = Modifier) {
     val s = LocalStrings.current

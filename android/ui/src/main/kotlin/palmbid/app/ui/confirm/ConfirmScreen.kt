@@ -42,7 +42,7 @@ import palmbid.app.ui.i18n.LocalStrings
 import palmbid.app.ui.theme.PalmbidColors
 
 /**
- * The confirm screen for every QR kind: who asks, from which machine and
+ * Shows the confirm screen for every QR kind: the requester, from which machine and
  * address, what exactly is signed or decrypted and with which certificate,
  * the time left; number matching first for a login; the seal choice for a
  * seal; the PIN pad last.

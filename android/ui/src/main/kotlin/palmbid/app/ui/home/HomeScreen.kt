@@ -34,7 +34,7 @@ import palmbid.app.ui.components.formatDate
 import palmbid.app.ui.i18n.LocalStrings
 import palmbid.app.ui.theme.PalmbidColors
 
-/** The home screen: the five entries, the platform and login, and the certificates. */
+/** Shows the home screen: the five entries, the platform and login, and the certificates. */
 @Composable
 fun HomeScreen(state: HomeState, onEvent: (HomeEvent) -> Unit, modifier: Modifier = Modifier) {
     val s = LocalStrings.current

@@ -10,7 +10,6 @@ import palmbid.app.domain.Language
  * it through `LocalStrings.current`; texts with placeholders are functions
  * whose parameters follow the placeholders' order and type.
  */
-@Suppress("ktlint")
 class Strings private constructor(
     /** The language these texts are in. */
     val language: Language,

@@ -31,7 +31,7 @@ import palmbid.app.ui.components.identityState
 import palmbid.app.ui.i18n.LocalStrings
 import palmbid.app.ui.theme.PalmbidColors
 
-/** The identity video check: name, ID number, the code read aloud in a video, the review. */
+/** Shows the identity video check: name, ID number, the code read aloud in a video, the review. */
 @Composable
 fun IdentityCheckScreen(state: IdentityCheckState, onEvent: (IdentityCheckEvent) -> Unit, modifier: Modifier = Modifier) {
     val s = LocalStrings.current

@@ -33,7 +33,7 @@ import palmbid.app.ui.i18n.Strings
 import palmbid.app.ui.theme.PalmbidColors
 
 /**
- * One project in the hall: the phase and progress as they stream in, and
+ * Shows one project in the hall: the phase and progress as they stream in, and
  * a tab for each part of the opening. Signed actions open the PIN pad at
  * the bottom, titled with what is being signed.
  */

@@ -196,7 +196,7 @@ internal fun DetailsTab(state: ProjectState) {
     }
 }
 
-/** 质疑: earlier challenges and their answers, and a draft with attachments. */
+/** Shows 质疑: earlier challenges with the agent's replies, and a draft with attachments. */
 @Composable
 internal fun ChallengesTab(state: ProjectState, onEvent: (ProjectEvent) -> Unit) {
     val s = LocalStrings.current

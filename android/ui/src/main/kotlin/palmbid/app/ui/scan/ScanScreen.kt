@@ -29,7 +29,7 @@ import palmbid.app.ui.i18n.LocalStrings
 
 /**
  * 扫一扫. [preview] is the camera's view, drawn by the app's platform layer
- * (CameraX on Android); the screen frames it and says what to do.
+ * (CameraX on Android); the screen frames it and tells the user what to do.
  */
 @Composable
 fun ScanScreen(

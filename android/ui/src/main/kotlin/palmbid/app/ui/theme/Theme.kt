@@ -47,7 +47,7 @@ object PalmbidColors {
 }
 
 /**
- * The app's theme. [fontFamily] replaces every text style's family: the
+ * Applies the app's theme. [fontFamily] replaces every text style's family: the
  * desktop renderer passes a CJK font there; on Android the default family
  * already covers Chinese.
  */

@@ -88,7 +88,7 @@ class RenderScreensTest {
         return true
     }
 
-    /** One row per screen and state, the two languages side by side. */
+    /** Writes index.html: one row per screen and state, the two languages side by side. */
     private fun writeIndex() {
         val rows = allSamples.joinToString("\n") { sample ->
             val name = "${sample.screen}-${sample.state}"
