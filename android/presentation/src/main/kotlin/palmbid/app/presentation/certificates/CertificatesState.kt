@@ -22,7 +22,7 @@ sealed interface CertificatesEvent {
     /** Navigation: the PIN change screen for a credential. */
     data class ChangePin(val credentialId: String) : CertificatesEvent
 
-    /** Asks to delete; the screen asks the user to confirm. */
+    /** Requests deletion; the screen then shows a confirmation first. */
     data class Delete(val credentialId: String) : CertificatesEvent
     data object ConfirmDelete : CertificatesEvent
     data object CancelDelete : CertificatesEvent

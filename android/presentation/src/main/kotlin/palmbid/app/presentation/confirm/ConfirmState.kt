@@ -6,22 +6,22 @@ import palmbid.app.presentation.common.PinPadEvent
 import palmbid.app.presentation.common.PinPadState
 import palmbid.app.presentation.common.ShownError
 
-/** Steps of answering a scanned request. */
+/** Steps of the reply to a scanned request. */
 enum class ConfirmStep {
     /** Login: pick the number the desktop shows among three. */
     NUMBER_MATCH,
 
-    /** Who asks, what is signed or decrypted; the seal choice for a seal request. */
+    /** The requester, what is signed or decrypted, and the seal choice for a seal request. */
     REVIEW,
 
     PIN,
 
-    /** The answer is on its way. */
+    /** The reply is being sent. */
     WORKING,
 
     DONE,
 
-    /** The time to answer ran out. */
+    /** The request expired before the reply. */
     EXPIRED,
 
     /** The user cancelled, or picked the wrong number. */
@@ -30,8 +30,8 @@ enum class ConfirmStep {
 
 /**
  * The confirm screen for every QR kind (login, sign, seal, encryption
- * certificate, decrypt): everything the request says shows before the
- * PIN pad, with the time left to answer.
+ * certificate, decrypt): every detail of the request shows before the
+ * PIN pad, with the time left to reply.
  */
 data class ConfirmState(
     val step: ConfirmStep = ConfirmStep.REVIEW,

@@ -21,7 +21,7 @@ data class HomeState(
 )
 
 /**
- * What the user does on the home screen. The `Open…` events are navigation:
+ * User actions on the home screen. The `Open…` events are navigation:
  * the app's navigation acts on them and the presenter ignores them.
  */
 sealed interface HomeEvent {

@@ -4,7 +4,7 @@ import palmbid.app.presentation.common.PinPadEvent
 import palmbid.app.presentation.common.PinPadState
 import palmbid.app.presentation.common.ShownError
 
-/** What the PIN screen is for. */
+/** Purpose of the PIN screen. */
 enum class PinMode {
     /** Choose a new PIN (first certificate). */
     SET,
@@ -16,7 +16,7 @@ enum class PinMode {
     CHANGE,
 }
 
-/** Which PIN the pad is collecting. */
+/** The PIN the pad is collecting. */
 enum class PinStep { CURRENT, NEW, REPEAT }
 
 /** PIN set, enter and change on the app's own keypad. */

@@ -3,9 +3,9 @@ package palmbid.app.presentation.scan
 import palmbid.app.domain.ScannedCode
 import palmbid.app.presentation.common.ShownError
 
-/** What the scanner is doing. */
+/** Scanner phase. */
 enum class ScanPhase {
-    /** Camera permission not granted; the screen explains and asks. */
+    /** Camera permission not granted: the screen explains why it is needed and requests it. */
     NO_PERMISSION,
 
     SCANNING,
@@ -17,10 +17,10 @@ enum class ScanPhase {
 /** 扫一扫: the camera looks for a QR code; the core judges what it reads. */
 data class ScanState(
     val phase: ScanPhase = ScanPhase.SCANNING,
-    /** Why the last code was refused (not ours, untrusted host, expired). */
+    /** Reason the last code was rejected (not ours, untrusted host, expired). */
     val error: ShownError? = null,
     val torchOn: Boolean = false,
-    /** What the code turned out to be; the app then opens pickup or confirm. */
+    /** The judged code; the app then opens the pickup or the confirm screen. */
     val result: ScannedCode? = null,
 )
 
