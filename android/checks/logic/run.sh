@@ -3,9 +3,9 @@
 # file): presenters against the fakes, and core against the real palmbid
 # library and the real reference platform on loopback.
 #
-# Builds nothing. It takes what the Rust build made, by default from the
-# cargo target folder (CARGO_TARGET_DIR, else target/ at the repository
-# root); each can be pointed elsewhere:
+# Builds nothing: it takes what the Rust build made. By default that is in
+# the cargo target folder (CARGO_TARGET_DIR, else target/ at the repository
+# root). Each of these variables points one part elsewhere:
 #   PALMBID_BINDINGS_DIR  generated Kotlin (bindings/scripts/generate.sh)
 #   PALMBID_LIB_DIR       folder holding libpalmbid_ffi.so (release)
 #   PALMBID_PLATFORM_BIN  palmbid-platform (debug)

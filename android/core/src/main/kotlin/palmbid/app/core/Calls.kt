@@ -39,7 +39,7 @@ internal suspend fun <T> ffiCall(operation: String, body: suspend () -> T): T =
         }
     }
 
-/** The [PalmbidFailure] for [e] thrown by the bindings during [operation]; see [ffiCall]. */
+/** Converts [e], thrown by the bindings during [operation], into a [PalmbidFailure]; see [ffiCall]. */
 internal fun failureOf(operation: String, e: Throwable): PalmbidFailure = when (e) {
     is PalmbidFailure -> e
     is PalmbidException.Failed -> PalmbidFailure(e.code, e.messageZh, e.messageEn, e)

@@ -50,8 +50,8 @@ internal class CoreCertificateStore(
     }
 
     /**
-     * The core's warnings, with the expiry of the key's certificate (the core
-     * names the key; the certificate list has its validity).
+     * Returns the core's warnings with the expiry of each key's certificate.
+     * The core names only the key, so the expiry comes from the certificate list.
      */
     override suspend fun renewalWarnings(): List<RenewalWarning> {
         val warnings = ffiCall("CertificateStore.renewalWarnings") { keystore.renewalWarnings() }
@@ -74,7 +74,7 @@ internal class CoreCertificateStore(
 }
 
 /**
- * The organization (`O=`) of an RFC 4514 distinguished name as the core
+ * Returns the organization (`O=`) of an RFC 4514 distinguished name as the core
  * prints it, with `\`-escapes undone; null when it has none.
  */
 internal fun organizationOf(subject: String): String? {

@@ -5,9 +5,9 @@ package palmbid.app.core
  * (Android Keystore, StrongBox where present). The app implements it in
  * :platform; [PalmbidCore.open] hands it to the core.
  *
- * `unseal(seal(x))` must give back `x` on the same phone, and must throw
- * once the hardware key is gone (app reinstalled, device reset, lock screen
- * removed); the core then reports `keystore.device_binding`.
+ * `unseal(seal(x))` must return `x` on the same phone. Both must throw once
+ * the hardware key is gone (app reinstalled, device reset, lock screen
+ * removed), and the core then reports `keystore.device_binding`.
  */
 interface DeviceBinding {
     /** Encrypts [secret]; the core stores the result. */

@@ -39,7 +39,7 @@ internal object InboxJson {
         put("messages", buildJsonArray { messages.forEach { add(message(it)) } })
     }
 
-    /** The messages of [root]; throws [IllegalArgumentException] when [root] is not an inbox at all. */
+    /** Reads the messages of [root]; throws [IllegalArgumentException] when [root] is not an inbox at all. */
     fun decode(root: JsonElement): List<Message> {
         val messages = root.jsonObject["messages"]?.jsonArray
             ?: throw IllegalArgumentException("no messages array")

@@ -14,10 +14,10 @@ import palmbid.ffi.Keystore
 // implements both over those exports: it replaces this file once the
 // bindings have them.
 
-/** The signature log over [keystore]. */
+/** Builds the signature log over [keystore]. */
 internal fun signatureLog(@Suppress("UNUSED_PARAMETER") keystore: Keystore): SignatureLog = UnavailableSignatureLog
 
-/** Seal images by credential id. */
+/** Builds the source of seal images by credential id. */
 internal fun sealSource(@Suppress("UNUSED_PARAMETER") account: Account): suspend () -> Map<String, List<SealImage>> =
     { emptyMap() }
 

@@ -13,10 +13,10 @@ import palmbid.ffi.Keystore
 // `Account.seals`. Enable by moving this file to src/main/kotlin in place
 // of PendingCoreApis.kt, once the generated bindings export both.
 
-/** The signature log over [keystore]. */
+/** Builds the signature log over [keystore]. */
 internal fun signatureLog(keystore: Keystore): SignatureLog = CoreSignatureLog(keystore)
 
-/** Seal images by credential id, from the certificates the CA issued with them. */
+/** Builds the source of seal images by credential id, from the certificates the CA issued with them. */
 internal fun sealSource(account: Account): suspend () -> Map<String, List<SealImage>> = {
     ffiCall("CertificateStore.seals") { account.seals() }
         .groupBy({ it.credentialId }, { held -> held.seals.map { it.toDomain() } })
@@ -44,7 +44,7 @@ internal fun palmbid.ffi.SignatureLogEntry.toDomain() = SignatureLogEntry(
     succeeded = outcome == KeyUseOutcome.USED,
 )
 
-/** The domain's operation; those it does not name are [SignatureOperation.OTHER], shown by their raw name. */
+/** Maps to the domain's operation; those it does not name become [SignatureOperation.OTHER], shown by their raw name. */
 internal fun KeyOperation.toDomain(): SignatureOperation = when (this) {
     KeyOperation.SIGN_DIGEST -> SignatureOperation.SIGN_DIGEST
     KeyOperation.SIGN_FILE -> SignatureOperation.SIGN_FILE

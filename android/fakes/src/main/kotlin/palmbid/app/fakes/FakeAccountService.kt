@@ -13,17 +13,17 @@ import palmbid.app.domain.Terms
 
 /**
  * [AccountService] in memory. Every SMS code is [Samples.SMS_CODE]; the
- * identity check is approved at once unless [identityOutcome] says otherwise.
+ * identity check is approved at once unless [identityOutcome] is set otherwise.
  */
 class FakeAccountService(private val control: FakeControl) : AccountService {
     private val platforms = linkedMapOf<String, Platform>()
     private val sessions = ConcurrentHashMap<String, Session>()
     private val identities = ConcurrentHashMap<String, IdentityStatus>()
 
-    /** The terms every platform asks consent to. */
+    /** Terms that every platform requires consent to. */
     @Volatile var terms = Terms("2026-01", "2026-01")
 
-    /** What a submitted identity check becomes. */
+    /** Outcome given to every submitted identity check. */
     @Volatile var identityOutcome = IdentityState.APPROVED
 
     /** Adds [platform] without a call, for sample data. */

@@ -31,7 +31,7 @@ class FakeCertificateStore(
         pins.register(credentialId, pin)
     }
 
-    /** Every installed certificate, for fakes that sign with one. */
+    /** Lists every installed certificate, for fakes that sign with one. */
     fun certificates(): List<StoredCertificate> = synchronized(installed) { installed.values.flatMap { it.certificates } }
 
     override suspend fun credentials(): List<Credential> {

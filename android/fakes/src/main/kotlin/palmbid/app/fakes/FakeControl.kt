@@ -7,12 +7,12 @@ import java.util.concurrent.CopyOnWriteArrayList
 import kotlinx.coroutines.delay
 import palmbid.app.domain.PalmbidFailure
 
-/** The time the fakes see; a test may tie it to its virtual clock. */
+/** Source of the fakes' time; a test may tie it to its virtual clock. */
 fun interface FakeClock {
     fun now(): Instant
 }
 
-/** A clock that moves only when told to, starting at [Samples.NOW]. */
+/** A clock that moves only by [advance], starting at [Samples.NOW]. */
 class ManualClock(@Volatile var current: Instant = Samples.NOW) : FakeClock {
     override fun now(): Instant = current
 
@@ -22,14 +22,14 @@ class ManualClock(@Volatile var current: Instant = Samples.NOW) : FakeClock {
 }
 
 /**
- * What every fake shares: the clock, a log of the calls made, an optional
+ * State shared by every fake: the clock, a log of the calls made, an optional
  * latency (so a screen's loading state can be seen), and failures armed per
  * operation. Operations are named `Port.method`, as in core
  * (`HallService.signIn`, `CertificateStore.changePin`).
  */
 class FakeControl(
     val clock: FakeClock = ManualClock(),
-    /** Delay before every call answers; zero by default. */
+    /** Delay before every call returns; zero by default. */
     @Volatile var latency: Duration = Duration.ZERO,
 ) {
     private val armed = ConcurrentHashMap<String, ArrayDeque<PalmbidFailure>>()
@@ -37,7 +37,7 @@ class FakeControl(
     /** Every operation called, in order. */
     val calls: MutableList<String> = CopyOnWriteArrayList()
 
-    /** The next [times] calls of [operation] throw [failure] (before doing anything). */
+    /** Arms [failure] for the next [times] calls of [operation], thrown before the call does anything. */
     fun arm(operation: String, failure: PalmbidFailure, times: Int = 1) {
         armed.compute(operation) { _, queue ->
             (queue ?: ArrayDeque()).apply { repeat(times) { addLast(failure) } }
@@ -47,7 +47,7 @@ class FakeControl(
     /** Drops every armed failure. */
     fun disarm() = armed.clear()
 
-    /** How many times [operation] was called. */
+    /** Counts the calls of [operation] so far. */
     fun count(operation: String): Int = calls.count { it == operation }
 
     /** Records the call, waits [latency], and throws the failure armed for [operation], if any. */

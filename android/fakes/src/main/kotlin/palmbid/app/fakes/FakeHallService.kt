@@ -38,10 +38,9 @@ import palmbid.app.domain.VerifiedDraw
 
 /**
  * The bid-opening hall in memory. A test drives the opening as the agent
- * would ([advance], [notify], [breakStream], [openRound], [openDraw],
- * [revealDraw]); each step is appended to the project's event log, and every
- * watch delivers the log's new entries in order, so nothing is missed and
- * nothing is doubled. A watch completes once the project is closed.
+ * would, with [advance], [notify], [breakStream], [openRound], [openDraw] and
+ * [revealDraw]. Each step is appended to the project's event log. Every watch
+ * delivers the log's new entries in order, so nothing is missed or doubled. A watch completes once the project is closed.
  * PINs are checked by [pins] against the sample credential.
  */
 class FakeHallService(
@@ -127,7 +126,7 @@ class FakeHallService(
         append(project, HallUpdate.Notice(state, HallNotice.DrawRevealed(draw.draw, coefficient)))
     }
 
-    /** The project's state now. */
+    /** Returns the project's current state. */
     fun state(projectId: String): HallProjectState = project(projectId).state
 
     override suspend fun projects(platform: String): List<HallProject> {

@@ -53,7 +53,7 @@ class FakePickupService(
         return records.toList()
     }
 
-    /** The core's rules for a new PIN: 6 digits or more, not all equal, not a run. */
+    /** Applies the core's rules for a new PIN: 6 digits or more, not all equal, not a run. */
     private fun checkNewPin(pin: Pin) {
         val digits = pin.reveal()
         val steps = digits.zipWithNext { a, b -> b - a }.toSet()

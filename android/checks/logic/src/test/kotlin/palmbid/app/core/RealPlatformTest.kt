@@ -302,7 +302,8 @@ class RealPlatformTest {
             runBlocking { withTimeout(60_000) { services.hall.watch(PLATFORM, foreign).collect {} } }
         }
         assertEquals("hall.not_a_bidder", refused.code)
-        assertTrue(refused.messageZh.isNotBlank() && refused.messageEn.isNotBlank())
+        assertTrue(refused.messageZh.isNotBlank())
+        assertTrue(refused.messageEn.isNotBlank())
     }
 
     @Test

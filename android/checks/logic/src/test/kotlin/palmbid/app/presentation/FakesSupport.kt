@@ -14,5 +14,5 @@ fun TestScope.fakes(withCertificate: Boolean = true, loggedIn: Boolean = true): 
         loggedIn = loggedIn,
     )
 
-/** The key presses that type [digits] and submit them. */
+/** Returns the key presses that type [digits] and submit them. */
 fun keys(digits: String): List<PinPadEvent> = digits.map { PinPadEvent.Digit(it - '0') } + PinPadEvent.Submit
