@@ -58,7 +58,7 @@ class FakeQrRequest(
     @Volatile var answeredSeal: SealKind? = null
         private set
 
-    /** What [clockWarning] reports. */
+    /** Value [clockWarning] returns. */
     @Volatile var clockOff = false
 
     override fun secondsLeft(): Long =

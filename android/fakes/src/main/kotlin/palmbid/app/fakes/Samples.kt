@@ -126,7 +126,7 @@ object Samples {
     /** Seconds a scanned request has to be answered, as the platform gives. */
     const val ANSWER_SECONDS = 180L
 
-    /** A request of [kind], created now, answerable for [ANSWER_SECONDS]. */
+    /** Builds a request of [kind], created at [now], answerable for [ANSWER_SECONDS]. */
     fun request(kind: QrKind, id: String = "req-${kind.name.lowercase()}", now: Instant = NOW) = QrRequestDetails(
         platform = PLATFORM,
         requestId = id,
@@ -141,7 +141,7 @@ object Samples {
         answerBy = now + Duration.ofSeconds(ANSWER_SECONDS),
     )
 
-    /** The scanned text of each sample request: `https://platform.example/q/<id>`. */
+    /** Returns the scanned text of the sample request of [kind]: `https://platform.example/q/<id>`. */
     fun qrText(kind: QrKind) = "https://platform.example/q/req-${kind.name.lowercase()}"
 
     const val PICKUP_TEXT = "https://platform.example/p/pickup-0001"

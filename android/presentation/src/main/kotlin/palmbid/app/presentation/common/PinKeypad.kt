@@ -5,7 +5,7 @@ import palmbid.app.domain.Pin
 /**
  * The digits typed on the app's keypad, held by a presenter. They live in a
  * char array that is wiped whenever the digits are taken or dropped; a
- * screen state sees only [entered]. One keypad serves a screen for its life.
+ * screen state shows only [entered]. One keypad serves a screen for its life.
  */
 class PinKeypad(
     val minLength: Int = Pin.MIN_LENGTH,
@@ -36,14 +36,14 @@ class PinKeypad(
         return false
     }
 
-    /** The digits typed, in a new array the caller owns and wipes; the keypad is emptied. */
+    /** Moves the digits typed into a new array that the caller owns and wipes, and empties the keypad. */
     fun takeDigits(): CharArray {
         val digits = buffer.copyOf(entered)
         clear()
         return digits
     }
 
-    /** The digits typed as a [Pin] the caller wipes after use; the keypad is emptied. */
+    /** Moves the digits typed into a [Pin] that the caller wipes after use, and empties the keypad. */
     fun takePin(): Pin = Pin.of(takeDigits())
 
     /** Wipes the digits typed. */
@@ -52,7 +52,7 @@ class PinKeypad(
         entered = 0
     }
 
-    /** [base] with this keypad's count of digits and lengths. */
+    /** Returns [base] with this keypad's count of digits and lengths. */
     fun state(base: PinPadState): PinPadState =
         base.copy(entered = entered, minLength = minLength, maxLength = maxLength)
 }

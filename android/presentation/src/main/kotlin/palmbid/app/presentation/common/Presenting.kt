@@ -24,8 +24,8 @@ suspend fun currentPlatform(settings: SettingsStore, accounts: AccountService): 
     settings.settings.first().currentPlatform ?: accounts.platforms().firstOrNull()?.name
 
 /**
- * [pad] after a failed signed action: tries left reloaded after a wrong PIN,
- * locked after too many, unchanged otherwise.
+ * Returns [pad] after a failed signed action: tries left reloaded after a
+ * wrong PIN, locked after too many, unchanged otherwise.
  */
 suspend fun afterFailure(
     pad: PinPadState,

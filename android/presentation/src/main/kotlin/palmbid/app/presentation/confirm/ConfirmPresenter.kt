@@ -142,7 +142,7 @@ class ConfirmPresenter(
         scope.launch { attempt({}) { request.cancel() } }
     }
 
-    /** Where a failure leaves the screen: expired, or back at [retry] with the error shown. */
+    /** Returns the step a failure leaves the screen at: expired, ended, or back at [retry] with the error shown. */
     private fun stepAfter(error: ShownError, retry: ConfirmStep): ConfirmStep = when (error.kind) {
         FailureKind.EXPIRED -> ConfirmStep.EXPIRED
         else -> if (error.code in ENDING_CODES) ConfirmStep.CANCELLED else retry

@@ -17,9 +17,9 @@ import palmbid.app.presentation.common.attempt
 import palmbid.app.presentation.common.currentPlatform
 
 /**
- * 电子保函: projects and institutions of the current platform; a project's
- * sections; a section's guarantee code and state; an application signed
- * with the PIN, wiped after the call whatever the outcome.
+ * 电子保函: the current platform's projects and institutions, a project's
+ * sections, and a section's guarantee code and state. An application is
+ * signed with the PIN, which is wiped after the call whatever the outcome.
  */
 class GuaranteesPresenter(
     private val scope: CoroutineScope,

@@ -32,7 +32,7 @@ class PinEntryPresenter(
     mode: PinMode,
     /** The credential whose PIN is asked for; null for [PinMode.SET]. */
     private val credentialId: String?,
-    /** What [PinMode.ENTER] and [PinMode.SET] do with the PIN; it must not keep it. */
+    /** Operation that [PinMode.ENTER] and [PinMode.SET] run with the PIN; it must not keep the PIN. */
     private val action: (suspend (Pin) -> Unit)? = null,
     company: String? = null,
 ) {

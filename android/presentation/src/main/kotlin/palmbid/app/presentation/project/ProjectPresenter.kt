@@ -25,7 +25,7 @@ import palmbid.app.presentation.common.attempt
  * One project in the hall. Collects [HallService.watch] for as long as
  * [scope] lives (the phase, progress, rounds and draw as the stream
  * delivers them) and pulls the lists the stream does not carry (bids,
- * quotes, details, challenges, rounds, draws) at start, when a notice says
+ * quotes, details, challenges, rounds, draws) at start, when a notice reports
  * they changed, and again on [ProjectEvent.Resumed], which also restarts a
  * watch that ended. Every signed action goes through the PIN pad; the PIN
  * is wiped after the call, whatever the outcome.

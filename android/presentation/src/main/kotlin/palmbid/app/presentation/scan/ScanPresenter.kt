@@ -10,9 +10,9 @@ import palmbid.app.domain.ScanService
 import palmbid.app.presentation.common.attempt
 
 /**
- * 扫一扫: hands each read text to the core, one at a time; frames read while
- * one is being judged, or after a result, are ignored (the camera reads the
- * same code many times a second).
+ * 扫一扫: hands each read text to the core, one at a time. The camera reads
+ * the same code many times a second, so frames read while one is being
+ * judged, or after a result, are ignored.
  */
 class ScanPresenter(
     private val scope: CoroutineScope,

@@ -13,7 +13,7 @@ import palmbid.app.presentation.common.attempt
 
 /**
  * 设置: language, notifications and the current platform as the store
- * holds them; adding a platform (the core fetches and pins its anchor) and
+ * keeps them; adding a platform (the core fetches and pins its anchor) and
  * removing one after the user confirms.
  */
 class SettingsPresenter(
