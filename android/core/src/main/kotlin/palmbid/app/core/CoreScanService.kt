@@ -36,9 +36,18 @@ internal class CoreQrRequest(
 ) : QrRequest {
 
     /** Reads the core's countdown; 0 once the native object is gone. */
-    override fun secondsLeft(): Long = runCatching { request.secondsLeft() }.getOrDefault(0L).coerceAtLeast(0L)
+    override fun secondsLeft(): Long = try {
+        request.secondsLeft().coerceAtLeast(0L)
+    } catch (e: Exception) {
+        0L
+    }
 
-    override fun clockWarning(): Boolean = runCatching { request.clockWarning() }.getOrDefault(false)
+    /** Reads the core's clock check; false once the native object is gone. */
+    override fun clockWarning(): Boolean = try {
+        request.clockWarning()
+    } catch (e: Exception) {
+        false
+    }
 
     override suspend fun chooseNumber(number: Int) {
         if (number < 0) {

@@ -58,17 +58,23 @@ class PalmbidCore private constructor(
                 throw e
             }
             val appFiles = home.resolve("app")
-            val services = PalmbidServices(
-                certificates = CoreCertificateStore(keystore, sealSource(account)),
-                accounts = CoreAccountService(account),
-                pickup = CorePickupService(account),
-                scan = CoreScanService(account),
-                hall = CoreHallService(account),
-                guarantees = CoreGuaranteeService(account),
-                signatureLog = signatureLog(keystore),
-                settings = FileSettingsStore.open(appFiles.resolve("settings.properties")),
-                inbox = FileInbox.open(appFiles.resolve("inbox.json")),
-            )
+            val services = try {
+                PalmbidServices(
+                    certificates = CoreCertificateStore(keystore, sealSource(account)),
+                    accounts = CoreAccountService(account),
+                    pickup = CorePickupService(account),
+                    scan = CoreScanService(account),
+                    hall = CoreHallService(account),
+                    guarantees = CoreGuaranteeService(account),
+                    signatureLog = signatureLog(keystore),
+                    settings = FileSettingsStore.open(appFiles.resolve("settings.properties")),
+                    inbox = FileInbox.open(appFiles.resolve("inbox.json")),
+                )
+            } catch (e: Exception) {
+                account.close()
+                keystore.close()
+                throw e
+            }
             return PalmbidCore(keystore, account, services)
         }
     }

@@ -315,7 +315,11 @@ class RealPlatformTest {
         val before = hall.openWatches.get()
         val states = Channel<HallUpdate>(Channel.UNLIMITED)
         val collecting = launch(Dispatchers.IO) { hall.watch(PLATFORM, id).collect { states.send(it) } }
-        withTimeout(60_000) { while (states.receive() !is HallUpdate.State) Unit }
+        withTimeout(60_000) {
+            while (states.receive() !is HallUpdate.State) {
+                // Connected comes first; wait for the first state.
+            }
+        }
         assertEquals(before + 1, hall.openWatches.get())
 
         collecting.cancel()

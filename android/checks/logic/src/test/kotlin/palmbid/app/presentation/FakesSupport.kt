@@ -1,5 +1,6 @@
 package palmbid.app.presentation
 
+import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.test.TestScope
 import palmbid.app.fakes.FakeControl
 import palmbid.app.fakes.FakePalmbid
@@ -7,6 +8,7 @@ import palmbid.app.fakes.Samples
 import palmbid.app.presentation.common.PinPadEvent
 
 /** Fakes whose clock is the test's virtual clock, starting at [Samples.NOW]. */
+@OptIn(ExperimentalCoroutinesApi::class)
 fun TestScope.fakes(withCertificate: Boolean = true, loggedIn: Boolean = true): FakePalmbid =
     FakePalmbid(
         FakeControl(clock = { Samples.NOW.plusMillis(testScheduler.currentTime) }),

@@ -39,8 +39,9 @@ class PinEntryPresenterTest {
         assertEquals(FailureKind.WRONG_PIN, afterOne.error?.kind)
         assertEquals(5, afterOne.pinPad.triesLeft)
         assertEquals(0, afterOne.pinPad.entered)
-        assertTrue(afterOne.error!!.message(Language.EN).contains("5 tries left"), afterOne.error!!.messageEn)
-        assertTrue(afterOne.error!!.message(Language.ZH_CN).contains("5 次"), afterOne.error!!.messageZh)
+        val error = afterOne.error ?: error("no error shown")
+        assertTrue(error.message(Language.EN).contains("5 tries left"), error.messageEn)
+        assertTrue(error.message(Language.ZH_CN).contains("5 次"), error.messageZh)
 
         repeat(5) {
             presenter.type("000000")
