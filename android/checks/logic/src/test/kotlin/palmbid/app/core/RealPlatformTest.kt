@@ -38,6 +38,7 @@ import palmbid.app.domain.PalmbidFailure
 import palmbid.app.domain.IdentityState
 import palmbid.app.domain.KeyRole
 import palmbid.app.domain.PalmbidServices
+import palmbid.app.domain.Pin
 import palmbid.app.domain.QrKind
 import palmbid.app.domain.ScannedCode
 import palmbid.app.presentation.common.PinPadEvent
@@ -54,6 +55,10 @@ import palmbid.app.presentation.login.LoginPresenter
 import palmbid.app.presentation.pickup.CertificatePickupEvent
 import palmbid.app.presentation.pickup.CertificatePickupPresenter
 import palmbid.app.presentation.pickup.PickupStep
+import palmbid.app.presentation.pin.PinEntryEvent
+import palmbid.app.presentation.pin.PinEntryPresenter
+import palmbid.app.presentation.pin.PinMode
+import palmbid.app.presentation.pin.PinStep
 import palmbid.app.presentation.project.Connection
 import palmbid.app.presentation.project.ProjectEvent
 import palmbid.app.presentation.project.ProjectPresenter
@@ -330,6 +335,39 @@ class RealPlatformTest {
         assertTrue(states.tryReceive().isFailure, "no update reaches a cancelled collection")
     }
 
+    @Test
+    @Order(8)
+    fun `the PIN screen changes the PIN in the keystore, counting a wrong current one`() = runBlocking {
+        val credential = services.certificates.credentials().single().credentialId
+        val change = ui { PinEntryPresenter(scope, services.certificates, PinMode.CHANGE, credential) }
+        change.state.until("tries loaded") { it.pinPad.triesLeft == 6 }
+        ui {
+            type("000000") { change.onEvent(PinEntryEvent.Pin(it)) }
+            type(NEW_PIN) { change.onEvent(PinEntryEvent.Pin(it)) }
+            type(NEW_PIN) { change.onEvent(PinEntryEvent.Pin(it)) }
+        }
+        val wrong = change.state.until("wrong current PIN") { it.error != null }
+        assertEquals("keystore.pin_incorrect", wrong.error?.code)
+        assertEquals(5, wrong.pinPad.triesLeft)
+        assertEquals(PinStep.CURRENT, wrong.step)
+
+        ui {
+            type(PIN) { change.onEvent(PinEntryEvent.Pin(it)) }
+            type(NEW_PIN) { change.onEvent(PinEntryEvent.Pin(it)) }
+            type(NEW_PIN) { change.onEvent(PinEntryEvent.Pin(it)) }
+        }
+        change.state.until("changed") { it.done }
+        assertEquals(6, services.certificates.pinState(credential).triesLeft)
+
+        val signIn = assertThrows<PalmbidFailure> {
+            runBlocking {
+                val id = platform.createHallProject("示范改密项目", 30, listOf(CREDIT_CODE to COMPANY))
+                services.hall.signIn(PLATFORM, id, Pin.of(PIN.toCharArray()))
+            }
+        }
+        assertEquals("keystore.pin_incorrect", signIn.code, "the old PIN no longer opens the key")
+    }
+
     /** Packs, encrypts (QR: encryption certificate) and uploads (QR: login) a bid for project [id]; returns its id. */
     private suspend fun uploadBid(id: String): String {
         val letter = work.resolve("bid-letter-$id.txt")
@@ -401,6 +439,7 @@ class RealPlatformTest {
         const val PLATFORM = "示范平台"
         const val PHONE = "13800138311"
         const val PIN = "135790"
+        const val NEW_PIN = "802461"
         const val NAME = "赵六"
         const val COMPANY = "示范路桥建设有限公司"
         const val CREDIT_CODE = "91110000802100433B"
