@@ -19,11 +19,11 @@ set -euo pipefail
 android="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$android/.." && pwd)"
 
-# The app's minSdk (gradle/libs.versions.toml): the libraries may then use
-# everything the oldest supported phone has, and nothing newer.
+# Build against the app's minSdk (gradle/libs.versions.toml), so the
+# libraries load on the oldest phone the app supports.
 min_sdk="$(sed -n 's/^android-minSdk = "\([0-9]*\)"$/\1/p' "$android/gradle/libs.versions.toml")"
 if [ -z "$min_sdk" ]; then
-    echo "error: android-minSdk not found in $android/gradle/libs.versions.toml" >&2
+    echo "error: android-minSdk not found in $android/gradle/libs.versions.toml; restore that line" >&2
     exit 1
 fi
 
@@ -31,10 +31,10 @@ fi
 
 built="$root/target/android"
 module="$android/bindings/src/main"
-for part in jniLibs/arm64-v8a/libpalmbid_ffi.so jniLibs/armeabi-v7a/libpalmbid_ffi.so \
+for artifact in jniLibs/arm64-v8a/libpalmbid_ffi.so jniLibs/armeabi-v7a/libpalmbid_ffi.so \
     jniLibs/x86_64/libpalmbid_ffi.so kotlin/palmbid/ffi/palmbid_ffi.kt; do
-    if [ ! -f "$built/$part" ]; then
-        echo "error: $built/$part was not produced; see the build output above" >&2
+    if [ ! -f "$built/$artifact" ]; then
+        echo "error: $built/$artifact is missing after the build; check the cargo-ndk output above and run again" >&2
         exit 1
     fi
 done
