@@ -19,8 +19,9 @@ import palmbid.app.domain.PushHint
  * | `platform` | the platform that changed, 1 to 200 printable characters |
  * | `project` | optional project id, 1 to 128 of `A-Z a-z 0-9 . _ -` |
  *
- * Any other key is ignored, and a payload with an invalid `platform` or `project`
- * is ignored, so a forged or malformed push can at most cause one pull.
+ * Other keys are ignored, and so is a payload whose `platform` or
+ * `project` is invalid. A forged or malformed push can at most cause one
+ * pull.
  */
 object PushHintRelay {
 
