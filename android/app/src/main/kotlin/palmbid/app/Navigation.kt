@@ -1,0 +1,559 @@
+package palmbid.app
+
+import androidx.activity.compose.BackHandler
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.material3.CircularProgressIndicator
+import androidx.compose.material3.Surface
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.CompositionLocalProvider
+import androidx.compose.runtime.DisposableEffect
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableIntStateOf
+import androidx.compose.runtime.mutableStateListOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalConfiguration
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.channels.ReceiveChannel
+import kotlinx.coroutines.flow.flowOf
+import palmbid.app.domain.AppSettings
+import palmbid.app.domain.Language
+import palmbid.app.domain.PalmbidServices
+import palmbid.app.domain.QrRequest
+import palmbid.app.domain.ScannedCode
+import palmbid.app.domain.ScannedPickup
+import palmbid.app.platform.DeviceKeyState
+import palmbid.app.platform.SecureWindow
+import palmbid.app.presentation.certificates.CertificatesEvent
+import palmbid.app.presentation.certificates.CertificatesPresenter
+import palmbid.app.presentation.confirm.ConfirmEvent
+import palmbid.app.presentation.confirm.ConfirmPresenter
+import palmbid.app.presentation.download.DownloadEvent
+import palmbid.app.presentation.download.DownloadPresenter
+import palmbid.app.presentation.guarantees.GuaranteesEvent
+import palmbid.app.presentation.guarantees.GuaranteesPresenter
+import palmbid.app.presentation.hall.HallListEvent
+import palmbid.app.presentation.hall.HallListPresenter
+import palmbid.app.presentation.home.HomeEvent
+import palmbid.app.presentation.home.HomePresenter
+import palmbid.app.presentation.identity.IdentityCheckEvent
+import palmbid.app.presentation.identity.IdentityCheckPresenter
+import palmbid.app.presentation.login.LoginEvent
+import palmbid.app.presentation.login.LoginPresenter
+import palmbid.app.presentation.messages.MessagesEvent
+import palmbid.app.presentation.messages.MessagesPresenter
+import palmbid.app.presentation.pickup.CertificatePickupEvent
+import palmbid.app.presentation.pickup.CertificatePickupPresenter
+import palmbid.app.presentation.pin.PinEntryEvent
+import palmbid.app.presentation.pin.PinEntryPresenter
+import palmbid.app.presentation.pin.PinMode
+import palmbid.app.presentation.project.ProjectEvent
+import palmbid.app.presentation.project.ProjectPresenter
+import palmbid.app.presentation.scan.ScanEvent
+import palmbid.app.presentation.scan.ScanPresenter
+import palmbid.app.presentation.settings.SettingsEvent
+import palmbid.app.presentation.settings.SettingsPresenter
+import palmbid.app.presentation.signaturelog.SignatureLogEvent
+import palmbid.app.presentation.signaturelog.SignatureLogPresenter
+import palmbid.app.ui.certificates.CertificatesScreen
+import palmbid.app.ui.confirm.ConfirmScreen
+import palmbid.app.ui.download.DownloadScreen
+import palmbid.app.ui.guarantees.GuaranteesScreen
+import palmbid.app.ui.hall.HallListScreen
+import palmbid.app.ui.home.HomeScreen
+import palmbid.app.ui.i18n.LocalStrings
+import palmbid.app.ui.i18n.Strings
+import palmbid.app.ui.identity.IdentityCheckScreen
+import palmbid.app.ui.login.LoginScreen
+import palmbid.app.ui.messages.MessagesScreen
+import palmbid.app.ui.pickup.CertificatePickupScreen
+import palmbid.app.ui.pin.PinEntryScreen
+import palmbid.app.ui.project.ProjectScreen
+import palmbid.app.ui.scan.ScanScreen
+import palmbid.app.ui.settings.SettingsScreen
+import palmbid.app.ui.signaturelog.SignatureLogScreen
+import palmbid.app.ui.theme.PalmbidTheme
+
+/*
+ * The app's navigation, in one file: the routes, the back stack, and for
+ * each route the presenter it builds and the screen it draws. Screens and
+ * presenters only know their own state and events; the events marked
+ * "navigation" in :presentation are acted on here.
+ *
+ * NOTE: the presenter constructors (the ports each takes) follow the
+ * layout's `XPresenter(scope, ports…)` and were written before the
+ * presenters; check them against :presentation.
+ */
+
+/** One screen and what it needs to open. */
+sealed interface Route {
+    /** Whether the window is protected (no screenshots, no overlays) for the whole screen. */
+    val secure: Boolean get() = false
+
+    data object Home : Route
+
+    /** 我的证书: both certificates, validity, seals. */
+    data object Certificates : Route {
+        override val secure: Boolean get() = true
+    }
+
+    data object Login : Route
+
+    data class Identity(val platform: String) : Route
+
+    /** 扫一扫. */
+    data object Scan : Route
+
+    data class Pickup(val pickup: ScannedPickup) : Route {
+        override val secure: Boolean get() = true
+    }
+
+    data object Download : Route {
+        override val secure: Boolean get() = true
+    }
+
+    /** The confirm screen of a portal or toolbox request: who asks, what is signed, then the PIN. */
+    data class Confirm(val request: QrRequest) : Route {
+        override val secure: Boolean get() = true
+    }
+
+    data class Pin(val mode: PinMode, val credentialId: String) : Route {
+        override val secure: Boolean get() = true
+    }
+
+    /** 开标大厅. */
+    data object Hall : Route
+
+    data class Project(val platform: String, val projectId: String) : Route
+
+    /** 电子保函. */
+    data object Guarantees : Route
+
+    /** 消息. */
+    data object Messages : Route
+
+    data object SignatureLog : Route
+
+    data object Settings : Route
+}
+
+/**
+ * The back stack, never empty: [Route.Home] at the bottom. Kept in memory
+ * only, because routes such as [Route.Confirm] hold live core objects; after
+ * the process dies the app starts again at home.
+ */
+class Navigator {
+    private val stack = mutableStateListOf<Route>(Route.Home)
+
+    val current: Route get() = stack.last()
+
+    val canGoBack: Boolean get() = stack.size > 1
+
+    fun open(route: Route) {
+        stack.add(route)
+    }
+
+    /** Replaces the current screen, so Back skips it (the scanner after a scan). */
+    fun replace(route: Route) {
+        stack[stack.lastIndex] = route
+    }
+
+    fun back() {
+        if (canGoBack) stack.removeAt(stack.lastIndex)
+    }
+}
+
+/**
+ * The app's content: waits for the keystore, then draws the current route
+ * in the chosen language, protects the window on PIN, confirm and
+ * certificate screens, and opens App Links in the scan flow.
+ */
+@Composable
+fun PalmbidNavHost(graph: AppGraph, links: ReceiveChannel<String>, secureWindow: SecureWindow) {
+    val startup by graph.state.collectAsStateWithLifecycle()
+    val ready = startup as? Startup.Ready
+    val settingsFlow = remember(ready) { ready?.services?.settings?.settings ?: flowOf(AppSettings()) }
+    val settings by settingsFlow.collectAsStateWithLifecycle(AppSettings())
+
+    val language = resolveLanguage(settings.language)
+
+    CompositionLocalProvider(LocalStrings provides strings(language)) {
+        PalmbidTheme {
+            Surface(Modifier.fillMaxSize()) {
+                when (val state = startup) {
+                    Startup.Opening -> Box(Modifier.fillMaxSize(), contentAlignment = Alignment.Center) {
+                        CircularProgressIndicator()
+                    }
+                    is Startup.Failed -> StartupFailure(state, language)
+                    is Startup.Ready -> Routes(graph, state.services, links, secureWindow)
+                }
+            }
+        }
+    }
+}
+
+@Composable
+private fun Routes(
+    graph: AppGraph,
+    services: PalmbidServices,
+    links: ReceiveChannel<String>,
+    secureWindow: SecureWindow,
+) {
+    val navigator = remember { Navigator() }
+    val route = navigator.current
+    val foregroundCount by graph.foregroundCount.collectAsStateWithLifecycle()
+
+    BackHandler(enabled = navigator.canGoBack) { navigator.back() }
+
+    // Screens that protect themselves only while a PIN pad shows call
+    // secureWindow.show in their route below; this covers the rest.
+    LaunchedEffect(route) { secureWindow.show(route.secure) }
+    DisposableEffect(Unit) { onDispose { secureWindow.show(false) } }
+
+    // An App Link goes through the same judgement as a scanned code.
+    var linkToScan by remember { mutableIntStateOf(0) }
+    val pendingLinks = remember { mutableStateListOf<String>() }
+    LaunchedEffect(links) {
+        for (link in links) {
+            pendingLinks.add(link)
+            linkToScan += 1
+            if (navigator.current != Route.Scan) navigator.open(Route.Scan)
+        }
+    }
+
+    when (route) {
+        Route.Home -> HomeRoute(services, navigator, foregroundCount)
+        Route.Certificates -> CertificatesRoute(services, navigator)
+        Route.Login -> LoginRoute(services, navigator)
+        is Route.Identity -> IdentityRoute(services, navigator, route)
+        Route.Scan -> ScanRoute(services, navigator, pendingLinks, linkToScan)
+        is Route.Pickup -> PickupRoute(services, navigator, route)
+        Route.Download -> DownloadRoute(services, navigator)
+        is Route.Confirm -> ConfirmRoute(navigator, route)
+        is Route.Pin -> PinRoute(services, navigator, route)
+        Route.Hall -> HallRoute(services, navigator, foregroundCount)
+        is Route.Project -> ProjectRoute(services, navigator, route, secureWindow, foregroundCount)
+        Route.Guarantees -> GuaranteesRoute(services, navigator, secureWindow)
+        Route.Messages -> MessagesRoute(services, navigator)
+        Route.SignatureLog -> SignatureLogRoute(services, navigator)
+        Route.Settings -> SettingsRoute(services, navigator)
+    }
+}
+
+@Composable
+private fun HomeRoute(services: PalmbidServices, navigator: Navigator, foregroundCount: Int) {
+    val presenter = rememberPresenter {
+        HomePresenter(it, services.certificates, services.accounts, services.settings, services.inbox)
+    }
+    val state by presenter.state.collectAsStateWithLifecycle()
+    LaunchedEffect(foregroundCount) { presenter.onEvent(HomeEvent.Resumed) }
+
+    HomeScreen(state, { event ->
+        when (event) {
+            HomeEvent.OpenCertificates -> navigator.open(Route.Certificates)
+            HomeEvent.OpenScan -> navigator.open(Route.Scan)
+            HomeEvent.OpenHall -> navigator.open(Route.Hall)
+            HomeEvent.OpenGuarantees -> navigator.open(Route.Guarantees)
+            HomeEvent.OpenMessages -> navigator.open(Route.Messages)
+            HomeEvent.OpenSignatureLog -> navigator.open(Route.SignatureLog)
+            HomeEvent.OpenSettings -> navigator.open(Route.Settings)
+            HomeEvent.OpenLogin -> navigator.open(Route.Login)
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun CertificatesRoute(services: PalmbidServices, navigator: Navigator) {
+    val presenter = rememberPresenter { CertificatesPresenter(it, services.certificates) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+
+    CertificatesScreen(state, { event ->
+        when (event) {
+            is CertificatesEvent.ChangePin -> navigator.open(Route.Pin(PinMode.CHANGE, event.credentialId))
+            CertificatesEvent.PickUp -> navigator.open(Route.Scan)
+            CertificatesEvent.Download -> navigator.open(Route.Download)
+            CertificatesEvent.Back -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun LoginRoute(services: PalmbidServices, navigator: Navigator) {
+    val presenter = rememberPresenter { LoginPresenter(it, services.accounts, services.settings) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+
+    LoginScreen(state, { event ->
+        when (event) {
+            LoginEvent.Back -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun IdentityRoute(services: PalmbidServices, navigator: Navigator, route: Route.Identity) {
+    val presenter = rememberPresenter(route) { IdentityCheckPresenter(it, services.accounts, route.platform) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+
+    IdentityCheckScreen(state, { event ->
+        when (event) {
+            IdentityCheckEvent.Back -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun ScanRoute(
+    services: PalmbidServices,
+    navigator: Navigator,
+    pendingLinks: MutableList<String>,
+    linkToScan: Int,
+) {
+    val presenter = rememberPresenter { ScanPresenter(it, services.scan) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+    var rearm by remember { mutableIntStateOf(0) }
+    var permissionRequests by remember { mutableIntStateOf(0) }
+
+    LaunchedEffect(linkToScan) {
+        while (pendingLinks.isNotEmpty()) presenter.onEvent(ScanEvent.Scanned(pendingLinks.removeAt(0)))
+    }
+    // The core has judged the code: continue where it leads, and drop the
+    // scanner from the back stack.
+    LaunchedEffect(state.result) {
+        when (val result = state.result) {
+            is ScannedCode.Pickup -> navigator.replace(Route.Pickup(result.pickup))
+            is ScannedCode.Request -> navigator.replace(Route.Confirm(result.request))
+            null -> Unit
+        }
+    }
+
+    val onEvent: (ScanEvent) -> Unit = { event ->
+        when (event) {
+            ScanEvent.Back -> navigator.back()
+            ScanEvent.RequestPermission -> permissionRequests += 1
+            ScanEvent.Retry -> {
+                presenter.onEvent(event)
+                rearm += 1
+            }
+            else -> presenter.onEvent(event)
+        }
+    }
+    Box(Modifier.fillMaxSize()) {
+        CameraPreview(
+            onText = { presenter.onEvent(ScanEvent.Scanned(it)) },
+            onPermissionGranted = { presenter.onEvent(ScanEvent.PermissionGranted) },
+            permissionRequests = permissionRequests,
+            rearm = rearm,
+            modifier = Modifier.fillMaxSize(),
+        )
+        ScanScreen(state, onEvent, Modifier.fillMaxSize())
+    }
+}
+
+@Composable
+private fun PickupRoute(services: PalmbidServices, navigator: Navigator, route: Route.Pickup) {
+    val presenter = rememberPresenter(route) { CertificatePickupPresenter(it, services.pickup, route.pickup) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+
+    CertificatePickupScreen(state, { event ->
+        when (event) {
+            CertificatePickupEvent.Done -> navigator.replace(Route.Download)
+            CertificatePickupEvent.Back -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun DownloadRoute(services: PalmbidServices, navigator: Navigator) {
+    val presenter = rememberPresenter { DownloadPresenter(it, services.pickup, services.settings) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+
+    DownloadScreen(state, { event ->
+        when (event) {
+            DownloadEvent.Done -> navigator.replace(Route.Certificates)
+            DownloadEvent.Back -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun ConfirmRoute(navigator: Navigator, route: Route.Confirm) {
+    val presenter = rememberPresenter(route) { ConfirmPresenter(it, route.request) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+
+    ConfirmScreen(state, { event ->
+        when (event) {
+            ConfirmEvent.Done -> navigator.back()
+            ConfirmEvent.Cancel -> {
+                // The presenter tells the desktop, then the screen closes.
+                presenter.onEvent(event)
+                navigator.back()
+            }
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun PinRoute(services: PalmbidServices, navigator: Navigator, route: Route.Pin) {
+    val presenter = rememberPresenter(route) {
+        PinEntryPresenter(it, services.certificates, route.mode, route.credentialId)
+    }
+    val state by presenter.state.collectAsStateWithLifecycle()
+
+    PinEntryScreen(state, { event ->
+        when (event) {
+            PinEntryEvent.Back, PinEntryEvent.Done -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun HallRoute(services: PalmbidServices, navigator: Navigator, foregroundCount: Int) {
+    val presenter = rememberPresenter { HallListPresenter(it, services.hall, services.settings) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+    // Phones without push learn of phase changes this way.
+    LaunchedEffect(foregroundCount) { presenter.onEvent(HallListEvent.Resumed) }
+
+    HallListScreen(state, { event ->
+        when (event) {
+            is HallListEvent.Open -> state.platform?.let { navigator.open(Route.Project(it, event.projectId)) }
+            HallListEvent.Back -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun ProjectRoute(
+    services: PalmbidServices,
+    navigator: Navigator,
+    route: Route.Project,
+    secureWindow: SecureWindow,
+    foregroundCount: Int,
+) {
+    val presenter = rememberPresenter(route) {
+        ProjectPresenter(it, services.hall, services.certificates, route.platform, route.projectId)
+    }
+    val state by presenter.state.collectAsStateWithLifecycle()
+    // Only the PIN pad needs the protection; quote tables may be captured.
+    LaunchedEffect(state.pinFor) { secureWindow.show(state.pinFor != null) }
+    LaunchedEffect(foregroundCount) { presenter.onEvent(ProjectEvent.Resumed) }
+
+    ProjectScreen(state, { event ->
+        when (event) {
+            ProjectEvent.Back -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun GuaranteesRoute(services: PalmbidServices, navigator: Navigator, secureWindow: SecureWindow) {
+    val presenter = rememberPresenter { GuaranteesPresenter(it, services.guarantees, services.settings) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+    LaunchedEffect(state.applyTo) { secureWindow.show(state.applyTo != null) }
+
+    GuaranteesScreen(state, { event ->
+        when (event) {
+            GuaranteesEvent.Back -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun MessagesRoute(services: PalmbidServices, navigator: Navigator) {
+    val presenter = rememberPresenter { MessagesPresenter(it, services.inbox) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+
+    MessagesScreen(state, { event ->
+        when (event) {
+            MessagesEvent.Back -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun SignatureLogRoute(services: PalmbidServices, navigator: Navigator) {
+    val presenter = rememberPresenter { SignatureLogPresenter(it, services.signatureLog) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+
+    SignatureLogScreen(state, { event ->
+        when (event) {
+            SignatureLogEvent.Back -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+@Composable
+private fun SettingsRoute(services: PalmbidServices, navigator: Navigator) {
+    val presenter = rememberPresenter { SettingsPresenter(it, services.settings, services.accounts) }
+    val state by presenter.state.collectAsStateWithLifecycle()
+
+    SettingsScreen(state, { event ->
+        when (event) {
+            SettingsEvent.Back -> navigator.back()
+            else -> presenter.onEvent(event)
+        }
+    })
+}
+
+/**
+ * Builds a presenter once per [key] with a coroutine scope of its own on
+ * the main thread, and cancels that scope when the route leaves the
+ * composition (its work and flows end with the screen).
+ */
+@Composable
+private fun <T : Any> rememberPresenter(key: Any? = Unit, create: (CoroutineScope) -> T): T {
+    val scope = remember(key) { CoroutineScope(SupervisorJob() + Dispatchers.Main.immediate) }
+    DisposableEffect(scope) { onDispose { scope.cancel() } }
+    return remember(scope) { create(scope) }
+}
+
+/** Returns the chosen language; null follows the system: Chinese unless the system is English. */
+@Composable
+private fun resolveLanguage(language: Language?): Language =
+    language ?: if (LocalConfiguration.current.locales[0].language == "en") Language.EN else Language.ZH_CN
+
+/** Returns the string catalogue of [language]. */
+private fun strings(language: Language): Strings = when (language) {
+    Language.ZH_CN -> Strings.zhCN
+    Language.EN -> Strings.en
+}
+
+/**
+ * Shown when the keystore cannot open. Drawn here rather than in :ui
+ * because it appears before any presenter exists; the messages are the
+ * core's, in both languages.
+ */
+@Composable
+private fun StartupFailure(state: Startup.Failed, language: Language) {
+    val hint = when (state.deviceKey) {
+        DeviceKeyState.LOCKED -> when (language) {
+            Language.ZH_CN -> "请解锁手机后返回本应用。"
+            Language.EN -> "Unlock the phone and come back to the app."
+        }
+        else -> null
+    }
+    Box(Modifier.fillMaxSize(), contentAlignment = Alignment.Center) {
+        Text(listOfNotNull(state.failure.message(language), hint).joinToString("\n"))
+    }
+}
