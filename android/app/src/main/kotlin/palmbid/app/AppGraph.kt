@@ -21,7 +21,7 @@ import palmbid.app.platform.KeyAttestation
 import palmbid.app.platform.PushProviders
 import palmbid.app.platform.VendorPushClients
 
-/** Where the app is in opening the keystore. */
+/** The progress of opening the keystore. */
 sealed interface Startup {
     /** The keystore is being opened (Argon2id and the device key take a moment). */
     data object Opening : Startup
@@ -30,9 +30,9 @@ sealed interface Startup {
     data class Ready(val services: PalmbidServices) : Startup
 
     /**
-     * The keystore could not open. [deviceKey] says, for a device-key
-     * failure, whether the key is lost (issue the certificate again) or the
-     * phone was only locked (open again after unlocking).
+     * The keystore could not open. For a device-key failure, [deviceKey]
+     * tells a lost key (issue the certificate again) from a phone that was
+     * only locked (open again after unlocking); it is null otherwise.
      */
     data class Failed(val failure: PalmbidFailure, val deviceKey: DeviceKeyState?) : Startup
 }
@@ -54,7 +54,7 @@ class AppGraph(context: Context) {
     val keyAttestation = KeyAttestation(context)
 
     // TODO: link the vendor push SDKs in release builds and pass their
-    // clients here; until then every phone gets NoPushProvider and the app
+    // clients here. Until then every phone gets NoPushProvider, and the app
     // pulls the hall state on resume.
     val push: PushProvider = PushProviders.choose(VendorPushClients())
 

@@ -21,7 +21,7 @@ import androidx.lifecycle.compose.LocalLifecycleOwner
 import palmbid.app.platform.QrScanner
 
 /**
- * The back camera's picture, with the QR scanner reading its frames.
+ * Shows the back camera's picture while the QR scanner reads its frames.
  *
  * Asks for the CAMERA permission on first show and again whenever
  * [permissionRequests] changes; [onPermissionGranted] is called once the
@@ -64,7 +64,7 @@ fun CameraPreview(
 
     DisposableEffect(lifecycleOwner) {
         scanner.start(lifecycleOwner, previewView) { error ->
-            // No back camera, or another app holds it; the preview stays dark.
+            // No back camera, or another app uses it, so the preview stays dark.
             Log.w(TAG, "camera unavailable: ${error.javaClass.simpleName}")
         }
         onDispose { scanner.stop() }

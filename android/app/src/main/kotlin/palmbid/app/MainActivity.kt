@@ -11,7 +11,7 @@ import palmbid.app.platform.SecureWindow
 /**
  * The one activity. It draws edge to edge, hosts the Compose navigation
  * ([PalmbidNavHost]), hands App Links (`https://<platform host>/q/<id>`)
- * to the scan flow, and asks for a hall pull each time it resumes, which
+ * to the scan flow, and triggers a hall pull each time it resumes, which
  * is how phones without a push channel stay current.
  */
 class MainActivity : ComponentActivity() {
@@ -53,7 +53,7 @@ class MainActivity : ComponentActivity() {
 
     /**
      * Returns the address of an App Link, or null. Only the manifest's
-     * filter (https, the platform host, /q/) lets such an intent in; the
+     * filter (https, the platform host, /q/) lets such an intent in. The
      * core still checks the host against the platforms the user trusts.
      */
     private fun Intent.scanLink(): String? =

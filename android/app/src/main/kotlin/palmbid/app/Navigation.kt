@@ -121,7 +121,7 @@ sealed interface Route {
         override val secure: Boolean get() = true
     }
 
-    /** The confirm screen of a portal or toolbox request: who asks, what is signed, then the PIN. */
+    /** The confirm screen of a portal or toolbox request: the requester, what is signed, then the PIN. */
     data class Confirm(val request: QrRequest) : Route {
         override val secure: Boolean get() = true
     }
@@ -173,7 +173,7 @@ class Navigator {
 }
 
 /**
- * The app's content: waits for the keystore, then draws the current route
+ * Draws the app's content: waits for the keystore, then draws the current route
  * in the chosen language, protects the window on PIN, confirm and
  * certificate screens, and opens App Links in the scan flow.
  */
@@ -399,7 +399,7 @@ private fun ConfirmRoute(navigator: Navigator, route: Route.Confirm) {
         when (event) {
             ConfirmEvent.Done -> navigator.back()
             ConfirmEvent.Cancel -> {
-                // The presenter tells the desktop, then the screen closes.
+                // The presenter cancels the request on the desktop too; the screen closes.
                 presenter.onEvent(event)
                 navigator.back()
             }

@@ -35,7 +35,7 @@ class PalmbidApplication : Application() {
         }
     }
 
-    /** One channel for the hall, one for certificates; the user mutes them separately. */
+    /** Creates one channel for the hall and one for certificates, so the user can mute each. */
     private fun createNotificationChannels() {
         val manager = getSystemService(NotificationManager::class.java) ?: return
         manager.createNotificationChannels(
