@@ -29,8 +29,8 @@ import palmbid.ffi.PalmbidException
  * The key is generated inside the secure hardware and cannot be exported:
  * in StrongBox when the phone has one, else in the TEE. It is usable only
  * while the phone is unlocked (`setUnlockedDeviceRequired`), so a stolen,
- * locked phone cannot be made to unseal; the phone must have a secure
- * screen lock for the key to be created. Keystore picks a random 12-byte IV
+ * locked phone cannot be made to unseal. The key is created only on a
+ * phone with a secure screen lock. Keystore picks a random 12-byte IV
  * for every seal; the sealed form is
  *
  * ```
@@ -155,7 +155,7 @@ class AndroidKeystoreDeviceBinding(
     /**
      * Returns a cipher ready to encrypt under the key, creating the key on
      * first use. A key invalidated by the system is replaced: sealing only
-     * happens for a keystore that holds no sealed secret yet, so nothing
+     * happens for a keystore that has no sealed secret yet, so nothing
      * depends on the old key.
      */
     private fun encryptingCipher(): Cipher = synchronized(lock) {

@@ -30,7 +30,7 @@ class AttestedKey(
     val alias: String,
     /** DER certificates, leaf first, root last. */
     val certificateChain: List<ByteArray>,
-    /** Whether StrongBox holds the key; otherwise the TEE does. */
+    /** Whether the key is in StrongBox; otherwise it is in the TEE. */
     val strongBox: Boolean,
 )
 
@@ -114,7 +114,11 @@ class KeyAttestation(context: Context, private val alias: String = DEFAULT_ALIAS
         /** Keystore alias of the attested key. */
         const val DEFAULT_ALIAS = "palmbid.attestation.v1"
 
-        /** Keymaster and KeyMint accept challenges of at most 128 bytes. */
+        /**
+         * Longest challenge sent to Keystore, which rejects longer ones
+         * (`ERROR_ATTESTATION_CHALLENGE_TOO_LARGE`). 128 bytes is AOSP
+         * KeyMint's limit; other implementations' limits are assumed equal.
+         */
         const val MAX_CHALLENGE_LENGTH = 128
 
         /** The challenge was empty or longer than [MAX_CHALLENGE_LENGTH]. */

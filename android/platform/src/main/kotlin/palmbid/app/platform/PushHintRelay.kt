@@ -7,8 +7,8 @@ import kotlinx.coroutines.flow.asSharedFlow
 import palmbid.app.domain.PushHint
 
 /**
- * Where a vendor SDK's message receiver hands the data of a push, and
- * where [VendorPushProvider.hints] reads it.
+ * The relay between a vendor SDK's message receiver, which delivers the
+ * data of each push, and [VendorPushProvider.hints], which reads it.
  *
  * A push is only a hint that something changed: the app then pulls the
  * hall state from the platform, which is the only source it trusts. So a
@@ -30,7 +30,7 @@ object PushHintRelay {
         onBufferOverflow = BufferOverflow.DROP_OLDEST,
     )
 
-    /** Hints as they arrive; one missed while nobody collects is not replayed. */
+    /** Hints as they arrive; a hint delivered while no collector is active is not replayed. */
     val hints: SharedFlow<PushHint> = delivered.asSharedFlow()
 
     /**
@@ -42,7 +42,7 @@ object PushHintRelay {
         return delivered.tryEmit(hint)
     }
 
-    /** Returns the hint in [data], or null when it holds none. */
+    /** Returns the hint in [data], or null when it contains none. */
     fun parse(data: Map<String, String>): PushHint? {
         val platform = data["platform"]?.takeIf(::isPlatformName) ?: return null
         val project = data["project"]

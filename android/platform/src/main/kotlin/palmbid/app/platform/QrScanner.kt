@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean
  * from the luminance (Y) plane. No Google Play services are involved.
  *
  * The scanner only reads text. It calls [onText] once and then pauses, so
- * one code gives one request; the caller hands the text to the core
+ * one code gives one request. The caller hands the text to the core
  * (`ScanService.scan`), which decides what it is and whether its host is
- * trusted, and calls [resume] to scan again after a refusal. Only the
+ * trusted. After a refusal the caller calls [resume] to scan again. Only the
  * latest frame is analysed (`STRATEGY_KEEP_ONLY_LATEST`): the platform
  * refuses a code frame older than 5 seconds, so a backlog of old frames
  * would only produce stale text.

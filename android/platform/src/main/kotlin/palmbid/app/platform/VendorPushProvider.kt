@@ -8,8 +8,8 @@ import palmbid.app.domain.PushHint
 import palmbid.app.domain.PushProvider
 
 /**
- * What the app needs from a vendor push SDK, written by the code that
- * links that SDK. Keeping the SDK behind this interface lets :platform
+ * The app's view of a vendor push SDK, implemented by the code that links
+ * that SDK. Keeping the SDK behind this interface lets :platform
  * build without any vendor SDK and without reflection.
  */
 interface VendorPushClient {

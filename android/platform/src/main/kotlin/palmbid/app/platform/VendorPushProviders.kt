@@ -4,10 +4,10 @@ package palmbid.app.platform
  * One adapter a vendor channel. Chinese Android phones have no Google
  * push, and each large maker runs its own push service, reached through its
  * own SDK. None of these SDKs is on Maven Central, so :platform does not
- * link them: a build that ships push adds the SDK to :app, writes a
- * [VendorPushClient] over it (token callbacks, plus a message receiver that
- * calls [PushHintRelay.deliver] with the data message's key-value pairs)
- * and passes it to [PushProviders.choose].
+ * link them. A build that ships push adds the SDK to :app and writes a
+ * [VendorPushClient] over it: token callbacks, plus a message receiver that
+ * calls [PushHintRelay.deliver] with the data message's key-value pairs.
+ * It then passes the client to [PushProviders.choose].
  *
  * NOTE: apart from Huawei's, the SDK class names below come from the
  * vendors' integration guides and were not checked against an SDK; check
@@ -28,7 +28,7 @@ package palmbid.app.platform
 class HuaweiPushProvider(client: VendorPushClient) : VendorPushProvider("huawei", client)
 
 /**
- * Honor (Honor Push), for Honor phones, which left HMS after 2020.
+ * Honor (Honor Push), for Honor phones.
  *
  * SDK: `com.hihonor.mcs:push` from Honor's Maven repository, with
  * `mcs-services.json`. Token: `HonorPushClient.getPushToken` and
@@ -42,7 +42,7 @@ class HonorPushProvider(client: VendorPushClient) : VendorPushProvider("honor", 
  *
  * SDK: the MiPush aar from Xiaomi's developer site (not on any public Maven
  * repository). Token: `MiPushClient.registerPush(context, appId, appKey)`,
- * answered in `PushMessageReceiver.onReceiveRegisterResult`. Data
+ * with the result in `PushMessageReceiver.onReceiveRegisterResult`. Data
  * messages: pass-through messages in
  * `PushMessageReceiver.onReceivePassThroughMessage`, whose content is the
  * hint's key-value pairs.
@@ -54,7 +54,7 @@ class XiaomiPushProvider(client: VendorPushClient) : VendorPushProvider("xiaomi"
  *
  * SDK: the HeyTap push aar from OPPO's open platform. Token:
  * `HeytapPushManager.register(context, appKey, appSecret, callback)`,
- * answered in the callback's `onRegister`. Data messages: the SDK's data
+ * with the result in the callback's `onRegister`. Data messages: the SDK's data
  * message service.
  */
 class OppoPushProvider(client: VendorPushClient) : VendorPushProvider("oppo", client)

@@ -11,7 +11,7 @@ import palmbid.app.domain.PushHint
 
 class PushProvidersTest {
 
-    /** A vendor client that records calls and answers with one token. */
+    /** A vendor client that records calls and returns one token. */
     private class RecordingClient(private val supported: Boolean = true) : VendorPushClient {
         var unregistered = false
 
