@@ -1,6 +1,11 @@
 package palmbid.app
 
+import android.Manifest
+import android.content.pm.PackageManager
+import android.util.Log
 import androidx.activity.compose.BackHandler
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.material3.CircularProgressIndicator
@@ -13,20 +18,31 @@ import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableIntStateOf
 import androidx.compose.runtime.mutableStateListOf
+import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.rememberUpdatedState
+import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
+import androidx.compose.ui.platform.LocalContext
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.channels.ReceiveChannel
+import java.io.File
+import java.io.IOException
 import kotlinx.coroutines.flow.flowOf
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
 import palmbid.app.domain.AppSettings
+import palmbid.app.domain.Attachment
 import palmbid.app.domain.Language
+import palmbid.app.domain.PalmbidFailure
 import palmbid.app.domain.PalmbidServices
 import palmbid.app.domain.QrRequest
 import palmbid.app.domain.ScannedCode
@@ -47,6 +63,7 @@ import palmbid.app.presentation.home.HomeEvent
 import palmbid.app.presentation.home.HomePresenter
 import palmbid.app.presentation.identity.IdentityCheckEvent
 import palmbid.app.presentation.identity.IdentityCheckPresenter
+import palmbid.app.presentation.identity.RecordedVideo
 import palmbid.app.presentation.login.LoginEvent
 import palmbid.app.presentation.login.LoginPresenter
 import palmbid.app.presentation.messages.MessagesEvent
@@ -295,6 +312,9 @@ private fun LoginRoute(services: PalmbidServices, navigator: Navigator) {
 
     LoginScreen(state, { event ->
         when (event) {
+            // NOTE: the platform serves no agreement or privacy page yet, so
+            // these open nothing; the versions shown come from its terms.
+            LoginEvent.OpenAgreement, LoginEvent.OpenPrivacy -> Unit
             LoginEvent.Back -> navigator.back()
             else -> presenter.onEvent(event)
         }
@@ -305,9 +325,11 @@ private fun LoginRoute(services: PalmbidServices, navigator: Navigator) {
 private fun IdentityRoute(services: PalmbidServices, navigator: Navigator, route: Route.Identity) {
     val presenter = rememberPresenter(route) { IdentityCheckPresenter(it, services.accounts, route.platform) }
     val state by presenter.state.collectAsStateWithLifecycle()
+    val recordVideo = rememberVideoRecorder { video -> presenter.onEvent(IdentityCheckEvent.VideoRecorded(video)) }
 
     IdentityCheckScreen(state, { event ->
         when (event) {
+            IdentityCheckEvent.RecordVideo -> recordVideo()
             IdentityCheckEvent.Back -> navigator.back()
             else -> presenter.onEvent(event)
         }
@@ -369,8 +391,7 @@ private fun PickupRoute(services: PalmbidServices, navigator: Navigator, route: 
 
     CertificatePickupScreen(state, { event ->
         when (event) {
-            CertificatePickupEvent.Done -> navigator.replace(Route.Download)
-            CertificatePickupEvent.Back -> navigator.back()
+            CertificatePickupEvent.Done, CertificatePickupEvent.Back -> navigator.back()
             else -> presenter.onEvent(event)
         }
     })
@@ -397,12 +418,9 @@ private fun ConfirmRoute(navigator: Navigator, route: Route.Confirm) {
 
     ConfirmScreen(state, { event ->
         when (event) {
+            // Cancel goes to the presenter, which cancels the request on the
+            // desktop too; the screen then offers Done.
             ConfirmEvent.Done -> navigator.back()
-            ConfirmEvent.Cancel -> {
-                // The presenter cancels the request on the desktop too; the screen closes.
-                presenter.onEvent(event)
-                navigator.back()
-            }
             else -> presenter.onEvent(event)
         }
     })
@@ -455,8 +473,24 @@ private fun ProjectRoute(
     LaunchedEffect(state.pinFor) { secureWindow.show(state.pinFor != null) }
     LaunchedEffect(foregroundCount) { presenter.onEvent(ProjectEvent.Resumed) }
 
+    val context = LocalContext.current
+    val scope = rememberCoroutineScope()
+    val pickAttachment = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri ->
+        uri?.let { SharedFiles.readAttachment(context, it, Attachment.MAX_BYTES.toInt()) }
+            ?.let { presenter.onEvent(ProjectEvent.AttachmentPicked(it)) }
+    }
+
     ProjectScreen(state, { event ->
         when (event) {
+            ProjectEvent.PickAttachment -> pickAttachment.launch(ATTACHMENT_TYPES)
+            ProjectEvent.OpenReceipt -> scope.launch {
+                try {
+                    val pdf = services.hall.signInReceipt(route.platform, route.projectId)
+                    SharedFiles.openPdf(context, "receipt.pdf", pdf)
+                } catch (failure: PalmbidFailure) {
+                    Log.w(TAG, "sign-in receipt unavailable: ${failure.code}")
+                }
+            }
             ProjectEvent.Back -> navigator.back()
             else -> presenter.onEvent(event)
         }
@@ -469,8 +503,14 @@ private fun GuaranteesRoute(services: PalmbidServices, navigator: Navigator, sec
     val state by presenter.state.collectAsStateWithLifecycle()
     LaunchedEffect(state.applyTo) { secureWindow.show(state.applyTo != null) }
 
+    val context = LocalContext.current
+
     GuaranteesScreen(state, { event ->
         when (event) {
+            is GuaranteesEvent.OpenApplication -> SharedFiles.openWebPage(context, event.url)
+            GuaranteesEvent.OpenDocument -> state.view?.document?.let {
+                SharedFiles.openPdf(context, "guarantee.pdf", it.pdf)
+            }
             GuaranteesEvent.Back -> navigator.back()
             else -> presenter.onEvent(event)
         }
@@ -515,6 +555,60 @@ private fun SettingsRoute(services: PalmbidServices, navigator: Navigator) {
         }
     })
 }
+
+/**
+ * Returns a function that records the identity video with the phone's
+ * camera app (asking for the CAMERA permission first) and passes the
+ * recording to [onRecorded]. Nothing is passed when the user cancels.
+ */
+@Composable
+private fun rememberVideoRecorder(onRecorded: (RecordedVideo) -> Unit): () -> Unit {
+    val context = LocalContext.current
+    val scope = rememberCoroutineScope()
+    val currentOnRecorded by rememberUpdatedState(onRecorded)
+    // Saved, because the activity may be recreated while the camera app records.
+    var targetPath by rememberSaveable { mutableStateOf<String?>(null) }
+
+    val capture = rememberLauncherForActivityResult(ActivityResultContracts.CaptureVideo()) { saved ->
+        val file = targetPath?.let(::File)
+        targetPath = null
+        if (saved && file != null && file.isFile) {
+            scope.launch {
+                val mp4 = try {
+                    withContext(Dispatchers.IO) { file.readBytes() }
+                } catch (e: IOException) {
+                    Log.w(TAG, "cannot read the recorded video: ${e.javaClass.simpleName}")
+                    null
+                } finally {
+                    file.delete()
+                }
+                mp4?.let { currentOnRecorded(RecordedVideo(it)) }
+            }
+        }
+    }
+    fun launchCapture() {
+        val (file, uri) = SharedFiles.videoTarget(context)
+        targetPath = file.path
+        capture.launch(uri)
+    }
+    // The camera app's intent fails while the app declares CAMERA without holding it.
+    val permission = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
+        if (granted) launchCapture()
+    }
+
+    return {
+        if (context.checkSelfPermission(Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED) {
+            launchCapture()
+        } else {
+            permission.launch(Manifest.permission.CAMERA)
+        }
+    }
+}
+
+/** What a challenge may attach: the types the core accepts. */
+private val ATTACHMENT_TYPES = arrayOf("application/pdf", "image/png", "image/jpeg")
+
+private const val TAG = "palmbid.app"
 
 /**
  * Builds a presenter once per [key] with a coroutine scope of its own on

@@ -21,6 +21,7 @@ class PalmbidApplication : Application() {
 
         installLogger()
         createNotificationChannels()
+        SharedFiles.clearOld(this)
         graph = AppGraph(this)
     }
 
