@@ -309,6 +309,10 @@ private fun CertificatesRoute(services: PalmbidServices, navigator: Navigator) {
 private fun LoginRoute(services: PalmbidServices, navigator: Navigator) {
     val presenter = rememberPresenter { LoginPresenter(it, services.accounts, services.settings) }
     val state by presenter.state.collectAsStateWithLifecycle()
+    // Logged in: the certificate pickup continues with the identity check.
+    LaunchedEffect(state.session) {
+        state.session?.let { navigator.replace(Route.Identity(it.platform)) }
+    }
 
     LoginScreen(state, { event ->
         when (event) {
@@ -605,7 +609,7 @@ private fun rememberVideoRecorder(onRecorded: (RecordedVideo) -> Unit): () -> Un
     }
 }
 
-/** What a challenge may attach: the types the core accepts. */
+/** MIME types a challenge may attach: those the core accepts. */
 private val ATTACHMENT_TYPES = arrayOf("application/pdf", "image/png", "image/jpeg")
 
 private const val TAG = "palmbid.app"
@@ -634,7 +638,7 @@ private fun strings(language: Language): Strings = when (language) {
 }
 
 /**
- * Shown when the keystore cannot open. Drawn here rather than in :ui
+ * Shows why the keystore cannot open. Drawn here rather than in :ui
  * because it appears before any presenter exists; the messages are the
  * core's, in both languages.
  */

@@ -59,7 +59,7 @@ internal object SharedFiles {
 
     /**
      * Opens [url] in the browser. Only https:// addresses open, so a
-     * platform's answer cannot make the app open a file or another app.
+     * platform's response cannot make the app open a file or another app.
      */
     fun openWebPage(context: Context, url: String): Boolean {
         val uri = Uri.parse(url)
