@@ -9,6 +9,7 @@ import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import palmbid.app.core.PalmbidCore
 import palmbid.app.domain.FailureKind
@@ -63,19 +64,25 @@ class AppGraph(context: Context) {
     /** The keystore's state; screens wait for [Startup.Ready]. */
     val state: StateFlow<Startup> = startup.asStateFlow()
 
-    private val foregrounds = MutableStateFlow(0)
+    private val pulls = MutableStateFlow(0)
 
-    /** Counts the times the app came to the foreground; hall screens pull again on each. */
-    val foregroundCount: StateFlow<Int> = foregrounds.asStateFlow()
+    /**
+     * Counts the requests to pull the hall state again: one each time the
+     * app comes to the foreground and one for each push hint. The shown
+     * screens reload on each.
+     */
+    val pullCount: StateFlow<Int> = pulls.asStateFlow()
 
     init {
         open()
+        // A hint only says that something changed; the pull fetches what.
+        scope.launch { push.hints().collect { pulls.update { it + 1 } } }
     }
 
     /** Called from `MainActivity.onResume`: retries a failed open, and triggers a hall pull. */
     fun onForeground() {
         if (startup.value is Startup.Failed) open()
-        foregrounds.value += 1
+        pulls.update { it + 1 }
     }
 
     private fun open() {

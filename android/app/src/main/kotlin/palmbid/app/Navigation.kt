@@ -2,6 +2,7 @@ package palmbid.app
 
 import android.Manifest
 import android.content.pm.PackageManager
+import android.os.Build
 import android.util.Log
 import androidx.activity.compose.BackHandler
 import androidx.activity.compose.rememberLauncherForActivityResult
@@ -227,7 +228,7 @@ private fun Routes(
 ) {
     val navigator = remember { Navigator() }
     val route = navigator.current
-    val foregroundCount by graph.foregroundCount.collectAsStateWithLifecycle()
+    val pullCount by graph.pullCount.collectAsStateWithLifecycle()
 
     BackHandler(enabled = navigator.canGoBack) { navigator.back() }
 
@@ -248,7 +249,7 @@ private fun Routes(
     }
 
     when (route) {
-        Route.Home -> HomeRoute(services, navigator, foregroundCount)
+        Route.Home -> HomeRoute(services, navigator, pullCount)
         Route.Certificates -> CertificatesRoute(services, navigator)
         Route.Login -> LoginRoute(services, navigator)
         is Route.Identity -> IdentityRoute(services, navigator, route)
@@ -257,8 +258,8 @@ private fun Routes(
         Route.Download -> DownloadRoute(services, navigator)
         is Route.Confirm -> ConfirmRoute(navigator, route)
         is Route.Pin -> PinRoute(services, navigator, route)
-        Route.Hall -> HallRoute(services, navigator, foregroundCount)
-        is Route.Project -> ProjectRoute(services, navigator, route, secureWindow, foregroundCount)
+        Route.Hall -> HallRoute(services, navigator, pullCount)
+        is Route.Project -> ProjectRoute(services, navigator, route, secureWindow, pullCount)
         Route.Guarantees -> GuaranteesRoute(services, navigator, secureWindow)
         Route.Messages -> MessagesRoute(services, navigator)
         Route.SignatureLog -> SignatureLogRoute(services, navigator)
@@ -267,12 +268,12 @@ private fun Routes(
 }
 
 @Composable
-private fun HomeRoute(services: PalmbidServices, navigator: Navigator, foregroundCount: Int) {
+private fun HomeRoute(services: PalmbidServices, navigator: Navigator, pullCount: Int) {
     val presenter = rememberPresenter {
         HomePresenter(it, services.certificates, services.accounts, services.settings, services.inbox)
     }
     val state by presenter.state.collectAsStateWithLifecycle()
-    LaunchedEffect(foregroundCount) { presenter.onEvent(HomeEvent.Resumed) }
+    LaunchedEffect(pullCount) { presenter.onEvent(HomeEvent.Resumed) }
 
     HomeScreen(state, { event ->
         when (event) {
@@ -446,11 +447,11 @@ private fun PinRoute(services: PalmbidServices, navigator: Navigator, route: Rou
 }
 
 @Composable
-private fun HallRoute(services: PalmbidServices, navigator: Navigator, foregroundCount: Int) {
+private fun HallRoute(services: PalmbidServices, navigator: Navigator, pullCount: Int) {
     val presenter = rememberPresenter { HallListPresenter(it, services.hall, services.settings) }
     val state by presenter.state.collectAsStateWithLifecycle()
-    // Phones without push learn of phase changes this way.
-    LaunchedEffect(foregroundCount) { presenter.onEvent(HallListEvent.Resumed) }
+    // On resume and on each push hint; phones without push rely on resume.
+    LaunchedEffect(pullCount) { presenter.onEvent(HallListEvent.Resumed) }
 
     HallListScreen(state, { event ->
         when (event) {
@@ -467,7 +468,7 @@ private fun ProjectRoute(
     navigator: Navigator,
     route: Route.Project,
     secureWindow: SecureWindow,
-    foregroundCount: Int,
+    pullCount: Int,
 ) {
     val presenter = rememberPresenter(route) {
         ProjectPresenter(it, services.hall, services.certificates, route.platform, route.projectId)
@@ -475,7 +476,7 @@ private fun ProjectRoute(
     val state by presenter.state.collectAsStateWithLifecycle()
     // Only the PIN pad needs the protection; quote tables may be captured.
     LaunchedEffect(state.pinFor) { secureWindow.show(state.pinFor != null) }
-    LaunchedEffect(foregroundCount) { presenter.onEvent(ProjectEvent.Resumed) }
+    LaunchedEffect(pullCount) { presenter.onEvent(ProjectEvent.Resumed) }
 
     val context = LocalContext.current
     val scope = rememberCoroutineScope()
@@ -551,9 +552,22 @@ private fun SignatureLogRoute(services: PalmbidServices, navigator: Navigator) {
 private fun SettingsRoute(services: PalmbidServices, navigator: Navigator) {
     val presenter = rememberPresenter { SettingsPresenter(it, services.settings, services.accounts) }
     val state by presenter.state.collectAsStateWithLifecycle()
+    val context = LocalContext.current
+    // Android 13+ shows no notification until the user allows it; asked
+    // when the user turns a notice on, not at first start.
+    val notificationPermission = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) {}
 
     SettingsScreen(state, { event ->
         when (event) {
+            is SettingsEvent.NotificationsChanged -> {
+                val wanted = with(event.notifications) { openingReminders || phaseChanges || challengeAnswers || roundsAndDraws }
+                if (wanted && Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU &&
+                    context.checkSelfPermission(Manifest.permission.POST_NOTIFICATIONS) != PackageManager.PERMISSION_GRANTED
+                ) {
+                    notificationPermission.launch(Manifest.permission.POST_NOTIFICATIONS)
+                }
+                presenter.onEvent(event)
+            }
             SettingsEvent.Back -> navigator.back()
             else -> presenter.onEvent(event)
         }
