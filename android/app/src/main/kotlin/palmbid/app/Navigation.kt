@@ -106,10 +106,6 @@ import palmbid.app.ui.theme.PalmbidTheme
  * each route the presenter it builds and the screen it draws. Screens and
  * presenters only know their own state and events; the events marked
  * "navigation" in :presentation are acted on here.
- *
- * NOTE: the presenter constructors (the ports each takes) follow the
- * layout's `XPresenter(scope, ports…)` and were written before the
- * presenters; check them against :presentation.
  */
 
 /** One screen and what it needs to open. */
@@ -126,7 +122,8 @@ sealed interface Route {
 
     data object Login : Route
 
-    data class Identity(val platform: String) : Route
+    /** The identity check of the current platform, after login. */
+    data object Identity : Route
 
     /** 扫一扫. */
     data object Scan : Route
@@ -252,11 +249,11 @@ private fun Routes(
         Route.Home -> HomeRoute(services, navigator, pullCount)
         Route.Certificates -> CertificatesRoute(services, navigator)
         Route.Login -> LoginRoute(services, navigator)
-        is Route.Identity -> IdentityRoute(services, navigator, route)
+        Route.Identity -> IdentityRoute(services, navigator)
         Route.Scan -> ScanRoute(services, navigator, pendingLinks, linkToScan)
         is Route.Pickup -> PickupRoute(services, navigator, route)
         Route.Download -> DownloadRoute(services, navigator)
-        is Route.Confirm -> ConfirmRoute(navigator, route)
+        is Route.Confirm -> ConfirmRoute(services, navigator, route)
         is Route.Pin -> PinRoute(services, navigator, route)
         Route.Hall -> HallRoute(services, navigator, pullCount)
         is Route.Project -> ProjectRoute(services, navigator, route, secureWindow, pullCount)
@@ -269,9 +266,7 @@ private fun Routes(
 
 @Composable
 private fun HomeRoute(services: PalmbidServices, navigator: Navigator, pullCount: Int) {
-    val presenter = rememberPresenter {
-        HomePresenter(it, services.certificates, services.accounts, services.settings, services.inbox)
-    }
+    val presenter = rememberPresenter { HomePresenter(it, services) }
     val state by presenter.state.collectAsStateWithLifecycle()
     LaunchedEffect(pullCount) { presenter.onEvent(HomeEvent.Resumed) }
 
@@ -312,7 +307,7 @@ private fun LoginRoute(services: PalmbidServices, navigator: Navigator) {
     val state by presenter.state.collectAsStateWithLifecycle()
     // Logged in: the certificate pickup continues with the identity check.
     LaunchedEffect(state.session) {
-        state.session?.let { navigator.replace(Route.Identity(it.platform)) }
+        if (state.session != null) navigator.replace(Route.Identity)
     }
 
     LoginScreen(state, { event ->
@@ -327,8 +322,8 @@ private fun LoginRoute(services: PalmbidServices, navigator: Navigator) {
 }
 
 @Composable
-private fun IdentityRoute(services: PalmbidServices, navigator: Navigator, route: Route.Identity) {
-    val presenter = rememberPresenter(route) { IdentityCheckPresenter(it, services.accounts, route.platform) }
+private fun IdentityRoute(services: PalmbidServices, navigator: Navigator) {
+    val presenter = rememberPresenter { IdentityCheckPresenter(it, services.accounts, services.settings) }
     val state by presenter.state.collectAsStateWithLifecycle()
     val recordVideo = rememberVideoRecorder { video -> presenter.onEvent(IdentityCheckEvent.VideoRecorded(video)) }
 
@@ -348,10 +343,22 @@ private fun ScanRoute(
     pendingLinks: MutableList<String>,
     linkToScan: Int,
 ) {
-    val presenter = rememberPresenter { ScanPresenter(it, services.scan) }
+    val context = LocalContext.current
+    var cameraPermitted by remember {
+        mutableStateOf(context.checkSelfPermission(Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED)
+    }
+    val presenter = rememberPresenter { ScanPresenter(it, services.scan, cameraPermitted) }
     val state by presenter.state.collectAsStateWithLifecycle()
     var rearm by remember { mutableIntStateOf(0) }
-    var permissionRequests by remember { mutableIntStateOf(0) }
+
+    val requestCamera = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
+        cameraPermitted = granted
+        if (granted) presenter.onEvent(ScanEvent.PermissionGranted)
+    }
+    // Ask once when the scanner opens; the screen's button asks again.
+    LaunchedEffect(Unit) {
+        if (!cameraPermitted) requestCamera.launch(Manifest.permission.CAMERA)
+    }
 
     LaunchedEffect(linkToScan) {
         while (pendingLinks.isNotEmpty()) presenter.onEvent(ScanEvent.Scanned(pendingLinks.removeAt(0)))
@@ -366,27 +373,30 @@ private fun ScanRoute(
         }
     }
 
-    val onEvent: (ScanEvent) -> Unit = { event ->
-        when (event) {
-            ScanEvent.Back -> navigator.back()
-            ScanEvent.RequestPermission -> permissionRequests += 1
-            ScanEvent.Retry -> {
-                presenter.onEvent(event)
-                rearm += 1
+    ScanScreen(
+        state = state,
+        onEvent = { event ->
+            when (event) {
+                ScanEvent.Back -> navigator.back()
+                ScanEvent.RequestPermission -> requestCamera.launch(Manifest.permission.CAMERA)
+                ScanEvent.Retry -> {
+                    presenter.onEvent(event)
+                    rearm += 1
+                }
+                else -> presenter.onEvent(event)
             }
-            else -> presenter.onEvent(event)
-        }
-    }
-    Box(Modifier.fillMaxSize()) {
-        CameraPreview(
-            onText = { presenter.onEvent(ScanEvent.Scanned(it)) },
-            onPermissionGranted = { presenter.onEvent(ScanEvent.PermissionGranted) },
-            permissionRequests = permissionRequests,
-            rearm = rearm,
-            modifier = Modifier.fillMaxSize(),
-        )
-        ScanScreen(state, onEvent, Modifier.fillMaxSize())
-    }
+        },
+        preview = {
+            if (cameraPermitted) {
+                CameraPreview(
+                    onText = { presenter.onEvent(ScanEvent.Scanned(it)) },
+                    rearm = rearm,
+                    torchOn = state.torchOn,
+                    modifier = Modifier.fillMaxSize(),
+                )
+            }
+        },
+    )
 }
 
 @Composable
@@ -404,7 +414,7 @@ private fun PickupRoute(services: PalmbidServices, navigator: Navigator, route: 
 
 @Composable
 private fun DownloadRoute(services: PalmbidServices, navigator: Navigator) {
-    val presenter = rememberPresenter { DownloadPresenter(it, services.pickup, services.settings) }
+    val presenter = rememberPresenter { DownloadPresenter(it, services.pickup) }
     val state by presenter.state.collectAsStateWithLifecycle()
 
     DownloadScreen(state, { event ->
@@ -417,8 +427,8 @@ private fun DownloadRoute(services: PalmbidServices, navigator: Navigator) {
 }
 
 @Composable
-private fun ConfirmRoute(navigator: Navigator, route: Route.Confirm) {
-    val presenter = rememberPresenter(route) { ConfirmPresenter(it, route.request) }
+private fun ConfirmRoute(services: PalmbidServices, navigator: Navigator, route: Route.Confirm) {
+    val presenter = rememberPresenter(route) { ConfirmPresenter(it, route.request, services.certificates) }
     val state by presenter.state.collectAsStateWithLifecycle()
 
     ConfirmScreen(state, { event ->
@@ -448,7 +458,7 @@ private fun PinRoute(services: PalmbidServices, navigator: Navigator, route: Rou
 
 @Composable
 private fun HallRoute(services: PalmbidServices, navigator: Navigator, pullCount: Int) {
-    val presenter = rememberPresenter { HallListPresenter(it, services.hall, services.settings) }
+    val presenter = rememberPresenter { HallListPresenter(it, services.hall, services.settings, services.accounts) }
     val state by presenter.state.collectAsStateWithLifecycle()
     // On resume and on each push hint; phones without push rely on resume.
     LaunchedEffect(pullCount) { presenter.onEvent(HallListEvent.Resumed) }
@@ -504,7 +514,9 @@ private fun ProjectRoute(
 
 @Composable
 private fun GuaranteesRoute(services: PalmbidServices, navigator: Navigator, secureWindow: SecureWindow) {
-    val presenter = rememberPresenter { GuaranteesPresenter(it, services.guarantees, services.settings) }
+    val presenter = rememberPresenter {
+        GuaranteesPresenter(it, services.guarantees, services.certificates, services.settings, services.accounts)
+    }
     val state by presenter.state.collectAsStateWithLifecycle()
     LaunchedEffect(state.applyTo) { secureWindow.show(state.applyTo != null) }
 

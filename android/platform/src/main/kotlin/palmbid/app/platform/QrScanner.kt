@@ -2,6 +2,7 @@ package palmbid.app.platform
 
 import android.content.Context
 import android.util.Size
+import androidx.camera.core.Camera
 import androidx.camera.core.CameraSelector
 import androidx.camera.core.ImageAnalysis
 import androidx.camera.core.ImageProxy
@@ -52,6 +53,10 @@ class QrScanner(
     private val paused = AtomicBoolean(false)
     private var analysisExecutor: ExecutorService? = null
     private var provider: ProcessCameraProvider? = null
+    private var camera: Camera? = null
+
+    /** Main thread only: the torch state asked for, applied once the camera is bound. */
+    private var torchOn = false
 
     /** Main thread only: false after [stop], so a late camera provider binds nothing. */
     private var active = false
@@ -85,7 +90,9 @@ class QrScanner(
                 analysis.setAnalyzer(executor, ::analyze)
 
                 cameraProvider.unbindAll()
-                cameraProvider.bindToLifecycle(owner, CameraSelector.DEFAULT_BACK_CAMERA, preview, analysis)
+                val bound = cameraProvider.bindToLifecycle(owner, CameraSelector.DEFAULT_BACK_CAMERA, preview, analysis)
+                camera = bound
+                if (torchOn && bound.cameraInfo.hasFlashUnit()) bound.cameraControl.enableTorch(true)
             } catch (e: Exception) {
                 // getInstance fails with ExecutionException, binding with
                 // IllegalArgumentException (no back camera) or
@@ -93,6 +100,16 @@ class QrScanner(
                 onError(e)
             }
         }, context.mainExecutor)
+    }
+
+    /**
+     * Switches the torch on or off, for codes on a dim screen or paper. A
+     * camera without a flash ignores it. Call on the main thread.
+     */
+    fun setTorch(on: Boolean) {
+        torchOn = on
+        val bound = camera ?: return
+        if (bound.cameraInfo.hasFlashUnit()) bound.cameraControl.enableTorch(on)
     }
 
     /** Scans again after [onText] was called. */
@@ -105,6 +122,7 @@ class QrScanner(
         active = false
         provider?.unbindAll()
         provider = null
+        camera = null
         analysisExecutor?.shutdown()
         analysisExecutor = null
     }
