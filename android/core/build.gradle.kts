@@ -30,6 +30,7 @@ dependencies {
     // implementation, not api: the generated types stay inside :core.
     implementation(project(":bindings"))
     implementation(libs.kotlinx.coroutines.core)
+    implementation(libs.kotlinx.serialization.json)
 
     testImplementation(libs.junit)
     testImplementation(libs.kotlinx.coroutines.test)
