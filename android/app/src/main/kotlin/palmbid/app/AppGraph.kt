@@ -1,6 +1,7 @@
 package palmbid.app
 
 import android.content.Context
+import android.util.Log
 import java.io.File
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
@@ -18,9 +19,9 @@ import palmbid.app.domain.PalmbidServices
 import palmbid.app.domain.PushProvider
 import palmbid.app.platform.AndroidKeystoreDeviceBinding
 import palmbid.app.platform.DeviceKeyState
-import palmbid.app.platform.KeyAttestation
 import palmbid.app.platform.PushProviders
 import palmbid.app.platform.VendorPushClients
+import palmbid.ffi.PalmbidException
 
 /** The progress of opening the keystore. */
 sealed interface Startup {
@@ -32,8 +33,9 @@ sealed interface Startup {
 
     /**
      * The keystore could not open. For a device-key failure, [deviceKey]
-     * tells a lost key (issue the certificate again) from a phone that was
-     * only locked (open again after unlocking); it is null otherwise.
+     * distinguishes a lost key (issue the certificate again) from a phone
+     * that was only locked (open again after unlocking); it is null
+     * otherwise.
      */
     data class Failed(val failure: PalmbidFailure, val deviceKey: DeviceKeyState?) : Startup
 }
@@ -51,8 +53,6 @@ class AppGraph(context: Context) {
     private val keystoreHome = File(context.filesDir, KEYSTORE_DIR)
 
     val deviceBinding = AndroidKeystoreDeviceBinding(context)
-
-    val keyAttestation = KeyAttestation(context)
 
     // TODO: link the vendor push SDKs in release builds and pass their
     // clients here. Until then every phone gets NoPushProvider, and the app
@@ -75,7 +75,7 @@ class AppGraph(context: Context) {
 
     init {
         open()
-        // A hint only says that something changed; the pull fetches what.
+        // A hint only signals a change; the pull fetches the new state.
         scope.launch { push.hints().collect { pulls.update { it + 1 } } }
     }
 
@@ -83,6 +83,29 @@ class AppGraph(context: Context) {
     fun onForeground() {
         if (startup.value is Startup.Failed) open()
         pulls.update { it + 1 }
+    }
+
+    /**
+     * Deletes the keystore home and the hardware key, then opens a new, empty
+     * keystore. Only when the hardware key is lost for good: every key in
+     * that home is unusable then, and the user must have the certificates
+     * issued again anyway. Does nothing in any other state.
+     */
+    fun startOver() {
+        val failed = startup.value as? Startup.Failed ?: return
+        if (failed.deviceKey != DeviceKeyState.MISSING && failed.deviceKey != DeviceKeyState.INVALIDATED) return
+
+        startup.value = Startup.Opening
+        scope.launch {
+            keystoreHome.deleteRecursively()
+            try {
+                deviceBinding.deleteKey()
+            } catch (e: PalmbidException) {
+                // A key that cannot be deleted is replaced at the next seal.
+                Log.w(TAG, "old device key not deleted: ${e.javaClass.simpleName}")
+            }
+            open()
+        }
     }
 
     private fun open() {
@@ -121,6 +144,8 @@ class AppGraph(context: Context) {
     }
 
     private companion object {
+        const val TAG = "palmbid.app"
+
         /** Code of an unexpected exception while opening the keystore. */
         const val CODE_STARTUP = "app.startup_failed"
 

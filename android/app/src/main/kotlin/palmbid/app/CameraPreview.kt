@@ -16,7 +16,7 @@ import palmbid.app.platform.QrScanner
 
 /**
  * Shows the back camera's picture while the QR scanner reads its frames.
- * The caller holds the CAMERA permission. [onText] gets each decoded code
+ * The caller must have the CAMERA permission. [onText] gets each decoded code
  * on the main thread, after which the scanner pauses until [rearm]
  * changes; [torchOn] switches the flash on for dim rooms.
  */

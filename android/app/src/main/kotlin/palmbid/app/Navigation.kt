@@ -7,8 +7,12 @@ import android.util.Log
 import androidx.activity.compose.BackHandler
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.Button
 import androidx.compose.material3.CircularProgressIndicator
 import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
@@ -29,6 +33,7 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -208,7 +213,7 @@ fun PalmbidNavHost(graph: AppGraph, links: ReceiveChannel<String>, secureWindow:
                     Startup.Opening -> Box(Modifier.fillMaxSize(), contentAlignment = Alignment.Center) {
                         CircularProgressIndicator()
                     }
-                    is Startup.Failed -> StartupFailure(state, language)
+                    is Startup.Failed -> StartupFailure(state, language, onStartOver = graph::startOver)
                     is Startup.Ready -> Routes(graph, state.services, links, secureWindow)
                 }
             }
@@ -666,18 +671,33 @@ private fun strings(language: Language): Strings = when (language) {
 /**
  * Shows why the keystore cannot open. Drawn here rather than in :ui
  * because it appears before any presenter exists; the messages are the
- * core's, in both languages.
+ * core's, in both languages. When the hardware key is lost for good it
+ * offers to start over with an empty keystore.
  */
 @Composable
-private fun StartupFailure(state: Startup.Failed, language: Language) {
+private fun StartupFailure(state: Startup.Failed, language: Language, onStartOver: () -> Unit) {
+    val zh = language == Language.ZH_CN
     val hint = when (state.deviceKey) {
-        DeviceKeyState.LOCKED -> when (language) {
-            Language.ZH_CN -> "请解锁手机后返回本应用。"
-            Language.EN -> "Unlock the phone and come back to the app."
+        DeviceKeyState.LOCKED -> if (zh) "请解锁手机后返回本应用。" else "Unlock the phone and come back to the app."
+        DeviceKeyState.MISSING, DeviceKeyState.INVALIDATED -> if (zh) {
+            "本机证书库已无法打开，其中的证书不能再使用。清除后请重新办理证书。"
+        } else {
+            "This phone's keystore can no longer be opened, and its certificates cannot be used again. Clear it, then apply for the certificates again."
         }
         else -> null
     }
-    Box(Modifier.fillMaxSize(), contentAlignment = Alignment.Center) {
-        Text(listOfNotNull(state.failure.message(language), hint).joinToString("\n"))
+    val lost = state.deviceKey == DeviceKeyState.MISSING || state.deviceKey == DeviceKeyState.INVALIDATED
+
+    Column(
+        Modifier.fillMaxSize().padding(24.dp),
+        verticalArrangement = Arrangement.spacedBy(16.dp, Alignment.CenterVertically),
+    ) {
+        Text(state.failure.message(language))
+        hint?.let { Text(it) }
+        if (lost) {
+            Button(onClick = onStartOver) {
+                Text(if (zh) "清除本机证书库并重新开始" else "Clear the keystore and start again")
+            }
+        }
     }
 }

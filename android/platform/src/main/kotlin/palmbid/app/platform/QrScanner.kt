@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean
  * refuses a code frame older than 5 seconds, so a backlog of old frames
  * would only produce stale text.
  *
- * The caller holds the CAMERA permission before [start]. [onText] runs on
+ * The caller must have the CAMERA permission before [start]. [onText] runs on
  * the analysis thread.
  */
 class QrScanner(
