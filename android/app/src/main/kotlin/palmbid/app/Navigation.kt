@@ -360,7 +360,7 @@ private fun ScanRoute(
         cameraPermitted = granted
         if (granted) presenter.onEvent(ScanEvent.PermissionGranted)
     }
-    // Ask once when the scanner opens; the screen's button asks again.
+    // Request once when the scanner opens; the screen's button requests again.
     LaunchedEffect(Unit) {
         if (!cameraPermitted) requestCamera.launch(Manifest.permission.CAMERA)
     }
@@ -577,8 +577,8 @@ private fun SettingsRoute(services: PalmbidServices, navigator: Navigator) {
     SettingsScreen(state, { event ->
         when (event) {
             is SettingsEvent.NotificationsChanged -> {
-                val wanted = with(event.notifications) { openingReminders || phaseChanges || challengeAnswers || roundsAndDraws }
-                if (wanted && Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU &&
+                val enabled = with(event.notifications) { openingReminders || phaseChanges || challengeAnswers || roundsAndDraws }
+                if (enabled && Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU &&
                     context.checkSelfPermission(Manifest.permission.POST_NOTIFICATIONS) != PackageManager.PERMISSION_GRANTED
                 ) {
                     notificationPermission.launch(Manifest.permission.POST_NOTIFICATIONS)
