@@ -78,6 +78,20 @@ public enum AppLanguage: String, CaseIterable, Sendable {
 }
 
 extension AppError {
+    /// `error` as the app's error: itself when it is one, `cancelled` for a
+    /// cancelled task, `unexpected` for anything else. The core's services
+    /// throw `AppError` only, so the last case is a Swift or Foundation
+    /// failure in the app's own code.
+    public init(_ error: Error) {
+        if let appError = error as? AppError {
+            self = appError
+        } else if error is CancellationError {
+            self = .cancelled
+        } else {
+            self = .unexpected
+        }
+    }
+
     /// A task was cancelled by the screen that started it (the user left).
     public static let cancelled = AppError(
         code: "app.cancelled",

@@ -5,16 +5,10 @@ extension AppError {
     /// Converts what a bindings call threw; the one place where the library's
     /// error becomes the app's.
     static func from(_ error: Error) -> AppError {
-        if let appError = error as? AppError {
-            return appError
-        }
-        if error is CancellationError {
-            return .cancelled
-        }
         if case let PalmbidError.Failed(code, messageZh, messageEn) = error {
             return AppError(code: code, messageZh: messageZh, messageEn: messageEn)
         }
-        return .unexpected
+        return AppError(error)
     }
 }
 

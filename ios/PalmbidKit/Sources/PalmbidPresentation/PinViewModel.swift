@@ -1,0 +1,239 @@
+import Foundation
+import PalmbidCore
+
+/// What the PIN screen is for.
+public enum PinPurpose: Sendable {
+    /// Choose a new PIN (pickup): typed twice, then handed to `operation`.
+    case choose(operation: @Sendable @MainActor (String) async throws -> Void)
+    /// Unlock a credential for one operation (sign, confirm, release).
+    case enter(credentialId: String, operation: @Sendable @MainActor (String) async throws -> Void)
+    /// Change a credential's PIN: old, new, new again.
+    case change(credentialId: String)
+}
+
+/// The app's own PIN keypad (no system keyboard, so no third-party keyboard
+/// and no autofill sees the PIN).
+///
+/// The digits are not part of the state: the state says how many were typed,
+/// and the buffer stays inside the view model, overwritten when cleared.
+
+public struct PinPadState: Equatable, Sendable {
+    public enum Stage: Equatable, Sendable {
+        case current
+        case new
+        case repeatNew
+    }
+
+    public var stage: Stage
+    /// How many digits are typed (drawn as dots).
+    public var entered = 0
+    /// Tries left before the credential locks; nil until known.
+    public var triesLeft: Int?
+    public var locked = false
+    public var busy = false
+    /// The two new PINs differed; the user starts the new PIN again.
+    public var mismatch = false
+    /// The operation succeeded; the screen closes.
+    public var done = false
+    public var error: AppError?
+
+    public init(stage: Stage) {
+        self.stage = stage
+    }
+
+    public var canSubmit: Bool {
+        entered >= PinPadState.minimumLength && !busy && !locked
+    }
+
+    /// The library refuses shorter PINs (`keystore.pin_too_short`); the pad
+    /// does not offer to submit them.
+    public static let minimumLength = 6
+    /// Long enough for any PIN a user types on a keypad.
+    public static let maximumLength = 12
+}
+
+public enum PinPadAction: Sendable {
+    case appeared
+    case digit(Int)
+    case backspace
+    case submit
+    /// The app went to the background or the screen was captured: forget
+    /// everything typed.
+    case clear
+    case dismissError
+}
+
+@MainActor
+public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
+    private let purpose: PinPurpose
+    private let certificates: CertificateStore
+    private var buffer: [UInt8] = []
+    /// The current PIN (change) or first new PIN, held between stages.
+    private var held: [UInt8] = []
+    private var firstNew: [UInt8] = []
+
+    public init(purpose: PinPurpose, certificates: CertificateStore) {
+        self.purpose = purpose
+        self.certificates = certificates
+        switch purpose {
+        case .choose:
+            super.init(state: PinPadState(stage: .new))
+        case .enter, .change:
+            super.init(state: PinPadState(stage: .current))
+        }
+    }
+
+    public override func send(_ action: PinPadAction) {
+        switch action {
+        case .appeared:
+            if let credentialId {
+                run { await self.reloadTries(credentialId) }
+            }
+        case let .digit(digit):
+            guard (0...9).contains(digit), buffer.count < PinPadState.maximumLength, !state.busy else { return }
+            buffer.append(UInt8(digit) + 0x30)
+            update {
+                $0.entered = buffer.count
+                $0.mismatch = false
+            }
+        case .backspace:
+            guard !buffer.isEmpty else { return }
+            buffer[buffer.count - 1] = 0
+            buffer.removeLast()
+            update { $0.entered = buffer.count }
+        case .submit:
+            guard state.canSubmit else { return }
+            advance()
+        case .clear:
+            wipeAll()
+            update {
+                $0.entered = 0
+                $0.stage = stageAfterReset
+            }
+        case .dismissError:
+            update { $0.error = nil }
+        }
+    }
+
+    private var credentialId: String? {
+        switch purpose {
+        case .choose:
+            return nil
+        case let .enter(credentialId, _), let .change(credentialId):
+            return credentialId
+        }
+    }
+
+    private var stageAfterReset: PinPadState.Stage {
+        if case .choose = purpose {
+            return .new
+        }
+        return .current
+    }
+
+    private func advance() {
+        let typed = takeBuffer()
+        switch (purpose, state.stage) {
+        case let (.enter(_, operation), _):
+            run { await self.finish(pin: typed, operation: operation) }
+        case (.change, .current):
+            held = typed
+            update { $0.stage = .new }
+        case (_, .new):
+            firstNew = typed
+            update { $0.stage = .repeatNew }
+        case (_, .repeatNew):
+            guard typed == firstNew else {
+                wipe(&firstNew)
+                update {
+                    $0.mismatch = true
+                    $0.stage = .new
+                }
+                return
+            }
+            switch purpose {
+            case let .choose(operation):
+                run { await self.finish(pin: typed, operation: operation) }
+            case let .change(credentialId):
+                let old = held
+                run {
+                    await self.finish(pin: typed) { newPin in
+                        try await self.certificates.changePin(
+                            credentialId: credentialId, oldPin: Self.text(old), newPin: newPin
+                        )
+                    }
+                }
+            case .enter:
+                break
+            }
+        case (.choose, .current):
+            break
+        }
+    }
+
+    private func finish(pin digits: [UInt8], operation: @MainActor (String) async throws -> Void) async {
+        update { $0.busy = true }
+        do {
+            try await operation(Self.text(digits))
+            wipeAll()
+            update {
+                $0.busy = false
+                $0.done = true
+                $0.error = nil
+            }
+        } catch {
+            let appError = AppError(error)
+            // Start over from the first stage: for a change, a wrong current
+            // PIN means the new one must be typed again too.
+            wipeAll()
+            update {
+                $0.busy = false
+                $0.error = appError
+                $0.stage = stageAfterReset
+                $0.locked = appError.kind == .locked
+            }
+            if let credentialId, appError.kind == .wrongPin || appError.kind == .locked {
+                await reloadTries(credentialId)
+            }
+        }
+    }
+
+    private func reloadTries(_ credentialId: String) async {
+        do {
+            let pin = try await certificates.pinState(credentialId: credentialId)
+            update {
+                $0.triesLeft = pin.triesLeft
+                $0.locked = pin.locked
+            }
+        } catch {
+            update { $0.error = AppError(error) }
+        }
+    }
+
+    /// Moves the typed digits out of the buffer and clears the count.
+    private func takeBuffer() -> [UInt8] {
+        let typed = buffer
+        wipe(&buffer)
+        update { $0.entered = 0 }
+        return typed
+    }
+
+    private func wipeAll() {
+        wipe(&buffer)
+        wipe(&held)
+        wipe(&firstNew)
+    }
+
+    /// Overwrites then empties. Copies already handed to a service as a
+    /// `String` cannot be wiped from Swift; the library wipes its own copy.
+    private func wipe(_ bytes: inout [UInt8]) {
+        for index in bytes.indices {
+            bytes[index] = 0
+        }
+        bytes.removeAll()
+    }
+
+    private static func text(_ digits: [UInt8]) -> String {
+        String(decoding: digits, as: UTF8.self)
+    }
+}
