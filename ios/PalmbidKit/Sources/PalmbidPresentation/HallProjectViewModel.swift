@@ -134,9 +134,10 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
                 guard let self else { return }
                 self.send(.event(event))
             }
-            // The watch ended (project closed or refused): show it as
-            // disconnected and reload, which surfaces a refusal's message.
-            guard let self else { return }
+            // The watch ended on its own (project closed or refused): show
+            // it as disconnected and reload, which surfaces a refusal's
+            // message. A cancelled watch (the screen left) does neither.
+            guard let self, !Task.isCancelled else { return }
             self.update { $0.connected = false }
             await self.reload()
         }

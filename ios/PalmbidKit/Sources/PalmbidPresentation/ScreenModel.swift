@@ -85,3 +85,16 @@ open class ScreenModel<State, Action> {
         }
     }
 }
+
+/// What a UI layer needs of any view model, without knowing its state and
+/// action types in advance.
+@MainActor
+public protocol StateObservable: AnyObject {
+    associatedtype State
+    associatedtype Action
+    var state: State { get }
+    var onChange: ((State) -> Void)? { get set }
+    func send(_ action: Action)
+}
+
+extension ScreenModel: StateObservable {}

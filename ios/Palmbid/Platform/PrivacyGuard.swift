@@ -1,0 +1,82 @@
+import Combine
+import SwiftUI
+import UIKit
+
+/// Watches what could expose a PIN or a confirm screen: screen recording,
+/// AirPlay mirroring, and the app leaving the foreground.
+@MainActor
+final class PrivacyGuard: ObservableObject {
+    /// The screen is being recorded or mirrored; PIN and confirm screens hide.
+    @Published private(set) var screenCaptured = false
+    private var observers: [NSObjectProtocol] = []
+
+    init() {
+        refresh()
+        // iOS 16 has UIScreen.isCaptured and its notification; on iOS 17 the
+        // scene's sceneCaptureState says the same per scene, and the
+        // notification still fires.
+        observers.append(NotificationCenter.default.addObserver(
+            forName: UIScreen.capturedDidChangeNotification, object: nil, queue: .main
+        ) { [weak self] _ in
+            Task { @MainActor in self?.refresh() }
+        })
+    }
+
+    deinit {
+        observers.forEach(NotificationCenter.default.removeObserver)
+    }
+
+    func refresh() {
+        screenCaptured = Self.isCaptured()
+    }
+
+    private static func isCaptured() -> Bool {
+        let scenes = UIApplication.shared.connectedScenes.compactMap { $0 as? UIWindowScene }
+        if #available(iOS 17.0, *) {
+            return scenes.contains { $0.traitCollection.sceneCaptureState == .active }
+        }
+        return scenes.contains { $0.screen.isCaptured }
+    }
+}
+
+/// Hides the content while the screen is captured: a PIN pad or a confirm
+/// screen must not end up in a recording or on a mirrored display.
+struct HiddenWhileCaptured: ViewModifier {
+    @EnvironmentObject private var privacy: PrivacyGuard
+
+    func body(content: Content) -> some View {
+        if privacy.screenCaptured {
+            VStack(spacing: 12) {
+                Image(systemName: "eye.slash")
+                    .font(.largeTitle)
+                Text(String(localized: "privacy_screen_captured"))
+                    .multilineTextAlignment(.center)
+            }
+            .padding()
+        } else {
+            content
+        }
+    }
+}
+
+extension View {
+    func hiddenWhileCaptured() -> some View {
+        modifier(HiddenWhileCaptured())
+    }
+}
+
+/// What the app switcher's snapshot and an onlooker see while the app is
+/// inactive: the logo, no data.
+struct PrivacyPlaceholder: View {
+    var body: some View {
+        ZStack {
+            Color(uiColor: .systemBackground).ignoresSafeArea()
+            VStack(spacing: 12) {
+                Image(systemName: "checkmark.shield")
+                    .font(.system(size: 56))
+                Text(String(localized: "app_name"))
+                    .font(.title2)
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import UIKit
+import UserNotifications
+
+/// APNs as a hint only: a push says "something changed in the hall", never
+/// what. The app pulls the real state from the platform over its signed API
+/// when it becomes active or receives a hint, so a forged or replayed push
+/// can neither show false data nor make the phone act.
+final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCenterDelegate {
+    /// Called on the main thread when a hint arrives; the app refreshes.
+    var onHint: (() -> Void)?
+    /// The APNs device token, hex, once registered.
+    private(set) var deviceToken: String?
+
+    func application(
+        _ application: UIApplication, didFinishLaunchingWithOptions launchOptions: [UIApplication.LaunchOptionsKey: Any]? = nil
+    ) -> Bool {
+        UNUserNotificationCenter.current().delegate = self
+        return true
+    }
+
+    /// Asks for permission (alerts for the opening's reminders) and registers
+    /// with APNs. Called when notifications are on in the settings.
+    func registerForHints() {
+        UNUserNotificationCenter.current().requestAuthorization(options: [.alert, .sound, .badge]) { granted, _ in
+            guard granted else { return }
+            DispatchQueue.main.async {
+                UIApplication.shared.registerForRemoteNotifications()
+            }
+        }
+    }
+
+    func application(_ application: UIApplication, didRegisterForRemoteNotificationsWithDeviceToken token: Data) {
+        deviceToken = token.map { String(format: "%02x", $0) }.joined()
+        // TODO: hand the token to the platform once palmbid-ffi exports a
+        // push registration call; until then hints come only while the app
+        // watches a project.
+    }
+
+    func application(_ application: UIApplication, didFailToRegisterForRemoteNotificationsWithError error: Error) {
+        // Without push the app still refreshes whenever it becomes active.
+        deviceToken = nil
+    }
+
+    func application(
+        _ application: UIApplication, didReceiveRemoteNotification userInfo: [AnyHashable: Any],
+        fetchCompletionHandler completionHandler: @escaping (UIBackgroundFetchResult) -> Void
+    ) {
+        // The payload is ignored on purpose: it is only a hint to pull.
+        onHint?()
+        completionHandler(.newData)
+    }
+
+    func userNotificationCenter(
+        _ center: UNUserNotificationCenter, willPresent notification: UNNotification,
+        withCompletionHandler completionHandler: @escaping (UNNotificationPresentationOptions) -> Void
+    ) {
+        onHint?()
+        completionHandler([.banner, .sound])
+    }
+}
