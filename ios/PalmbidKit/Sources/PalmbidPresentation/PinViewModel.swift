@@ -5,8 +5,10 @@ import PalmbidCore
 public enum PinPurpose: Sendable {
     /// Choose a new PIN (pickup): typed twice, then handed to `operation`.
     case choose(operation: @Sendable @MainActor (String) async throws -> Void)
-    /// Unlock a credential for one operation (sign, confirm, release).
-    case enter(credentialId: String, operation: @Sendable @MainActor (String) async throws -> Void)
+    /// Unlock a credential for one operation (sign, confirm, release). The
+    /// credential is nil when it is not installed yet (the download after a
+    /// pickup); the pad then shows no tries left.
+    case enter(credentialId: String?, operation: @Sendable @MainActor (String) async throws -> Void)
     /// Change a credential's PIN: old, new, new again.
     case change(credentialId: String)
 }
@@ -119,7 +121,9 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
         switch purpose {
         case .choose:
             return nil
-        case let .enter(credentialId, _), let .change(credentialId):
+        case let .enter(credentialId, _):
+            return credentialId
+        case let .change(credentialId):
             return credentialId
         }
     }

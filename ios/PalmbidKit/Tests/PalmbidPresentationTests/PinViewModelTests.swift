@@ -145,4 +145,20 @@ final class PinViewModelTests: XCTestCase {
         XCTAssertEqual(model.state.error?.kind, .deviceKeyLost)
         XCTAssertFalse(model.state.done)
     }
+
+    func testPinWithoutAnInstalledCredentialShowsNoTries() async {
+        let received = Recorder<String>()
+        let model = PinViewModel(
+            purpose: .enter(credentialId: nil, operation: { received.values.append($0) }),
+            certificates: storeWithCredential()
+        )
+
+        model.send(.appeared)
+        enter("246810", into: model)
+        await model.settle()
+
+        XCTAssertNil(model.state.triesLeft)
+        XCTAssertEqual(received.values, ["246810"])
+        XCTAssertTrue(model.state.done)
+    }
 }

@@ -1,0 +1,95 @@
+import PalmbidCore
+import PalmbidPresentation
+import SwiftUI
+
+/// 我的证书: both certificates of each credential, validity, PIN state, and
+/// the PIN change.
+struct CertificateInfoView: View {
+    @StateObject private var screen: Observed<CertificateInfoViewModel>
+    @State private var changingPin: String?
+    @State private var confirmingDelete: String?
+    private let services: Services
+
+    init(model: @autoclosure @escaping () -> CertificateInfoViewModel, services: Services) {
+        _screen = StateObject(wrappedValue: Observed(model()))
+        self.services = services
+    }
+
+    private var state: CertificateInfoState { screen.state }
+
+    var body: some View {
+        List {
+            if state.loading {
+                ProgressView()
+            }
+            ForEach(state.credentials) { credential in
+                Section {
+                    if let signing = credential.signing {
+                        CertificateRow(certificate: signing)
+                    }
+                    if let encryption = credential.encryption {
+                        CertificateRow(certificate: encryption)
+                    }
+                    if let pin = credential.pin {
+                        if pin.locked {
+                            Label(String(localized: "certificate_pin_locked"), systemImage: "lock.fill")
+                                .foregroundStyle(.red)
+                        } else {
+                            Text(Formats.format(String(localized: "pin_tries_left"), pin.triesLeft))
+                        }
+                    }
+                    Button(String(localized: "certificate_change_pin")) { changingPin = credential.id }
+                    Button(String(localized: "certificate_delete"), role: .destructive) { confirmingDelete = credential.id }
+                }
+            }
+        }
+        .navigationTitle(String(localized: "certificate_title"))
+        .errorBanner(state.error) { screen.send(.dismissError) }
+        .onAppear { screen.send(.appeared) }
+        .sheet(item: Binding(get: { changingPin.map(Identified.init) }, set: { changingPin = $0?.id })) { item in
+            PinPadView(model: PinViewModel(purpose: .change(credentialId: item.id), certificates: services.certificates))
+                .onDisappear { screen.send(.appeared) }
+        }
+        .confirmationDialog(
+            String(localized: "certificate_delete_confirm"),
+            isPresented: Binding(get: { confirmingDelete != nil }, set: { if !$0 { confirmingDelete = nil } }),
+            titleVisibility: .visible
+        ) {
+            Button(String(localized: "certificate_delete"), role: .destructive) {
+                if let credentialId = confirmingDelete {
+                    screen.send(.delete(credentialId: credentialId))
+                }
+            }
+        }
+    }
+}
+
+/// A string made `Identifiable` for `sheet(item:)`.
+struct Identified: Identifiable {
+    let id: String
+}
+
+/// One certificate: purpose, subject, issuer, serial, validity.
+struct CertificateRow: View {
+    let certificate: CertificateSummary
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 4) {
+            Text(certificate.purpose == .signing
+                 ? String(localized: "certificate_signing")
+                 : String(localized: "certificate_encryption"))
+                .font(.headline)
+            Text(certificate.subject)
+            Text(Formats.format(String(localized: "certificate_issuer"), certificate.issuer))
+                .font(.footnote)
+            Text(Formats.format(String(localized: "certificate_serial"), certificate.serialHex))
+                .font(.footnote.monospaced())
+            Text(Formats.format(
+                String(localized: "certificate_validity"),
+                Formats.date(certificate.notBefore), Formats.date(certificate.notAfter)
+            ))
+            .font(.footnote)
+            .foregroundStyle(certificate.notAfter < Date() ? .red : .secondary)
+        }
+    }
+}
