@@ -25,6 +25,8 @@ public struct HallProjectState: Equatable, Sendable {
     public var connected = false
     public var bids: [HallBidSummary] = []
     public var signedIn: HallSignInReceipt?
+    /// The sign-in receipt PDF, once asked for.
+    public var receipt: Data?
     public var quotes: [HallQuoteRow] = []
     public var challenges: [HallChallengeSummary] = []
     public var rounds: [HallRoundSummary] = []
@@ -56,6 +58,8 @@ public enum HallProjectAction: Sendable {
     /// Stops the watch (the screen left, or the app went to the background).
     case disappeared
     case refresh
+    case loadReceipt
+    case receiptShown
     case requestPin(HallPinRequest)
     case pinCancelled
     case event(HallEvent)
@@ -83,6 +87,17 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
             update { $0.connected = false }
         case .refresh:
             run { await self.reload() }
+        case .loadReceipt:
+            run {
+                do {
+                    let pdf = try await self.hall.receipt(platform: self.state.platform, project: self.state.projectId)
+                    self.update { $0.receipt = pdf }
+                } catch {
+                    self.update { $0.error = AppError(error) }
+                }
+            }
+        case .receiptShown:
+            update { $0.receipt = nil }
         case let .requestPin(request):
             update { $0.pinRequest = request }
         case .pinCancelled:

@@ -1,0 +1,170 @@
+import PalmbidCore
+import PalmbidPresentation
+import SwiftUI
+import UIKit
+
+/// The confirm screen for every QR kind: everything about the request
+/// before the PIN pad. Hidden while the screen is captured.
+struct ConfirmView: View {
+    @StateObject private var screen: Observed<ConfirmViewModel>
+    @EnvironmentObject private var app: AppModel
+    private let certificates: CertificateStore
+
+    init(model: @autoclosure @escaping () -> ConfirmViewModel, certificates: CertificateStore) {
+        _screen = StateObject(wrappedValue: Observed(model()))
+        self.certificates = certificates
+    }
+
+    private var state: ConfirmState { screen.state }
+    private var details: QrDetails { state.details }
+
+    var body: some View {
+        Form {
+            Section {
+                Text(actionTitle)
+                    .font(.title3.bold())
+                countdown
+                if state.clockWarning {
+                    Label(String(localized: "confirm_clock_warning"), systemImage: "clock.badge.exclamationmark")
+                        .foregroundStyle(.orange)
+                }
+            }
+            Section(String(localized: "confirm_who_asks")) {
+                LabeledContent(String(localized: "confirm_requester"), value: requesterName)
+                LabeledContent(String(localized: "confirm_machine"), value: details.requester.machine)
+                LabeledContent(String(localized: "confirm_address"), value: details.requester.address)
+                LabeledContent(String(localized: "confirm_platform"), value: details.platform)
+            }
+            if let document = details.document {
+                Section(String(localized: "confirm_document")) {
+                    LabeledContent(String(localized: "confirm_document_name"), value: document.name)
+                    LabeledContent(String(localized: "confirm_document_size"), value: Formats.bytes(document.size))
+                    VStack(alignment: .leading) {
+                        Text(String(localized: "confirm_document_digest"))
+                        Text(document.sha256Hex)
+                            .font(.caption.monospaced())
+                            .textSelection(.enabled)
+                    }
+                }
+            }
+            Section(String(localized: "confirm_certificate")) {
+                CertificateRow(certificate: details.signer)
+                if let encryption = details.encryption {
+                    CertificateRow(certificate: encryption)
+                }
+            }
+            if details.action == .login {
+                numberMatch
+            }
+            if details.action == .seal {
+                sealChoice
+            }
+            Section {
+                Button(String(localized: "confirm_proceed")) { screen.send(.proceedToPin) }
+                    .disabled(!state.readyForPin)
+                Button(String(localized: "confirm_reject"), role: .destructive) { screen.send(.cancel) }
+                    .disabled(state.step != .review)
+            }
+        }
+        .navigationTitle(String(localized: "confirm_title"))
+        .hiddenWhileCaptured()
+        .errorBanner(state.error) { screen.send(.dismissError) }
+        .onAppear { screen.send(.appeared) }
+        .onDisappear { screen.send(.disappeared) }
+        .sheet(isPresented: Binding(
+            get: { state.step == .pin },
+            set: { shown in if !shown { screen.send(.pinCancelled) } }
+        )) {
+            let model = screen.model
+            PinPadView(
+                model: PinViewModel(
+                    purpose: .enter(credentialId: model.credentialId, operation: { try await model.answer(pin: $0) }),
+                    certificates: certificates
+                ),
+                onCancel: { model.send(.pinCancelled) }
+            )
+        }
+        .onChange(of: state.step) { step in
+            if step == .answered || step == .cancelled {
+                app.path.removeAll()
+            }
+        }
+    }
+
+    private var actionTitle: String {
+        switch details.action {
+        case .login:
+            return String(localized: "confirm_action_login")
+        case .sign:
+            return String(localized: "confirm_action_sign")
+        case .seal:
+            return String(localized: "confirm_action_seal")
+        case .encryptionCertificate:
+            return String(localized: "confirm_action_encryption_certificate")
+        case .decrypt:
+            return String(localized: "confirm_action_decrypt")
+        }
+    }
+
+    private var requesterName: String {
+        let source = details.requester.source == .portal
+            ? String(localized: "confirm_source_portal")
+            : String(localized: "confirm_source_toolbox")
+        return Formats.format(String(localized: "confirm_requester_value"), details.requester.name, source)
+    }
+
+    @ViewBuilder
+    private var countdown: some View {
+        if state.step == .expired {
+            Text(String(localized: "confirm_expired"))
+                .foregroundStyle(.red)
+        } else {
+            Text(Formats.format(String(localized: "confirm_seconds_left"), state.secondsLeft))
+                .monospacedDigit()
+                .foregroundStyle(state.secondsLeft <= 30 ? .red : .secondary)
+        }
+    }
+
+    private var numberMatch: some View {
+        Section {
+            HStack {
+                ForEach(details.numberChoices, id: \.self) { number in
+                    Button("\(number)") { screen.send(.chooseNumber(number)) }
+                        .font(.title.monospacedDigit())
+                        .frame(maxWidth: .infinity)
+                        .buttonStyle(.bordered)
+                        .tint(state.chosenNumber == number ? .green : .accentColor)
+                        .disabled(state.chosenNumber != nil || state.busy)
+                }
+            }
+        } header: {
+            Text(String(localized: "confirm_pick_number"))
+        } footer: {
+            Text(String(localized: "confirm_pick_number_hint"))
+        }
+    }
+
+    private var sealChoice: some View {
+        Section(String(localized: "confirm_choose_seal")) {
+            ForEach(details.seals, id: \.type) { seal in
+                Button {
+                    screen.send(.chooseSeal(seal.type))
+                } label: {
+                    HStack {
+                        if let image = UIImage(data: seal.png) {
+                            Image(uiImage: image)
+                                .resizable()
+                                .scaledToFit()
+                                .frame(width: 56, height: 56)
+                        }
+                        Text(SealNames.name(seal.type))
+                        Spacer()
+                        if state.chosenSeal == seal.type {
+                            Image(systemName: "checkmark")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

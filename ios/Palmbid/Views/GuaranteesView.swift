@@ -1,0 +1,133 @@
+import PalmbidCore
+import PalmbidPresentation
+import SafariServices
+import SwiftUI
+
+/// 电子保函: projects, sections and their guarantees; applying opens the
+/// institution's page inside the app.
+struct GuaranteesView: View {
+    @StateObject private var screen: Observed<GuaranteesViewModel>
+    @State private var credentialId: String?
+    @State private var institution: String?
+    private let certificates: CertificateStore
+
+    init(model: @autoclosure @escaping () -> GuaranteesViewModel, certificates: CertificateStore) {
+        _screen = StateObject(wrappedValue: Observed(model()))
+        self.certificates = certificates
+    }
+
+    private var state: GuaranteesState { screen.state }
+
+    var body: some View {
+        List {
+            Section(String(localized: "guarantee_projects")) {
+                ForEach(state.projects) { project in
+                    Button {
+                        screen.send(.selectProject(project.id))
+                    } label: {
+                        HStack {
+                            Text(project.name)
+                            Spacer()
+                            if state.project == project.id {
+                                Image(systemName: "checkmark")
+                            }
+                        }
+                    }
+                }
+            }
+            if state.project != nil {
+                Section(String(localized: "guarantee_institution")) {
+                    Picker(String(localized: "guarantee_institution"), selection: $institution) {
+                        Text(String(localized: "guarantee_choose_institution")).tag(String?.none)
+                        ForEach(state.institutions) { item in
+                            Text(Formats.format(String(localized: "guarantee_institution_fee"), item.name, Double(item.feeRateBp) / 100))
+                                .tag(String?.some(item.id))
+                        }
+                    }
+                }
+                Section(String(localized: "guarantee_sections")) {
+                    ForEach(state.sections, id: \.position) { section in
+                        VStack(alignment: .leading, spacing: 6) {
+                            Text(section.name).font(.headline)
+                            Text(progressText(state.progress[section.position]))
+                                .font(.footnote)
+                            if canApply(state.progress[section.position]), let institution {
+                                Button(String(localized: "guarantee_apply")) {
+                                    screen.send(.apply(section: section.position, institution: institution))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        .overlay { if state.loading { ProgressView() } }
+        .navigationTitle(String(localized: "guarantee_title"))
+        .errorBanner(state.error) { screen.send(.dismissError) }
+        .onAppear {
+            screen.send(.appeared)
+            Task { credentialId = await primaryCredential(certificates) }
+        }
+        .sheet(isPresented: Binding(
+            get: { state.applying != nil },
+            set: { if !$0 { screen.send(.pinCancelled) } }
+        )) {
+            let model = screen.model
+            PinPadView(
+                model: PinViewModel(
+                    purpose: .enter(credentialId: credentialId, operation: { try await model.apply(pin: $0) }),
+                    certificates: certificates
+                ),
+                onCancel: { model.send(.pinCancelled) }
+            )
+        }
+        .sheet(item: Binding(
+            get: { state.applicationPage.map(PageItem.init) },
+            set: { if $0 == nil { screen.send(.pageOpened) } }
+        )) { page in
+            InstitutionPage(url: page.url)
+                .ignoresSafeArea()
+        }
+    }
+
+    private func canApply(_ progress: GuaranteeProgress?) -> Bool {
+        switch progress {
+        case .notApplied, .rejected, .cancelled:
+            return true
+        case .applied, .issued, .none:
+            return false
+        }
+    }
+
+    private func progressText(_ progress: GuaranteeProgress?) -> String {
+        switch progress {
+        case .none, .notApplied:
+            return String(localized: "guarantee_state_none")
+        case let .applied(institution):
+            return Formats.format(String(localized: "guarantee_state_applied"), institution ?? "")
+        case let .issued(guaranteeNo):
+            return Formats.format(String(localized: "guarantee_state_issued"), guaranteeNo)
+        case let .rejected(reason):
+            return Formats.format(String(localized: "guarantee_state_rejected"), reason ?? "")
+        case .cancelled:
+            return String(localized: "guarantee_state_cancelled")
+        }
+    }
+}
+
+private struct PageItem: Identifiable {
+    let url: URL
+    var id: String { url.absoluteString }
+}
+
+/// The institution's application page in an in-app browser sheet; the
+/// bidder stays in the app and comes back to the guarantee list.
+private struct InstitutionPage: UIViewControllerRepresentable {
+    let url: URL
+
+    func makeUIViewController(context: Context) -> SFSafariViewController {
+        SFSafariViewController(url: url)
+    }
+
+    func updateUIViewController(_ controller: SFSafariViewController, context: Context) {}
+}
