@@ -25,6 +25,8 @@ struct HomeView: View {
                         Text(String(localized: "home_no_certificate_hint"))
                             .font(.footnote)
                             .foregroundStyle(.secondary)
+                        Button(String(localized: "home_start_pickup"), action: startPickup)
+                            .buttonStyle(.borderedProminent)
                     }
                 } else {
                     ForEach(state.holders) { holder in
@@ -74,6 +76,20 @@ struct HomeView: View {
             }
         } label: {
             Label(title, systemImage: icon)
+        }
+    }
+
+    /// A pickup starts with the SMS login on a trusted platform; without one
+    /// the settings screen adds it first.
+    private func startPickup() {
+        Task {
+            guard case let .ready(services) = app.phase,
+                  let platform = try? await services.accounts.platforms().first?.name
+            else {
+                app.open(.settings)
+                return
+            }
+            app.open(.smsLogin(platform: platform))
         }
     }
 

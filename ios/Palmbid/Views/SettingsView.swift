@@ -3,7 +3,7 @@ import PalmbidPresentation
 import SwiftUI
 import UIKit
 
-/// 设置: trusted platforms, language, notifications, biometric unlock.
+/// 设置: trusted platforms, language, notifications.
 struct SettingsView: View {
     @StateObject private var screen: Observed<SettingsViewModel>
     @EnvironmentObject private var app: AppModel
@@ -67,11 +67,10 @@ struct SettingsView: View {
                 Toggle(String(localized: "settings_notifications"), isOn: Binding(
                     get: { state.notificationsEnabled }, set: { screen.send(.notificationsToggled($0)) }
                 ))
-                Toggle(String(localized: "settings_biometric"), isOn: Binding(
-                    get: { state.biometricUnlock }, set: { screen.send(.biometricToggled($0)) }
-                ))
-            } footer: {
-                Text(String(localized: "settings_biometric_hint"))
+                // NOTE: biometric unlock (SettingsState.biometricUnlock, off by
+                // default) gets its toggle once the PIN can be held behind
+                // Face ID in the keychain; a toggle without that would do
+                // nothing.
             }
         }
         .navigationTitle(String(localized: "settings_title"))
