@@ -4,7 +4,7 @@ or MISSING node.
 
 Usage: swift_parse.py FILE_OR_DIR...
 
-Directories are searched for *.swift files. Prints one line a file with a
+Directories are searched for *.swift files, skipping hidden folders. Prints one line a file with a
 problem, then the number of files parsed. Exit status 1 when a file has a
 syntax problem or when no file was found (a check that parsed nothing proves
 nothing), 2 on a usage error.
@@ -56,7 +56,11 @@ def swift_files(arguments):
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            yield from sorted(path.rglob("*.swift"))
+            # Hidden folders (SwiftPM's .build on a Mac) hold checkouts and
+            # generated code, not the project's sources.
+            for found in sorted(path.rglob("*.swift")):
+                if not any(part.startswith(".") for part in found.relative_to(path).parts):
+                    yield found
         else:
             yield path
 
