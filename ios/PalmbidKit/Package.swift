@@ -52,7 +52,13 @@ let package = Package(
         .target(
             name: "PalmbidBindings",
             dependencies: ["PalmbidFFI"],
-            path: "Sources/PalmbidBindings"
+            path: "Sources/PalmbidBindings",
+            // The static library calls the system trust store
+            // (rustls-platform-verifier over security-framework).
+            linkerSettings: [
+                .linkedFramework("Security"),
+                .linkedFramework("CoreFoundation"),
+            ]
         ),
         .target(
             name: "PalmbidCore",
