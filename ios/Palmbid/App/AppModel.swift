@@ -158,7 +158,7 @@ final class AppModel: ObservableObject {
 
     /// A push hint or the app becoming active: pull fresh state. The screens
     /// on the stack reload on appear; the home screen is told here.
-    var onRefresh: (() -> Void)?
+    var onRefresh: (@MainActor () -> Void)?
     func refresh() {
         onRefresh?()
     }

@@ -3,6 +3,7 @@ import PalmbidPresentation
 import SwiftUI
 
 /// The start phases, then the navigation stack over the home screen.
+@MainActor
 struct RootView: View {
     @EnvironmentObject private var app: AppModel
     @Environment(\.appLanguage) private var language

@@ -8,22 +8,17 @@ import UIKit
 final class PrivacyGuard: ObservableObject {
     /// The screen is being recorded or mirrored; PIN and confirm screens hide.
     @Published private(set) var screenCaptured = false
-    private var observers: [NSObjectProtocol] = []
+    private var subscription: AnyCancellable?
 
     init() {
         refresh()
-        // iOS 16 has UIScreen.isCaptured and its notification; on iOS 17 the
-        // scene's sceneCaptureState says the same per scene, and the
+        // iOS 16 has UIScreen.isCaptured and this notification; on iOS 17
+        // the scene's sceneCaptureState says the same per scene, and the
         // notification still fires.
-        observers.append(NotificationCenter.default.addObserver(
-            forName: UIScreen.capturedDidChangeNotification, object: nil, queue: .main
-        ) { [weak self] _ in
-            Task { @MainActor in self?.refresh() }
-        })
-    }
-
-    deinit {
-        observers.forEach(NotificationCenter.default.removeObserver)
+        subscription = NotificationCenter.default
+            .publisher(for: UIScreen.capturedDidChangeNotification)
+            .receive(on: RunLoop.main)
+            .sink { [weak self] _ in self?.refresh() }
     }
 
     func refresh() {
@@ -41,6 +36,7 @@ final class PrivacyGuard: ObservableObject {
 
 /// Hides the content while the screen is captured: a PIN pad or a confirm
 /// screen must not end up in a recording or on a mirrored display.
+@MainActor
 struct HiddenWhileCaptured: ViewModifier {
     @EnvironmentObject private var privacy: PrivacyGuard
 
@@ -67,6 +63,7 @@ extension View {
 
 /// What the app switcher's snapshot and an onlooker see while the app is
 /// inactive: the logo, no data.
+@MainActor
 struct PrivacyPlaceholder: View {
     var body: some View {
         ZStack {

@@ -5,9 +5,10 @@ import UserNotifications
 /// what. The app pulls the real state from the platform over its signed API
 /// when it becomes active or receives a hint, so a forged or replayed push
 /// can neither show false data nor make the phone act.
+@MainActor
 final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCenterDelegate {
-    /// Called on the main thread when a hint arrives; the app refreshes.
-    var onHint: (() -> Void)?
+    /// Called when a hint arrives; the app refreshes.
+    var onHint: (@MainActor () -> Void)?
     /// The APNs device token, hex, once registered.
     private(set) var deviceToken: String?
 
@@ -21,11 +22,13 @@ final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCent
     /// Asks for permission (alerts for the opening's reminders) and registers
     /// with APNs. Called when notifications are on in the settings.
     func registerForHints() {
-        UNUserNotificationCenter.current().requestAuthorization(options: [.alert, .sound, .badge]) { granted, _ in
-            guard granted else { return }
-            DispatchQueue.main.async {
-                UIApplication.shared.registerForRemoteNotifications()
+        Task { @MainActor in
+            let center = UNUserNotificationCenter.current()
+            // A refusal or a failure leaves the app pulling on activation.
+            guard (try? await center.requestAuthorization(options: [.alert, .sound, .badge])) == true else {
+                return
             }
+            UIApplication.shared.registerForRemoteNotifications()
         }
     }
 

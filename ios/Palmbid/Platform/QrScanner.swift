@@ -7,7 +7,7 @@ import UIKit
 /// main thread. The text goes to the library, never to Safari: a scanned
 /// URL is a request id, not a page to open.
 struct QrScannerView: UIViewControllerRepresentable {
-    /// Whether frames are delivered; the session keeps running so the preview
+    /// Whether codes are delivered; the session keeps running so the preview
     /// does not flicker while a code is handled.
     var active: Bool
     var onCode: (String) -> Void
@@ -15,37 +15,105 @@ struct QrScannerView: UIViewControllerRepresentable {
 
     func makeUIViewController(context: Context) -> QrScannerController {
         let controller = QrScannerController()
-        controller.onCode = onCode
+        controller.capture.onCode = onCode
         controller.onDenied = onDenied
         return controller
     }
 
     func updateUIViewController(_ controller: QrScannerController, context: Context) {
-        controller.onCode = onCode
+        controller.capture.onCode = onCode
+        controller.capture.active = active
         controller.onDenied = onDenied
-        controller.active = active
     }
 
     static func dismantleUIViewController(_ controller: QrScannerController, coordinator: ()) {
-        controller.stop()
+        controller.capture.stop()
     }
 }
 
-final class QrScannerController: UIViewController, AVCaptureMetadataOutputObjectsDelegate {
+/// The capture session. Configuring, starting and stopping block, so they
+/// run on `queue`, never on the main thread; the metadata delegate runs on
+/// the main queue, where `onCode` and `active` are read and written.
+final class QrCaptureSession: NSObject, AVCaptureMetadataOutputObjectsDelegate, @unchecked Sendable {
+    let session = AVCaptureSession()
+    private let queue = DispatchQueue(label: "cn.palmbid.scanner.session")
+    /// Main queue only.
     var onCode: ((String) -> Void)?
-    var onDenied: (() -> Void)?
+    /// Main queue only.
     var active = true
 
-    private let session = AVCaptureSession()
-    /// Session configuration, start and stop run here: they block, and
-    /// Apple asks that they stay off the main thread.
-    private let sessionQueue = DispatchQueue(label: "cn.palmbid.scanner.session")
+    /// Configures the session on first use and starts it; `onUnavailable`
+    /// runs on the main queue when there is no usable back camera.
+    func start(onUnavailable: @escaping @MainActor @Sendable () -> Void) {
+        queue.async { [self] in
+            if session.inputs.isEmpty && !configure() {
+                Task { @MainActor in onUnavailable() }
+                return
+            }
+            if !session.isRunning {
+                session.startRunning()
+            }
+        }
+    }
+
+    func stop() {
+        queue.async { [session] in
+            if session.isRunning {
+                session.stopRunning()
+            }
+        }
+    }
+
+    /// Runs on `queue`. False when the camera cannot be used.
+    private func configure() -> Bool {
+        session.beginConfiguration()
+        defer { session.commitConfiguration() }
+
+        guard
+            let camera = AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .back),
+            let input = try? AVCaptureDeviceInput(device: camera),
+            session.canAddInput(input)
+        else {
+            return false
+        }
+        session.addInput(input)
+
+        let output = AVCaptureMetadataOutput()
+        guard session.canAddOutput(output) else {
+            return false
+        }
+        session.addOutput(output)
+        output.setMetadataObjectsDelegate(self, queue: .main)
+        // The types can be set only once the output is in the session.
+        guard output.availableMetadataObjectTypes.contains(.qr) else {
+            return false
+        }
+        output.metadataObjectTypes = [.qr]
+        return true
+    }
+
+    func metadataOutput(
+        _ output: AVCaptureMetadataOutput, didOutput metadataObjects: [AVMetadataObject], from connection: AVCaptureConnection
+    ) {
+        guard active else { return }
+        for case let code as AVMetadataMachineReadableCodeObject in metadataObjects where code.type == .qr {
+            if let text = code.stringValue {
+                onCode?(text)
+            }
+        }
+    }
+}
+
+/// Shows the preview and asks for the camera permission.
+final class QrScannerController: UIViewController {
+    let capture = QrCaptureSession()
+    var onDenied: (() -> Void)?
     private var previewLayer: AVCaptureVideoPreviewLayer?
 
     override func viewDidLoad() {
         super.viewDidLoad()
         view.backgroundColor = .black
-        let preview = AVCaptureVideoPreviewLayer(session: session)
+        let preview = AVCaptureVideoPreviewLayer(session: capture.session)
         preview.videoGravity = .resizeAspectFill
         view.layer.addSublayer(preview)
         previewLayer = preview
@@ -60,15 +128,13 @@ final class QrScannerController: UIViewController, AVCaptureMetadataOutputObject
         super.viewWillAppear(animated)
         switch AVCaptureDevice.authorizationStatus(for: .video) {
         case .authorized:
-            start()
+            startCapture()
         case .notDetermined:
-            AVCaptureDevice.requestAccess(for: .video) { [weak self] granted in
-                DispatchQueue.main.async {
-                    if granted {
-                        self?.start()
-                    } else {
-                        self?.onDenied?()
-                    }
+            Task { @MainActor in
+                if await AVCaptureDevice.requestAccess(for: .video) {
+                    startCapture()
+                } else {
+                    onDenied?()
                 }
             }
         default:
@@ -78,61 +144,10 @@ final class QrScannerController: UIViewController, AVCaptureMetadataOutputObject
 
     override func viewWillDisappear(_ animated: Bool) {
         super.viewWillDisappear(animated)
-        stop()
+        capture.stop()
     }
 
-    private func start() {
-        sessionQueue.async { [weak self] in
-            guard let self else { return }
-            if self.session.inputs.isEmpty {
-                self.configure()
-            }
-            if !self.session.isRunning {
-                self.session.startRunning()
-            }
-        }
-    }
-
-    func stop() {
-        sessionQueue.async { [session] in
-            if session.isRunning {
-                session.stopRunning()
-            }
-        }
-    }
-
-    /// Runs on `sessionQueue`.
-    private func configure() {
-        session.beginConfiguration()
-        defer { session.commitConfiguration() }
-
-        guard
-            let camera = AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .back),
-            let input = try? AVCaptureDeviceInput(device: camera),
-            session.canAddInput(input)
-        else {
-            DispatchQueue.main.async { [weak self] in self?.onDenied?() }
-            return
-        }
-        session.addInput(input)
-
-        let output = AVCaptureMetadataOutput()
-        guard session.canAddOutput(output) else { return }
-        session.addOutput(output)
-        // Delegate calls come on the main queue, where the view model lives.
-        output.setMetadataObjectsDelegate(self, queue: .main)
-        // Types must be set after the output joined the session.
-        output.metadataObjectTypes = output.availableMetadataObjectTypes.contains(.qr) ? [.qr] : []
-    }
-
-    func metadataOutput(
-        _ output: AVCaptureMetadataOutput, didOutput metadataObjects: [AVMetadataObject], from connection: AVCaptureConnection
-    ) {
-        guard active else { return }
-        for case let code as AVMetadataMachineReadableCodeObject in metadataObjects where code.type == .qr {
-            if let text = code.stringValue {
-                onCode?(text)
-            }
-        }
+    private func startCapture() {
+        capture.start { [weak self] in self?.onDenied?() }
     }
 }

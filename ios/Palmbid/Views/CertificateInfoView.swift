@@ -4,6 +4,7 @@ import SwiftUI
 
 /// 我的证书: both certificates of each credential, validity, PIN state, and
 /// the PIN change.
+@MainActor
 struct CertificateInfoView: View {
     @StateObject private var screen: Observed<CertificateInfoViewModel>
     @State private var changingPin: String?
@@ -70,6 +71,7 @@ struct Identified: Identifiable {
 }
 
 /// One certificate: purpose, subject, issuer, serial, validity.
+@MainActor
 struct CertificateRow: View {
     let certificate: CertificateSummary
 
@@ -89,7 +91,7 @@ struct CertificateRow: View {
                 Formats.date(certificate.notBefore), Formats.date(certificate.notAfter)
             ))
             .font(.footnote)
-            .foregroundStyle(certificate.notAfter < Date() ? .red : .secondary)
+            .foregroundStyle(certificate.notAfter < Date() ? Color.red : Color.secondary)
         }
     }
 }

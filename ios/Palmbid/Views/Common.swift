@@ -3,6 +3,7 @@ import SwiftUI
 
 /// An error as every screen shows it: the library's message in the chosen
 /// language, and the stable code small beneath it for support.
+@MainActor
 struct ErrorBanner: View {
     let error: AppError
     let onDismiss: () -> Void
@@ -23,7 +24,7 @@ struct ErrorBanner: View {
                 .font(.footnote)
         }
         .padding()
-        .background(.red.opacity(0.08), in: RoundedRectangle(cornerRadius: 12))
+        .background(Color.red.opacity(0.08), in: RoundedRectangle(cornerRadius: 12))
         .padding(.horizontal)
     }
 

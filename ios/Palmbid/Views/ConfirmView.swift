@@ -5,6 +5,7 @@ import UIKit
 
 /// The confirm screen for every QR kind: everything about the request
 /// before the PIN pad. Hidden while the screen is captured.
+@MainActor
 struct ConfirmView: View {
     @StateObject private var screen: Observed<ConfirmViewModel>
     @EnvironmentObject private var app: AppModel
@@ -121,7 +122,7 @@ struct ConfirmView: View {
         } else {
             Text(Formats.format(String(localized: "confirm_seconds_left"), state.secondsLeft))
                 .monospacedDigit()
-                .foregroundStyle(state.secondsLeft <= 30 ? .red : .secondary)
+                .foregroundStyle(state.secondsLeft <= 30 ? Color.red : Color.secondary)
         }
     }
 
@@ -133,7 +134,7 @@ struct ConfirmView: View {
                         .font(.title.monospacedDigit())
                         .frame(maxWidth: .infinity)
                         .buttonStyle(.bordered)
-                        .tint(state.chosenNumber == number ? .green : .accentColor)
+                        .tint(state.chosenNumber == number ? Color.green : Color.accentColor)
                         .disabled(state.chosenNumber != nil || state.busy)
                 }
             }

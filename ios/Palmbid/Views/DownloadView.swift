@@ -3,6 +3,7 @@ import PalmbidPresentation
 import SwiftUI
 
 /// Download: fetch and install the issued certificates.
+@MainActor
 struct DownloadView: View {
     @StateObject private var screen: Observed<DownloadViewModel>
     @EnvironmentObject private var app: AppModel

@@ -5,6 +5,7 @@ import SwiftUI
 
 /// 电子保函: projects, sections and their guarantees; applying opens the
 /// institution's page inside the app.
+@MainActor
 struct GuaranteesView: View {
     @StateObject private var screen: Observed<GuaranteesViewModel>
     @State private var credentialId: String?
@@ -40,7 +41,7 @@ struct GuaranteesView: View {
                     Picker(String(localized: "guarantee_institution"), selection: $institution) {
                         Text(String(localized: "guarantee_choose_institution")).tag(String?.none)
                         ForEach(state.institutions) { item in
-                            Text(Formats.format(String(localized: "guarantee_institution_fee"), item.name, Double(item.feeRateBp) / 100))
+                            Text(Formats.format(String(localized: "guarantee_institution_fee"), item.name, feePercent(item.feeRateBp)))
                                 .tag(String?.some(item.id))
                         }
                     }
@@ -90,26 +91,31 @@ struct GuaranteesView: View {
         }
     }
 
+    /// Basis points as a percentage, in the user's number format.
+    private func feePercent(_ basisPoints: Int) -> String {
+        (Double(basisPoints) / 100).formatted(.number.precision(.fractionLength(0...2)))
+    }
+
     private func canApply(_ progress: GuaranteeProgress?) -> Bool {
         switch progress {
-        case .notApplied, .rejected, .cancelled:
+        case .notApplied?, .rejected?, .cancelled?:
             return true
-        case .applied, .issued, .none:
+        case .applied?, .issued?, nil:
             return false
         }
     }
 
     private func progressText(_ progress: GuaranteeProgress?) -> String {
         switch progress {
-        case .none, .notApplied:
+        case nil, .notApplied?:
             return String(localized: "guarantee_state_none")
-        case let .applied(institution):
+        case let .applied(institution)?:
             return Formats.format(String(localized: "guarantee_state_applied"), institution ?? "")
-        case let .issued(guaranteeNo):
+        case let .issued(guaranteeNo)?:
             return Formats.format(String(localized: "guarantee_state_issued"), guaranteeNo)
-        case let .rejected(reason):
+        case let .rejected(reason)?:
             return Formats.format(String(localized: "guarantee_state_rejected"), reason ?? "")
-        case .cancelled:
+        case .cancelled?:
             return String(localized: "guarantee_state_cancelled")
         }
     }

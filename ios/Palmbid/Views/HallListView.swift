@@ -3,6 +3,7 @@ import PalmbidPresentation
 import SwiftUI
 
 /// 开标大厅: the projects of the chosen platform.
+@MainActor
 struct HallListView: View {
     @StateObject private var screen: Observed<HallListViewModel>
     @EnvironmentObject private var app: AppModel

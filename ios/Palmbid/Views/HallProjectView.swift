@@ -5,6 +5,7 @@ import UniformTypeIdentifiers
 
 /// One project of the opening: phase and progress live, and what the bidder
 /// does in each phase.
+@MainActor
 struct HallProjectView: View {
     @StateObject private var screen: Observed<HallProjectViewModel>
     @EnvironmentObject private var app: AppModel
@@ -87,7 +88,7 @@ struct HallProjectView: View {
                 state.connected ? String(localized: "hall_live") : String(localized: "hall_reconnecting"),
                 systemImage: state.connected ? "dot.radiowaves.left.and.right" : "wifi.slash"
             )
-            .foregroundStyle(state.connected ? .green : .orange)
+            .foregroundStyle(state.connected ? Color.green : Color.orange)
             if let counts = state.counts {
                 Text(Formats.format(
                     String(localized: "hall_progress"),

@@ -3,6 +3,7 @@ import PalmbidPresentation
 import SwiftUI
 
 /// Home: the holder, then the tiles 我的证书, 扫一扫, 开标大厅, 电子保函, 消息.
+@MainActor
 struct HomeView: View {
     @StateObject private var screen: Observed<HomeViewModel>
     @EnvironmentObject private var app: AppModel
@@ -107,6 +108,7 @@ struct HomeView: View {
 }
 
 /// The 消息 tile, with the count of unread hall alerts.
+@MainActor
 private struct MessagesTile: View {
     @ObservedObject var messages: Observed<MessagesViewModel>
     @EnvironmentObject private var app: AppModel

@@ -5,6 +5,7 @@ import UIKit
 import UniformTypeIdentifiers
 
 /// The identity video check.
+@MainActor
 struct IdentityCheckView: View {
     @StateObject private var screen: Observed<IdentityCheckViewModel>
     @EnvironmentObject private var app: AppModel
@@ -68,17 +69,17 @@ struct IdentityCheckView: View {
     @ViewBuilder
     private var progress: some View {
         switch state.progress {
-        case .approved:
+        case .approved?:
             Label(String(localized: "identity_approved"), systemImage: "checkmark.seal")
             Button(String(localized: "identity_scan_pickup")) { app.open(.scan) }
-        case .pending:
+        case .pending?:
             Label(String(localized: "identity_pending"), systemImage: "hourglass")
-        case let .rejected(reason):
+        case let .rejected(reason)?:
             Label(String(localized: "identity_rejected"), systemImage: "xmark.octagon")
             if let reason {
                 Text(reason)
             }
-        case .notSubmitted, .none:
+        case .notSubmitted?, nil:
             Text(String(localized: "identity_intro"))
         }
     }

@@ -3,6 +3,7 @@ import PalmbidPresentation
 import SwiftUI
 
 /// 消息: the hall alerts of this run.
+@MainActor
 struct MessagesView: View {
     @ObservedObject var model: Observed<MessagesViewModel>
 

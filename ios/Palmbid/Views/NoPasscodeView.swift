@@ -3,6 +3,7 @@ import SwiftUI
 /// Shown instead of everything else when the device has no passcode: the
 /// Secure Enclave key that binds the certificate to this phone can only
 /// exist under a passcode, so the app cannot hold a certificate.
+@MainActor
 struct NoPasscodeView: View {
     @EnvironmentObject private var app: AppModel
 

@@ -3,6 +3,7 @@ import PalmbidPresentation
 import SwiftUI
 
 /// Certificate pickup: the order, then a new PIN.
+@MainActor
 struct PickupView: View {
     @StateObject private var screen: Observed<PickupViewModel>
     @EnvironmentObject private var app: AppModel

@@ -4,6 +4,7 @@ import SwiftUI
 
 /// The app's own PIN keypad. Hidden while the screen is captured, cleared
 /// when the app goes to the background.
+@MainActor
 struct PinPadView: View {
     @StateObject private var screen: Observed<PinViewModel>
     @EnvironmentObject private var app: AppModel

@@ -5,6 +5,7 @@ import UIKit
 
 /// 扫一扫: the camera, and where a code leads. A code from a universal link
 /// is handled the same way.
+@MainActor
 struct ScanView: View {
     @StateObject private var screen: Observed<ScanViewModel>
     @EnvironmentObject private var app: AppModel

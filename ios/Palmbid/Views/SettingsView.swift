@@ -4,6 +4,7 @@ import SwiftUI
 import UIKit
 
 /// 设置: trusted platforms, language, notifications.
+@MainActor
 struct SettingsView: View {
     @StateObject private var screen: Observed<SettingsViewModel>
     @EnvironmentObject private var app: AppModel

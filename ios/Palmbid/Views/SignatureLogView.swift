@@ -3,6 +3,7 @@ import PalmbidPresentation
 import SwiftUI
 
 /// 签名记录: every signature the phone made.
+@MainActor
 struct SignatureLogView: View {
     @StateObject private var screen: Observed<SignatureLogViewModel>
 

@@ -3,6 +3,7 @@ import PalmbidPresentation
 import SwiftUI
 
 /// SMS login with consent to the agreement and the privacy policy.
+@MainActor
 struct SmsLoginView: View {
     @StateObject private var screen: Observed<SmsLoginViewModel>
     @EnvironmentObject private var app: AppModel

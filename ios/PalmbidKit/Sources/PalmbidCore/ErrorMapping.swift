@@ -5,7 +5,7 @@ extension AppError {
     /// Converts what a bindings call threw; the one place where the library's
     /// error becomes the app's.
     static func from(_ error: Error) -> AppError {
-        if case let PalmbidError.Failed(code, messageZh, messageEn) = error {
+        if let failure = error as? PalmbidError, case let .Failed(code, messageZh, messageEn) = failure {
             return AppError(code: code, messageZh: messageZh, messageEn: messageEn)
         }
         return AppError(error)

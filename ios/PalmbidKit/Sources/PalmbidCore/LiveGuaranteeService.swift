@@ -34,7 +34,8 @@ final class LiveGuaranteeService: GuaranteeService {
 
     func status(platform: String, project: String, section: Int) async throws -> GuaranteeProgress {
         try await bridged {
-            let view = try await account.guaranteeStatus(platform: platform, project: project, section: try sectionNumber(section))
+            let number = try libraryNumber(section)
+            let view = try await account.guaranteeStatus(platform: platform, project: project, section: number)
             switch view.state {
             case .none:
                 return .notApplied
@@ -54,9 +55,9 @@ final class LiveGuaranteeService: GuaranteeService {
         platform: String, project: String, section: Int, institution: String, pin: String
     ) async throws -> URL {
         try await bridged {
+            let number = try libraryNumber(section)
             let application = try await account.applyForGuarantee(
-                platform: platform, project: project, section: try sectionNumber(section),
-                institution: institution, pin: pin
+                platform: platform, project: project, section: number, institution: institution, pin: pin
             )
             guard let url = URL(string: application.url) else {
                 throw AppError(
@@ -70,15 +71,15 @@ final class LiveGuaranteeService: GuaranteeService {
     }
 }
 
-/// The library's section number; the screens only pass positions they got
-/// from the library, so a negative one is a programming error reported as
-/// an ordinary error rather than a crash.
-func sectionNumber(_ section: Int) throws -> UInt32 {
-    guard let value = UInt32(exactly: section) else {
+/// A section or round number as the library takes it. The screens pass only
+/// numbers they got from the library, so one out of range is a programming
+/// error, reported as an ordinary error rather than a crash.
+func libraryNumber(_ number: Int) throws -> UInt32 {
+    guard let value = UInt32(exactly: number) else {
         throw AppError(
-            code: "app.invalid_section",
-            messageZh: "标段编号 \(section) 无效，请刷新后重试。",
-            messageEn: "Section number \(section) is invalid; refresh and try again."
+            code: "app.invalid_number",
+            messageZh: "编号 \(number) 无效（标段或轮次），请刷新后重试。",
+            messageEn: "Number \(number) is not a valid section or round; refresh and try again."
         )
     }
     return value

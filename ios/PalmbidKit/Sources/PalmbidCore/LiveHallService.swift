@@ -116,9 +116,11 @@ final class LiveHallService: HallService {
         platform: String, project: String, section: Int, round: Int, amount: String, pin: String
     ) async throws {
         try await bridged {
+            let sectionNumber = try libraryNumber(section)
+            let roundNumber = try libraryNumber(round)
             _ = try await account.hallSubmitRoundQuote(
-                platform: platform, project: project, section: try sectionNumber(section),
-                round: try sectionNumber(round), amount: amount, pin: pin
+                platform: platform, project: project, section: sectionNumber, round: roundNumber,
+                amount: amount, pin: pin
             )
         }
     }

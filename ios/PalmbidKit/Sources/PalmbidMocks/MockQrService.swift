@@ -72,7 +72,7 @@ public final class MockQrSession: QrSession, @unchecked Sendable {
             throw AppError(code: "qr.time_up", messageZh: "请求已失效。", messageEn: "The request is no longer open.")
         }
         try await certificates.verify(credentialId: details.signer.credentialId, pin: pin)
-        status.with { $0.answered = (seal, $0.secondsLeft) }
+        status.with { $0.answered = (seal: seal, at: $0.secondsLeft) }
     }
 
     public func cancel() async throws {

@@ -92,8 +92,11 @@ public final class GuaranteesViewModel: ScreenModel<GuaranteesState, GuaranteesA
     private func loadProjects() async {
         update { $0.loading = true }
         do {
-            async let projects = guarantees.projects(platform: state.platform)
-            async let institutions = guarantees.institutions(platform: state.platform)
+            // The child tasks run off the main actor: they get copies.
+            let guarantees = self.guarantees
+            let platform = state.platform
+            async let projects = guarantees.projects(platform: platform)
+            async let institutions = guarantees.institutions(platform: platform)
             let (loadedProjects, loadedInstitutions) = try await (projects, institutions)
             update {
                 $0.projects = loadedProjects

@@ -179,6 +179,8 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
     }
 
     private func reload() async {
+        // The child tasks run off the main actor: they get copies.
+        let hall = self.hall
         let platform = state.platform
         let project = state.projectId
         do {
