@@ -92,8 +92,8 @@ grep -ohE '\b(uniffi|ffi)_palmbid_ffi_[A-Za-z0-9_]+' "$out"/headers/*.h | sort -
 # rusqlite's "bundled" feature compiles the SQLite amalgamation into the
 # library with the usual global sqlite3_* names. An app that also links the
 # system libsqlite3 (directly, or through another SDK) would then have two
-# SQLites answering to one name, and which one a call reaches depends on the
-# link order: a silent, hard to find failure.
+# SQLites under one name, and which one a call reaches depends on the link
+# order. That failure is silent and hard to find.
 #
 # Choice: prelink each static library into one relocatable object with
 # `ld -r -exported_symbols_list`, keeping global only the uniffi functions

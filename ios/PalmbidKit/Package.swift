@@ -1,8 +1,8 @@
 // swift-tools-version:5.9
 //
 // PalmbidKit: everything of the iOS app except the SwiftUI views and the
-// device services (camera, Secure Enclave, push), layered so that each ring
-// sees only the one below it:
+// device services (camera, Secure Enclave, push), in layers where each ring
+// depends only on the one below it:
 //
 //   PalmbidFFI           the Rust library, an XCFramework (binary target)
 //   PalmbidBindings      the Swift wrapper uniffi generates for it
@@ -16,7 +16,7 @@
 import Foundation
 import PackageDescription
 
-// Where the XCFramework comes from.
+// Source of the XCFramework.
 //
 // Local work: bindings/scripts/build-xcframework.sh (on a Mac) writes
 // Frameworks/PalmbidFFI.xcframework into this package.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What can be checked of the iOS app on a machine without Xcode or Swift:
+# Checks of the iOS app that run on a machine without Xcode or Swift:
 #
 #   1. every .swift file under ios/ parses with tree-sitter's Swift grammar
 #      with no ERROR or MISSING node (scripts/swift_parse.py);

@@ -15,7 +15,7 @@ struct Services {
     let signatureLog: SignatureLog
 }
 
-/// Where the navigation stack can go. Values that are not `Hashable` (a
+/// Destinations of the navigation stack. Values that are not `Hashable` (a
 /// scanned request) are parked in the model under an id.
 enum Route: Hashable {
     case certificates
@@ -98,7 +98,8 @@ final class AppModel: ObservableObject {
         }
     }
 
-    /// The passcode may have been set while the explanation was shown.
+    /// Starts again, as the user may have set a passcode while the
+    /// explanation was shown.
     func retryAfterPasscode() async {
         phase = .starting
         await start()
@@ -146,8 +147,8 @@ final class AppModel: ObservableObject {
         parkedSessions = parkedSessions.filter { live.contains($0.key) }
     }
 
-    /// A universal link to a `/q/` address: open the scanner's handling of
-    /// it, exactly as if the camera had read it.
+    /// Opens a universal link to a `/q/` address in the scanner, exactly as
+    /// if the camera had read it.
     func handle(universalLink url: URL) {
         guard let text = UniversalLink.qrText(from: url) else { return }
         linkedCode = text
@@ -156,8 +157,9 @@ final class AppModel: ObservableObject {
         }
     }
 
-    /// A push hint or the app becoming active: pull fresh state. The screens
-    /// on the stack reload on appear; the home screen is told here.
+    /// Pulls fresh state after a push hint or when the app becomes active.
+    /// The screens on the stack reload when they appear, and the home screen
+    /// reloads through `onRefresh`.
     var onRefresh: (@MainActor () -> Void)?
     func refresh() {
         onRefresh?()

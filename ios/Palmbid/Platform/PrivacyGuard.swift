@@ -12,8 +12,8 @@ final class PrivacyGuard: ObservableObject {
 
     init() {
         refresh()
-        // iOS 16 has UIScreen.isCaptured and this notification; on iOS 17
-        // the scene's sceneCaptureState says the same per scene, and the
+        // iOS 16 has UIScreen.isCaptured and this notification. On iOS 17
+        // the scene's sceneCaptureState reports the same per scene, and the
         // notification still fires.
         subscription = NotificationCenter.default
             .publisher(for: UIScreen.capturedDidChangeNotification)
@@ -61,8 +61,8 @@ extension View {
     }
 }
 
-/// What the app switcher's snapshot and an onlooker see while the app is
-/// inactive: the logo, no data.
+/// Placeholder that the app switcher's snapshot and onlookers see while the
+/// app is inactive: the logo and no data.
 @MainActor
 struct PrivacyPlaceholder: View {
     var body: some View {

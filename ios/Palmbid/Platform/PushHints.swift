@@ -1,8 +1,8 @@
 import UIKit
 import UserNotifications
 
-/// APNs as a hint only: a push says "something changed in the hall", never
-/// what. The app pulls the real state from the platform over its signed API
+/// APNs as a hint only: a push means "something changed in the hall" and
+/// carries nothing else. The app pulls the real state from the platform over its signed API
 /// when it becomes active or receives a hint, so a forged or replayed push
 /// can neither show false data nor make the phone act.
 @MainActor

@@ -32,8 +32,8 @@ struct QrScannerView: UIViewControllerRepresentable {
 }
 
 /// The capture session. Configuring, starting and stopping block, so they
-/// run on `queue`, never on the main thread; the metadata delegate runs on
-/// the main queue, where `onCode` and `active` are read and written.
+/// run on `queue` and never on the main thread. The metadata delegate runs
+/// on the main queue, where `onCode` and `active` are read and written.
 final class QrCaptureSession: NSObject, AVCaptureMetadataOutputObjectsDelegate, @unchecked Sendable {
     let session = AVCaptureSession()
     private let queue = DispatchQueue(label: "cn.palmbid.scanner.session")
@@ -104,7 +104,7 @@ final class QrCaptureSession: NSObject, AVCaptureMetadataOutputObjectsDelegate, 
     }
 }
 
-/// Shows the preview and asks for the camera permission.
+/// Shows the preview and requests the camera permission.
 final class QrScannerController: UIViewController {
     let capture = QrCaptureSession()
     var onDenied: (() -> Void)?

@@ -81,7 +81,7 @@ struct SecureEnclaveSealer: DeviceSecretSealer {
         switch status {
         case errSecSuccess:
             // SecItemCopyMatching with kSecReturnRef for a key class returns
-            // a SecKey; the conditional cast of a CF type always succeeds, so
+            // a SecKey. A conditional cast to a CF type always succeeds, so
             // the type is checked by its CFTypeID instead.
             guard let item, CFGetTypeID(item) == SecKeyGetTypeID() else {
                 throw Failure.enclave("lookup type", nil)

@@ -66,15 +66,15 @@ enum Formats {
         ByteCountFormatter.string(fromByteCount: Int64(clamping: count), countStyle: .file)
     }
 
-    /// A localized format string with its arguments (keys with placeholders
-    /// such as `pin_tries_left` hold `%1$lld`).
+    /// Fills a localized format string with its arguments (keys with
+    /// placeholders, such as `pin_tries_left`, contain `%1$lld`).
     static func format(_ template: String, _ arguments: CVarArg...) -> String {
         String(format: template, locale: Locale.current, arguments: arguments)
     }
 }
 
-/// The credential PIN operations unlock: the first on the phone (the app
-/// holds one certificate pair a holder).
+/// Returns the credential that PIN operations unlock: the first signing
+/// credential on the phone, as the app keeps one certificate pair a holder.
 func primaryCredential(_ certificates: CertificateStore) async -> String? {
     try? await certificates.certificates().first { $0.purpose == .signing }?.credentialId
 }

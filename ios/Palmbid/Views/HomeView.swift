@@ -66,7 +66,7 @@ struct HomeView: View {
         .refreshable { screen.send(.refresh) }
     }
 
-    /// A tile that opens `route`; the guarantees tile (no route) first
+    /// Makes a tile that opens `route`. The guarantees tile (no route) first
     /// picks the platform, as guarantees belong to one.
     private func tile(_ title: String, _ icon: String, _ route: Route?) -> some View {
         Button {
@@ -80,8 +80,8 @@ struct HomeView: View {
         }
     }
 
-    /// A pickup starts with the SMS login on a trusted platform; without one
-    /// the settings screen adds it first.
+    /// Starts a pickup with the SMS login on a trusted platform, or opens the
+    /// settings to add a platform when there is none.
     private func startPickup() {
         Task {
             guard case let .ready(services) = app.phase,

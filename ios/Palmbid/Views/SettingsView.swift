@@ -69,9 +69,8 @@ struct SettingsView: View {
                     get: { state.notificationsEnabled }, set: { screen.send(.notificationsToggled($0)) }
                 ))
                 // NOTE: biometric unlock (SettingsState.biometricUnlock, off by
-                // default) gets its toggle once the PIN can be held behind
-                // Face ID in the keychain; a toggle without that would do
-                // nothing.
+                // default) has no toggle yet. It gets one once the PIN can be
+                // kept behind Face ID in the keychain.
             }
         }
         .navigationTitle(String(localized: "settings_title"))

@@ -3,8 +3,8 @@ import Foundation
 /// Every failure the screens see: the library's stable `code`, its message in
 /// both languages, and the few cases a screen draws differently.
 ///
-/// Screens branch on `kind`, never on message text; the `code` is what a
-/// support desk asks for.
+/// Screens branch on `kind`, never on message text. The `code` is what a
+/// support desk needs.
 public struct AppError: Error, Equatable, Sendable {
     /// The cases that change what a screen shows.
     public enum Kind: Equatable, Sendable {
@@ -54,7 +54,7 @@ public struct AppError: Error, Equatable, Sendable {
         }
     }
 
-    /// The message in `language`.
+    /// Returns the message in `language`.
     public func message(_ language: AppLanguage) -> String {
         switch language {
         case .zhHans:
@@ -70,8 +70,8 @@ public enum AppLanguage: String, CaseIterable, Sendable {
     case zhHans = "zh-Hans"
     case en = "en"
 
-    /// The language of `locale`: English for English locales, Chinese for
-    /// every other, as the first users read Chinese.
+    /// Picks the language of `locale`: English for English locales, and
+    /// Chinese for every other, as the first users read Chinese.
     public init(locale: Locale) {
         self = locale.identifier.hasPrefix("en") ? .en : .zhHans
     }
@@ -99,8 +99,8 @@ extension AppError {
         messageEn: "The operation was cancelled."
     )
 
-    /// Stands for an error the library did not produce (a Swift runtime or
-    /// Foundation error); its text may hold paths or values, so it is not
+    /// Error for a failure the library did not produce (a Swift runtime or
+    /// Foundation error). Its text may contain paths or values, so it is not
     /// shown.
     static let unexpected = AppError(
         code: "app.unexpected",

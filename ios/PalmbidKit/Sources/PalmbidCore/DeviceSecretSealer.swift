@@ -13,7 +13,7 @@ public protocol DeviceSecretSealer: Sendable {
 /// back from the keystore call as `keystore.device_binding`, which
 /// `AppError.kind` reports as `.deviceKeyLost`.
 final class DeviceBindingAdapter: DeviceBinding, @unchecked Sendable {
-    // The sealer is Sendable and this class holds nothing else, so the
+    // The sealer is Sendable and this class contains nothing else, so the
     // library may call it from any of its threads.
     private let sealer: DeviceSecretSealer
 

@@ -31,7 +31,7 @@ func bridgedSync<T>(_ call: () throws -> T) throws -> T {
 }
 
 extension Date {
-    /// A date from the library's Unix seconds.
+    /// Makes a date from the library's Unix seconds.
     init(unix seconds: Int64) {
         self.init(timeIntervalSince1970: TimeInterval(seconds))
     }

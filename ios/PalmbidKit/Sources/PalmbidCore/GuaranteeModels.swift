@@ -38,7 +38,7 @@ public struct GuaranteeInstitutionSummary: Equatable, Sendable, Identifiable {
     }
 }
 
-/// Where a section's guarantee stands.
+/// Progress of a section's guarantee.
 public enum GuaranteeProgress: Equatable, Sendable {
     case notApplied
     case applied(institution: String?)

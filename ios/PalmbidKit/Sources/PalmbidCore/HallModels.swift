@@ -225,7 +225,7 @@ public enum HallAlert: Equatable, Sendable {
     case drawRevealed
 }
 
-/// What a hall watch delivers.
+/// Event a hall watch delivers.
 public enum HallEvent: Equatable, Sendable {
     case state(HallLiveState)
     case alert(HallLiveState, HallAlert)

@@ -71,7 +71,7 @@ final class LiveGuaranteeService: GuaranteeService {
     }
 }
 
-/// A section or round number as the library takes it. The screens pass only
+/// Converts a section or round number to the library's type. The screens pass only
 /// numbers they got from the library, so one out of range is a programming
 /// error, reported as an ordinary error rather than a crash.
 func libraryNumber(_ number: Int) throws -> UInt32 {

@@ -101,8 +101,8 @@ final class LiveHallService: HallService {
     func rounds(platform: String, project: String) async throws -> [HallRoundSummary] {
         try await bridged {
             // While a round is open the platform lists this company's own
-            // quote only; once closed it lists everyone's, so the own amount
-            // is taken from open rounds only.
+            // quote only. Once closed it lists everyone's, so the own amount
+            // comes from open rounds only.
             try await account.hallRounds(platform: platform, project: project).map {
                 HallRoundSummary(
                     section: Int($0.section), round: Int($0.round), isOpen: $0.open,

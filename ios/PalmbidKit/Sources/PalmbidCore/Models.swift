@@ -4,7 +4,7 @@ import Foundation
 // records, so that views and view models never see a generated type and a
 // change in the bindings stops at PalmbidCore.
 
-/// What a key of a credential is for (Chinese PKI issues two certificates).
+/// Purpose of a credential's key (Chinese PKI issues two certificates).
 public enum KeyPurpose: Equatable, Sendable {
     case signing
     case encryption
@@ -123,7 +123,7 @@ public struct SessionSummary: Equatable, Sendable {
     }
 }
 
-/// Where the identity video check stands.
+/// Progress of the identity video check.
 public enum IdentityProgress: Equatable, Sendable {
     case notSubmitted
     case pending
@@ -143,7 +143,7 @@ public struct IdentityChallenge: Equatable, Sendable {
     }
 }
 
-/// Where a CA order stands.
+/// Progress of a CA order.
 public enum OrderProgress: Equatable, Sendable {
     case pending
     case approved
@@ -195,9 +195,10 @@ public struct DownloadedCertificates: Equatable, Sendable {
 public struct SignatureEntry: Equatable, Sendable, Identifiable {
     public var id: String
     public var signedAt: Date
-    /// What was signed: a document name, a login, a quote confirmation.
+    /// Description of what was signed: a document name, a login, a quote
+    /// confirmation.
     public var what: String
-    /// Who asked: the platform, portal or toolbox.
+    /// The requester: the platform, portal or toolbox.
     public var requester: String
     public var certificateSerial: String
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a QR request asks the phone to do.
+/// Action a QR request wants the phone to take.
 public enum QrAction: Equatable, Sendable {
     case login
     case sign
@@ -9,7 +9,7 @@ public enum QrAction: Equatable, Sendable {
     case decrypt
 }
 
-/// Who shows the QR code.
+/// The party showing the QR code.
 public struct QrRequester: Equatable, Sendable {
     public enum Source: Equatable, Sendable {
         case portal
@@ -84,7 +84,8 @@ public protocol QrSession: AnyObject, Sendable {
     var details: QrDetails { get }
     /// Seconds left to answer, by the platform's clock.
     func secondsLeft() -> Int
-    /// The phone's clock is more than 10 s off the platform's.
+    /// Returns true when the phone's clock is more than 10 s off the
+    /// platform's.
     func clockWarning() -> Bool
     /// Login only, before `answer`; a wrong number cancels the request.
     func chooseNumber(_ number: Int) async throws

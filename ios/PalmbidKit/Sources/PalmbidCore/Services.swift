@@ -51,7 +51,7 @@ public protocol HallService: Sendable {
     func details(platform: String, project: String) async throws -> HallDetails
     func bids(platform: String, project: String) async throws -> [HallBidSummary]
     func signIn(platform: String, project: String, pin: String) async throws -> HallSignInReceipt
-    /// The sign-in receipt, PDF bytes.
+    /// Fetches the sign-in receipt as PDF bytes.
     func receipt(platform: String, project: String) async throws -> Data
     /// Checks, without releasing anything, that this phone opens the bid.
     func checkBid(platform: String, project: String, bid: String, pin: String) async throws -> Date

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// TODO: read the core's signature log once palmbid-ffi exports it; until
 /// then the screen shows this error instead of an empty list, which would
-/// wrongly say that nothing was signed.
+/// wrongly suggest that nothing was signed.
 public struct UnavailableSignatureLog: SignatureLog {
     public init() {}
 

@@ -62,7 +62,7 @@ public actor MockCertificateStore: CertificateStore {
 }
 
 extension CertificateSummary {
-    /// A sample credential: its signing and encryption certificates.
+    /// Makes a sample credential: its signing and encryption certificates.
     public static func samplePair(
         credentialId: String = "cred-1", subject: String = "CN=张三,O=示例建设有限公司",
         notAfter: Date = Date(timeIntervalSince1970: 1_900_000_000)

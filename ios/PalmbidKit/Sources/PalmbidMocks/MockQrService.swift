@@ -81,7 +81,7 @@ public final class MockQrSession: QrSession, @unchecked Sendable {
 }
 
 extension QrDetails {
-    /// A toolbox login (number matching) signed by `signer`.
+    /// Makes a toolbox login (number matching) signed by `signer`.
     public static func sampleLogin(signer: CertificateSummary, numbers: [Int] = [17, 42, 86]) -> QrDetails {
         QrDetails(
             platform: PlatformSummary.sample.name, requestId: "req-1", action: .login,
@@ -92,7 +92,7 @@ extension QrDetails {
         )
     }
 
-    /// A seal request for a document, with two seals to choose from.
+    /// Makes a seal request for a document, with two seals to choose from.
     public static func sampleSeal(signer: CertificateSummary) -> QrDetails {
         QrDetails(
             platform: PlatformSummary.sample.name, requestId: "req-2", action: .seal,

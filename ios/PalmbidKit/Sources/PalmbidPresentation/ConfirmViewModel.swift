@@ -32,7 +32,8 @@ public struct ConfirmState: Equatable, Sendable {
         self.clockWarning = clockWarning
     }
 
-    /// What must be chosen before the PIN pad is offered.
+    /// Whether everything the action needs is chosen, so that the PIN pad
+    /// may be offered.
     public var readyForPin: Bool {
         guard step == .review, !busy, secondsLeft > 0 else { return false }
         switch details.action {
@@ -115,8 +116,9 @@ public final class ConfirmViewModel: ScreenModel<ConfirmState, ConfirmAction> {
         }
     }
 
-    /// The PIN screen's operation. A wrong PIN leaves the request open and is
-    /// rethrown so the pad stays up and shows the tries left.
+    /// Answers the request with `pin` (the PIN screen's operation). A wrong
+    /// PIN leaves the request open and is rethrown, so the pad stays up and
+    /// shows the tries left.
     public func answer(pin: String) async throws {
         try await session.answer(seal: state.details.action == .seal ? state.chosenSeal : nil, pin: pin)
         update { $0.step = .answered }
@@ -148,8 +150,8 @@ public final class ConfirmViewModel: ScreenModel<ConfirmState, ConfirmAction> {
         do {
             try await session.cancel()
         } catch {
-            // Leaving the screen is what the user asked for; the desktop sees
-            // the request expire instead.
+            // Leaving the screen is what the user wanted, and the desktop
+            // shows the request expiring instead.
             update { $0.error = AppError(error) }
         }
         update { $0.step = .cancelled }

@@ -43,7 +43,8 @@ public final class DownloadViewModel: ScreenModel<DownloadState, DownloadAction>
         }
     }
 
-    /// The PIN screen's operation; rethrows so a wrong PIN stays on the pad.
+    /// Downloads and installs the certificates (the PIN screen's operation).
+    /// Rethrows, so a wrong PIN keeps the pad up.
     public func download(pin: String) async throws {
         let downloaded = try await pickup.download(platform: state.platform, pickupId: state.pickupId, pin: pin)
         update {

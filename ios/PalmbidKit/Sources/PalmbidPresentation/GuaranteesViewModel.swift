@@ -1,8 +1,8 @@
 import Foundation
 import PalmbidCore
 
-/// Electronic bid guarantees: pick a project and section, see where its
-/// guarantee stands, apply with an institution (signed with the PIN), then
+/// Electronic bid guarantees: pick a project and section, see the progress
+/// of its guarantee, apply with an institution (signed with the PIN), then
 /// finish on the institution's page.
 public struct GuaranteesState: Equatable, Sendable {
     public var platform: String
@@ -75,7 +75,8 @@ public final class GuaranteesViewModel: ScreenModel<GuaranteesState, GuaranteesA
         }
     }
 
-    /// The PIN pad's operation; rethrows so a wrong PIN keeps the pad up.
+    /// Applies for the chosen guarantee (the PIN pad's operation). Rethrows,
+    /// so a wrong PIN keeps the pad up.
     public func apply(pin: String) async throws {
         guard let project = state.project, let choice = state.applying else { return }
         let page = try await guarantees.apply(

@@ -64,7 +64,7 @@ public final class HallListViewModel: ScreenModel<HallListState, HallListAction>
         update { $0.loading = true }
         do {
             let projects = try await hall.projects(platform: platform)
-            // Ignore an answer for a platform the user switched away from.
+            // Drop a result for a platform the user switched away from.
             guard state.platform == platform else { return }
             update {
                 $0.projects = projects.sorted { $0.openingAt < $1.openingAt }

@@ -111,8 +111,8 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
         }
     }
 
-    /// The PIN pad's operation for `request`. Rethrows, so a wrong PIN keeps
-    /// the pad up; on success the affected lists are reloaded.
+    /// Performs `request` with `pin` (the PIN pad's operation). Rethrows, so
+    /// a wrong PIN keeps the pad up. On success the lists are reloaded.
     public func perform(_ request: HallPinRequest, pin: String) async throws {
         let platform = state.platform
         let project = state.projectId

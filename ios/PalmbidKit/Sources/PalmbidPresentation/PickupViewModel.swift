@@ -52,8 +52,8 @@ public final class PickupViewModel: ScreenModel<PickupState, PickupAction> {
         }
     }
 
-    /// The PIN screen's operation: picks the order up under `newPin`. A
-    /// failure is rethrown so the PIN screen shows it and stays up.
+    /// Picks the order up under `newPin` (the PIN screen's operation). A
+    /// failure is rethrown, so the PIN screen shows it and stays up.
     public func pickUp(newPin: String) async throws {
         try await pickup.pickUp(state.order, newPin: newPin)
         update { $0.step = .pickedUp }

@@ -1,7 +1,7 @@
 import Foundation
 import PalmbidCore
 
-/// What the PIN screen is for.
+/// Purpose of the PIN screen.
 public enum PinPurpose: Sendable {
     /// Choose a new PIN (pickup): typed twice, then handed to `operation`.
     case choose(operation: @Sendable @MainActor (String) async throws -> Void)
@@ -14,9 +14,9 @@ public enum PinPurpose: Sendable {
 }
 
 /// The app's own PIN keypad (no system keyboard, so no third-party keyboard
-/// and no autofill sees the PIN).
+/// and no autofill reads the PIN).
 ///
-/// The digits are not part of the state: the state says how many were typed,
+/// The digits are not part of the state: the state counts the digits typed,
 /// and the buffer stays inside the view model, overwritten when cleared.
 
 public struct PinPadState: Equatable, Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import PalmbidCore
 
-/// Where a scan leads.
+/// Destination of a scan.
 public enum ScanRoute: Sendable {
     case pickup(PickupOrder)
     case confirm(QrSession)

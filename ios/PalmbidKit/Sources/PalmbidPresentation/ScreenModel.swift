@@ -10,7 +10,7 @@ import PalmbidCore
 /// their work off the main thread) and then update the state.
 @MainActor
 open class ScreenModel<State, Action> {
-    /// The state to draw.
+    /// Current state, which the view draws.
     public private(set) var state: State {
         didSet { onChange?(state) }
     }
@@ -59,7 +59,7 @@ open class ScreenModel<State, Action> {
         keyed[key] = nil
     }
 
-    /// Whether a long-running effect runs under `key`.
+    /// Returns whether a long-running effect runs under `key`.
     public final func isKeeping(_ key: String) -> Bool {
         keyed[key] != nil
     }
@@ -86,8 +86,8 @@ open class ScreenModel<State, Action> {
     }
 }
 
-/// What a UI layer needs of any view model, without knowing its state and
-/// action types in advance.
+/// Interface a UI layer needs of any view model, without knowing its state
+/// and action types in advance.
 @MainActor
 public protocol StateObservable: AnyObject {
     associatedtype State

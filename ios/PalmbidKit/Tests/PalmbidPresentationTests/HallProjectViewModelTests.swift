@@ -22,7 +22,7 @@ final class HallProjectViewModelTests: XCTestCase {
         )
     }
 
-    func testLiveEventsDrawThePhaseAndANewPhaseReloads() async {
+    func testLiveStageChangeReloadsLists() async {
         let hall = makeHall(store: storeWithCredential())
         let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall)
 

@@ -25,7 +25,7 @@ final class PinViewModelTests: XCTestCase {
         XCTAssertEqual(model.state.entered, 0)
     }
 
-    func testWrongPinShowsTheTriesLeftAndKeepsThePadUp() async throws {
+    func testWrongPinShowsTriesLeft() async throws {
         let store = storeWithCredential()
         let model = PinViewModel(
             purpose: .enter(credentialId: "cred-1", operation: { try await store.verify(credentialId: "cred-1", pin: $0) }),

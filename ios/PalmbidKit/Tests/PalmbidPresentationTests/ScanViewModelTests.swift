@@ -19,7 +19,7 @@ final class ScanViewModelTests: XCTestCase {
         XCTAssertFalse(model.state.scanning)
     }
 
-    func testTheSameFrameIsHandledOnce() async {
+    func testScanHandlesRepeatedFrameOnce() async {
         let qr = MockQrService()
         let model = ScanViewModel(qr: qr)
 

@@ -91,7 +91,7 @@ final class ScreenViewModelTests: XCTestCase {
         XCTAssertEqual(model.state.progress[1], .applied(institution: "bank-1"))
     }
 
-    func testSettingsAreStoredAndBiometricIsOffByDefault() async {
+    func testSettingsStoredBiometricOff() async {
         let settings = InMemorySettings()
         let accounts = MockAccountService()
         let model = SettingsViewModel(accounts: accounts, settings: settings)

@@ -17,7 +17,7 @@ final class SmsLoginViewModelTests: XCTestCase {
         XCTAssertTrue(model.state.canSendCode)
     }
 
-    func testLoginSendsBackTheTermsTheCodeCameWith() async throws {
+    func testLoginSendsConsentedTerms() async throws {
         let now = start
         let accounts = MockAccountService(now: { now })
         let model = SmsLoginViewModel(platform: PlatformSummary.sample.name, accounts: accounts, now: { now })

@@ -30,7 +30,7 @@ func enter(_ pin: String, into model: PinViewModel) {
     model.send(.submit)
 }
 
-/// A store with one credential whose PIN is `pin`.
+/// Makes a store with one credential whose PIN is `pin`.
 func storeWithCredential(pin: String = "246810") -> MockCertificateStore {
     MockCertificateStore(certificates: CertificateSummary.samplePair(), pins: ["cred-1": pin])
 }
