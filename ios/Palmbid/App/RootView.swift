@@ -11,7 +11,7 @@ struct RootView: View {
     var body: some View {
         switch app.phase {
         case .starting:
-            ProgressView(String(localized: "app_starting"))
+            ProgressView(String(localized: "common_loading"))
         case .noPasscode:
             NoPasscodeView()
         case let .failed(error):
@@ -19,7 +19,7 @@ struct RootView: View {
                 Text(String(localized: "app_start_failed"))
                     .font(.headline)
                 Text(error.message(language))
-                Text(error.code)
+                Text(Formats.format(String(localized: "error_code"), error.code))
                     .font(.footnote.monospaced())
                     .foregroundStyle(.secondary)
             }

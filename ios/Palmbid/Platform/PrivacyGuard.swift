@@ -71,7 +71,7 @@ struct PrivacyPlaceholder: View {
             VStack(spacing: 12) {
                 Image(systemName: "checkmark.shield")
                     .font(.system(size: 56))
-                Text(String(localized: "app_name"))
+                Text(String(localized: "home_title"))
                     .font(.title2)
             }
         }

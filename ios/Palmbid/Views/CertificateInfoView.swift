@@ -33,18 +33,18 @@ struct CertificateInfoView: View {
                     }
                     if let pin = credential.pin {
                         if pin.locked {
-                            Label(String(localized: "certificate_pin_locked"), systemImage: "lock.fill")
+                            Label(String(localized: "cert_pin_locked"), systemImage: "lock.fill")
                                 .foregroundStyle(.red)
                         } else {
                             Text(Formats.format(String(localized: "pin_tries_left"), pin.triesLeft))
                         }
                     }
-                    Button(String(localized: "certificate_change_pin")) { changingPin = credential.id }
-                    Button(String(localized: "certificate_delete"), role: .destructive) { confirmingDelete = credential.id }
+                    Button(String(localized: "certificates_change_pin")) { changingPin = credential.id }
+                    Button(String(localized: "certificates_delete"), role: .destructive) { confirmingDelete = credential.id }
                 }
             }
         }
-        .navigationTitle(String(localized: "certificate_title"))
+        .navigationTitle(String(localized: "certificates_title"))
         .errorBanner(state.error) { screen.send(.dismissError) }
         .onAppear { screen.send(.appeared) }
         .sheet(item: Binding(get: { changingPin.map(Identified.init) }, set: { changingPin = $0?.id })) { item in
@@ -52,16 +52,23 @@ struct CertificateInfoView: View {
                 .onDisappear { screen.send(.appeared) }
         }
         .confirmationDialog(
-            String(localized: "certificate_delete_confirm"),
+            Formats.format(String(localized: "certificates_delete_confirm"), holderOfDeleted),
             isPresented: Binding(get: { confirmingDelete != nil }, set: { if !$0 { confirmingDelete = nil } }),
             titleVisibility: .visible
         ) {
-            Button(String(localized: "certificate_delete"), role: .destructive) {
+            Button(String(localized: "certificates_delete"), role: .destructive) {
                 if let credentialId = confirmingDelete {
                     screen.send(.delete(credentialId: credentialId))
                 }
             }
         }
+    }
+}
+
+extension CertificateInfoView {
+    /// Subject of the credential about to be deleted, for the confirmation.
+    private var holderOfDeleted: String {
+        state.credentials.first { $0.id == confirmingDelete }?.signing?.subject ?? ""
     }
 }
 
@@ -78,20 +85,23 @@ struct CertificateRow: View {
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
             Text(certificate.purpose == .signing
-                 ? String(localized: "certificate_signing")
-                 : String(localized: "certificate_encryption"))
+                 ? String(localized: "cert_signing")
+                 : String(localized: "cert_encryption"))
                 .font(.headline)
-            Text(certificate.subject)
-            Text(Formats.format(String(localized: "certificate_issuer"), certificate.issuer))
-                .font(.footnote)
-            Text(Formats.format(String(localized: "certificate_serial"), certificate.serialHex))
-                .font(.footnote.monospaced())
-            Text(Formats.format(
-                String(localized: "certificate_validity"),
-                Formats.date(certificate.notBefore), Formats.date(certificate.notAfter)
-            ))
-            .font(.footnote)
-            .foregroundStyle(certificate.notAfter < Date() ? Color.red : Color.secondary)
+            LabeledContent(String(localized: "cert_subject"), value: certificate.subject)
+            LabeledContent(String(localized: "cert_issuer"), value: certificate.issuer)
+            LabeledContent(String(localized: "cert_serial")) {
+                Text(certificate.serialHex)
+                    .font(.footnote.monospaced())
+            }
+            LabeledContent(String(localized: "cert_validity")) {
+                Text(Formats.format(
+                    String(localized: "cert_validity_range"),
+                    Formats.date(certificate.notBefore), Formats.date(certificate.notAfter)
+                ))
+                .foregroundStyle(certificate.notAfter < Date() ? Color.red : Color.secondary)
+            }
         }
+        .font(.footnote)
     }
 }

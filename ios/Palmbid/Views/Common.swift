@@ -15,7 +15,7 @@ struct ErrorBanner: View {
                 .foregroundStyle(.red)
             VStack(alignment: .leading, spacing: 4) {
                 Text(error.message(language))
-                Text(error.code)
+                Text(Formats.format(String(localized: "error_code"), error.code))
                     .font(.caption2.monospaced())
                     .foregroundStyle(.secondary)
             }

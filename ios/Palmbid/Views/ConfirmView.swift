@@ -31,24 +31,24 @@ struct ConfirmView: View {
                 }
             }
             Section(String(localized: "confirm_who_asks")) {
-                LabeledContent(String(localized: "confirm_requester"), value: requesterName)
+                LabeledContent(requesterSource, value: details.requester.name)
                 LabeledContent(String(localized: "confirm_machine"), value: details.requester.machine)
                 LabeledContent(String(localized: "confirm_address"), value: details.requester.address)
                 LabeledContent(String(localized: "confirm_platform"), value: details.platform)
             }
             if let document = details.document {
-                Section(String(localized: "confirm_document")) {
-                    LabeledContent(String(localized: "confirm_document_name"), value: document.name)
+                Section(whatTitle) {
+                    Text(document.name)
                     LabeledContent(String(localized: "confirm_document_size"), value: Formats.bytes(document.size))
                     VStack(alignment: .leading) {
-                        Text(String(localized: "confirm_document_digest"))
+                        Text(String(localized: "confirm_digest"))
                         Text(document.sha256Hex)
                             .font(.caption.monospaced())
                             .textSelection(.enabled)
                     }
                 }
             }
-            Section(String(localized: "confirm_certificate")) {
+            Section(details.action == .login ? String(localized: "confirm_what_login") : String(localized: "confirm_certificate")) {
                 CertificateRow(certificate: details.signer)
                 if let encryption = details.encryption {
                     CertificateRow(certificate: encryption)
@@ -61,7 +61,11 @@ struct ConfirmView: View {
                 sealChoice
             }
             Section {
-                Button(String(localized: "confirm_proceed")) { screen.send(.proceedToPin) }
+                if details.action == .seal && state.chosenSeal == nil {
+                    Text(String(localized: "confirm_choose_seal_first"))
+                        .foregroundStyle(.secondary)
+                }
+                Button(String(localized: "confirm_continue")) { screen.send(.proceedToPin) }
                     .disabled(!state.readyForPin)
                 Button(String(localized: "confirm_reject"), role: .destructive) { screen.send(.cancel) }
                     .disabled(state.step != .review)
@@ -95,23 +99,34 @@ struct ConfirmView: View {
     private var actionTitle: String {
         switch details.action {
         case .login:
-            return String(localized: "confirm_action_login")
+            return String(localized: "confirm_kind_login")
         case .sign:
-            return String(localized: "confirm_action_sign")
+            return String(localized: "confirm_kind_sign")
         case .seal:
-            return String(localized: "confirm_action_seal")
+            return String(localized: "confirm_kind_seal")
         case .encryptionCertificate:
-            return String(localized: "confirm_action_encryption_certificate")
+            return String(localized: "confirm_kind_encryption_certificate")
         case .decrypt:
-            return String(localized: "confirm_action_decrypt")
+            return String(localized: "confirm_kind_decrypt")
         }
     }
 
-    private var requesterName: String {
-        let source = details.requester.source == .portal
-            ? String(localized: "confirm_source_portal")
-            : String(localized: "confirm_source_toolbox")
-        return Formats.format(String(localized: "confirm_requester_value"), details.requester.name, source)
+    /// Heading of the document section, by what happens to the document.
+    private var whatTitle: String {
+        switch details.action {
+        case .decrypt:
+            return String(localized: "confirm_what_decrypt")
+        case .encryptionCertificate:
+            return String(localized: "confirm_what_encryption_certificate")
+        case .login, .sign, .seal:
+            return String(localized: "confirm_what_sign")
+        }
+    }
+
+    private var requesterSource: String {
+        details.requester.source == .portal
+            ? String(localized: "confirm_requester_portal")
+            : String(localized: "confirm_requester_toolbox")
     }
 
     @ViewBuilder
@@ -120,9 +135,11 @@ struct ConfirmView: View {
             Text(String(localized: "confirm_expired"))
                 .foregroundStyle(.red)
         } else {
-            Text(Formats.format(String(localized: "confirm_seconds_left"), state.secondsLeft))
-                .monospacedDigit()
-                .foregroundStyle(state.secondsLeft <= 30 ? Color.red : Color.secondary)
+            LabeledContent(String(localized: "confirm_time_left")) {
+                Text(Duration.seconds(state.secondsLeft).formatted(.time(pattern: .minuteSecond)))
+                    .monospacedDigit()
+                    .foregroundStyle(state.secondsLeft <= 30 ? Color.red : Color.secondary)
+            }
         }
     }
 
@@ -138,15 +155,18 @@ struct ConfirmView: View {
                         .disabled(state.chosenNumber != nil || state.busy)
                 }
             }
+            if state.chosenNumber == nil {
+                Button(String(localized: "confirm_none_matches"), role: .destructive) { screen.send(.cancel) }
+            }
         } header: {
-            Text(String(localized: "confirm_pick_number"))
+            Text(String(localized: "confirm_number_match_title"))
         } footer: {
-            Text(String(localized: "confirm_pick_number_hint"))
+            Text(String(localized: "confirm_number_match_hint"))
         }
     }
 
     private var sealChoice: some View {
-        Section(String(localized: "confirm_choose_seal")) {
+        Section(String(localized: "confirm_seal")) {
             ForEach(details.seals, id: \.type) { seal in
                 Button {
                     screen.send(.chooseSeal(seal.type))

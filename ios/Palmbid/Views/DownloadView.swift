@@ -26,11 +26,12 @@ struct DownloadView: View {
                         CertificateRow(certificate: certificate)
                     }
                 }
-                Button(String(localized: "download_go_home")) { app.path.removeAll() }
+                Button(String(localized: "common_done")) { app.path.removeAll() }
             } else {
                 Section {
-                    Text(String(localized: "download_explanation"))
-                    Button(String(localized: "download_start")) { screen.send(.start) }
+                    Text(Formats.format(String(localized: "download_pickup_id"), state.pickupId))
+                    LabeledContent(String(localized: "pickup_platform"), value: state.platform)
+                    Button(String(localized: "certificates_download")) { screen.send(.start) }
                 }
             }
         }

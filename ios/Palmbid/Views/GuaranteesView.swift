@@ -21,7 +21,7 @@ struct GuaranteesView: View {
 
     var body: some View {
         List {
-            Section(String(localized: "guarantee_projects")) {
+            Section(String(localized: "guarantees_choose_project")) {
                 ForEach(state.projects) { project in
                     Button {
                         screen.send(.selectProject(project.id))
@@ -37,23 +37,23 @@ struct GuaranteesView: View {
                 }
             }
             if state.project != nil {
-                Section(String(localized: "guarantee_institution")) {
-                    Picker(String(localized: "guarantee_institution"), selection: $institution) {
-                        Text(String(localized: "guarantee_choose_institution")).tag(String?.none)
+                Section(String(localized: "guarantees_institutions")) {
+                    Picker(String(localized: "guarantees_institution"), selection: $institution) {
+                        Text(String(localized: "common_none")).tag(String?.none)
                         ForEach(state.institutions) { item in
-                            Text(Formats.format(String(localized: "guarantee_institution_fee"), item.name, feePercent(item.feeRateBp)))
+                            Text(Formats.format(String(localized: "guarantees_institution_line"), item.name, feePercent(item.feeRateBp)))
                                 .tag(String?.some(item.id))
                         }
                     }
                 }
-                Section(String(localized: "guarantee_sections")) {
+                Section(String(localized: "hall_sections")) {
                     ForEach(state.sections, id: \.position) { section in
                         VStack(alignment: .leading, spacing: 6) {
                             Text(section.name).font(.headline)
-                            Text(progressText(state.progress[section.position]))
+                            progressView(state.progress[section.position])
                                 .font(.footnote)
                             if canApply(state.progress[section.position]), let institution {
-                                Button(String(localized: "guarantee_apply")) {
+                                Button(String(localized: "guarantees_apply")) {
                                     screen.send(.apply(section: section.position, institution: institution))
                                 }
                             }
@@ -63,7 +63,7 @@ struct GuaranteesView: View {
             }
         }
         .overlay { if state.loading { ProgressView() } }
-        .navigationTitle(String(localized: "guarantee_title"))
+        .navigationTitle(String(localized: "guarantees_title"))
         .errorBanner(state.error) { screen.send(.dismissError) }
         .onAppear {
             screen.send(.appeared)
@@ -91,9 +91,10 @@ struct GuaranteesView: View {
         }
     }
 
-    /// Basis points as a percentage, in the user's number format.
+    /// Formats a fee in basis points as a percentage in the user's locale
+    /// (10 bp is 0.1%).
     private func feePercent(_ basisPoints: Int) -> String {
-        (Double(basisPoints) / 100).formatted(.number.precision(.fractionLength(0...2)))
+        (Double(basisPoints) / 10_000).formatted(.percent.precision(.fractionLength(0...2)))
     }
 
     private func canApply(_ progress: GuaranteeProgress?) -> Bool {
@@ -105,19 +106,30 @@ struct GuaranteesView: View {
         }
     }
 
-    private func progressText(_ progress: GuaranteeProgress?) -> String {
+    @ViewBuilder
+    private func progressView(_ progress: GuaranteeProgress?) -> some View {
         switch progress {
         case nil, .notApplied?:
-            return String(localized: "guarantee_state_none")
+            Text(String(localized: "guarantees_state_none"))
         case let .applied(institution)?:
-            return Formats.format(String(localized: "guarantee_state_applied"), institution ?? "")
+            LabeledContent(String(localized: "guarantees_state_applied"), value: institutionName(institution))
         case let .issued(guaranteeNo)?:
-            return Formats.format(String(localized: "guarantee_state_issued"), guaranteeNo)
+            Text(String(localized: "guarantees_state_issued"))
+            LabeledContent(String(localized: "guarantees_number"), value: guaranteeNo)
         case let .rejected(reason)?:
-            return Formats.format(String(localized: "guarantee_state_rejected"), reason ?? "")
+            Text(String(localized: "guarantees_state_rejected"))
+            if let reason {
+                LabeledContent(String(localized: "identity_reason"), value: reason)
+            }
         case .cancelled?:
-            return String(localized: "guarantee_state_cancelled")
+            Text(String(localized: "guarantees_state_cancelled"))
         }
+    }
+
+    /// The institution's name for its id, or the id when it is not listed.
+    private func institutionName(_ id: String?) -> String {
+        guard let id else { return "" }
+        return state.institutions.first { $0.id == id }?.name ?? id
     }
 }
 

@@ -17,7 +17,7 @@ struct HallListView: View {
     var body: some View {
         List {
             if state.platforms.count > 1 {
-                Picker(String(localized: "hall_platform"), selection: Binding(
+                Picker(String(localized: "login_platform"), selection: Binding(
                     get: { state.platform ?? "" }, set: { screen.send(.selectPlatform($0)) }
                 )) {
                     ForEach(state.platforms) { platform in
@@ -26,8 +26,12 @@ struct HallListView: View {
                 }
             }
             if state.projects.isEmpty && !state.loading {
-                Text(String(localized: "hall_no_projects"))
-                    .foregroundStyle(.secondary)
+                VStack(alignment: .leading, spacing: 4) {
+                    Text(String(localized: "hall_empty"))
+                    Text(String(localized: "hall_empty_hint"))
+                        .font(.footnote)
+                }
+                .foregroundStyle(.secondary)
             }
             ForEach(state.projects) { project in
                 Button {
@@ -38,7 +42,7 @@ struct HallListView: View {
                     VStack(alignment: .leading, spacing: 4) {
                         Text(project.name)
                             .font(.headline)
-                        Text(Formats.format(String(localized: "hall_opening_at"), Formats.dateTime(project.openingAt)))
+                        LabeledContent(String(localized: "hall_opening_at"), value: Formats.dateTime(project.openingAt))
                             .font(.footnote)
                         Text(HallStageNames.name(project.stage))
                             .font(.footnote)
@@ -58,32 +62,32 @@ struct HallListView: View {
 enum HallStageNames {
     static func name(_ stage: HallStage) -> String {
         switch stage {
-        case .notOpen: return String(localized: "hall_phase_not_open")
-        case .signIn: return String(localized: "hall_phase_sign_in")
-        case .decryption: return String(localized: "hall_phase_decryption")
-        case .quoteReading: return String(localized: "hall_phase_quote_reading")
-        case .quoteConfirmation: return String(localized: "hall_phase_quote_confirmation")
-        case .evaluation: return String(localized: "hall_phase_evaluation")
-        case .closed: return String(localized: "hall_phase_closed")
+        case .notOpen: return String(localized: "phase_not_open")
+        case .signIn: return String(localized: "phase_sign_in")
+        case .decryption: return String(localized: "phase_decryption")
+        case .quoteReading: return String(localized: "phase_quote_reading")
+        case .quoteConfirmation: return String(localized: "phase_quote_confirmation")
+        case .evaluation: return String(localized: "phase_evaluation")
+        case .closed: return String(localized: "phase_closed")
         }
     }
 
     static func alert(_ alert: HallAlert) -> String {
         switch alert {
         case let .openingSoon(minutes):
-            return Formats.format(String(localized: "hall_alert_opening_soon"), minutes)
+            return Formats.format(String(localized: "notice_opening_soon"), minutes)
         case let .stageStarted(stage):
-            return Formats.format(String(localized: "hall_alert_phase_started"), name(stage))
+            return Formats.format(String(localized: "notice_phase_started"), name(stage))
         case .challengeAnswered:
-            return String(localized: "hall_alert_challenge_answered")
-        case .roundOpened:
-            return String(localized: "hall_alert_round_opened")
-        case .roundClosed:
-            return String(localized: "hall_alert_round_closed")
-        case .drawOpened:
-            return String(localized: "hall_alert_draw_opened")
-        case .drawRevealed:
-            return String(localized: "hall_alert_draw_revealed")
+            return String(localized: "notice_challenge_answered")
+        case let .roundOpened(section, round):
+            return Formats.format(String(localized: "notice_round_opened"), section, round)
+        case let .roundClosed(section, round):
+            return Formats.format(String(localized: "notice_round_closed"), section, round)
+        case let .drawOpened(draw):
+            return Formats.format(String(localized: "notice_draw_opened"), draw)
+        case let .drawRevealed(draw, coefficient):
+            return Formats.format(String(localized: "notice_draw_revealed"), draw, coefficient)
         }
     }
 }

@@ -39,7 +39,7 @@ struct HallProjectView: View {
             challengesSection
             detailsSection
         }
-        .navigationTitle(state.details?.project.name ?? String(localized: "hall_title"))
+        .navigationTitle(state.details?.project.name ?? String(localized: "project_title"))
         .errorBanner(state.error) { screen.send(.dismissError) }
         .onAppear {
             screen.send(.appeared)
@@ -82,19 +82,17 @@ struct HallProjectView: View {
     private var overview: some View {
         Section {
             if let stage = state.stage {
-                LabeledContent(String(localized: "hall_phase"), value: HallStageNames.name(stage))
+                LabeledContent(String(localized: "project_phase"), value: HallStageNames.name(stage))
             }
             Label(
-                state.connected ? String(localized: "hall_live") : String(localized: "hall_reconnecting"),
+                state.connected ? String(localized: "project_live") : String(localized: "project_reconnecting"),
                 systemImage: state.connected ? "dot.radiowaves.left.and.right" : "wifi.slash"
             )
             .foregroundStyle(state.connected ? Color.green : Color.orange)
             if let counts = state.counts {
-                Text(Formats.format(
-                    String(localized: "hall_progress"),
-                    counts.signedIn, counts.bidders, counts.decrypted, counts.confirmed
-                ))
-                .font(.footnote)
+                progressRow(String(localized: "project_progress_signed_in"), counts.signedIn, of: counts.bidders)
+                progressRow(String(localized: "project_progress_decrypted"), counts.decrypted, of: counts.bidders)
+                progressRow(String(localized: "project_progress_confirmed"), counts.confirmed, of: counts.bidders)
             }
             if let alert = state.alert {
                 HStack {
@@ -107,99 +105,126 @@ struct HallProjectView: View {
         }
     }
 
+    private func progressRow(_ label: String, _ count: Int, of bidders: Int) -> some View {
+        LabeledContent(label, value: Formats.format(String(localized: "project_progress_count"), count, bidders))
+            .font(.footnote)
+    }
+
     private var signInSection: some View {
-        Section(String(localized: "hall_sign_in")) {
+        Section(String(localized: "project_sign_in_title")) {
             if let signedIn = state.signedIn {
-                Text(Formats.format(String(localized: "hall_signed_in_at"), Formats.dateTime(signedIn.signedInAt)))
+                Text(Formats.format(String(localized: "project_signed_in"), Formats.dateTime(signedIn.signedInAt)))
+            } else {
+                switch state.stage {
+                case .notOpen?:
+                    Text(String(localized: "project_sign_in_not_yet"))
+                case .signIn?:
+                    Text(String(localized: "project_sign_in_open"))
+                    Button(String(localized: "project_sign_in")) { screen.send(.requestPin(.signIn)) }
+                default:
+                    EmptyView()
+                }
             }
-            if state.stage == .signIn && state.signedIn == nil {
-                Button(String(localized: "hall_sign_in_button")) { screen.send(.requestPin(.signIn)) }
-            }
-            Button(String(localized: "hall_receipt")) { screen.send(.loadReceipt) }
             if let receiptFile {
                 ShareLink(item: receiptFile) {
-                    Label(String(localized: "hall_receipt_share"), systemImage: "square.and.arrow.up")
+                    Label(String(localized: "project_receipt"), systemImage: "square.and.arrow.up")
                 }
+            } else {
+                Button(String(localized: "project_receipt")) { screen.send(.loadReceipt) }
             }
         }
     }
 
     private var bidsSection: some View {
         Section {
+            if state.bids.isEmpty {
+                Text(String(localized: "project_no_bids"))
+                    .foregroundStyle(.secondary)
+            }
             ForEach(state.bids) { bid in
                 VStack(alignment: .leading, spacing: 6) {
-                    Text(Formats.format(String(localized: "hall_bid_section"), bid.section))
+                    Text(Formats.format(String(localized: "project_bid_section"), bid.section))
                         .font(.headline)
                     if let checkedAt = bid.checkedAt {
-                        Label(
-                            Formats.format(String(localized: "hall_bid_checked_at"), Formats.dateTime(checkedAt)),
-                            systemImage: "checkmark.shield"
-                        )
+                        LabeledContent(String(localized: "project_bid_checked_at"), value: Formats.dateTime(checkedAt))
                     } else {
-                        Label(String(localized: "hall_bid_not_checked"), systemImage: "questionmark.diamond")
+                        Label(String(localized: "project_bid_unchecked"), systemImage: "questionmark.diamond")
                             .foregroundStyle(.orange)
                     }
                     if bid.decrypted {
-                        Label(String(localized: "hall_bid_decrypted"), systemImage: "lock.open")
+                        Label(String(localized: "project_bid_decrypted"), systemImage: "lock.open")
                     } else if state.stage == .decryption {
-                        Button(String(localized: "hall_bid_decrypt")) { screen.send(.requestPin(.releaseBid(bid.id))) }
+                        Button(String(localized: "project_decrypt")) { screen.send(.requestPin(.releaseBid(bid.id))) }
                     } else if let stage = state.stage, stage < .decryption {
-                        Button(String(localized: "hall_bid_check")) { screen.send(.requestPin(.checkBid(bid.id))) }
+                        Button(bid.checkedAt == nil ? String(localized: "project_check") : String(localized: "project_check_again")) {
+                            screen.send(.requestPin(.checkBid(bid.id)))
+                        }
                     }
                     if let quote = bid.quote {
-                        Text(Formats.format(String(localized: "hall_quote_amount"), quote))
+                        LabeledContent(String(localized: "project_quote"), value: Formats.format(String(localized: "project_amount"), quote))
                     }
                 }
             }
         } header: {
-            Text(String(localized: "hall_bids"))
+            Text(String(localized: "project_bids_title"))
         } footer: {
-            Text(String(localized: "hall_bid_check_hint"))
+            Text(String(localized: "project_check_hint"))
         }
     }
 
     private var quotesSection: some View {
-        Section(String(localized: "hall_quotes")) {
+        Section {
             ForEach(Array(state.quotes.enumerated()), id: \.offset) { _, row in
                 VStack(alignment: .leading, spacing: 4) {
-                    Text("\(row.sectionName) · \(row.company)")
-                    Text(row.amount ?? String(localized: "hall_quote_sealed"))
+                    Text(row.sectionName)
+                        .font(.footnote)
+                    Text(row.company)
+                    Text(row.amount.map { Formats.format(String(localized: "project_amount"), $0) }
+                         ?? String(localized: "project_not_decrypted"))
                         .font(.title3.monospacedDigit())
                     if let bid = row.bidId, let amount = row.amount {
                         if row.confirmed == true {
-                            Label(String(localized: "hall_quote_confirmed"), systemImage: "checkmark.circle")
+                            Label(String(localized: "project_confirmed"), systemImage: "checkmark.circle")
                         } else if state.stage == .quoteConfirmation {
-                            Button(String(localized: "hall_quote_confirm")) {
+                            Button(String(localized: "project_confirm")) {
                                 screen.send(.requestPin(.confirmQuote(bid: bid, amount: amount)))
                             }
                         }
                     }
                 }
             }
+        } header: {
+            Text(String(localized: "project_tab_quotes"))
+        } footer: {
+            if state.stage == .quoteConfirmation {
+                Text(String(localized: "project_confirm_hint"))
+            }
         }
     }
 
     private var roundsSection: some View {
-        Section(String(localized: "hall_rounds")) {
+        Section(String(localized: "project_tab_rounds")) {
             if state.rounds.isEmpty {
-                Text(String(localized: "hall_no_rounds")).foregroundStyle(.secondary)
+                Text(String(localized: "project_rounds_empty")).foregroundStyle(.secondary)
             }
             ForEach(Array(state.rounds.enumerated()), id: \.offset) { _, round in
                 let key = "\(round.section)-\(round.round)"
                 VStack(alignment: .leading, spacing: 6) {
-                    Text(Formats.format(String(localized: "hall_round_title"), round.section, round.round))
+                    Text(Formats.format(String(localized: "project_round"), round.section, round.round))
+                    Text(round.isOpen ? String(localized: "project_round_open") : String(localized: "project_round_closed"))
+                        .font(.footnote)
                     if let deadline = round.deadline {
-                        Text(Formats.format(String(localized: "hall_round_deadline"), Formats.dateTime(deadline)))
+                        LabeledContent(String(localized: "project_deadline"), value: Formats.dateTime(deadline))
                             .font(.footnote)
                     }
                     if let own = round.ownAmount {
-                        Text(Formats.format(String(localized: "hall_quote_amount"), own))
+                        LabeledContent(String(localized: "project_round_submitted"), value: Formats.format(String(localized: "project_amount"), own))
                     } else if round.isOpen {
-                        TextField(String(localized: "hall_round_amount"), text: Binding(
+                        TextField(String(localized: "project_round_amount"), text: Binding(
                             get: { roundAmounts[key] ?? "" }, set: { roundAmounts[key] = $0 }
                         ))
                         .keyboardType(.decimalPad)
-                        Button(String(localized: "hall_round_submit")) {
+                        Button(String(localized: "project_submit_round")) {
                             screen.send(.requestPin(.roundQuote(
                                 section: round.section, round: round.round, amount: roundAmounts[key] ?? ""
                             )))
@@ -212,15 +237,21 @@ struct HallProjectView: View {
     }
 
     private var drawsSection: some View {
-        Section(String(localized: "hall_draws")) {
+        Section(String(localized: "project_tab_draw")) {
+            if state.draws.isEmpty {
+                Text(String(localized: "project_draw_empty")).foregroundStyle(.secondary)
+            }
             ForEach(Array(state.draws.enumerated()), id: \.offset) { _, draw in
                 VStack(alignment: .leading, spacing: 6) {
-                    Text(Formats.format(String(localized: "hall_draw_candidates"), draw.candidates.joined(separator: " / ")))
+                    Text(Formats.format(String(localized: "project_draw"), draw.draw))
+                    LabeledContent(String(localized: "project_draw_candidates"), value: draw.candidates.joined(separator: " / "))
                     if let coefficient = draw.coefficient {
-                        Text(Formats.format(String(localized: "hall_draw_coefficient"), coefficient))
+                        LabeledContent(String(localized: "project_draw_result"), value: coefficient)
                             .font(.headline)
                     } else if draw.isOpen {
-                        Button(String(localized: "hall_draw_contribute")) { screen.send(.requestPin(.contributeDraw)) }
+                        Button(String(localized: "project_contribute")) { screen.send(.requestPin(.contributeDraw)) }
+                    } else {
+                        Text(String(localized: "project_draw_closed")).font(.footnote)
                     }
                 }
             }
@@ -228,7 +259,7 @@ struct HallProjectView: View {
     }
 
     private var challengesSection: some View {
-        Section(String(localized: "hall_challenges")) {
+        Section(String(localized: "project_tab_challenges")) {
             ForEach(state.challenges) { challenge in
                 VStack(alignment: .leading, spacing: 4) {
                     Text(challenge.text)
@@ -236,20 +267,26 @@ struct HallProjectView: View {
                         Text(challenge.attachmentNames.joined(separator: "、"))
                             .font(.footnote)
                     }
-                    Text(challenge.answer.map { Formats.format(String(localized: "hall_challenge_answer"), $0) }
-                         ?? String(localized: "hall_challenge_waiting"))
-                        .font(.footnote)
-                        .foregroundStyle(.secondary)
+                    if let answer = challenge.answer {
+                        LabeledContent(String(localized: "project_challenge_answer"), value: answer)
+                            .font(.footnote)
+                    } else {
+                        Text(String(localized: "project_challenge_waiting"))
+                            .font(.footnote)
+                            .foregroundStyle(.secondary)
+                    }
                 }
             }
             if state.stage != .closed {
-                TextField(String(localized: "hall_challenge_text"), text: $challengeText, axis: .vertical)
+                Text(String(localized: "project_challenge_new"))
+                    .font(.headline)
+                TextField(String(localized: "project_challenge_text"), text: $challengeText, axis: .vertical)
                     .lineLimit(3...8)
                 ForEach(attachments, id: \.name) { attachment in
                     Label(attachment.name, systemImage: "paperclip")
                 }
-                Button(String(localized: "hall_challenge_attach")) { importing = true }
-                Button(String(localized: "hall_challenge_submit")) {
+                Button(String(localized: "project_add_attachment")) { importing = true }
+                Button(String(localized: "project_submit_challenge")) {
                     screen.send(.requestPin(.challenge(text: challengeText, attachments: attachments)))
                 }
                 .disabled(challengeText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
@@ -258,23 +295,23 @@ struct HallProjectView: View {
     }
 
     private var detailsSection: some View {
-        Section(String(localized: "hall_details")) {
+        Section(String(localized: "project_tab_details")) {
             if let details = state.details {
-                LabeledContent(String(localized: "hall_opening"), value: Formats.dateTime(details.project.openingAt))
+                LabeledContent(String(localized: "hall_opening_at"), value: Formats.dateTime(details.project.openingAt))
                 if let code = details.code {
-                    LabeledContent(String(localized: "hall_project_code"), value: code)
+                    LabeledContent(String(localized: "project_code"), value: code)
                 }
                 if let tenderer = details.tenderer {
-                    LabeledContent(String(localized: "hall_tenderer"), value: tenderer)
+                    LabeledContent(String(localized: "project_tenderer"), value: tenderer)
                 }
                 if let agent = details.agent {
-                    LabeledContent(String(localized: "hall_agent"), value: agent)
+                    LabeledContent(String(localized: "project_agent"), value: agent)
                 }
                 if let place = details.place {
-                    LabeledContent(String(localized: "hall_place"), value: place)
+                    LabeledContent(String(localized: "project_place"), value: place)
                 }
                 if let notes = details.notes {
-                    Text(notes).font(.footnote)
+                    LabeledContent(String(localized: "project_notes"), value: notes)
                 }
             }
         }

@@ -26,7 +26,7 @@ struct HomeView: View {
                         Text(String(localized: "home_no_certificate_hint"))
                             .font(.footnote)
                             .foregroundStyle(.secondary)
-                        Button(String(localized: "home_start_pickup"), action: startPickup)
+                        Button(String(localized: "home_login"), action: startPickup)
                             .buttonStyle(.borderedProminent)
                     }
                 } else {
@@ -34,27 +34,23 @@ struct HomeView: View {
                         VStack(alignment: .leading, spacing: 4) {
                             Text(holder.subject)
                                 .font(.headline)
-                            Text(Formats.format(String(localized: "home_valid_until"), Formats.date(holder.notAfter)))
+                            Text(Formats.format(String(localized: "cert_valid_until"), Formats.date(holder.notAfter)))
                                 .font(.footnote)
-                                .foregroundStyle(.secondary)
+                                .foregroundStyle(expiring(holder) ? Color.orange : Color.secondary)
                         }
-                    }
-                    if !state.expiringSoon.isEmpty {
-                        Label(String(localized: "home_expiring_soon"), systemImage: "clock.badge.exclamationmark")
-                            .foregroundStyle(.orange)
                     }
                 }
             }
             Section {
-                tile(String(localized: "home_my_certificates"), "person.text.rectangle", .certificates)
-                tile(String(localized: "home_scan"), "qrcode.viewfinder", .scan)
-                tile(String(localized: "home_hall"), "building.columns", .hallList)
-                tile(String(localized: "home_guarantees"), "doc.text.magnifyingglass", nil)
+                tile(String(localized: "home_certificates"), String(localized: "home_certificates_hint"), "person.text.rectangle", .certificates)
+                tile(String(localized: "home_scan"), String(localized: "home_scan_hint"), "qrcode.viewfinder", .scan)
+                tile(String(localized: "home_hall"), String(localized: "home_hall_hint"), "building.columns", .hallList)
+                tile(String(localized: "home_guarantees"), String(localized: "home_guarantees_hint"), "doc.text.magnifyingglass", nil)
                 MessagesTile(messages: app.messages)
             }
             Section {
-                tile(String(localized: "home_signature_log"), "signature", .signatureLog)
-                tile(String(localized: "home_settings"), "gearshape", .settings)
+                tile(String(localized: "home_signature_log"), String(localized: "home_signature_log_hint"), "signature", .signatureLog)
+                tile(String(localized: "home_settings"), nil, "gearshape", .settings)
             }
         }
         .navigationTitle(String(localized: "home_title"))
@@ -66,9 +62,13 @@ struct HomeView: View {
         .refreshable { screen.send(.refresh) }
     }
 
+    private func expiring(_ certificate: CertificateSummary) -> Bool {
+        state.expiringSoon.contains { $0.credentialId == certificate.credentialId }
+    }
+
     /// Makes a tile that opens `route`. The guarantees tile (no route) first
     /// picks the platform, as guarantees belong to one.
-    private func tile(_ title: String, _ icon: String, _ route: Route?) -> some View {
+    private func tile(_ title: String, _ hint: String?, _ icon: String, _ route: Route?) -> some View {
         Button {
             if let route {
                 app.open(route)
@@ -76,7 +76,18 @@ struct HomeView: View {
                 openGuarantees()
             }
         } label: {
-            Label(title, systemImage: icon)
+            Label {
+                VStack(alignment: .leading, spacing: 2) {
+                    Text(title)
+                    if let hint {
+                        Text(hint)
+                            .font(.footnote)
+                            .foregroundStyle(.secondary)
+                    }
+                }
+            } icon: {
+                Image(systemName: icon)
+            }
         }
     }
 
@@ -117,8 +128,17 @@ private struct MessagesTile: View {
         Button {
             app.open(.messages)
         } label: {
-            Label(String(localized: "home_messages"), systemImage: "bell")
-                .badge(messages.state.unread)
+            Label {
+                VStack(alignment: .leading, spacing: 2) {
+                    Text(String(localized: "home_messages"))
+                    Text(String(localized: "home_messages_hint"))
+                        .font(.footnote)
+                        .foregroundStyle(.secondary)
+                }
+            } icon: {
+                Image(systemName: "bell")
+            }
+            .badge(messages.state.unread)
         }
     }
 }

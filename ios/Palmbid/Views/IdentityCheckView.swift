@@ -35,15 +35,26 @@ struct IdentityCheckView: View {
                 }
                 Section {
                     if let challenge = state.challenge {
-                        Text(Formats.format(String(localized: "identity_read_code"), challenge.code))
-                            .font(.title3.monospacedDigit())
-                        Button(String(localized: "identity_record")) { recording = true }
-                        if state.video != nil {
-                            Label(String(localized: "identity_recorded"), systemImage: "checkmark.circle")
+                        LabeledContent(String(localized: "identity_read_aloud")) {
+                            Text(challenge.code)
+                                .font(.title3.monospacedDigit())
+                        }
+                        if let video = state.video {
+                            Label(
+                                Formats.format(String(localized: "identity_video_ready"), Formats.bytes(UInt64(video.count))),
+                                systemImage: "checkmark.circle"
+                            )
+                            Button(String(localized: "identity_record_again")) { recording = true }
+                        } else {
+                            Button(String(localized: "identity_record")) { recording = true }
                         }
                     } else {
                         Button(String(localized: "identity_get_code")) { screen.send(.requestCode) }
                     }
+                } header: {
+                    Text(String(localized: "identity_video"))
+                } footer: {
+                    Text(String(localized: "identity_code_hint"))
                 }
                 Section {
                     Button(String(localized: "identity_submit")) { screen.send(.submit) }
@@ -70,15 +81,16 @@ struct IdentityCheckView: View {
     private var progress: some View {
         switch state.progress {
         case .approved?:
-            Label(String(localized: "identity_approved"), systemImage: "checkmark.seal")
-            Button(String(localized: "identity_scan_pickup")) { app.open(.scan) }
+            Label(String(localized: "identity_state_approved"), systemImage: "checkmark.seal")
+            Button(String(localized: "home_scan")) { app.open(.scan) }
         case .pending?:
-            Label(String(localized: "identity_pending"), systemImage: "hourglass")
+            Label(String(localized: "identity_state_pending"), systemImage: "hourglass")
         case let .rejected(reason)?:
-            Label(String(localized: "identity_rejected"), systemImage: "xmark.octagon")
+            Label(String(localized: "identity_state_rejected"), systemImage: "xmark.octagon")
             if let reason {
-                Text(reason)
+                LabeledContent(String(localized: "identity_reason"), value: reason)
             }
+            Text(String(localized: "identity_intro"))
         case .notSubmitted?, nil:
             Text(String(localized: "identity_intro"))
         }

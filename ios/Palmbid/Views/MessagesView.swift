@@ -25,7 +25,7 @@ struct MessagesView: View {
         }
         .navigationTitle(String(localized: "messages_title"))
         .toolbar {
-            Button(String(localized: "messages_clear")) { model.send(.clear) }
+            Button(String(localized: "common_remove")) { model.send(.clear) }
                 .disabled(model.state.messages.isEmpty)
         }
         .onAppear { model.send(.read) }

@@ -15,7 +15,7 @@ struct NoPasscodeView: View {
                 .font(.title2.bold())
             Text(String(localized: "passcode_explanation"))
                 .multilineTextAlignment(.center)
-            Button(String(localized: "passcode_retry")) {
+            Button(String(localized: "common_retry")) {
                 Task { await app.retryAfterPasscode() }
             }
             .buttonStyle(.borderedProminent)

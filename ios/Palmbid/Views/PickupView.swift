@@ -19,7 +19,7 @@ struct PickupView: View {
     var body: some View {
         Form {
             Section(String(localized: "pickup_order")) {
-                LabeledContent(String(localized: "pickup_name"), value: state.order.name)
+                LabeledContent(String(localized: "pickup_holder"), value: state.order.name)
                 LabeledContent(String(localized: "pickup_company"), value: state.order.company)
                 LabeledContent(String(localized: "pickup_credit_code"), value: state.order.creditCode)
                 LabeledContent(String(localized: "pickup_phone"), value: state.order.phone)
@@ -28,13 +28,13 @@ struct PickupView: View {
             }
             Section {
                 if state.canPickUp {
-                    Button(String(localized: "pickup_choose_pin")) { screen.send(.proceed) }
+                    Button(String(localized: "pickup_accept")) { screen.send(.proceed) }
                 } else {
                     Text(String(localized: "pickup_not_approved"))
                         .foregroundStyle(.secondary)
                 }
             } footer: {
-                Text(String(localized: "pickup_pin_hint"))
+                Text(String(localized: "pickup_check_hint"))
             }
         }
         .navigationTitle(String(localized: "pickup_title"))

@@ -29,7 +29,9 @@ struct PinPadView: View {
                         .frame(width: 14, height: 14)
                 }
             }
-            .accessibilityLabel(Formats.format(String(localized: "pin_digits_entered"), state.entered))
+            .accessibilityElement(children: .ignore)
+            .accessibilityLabel(title)
+            .accessibilityValue("\(state.entered)")
             status
             keypad
             Button(String(localized: "common_cancel")) {
@@ -54,6 +56,8 @@ struct PinPadView: View {
 
     private var title: String {
         switch state.stage {
+        case .current where state.kind == .change:
+            return String(localized: "pin_current_title")
         case .current:
             return String(localized: "pin_enter_title")
         case .new:
@@ -77,9 +81,15 @@ struct PinPadView: View {
         } else if state.busy {
             ProgressView()
         } else {
-            Text(String(localized: "pin_rules"))
-                .font(.footnote)
-                .foregroundStyle(.secondary)
+            VStack(spacing: 4) {
+                if state.kind != .enter {
+                    Text(String(localized: "pin_choose_hint"))
+                }
+                Text(String(localized: "pin_own_keypad_hint"))
+            }
+            .font(.footnote)
+            .foregroundStyle(.secondary)
+            .multilineTextAlignment(.center)
         }
     }
 
@@ -114,7 +124,7 @@ struct PinPadView: View {
             } label: {
                 Image(systemName: "delete.left")
             }
-            .accessibilityLabel(String(localized: "pin_backspace"))
+            .accessibilityLabel(String(localized: "pin_delete"))
             .frame(width: 72, height: 56)
         case .none:
             Color.clear.frame(width: 72, height: 56)

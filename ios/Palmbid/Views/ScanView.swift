@@ -20,9 +20,11 @@ struct ScanView: View {
         ZStack(alignment: .bottom) {
             if state.cameraDenied {
                 VStack(spacing: 16) {
-                    Text(String(localized: "scan_camera_denied"))
+                    Text(String(localized: "scan_permission_title"))
+                        .font(.headline)
+                    Text(String(localized: "scan_permission_text"))
                         .multilineTextAlignment(.center)
-                    Button(String(localized: "scan_open_settings")) {
+                    Button(String(localized: "scan_permission_grant")) {
                         if let url = URL(string: UIApplication.openSettingsURLString) {
                             UIApplication.shared.open(url)
                         }
@@ -36,13 +38,18 @@ struct ScanView: View {
                     onDenied: { screen.send(.cameraDenied) }
                 )
                 .ignoresSafeArea()
-                Text(String(localized: "scan_hint"))
-                    .padding()
-                    .background(.thinMaterial, in: Capsule())
-                    .padding(.bottom, 40)
+                VStack(spacing: 6) {
+                    Text(String(localized: "scan_hint"))
+                    Text(String(localized: "scan_trust_hint"))
+                        .font(.footnote)
+                }
+                .multilineTextAlignment(.center)
+                .padding()
+                .background(.thinMaterial, in: RoundedRectangle(cornerRadius: 12))
+                .padding(.bottom, 40)
             }
             if state.handling {
-                ProgressView()
+                ProgressView(String(localized: "scan_checking"))
                     .padding()
                     .background(.regularMaterial, in: RoundedRectangle(cornerRadius: 12))
             }

@@ -8,6 +8,7 @@ import UIKit
 struct SettingsView: View {
     @StateObject private var screen: Observed<SettingsViewModel>
     @EnvironmentObject private var app: AppModel
+    @State private var removing: String?
 
     init(model: @autoclosure @escaping () -> SettingsViewModel) {
         _screen = StateObject(wrappedValue: Observed(model()))
@@ -19,19 +20,21 @@ struct SettingsView: View {
         Form {
             Section(String(localized: "settings_platforms")) {
                 ForEach(state.platforms) { platform in
-                    VStack(alignment: .leading) {
-                        Text(platform.name)
-                        Text(platform.baseUrl)
-                            .font(.footnote)
-                            .foregroundStyle(.secondary)
+                    HStack {
+                        VStack(alignment: .leading) {
+                            Text(platform.name)
+                            Text(platform.baseUrl)
+                                .font(.footnote)
+                                .foregroundStyle(.secondary)
+                        }
+                        Spacer()
+                        Button(String(localized: "home_login")) { app.open(.smsLogin(platform: platform.name)) }
+                            .buttonStyle(.borderless)
                     }
                     .swipeActions {
-                        Button(String(localized: "settings_remove_platform"), role: .destructive) {
-                            screen.send(.removePlatform(platform.name))
+                        Button(String(localized: "common_remove"), role: .destructive) {
+                            removing = platform.name
                         }
-                    }
-                    .contextMenu {
-                        Button(String(localized: "settings_login")) { app.open(.smsLogin(platform: platform.name)) }
                     }
                 }
                 TextField(String(localized: "settings_platform_name"), text: Binding(
@@ -51,8 +54,8 @@ struct SettingsView: View {
                     get: { state.language }, set: { screen.send(.languageChosen($0)) }
                 )) {
                     Text(String(localized: "settings_language_system")).tag(AppLanguage?.none)
-                    Text("简体中文").tag(AppLanguage?.some(.zhHans))
-                    Text("English").tag(AppLanguage?.some(.en))
+                    Text(String(localized: "settings_language_zh")).tag(AppLanguage?.some(.zhHans))
+                    Text(String(localized: "settings_language_en")).tag(AppLanguage?.some(.en))
                 }
                 Button(String(localized: "settings_language_screens")) {
                     // Screen text follows iOS's per-app language, set in the
@@ -74,6 +77,17 @@ struct SettingsView: View {
             }
         }
         .navigationTitle(String(localized: "settings_title"))
+        .confirmationDialog(
+            Formats.format(String(localized: "settings_remove_confirm"), removing ?? ""),
+            isPresented: Binding(get: { removing != nil }, set: { if !$0 { removing = nil } }),
+            titleVisibility: .visible
+        ) {
+            Button(String(localized: "common_remove"), role: .destructive) {
+                if let name = removing {
+                    screen.send(.removePlatform(name))
+                }
+            }
+        }
         .errorBanner(state.error) { screen.send(.dismissError) }
         .onAppear { screen.send(.appeared) }
     }

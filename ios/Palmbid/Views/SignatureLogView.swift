@@ -15,24 +15,32 @@ struct SignatureLogView: View {
 
     var body: some View {
         List {
+            Text(String(localized: "log_hint"))
+                .font(.footnote)
+                .foregroundStyle(.secondary)
             if !state.loading && state.entries.isEmpty && state.error == nil {
-                Text(String(localized: "signature_log_empty"))
-                    .foregroundStyle(.secondary)
+                VStack(alignment: .leading, spacing: 4) {
+                    Text(String(localized: "log_empty"))
+                    Text(String(localized: "log_empty_hint"))
+                        .font(.footnote)
+                }
+                .foregroundStyle(.secondary)
             }
             ForEach(state.entries) { entry in
                 VStack(alignment: .leading, spacing: 4) {
                     Text(entry.what).font(.headline)
-                    Text(entry.requester)
+                    LabeledContent(String(localized: "log_counterparty"), value: entry.requester)
                     Text(Formats.dateTime(entry.signedAt))
                         .font(.footnote)
-                    Text(Formats.format(String(localized: "certificate_serial"), entry.certificateSerial))
-                        .font(.caption.monospaced())
-                        .foregroundStyle(.secondary)
+                    LabeledContent(String(localized: "cert_serial")) {
+                        Text(entry.certificateSerial)
+                            .font(.caption.monospaced())
+                    }
                 }
             }
         }
         .overlay { if state.loading { ProgressView() } }
-        .navigationTitle(String(localized: "signature_log_title"))
+        .navigationTitle(String(localized: "log_title"))
         .errorBanner(state.error) { screen.send(.dismissError) }
         .onAppear { screen.send(.appeared) }
     }

@@ -18,6 +18,7 @@ struct SmsLoginView: View {
     var body: some View {
         Form {
             Section {
+                LabeledContent(String(localized: "login_platform"), value: state.platform)
                 TextField(String(localized: "login_phone"), text: binding(\.phone) { .phoneChanged($0) })
                     .keyboardType(.numberPad)
                     .textContentType(.telephoneNumber)
@@ -30,10 +31,14 @@ struct SmsLoginView: View {
                 }
             }
             Section {
-                Toggle(String(localized: "login_agreement_consent"), isOn: binding(\.agreementAccepted) { .agreementToggled($0) })
-                Toggle(String(localized: "login_privacy_consent"), isOn: binding(\.privacyAccepted) { .privacyToggled($0) })
+                // One consent covers both documents, as the sentence names
+                // both; the view model keeps them apart because the platform
+                // records each version.
+                Toggle(String(localized: "login_consent"), isOn: consent)
             } footer: {
-                Text(String(localized: "login_consent_hint"))
+                if let terms = state.sent?.terms {
+                    Text(Formats.format(String(localized: "login_terms_versions"), terms.agreement, terms.privacy))
+                }
             }
             Section {
                 Button(String(localized: "login_submit")) { screen.send(.login) }
@@ -49,6 +54,16 @@ struct SmsLoginView: View {
                 app.open(.identity(platform: state.platform))
             }
         }
+    }
+
+    private var consent: Binding<Bool> {
+        Binding(
+            get: { screen.state.agreementAccepted && screen.state.privacyAccepted },
+            set: { accepted in
+                screen.send(.agreementToggled(accepted))
+                screen.send(.privacyToggled(accepted))
+            }
+        )
     }
 
     private var sendTitle: String {

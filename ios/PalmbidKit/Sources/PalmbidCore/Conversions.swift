@@ -193,10 +193,10 @@ extension HallAlert {
         case let .openingSoon(minutes): self = .openingSoon(minutes: Int(minutes))
         case let .phaseStarted(phase): self = .stageStarted(HallStage(phase))
         case .challengeAnswered: self = .challengeAnswered
-        case .roundOpened: self = .roundOpened
-        case .roundClosed: self = .roundClosed
-        case .drawOpened: self = .drawOpened
-        case .drawRevealed: self = .drawRevealed
+        case let .roundOpened(section, round, _): self = .roundOpened(section: Int(section), round: Int(round))
+        case let .roundClosed(section, round): self = .roundClosed(section: Int(section), round: Int(round))
+        case let .drawOpened(draw): self = .drawOpened(draw: Int(draw))
+        case let .drawRevealed(draw, coefficient): self = .drawRevealed(draw: Int(draw), coefficient: coefficient)
         }
     }
 }

@@ -219,10 +219,10 @@ public enum HallAlert: Equatable, Sendable {
     case openingSoon(minutes: Int)
     case stageStarted(HallStage)
     case challengeAnswered
-    case roundOpened
-    case roundClosed
-    case drawOpened
-    case drawRevealed
+    case roundOpened(section: Int, round: Int)
+    case roundClosed(section: Int, round: Int)
+    case drawOpened(draw: Int)
+    case drawRevealed(draw: Int, coefficient: String)
 }
 
 /// Event a hall watch delivers.

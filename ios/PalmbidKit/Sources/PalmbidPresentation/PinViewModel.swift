@@ -26,6 +26,14 @@ public struct PinPadState: Equatable, Sendable {
         case repeatNew
     }
 
+    /// The purpose without its operation, for the screen's titles.
+    public enum Kind: Equatable, Sendable {
+        case choose
+        case enter
+        case change
+    }
+
+    public var kind: Kind
     public var stage: Stage
     /// How many digits are typed (drawn as dots).
     public var entered = 0
@@ -39,7 +47,8 @@ public struct PinPadState: Equatable, Sendable {
     public var done = false
     public var error: AppError?
 
-    public init(stage: Stage) {
+    public init(kind: Kind, stage: Stage) {
+        self.kind = kind
         self.stage = stage
     }
 
@@ -79,9 +88,11 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
         self.certificates = certificates
         switch purpose {
         case .choose:
-            super.init(state: PinPadState(stage: .new))
-        case .enter, .change:
-            super.init(state: PinPadState(stage: .current))
+            super.init(state: PinPadState(kind: .choose, stage: .new))
+        case .enter:
+            super.init(state: PinPadState(kind: .enter, stage: .current))
+        case .change:
+            super.init(state: PinPadState(kind: .change, stage: .current))
         }
     }
 
