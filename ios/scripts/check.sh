@@ -7,7 +7,11 @@
 #      (target/bindings/swift, written by bindings/scripts/generate.sh) are
 #      byte for byte the copy committed in PalmbidKit;
 #   3. Package.swift and project.yml name only files and folders that exist
-#      (scripts/check_paths.py).
+#      (scripts/check_paths.py);
+#   4. every `String(localized: "key")` of the app has a literal snake_case
+#      key defined in the shared catalogue, android/ui/src/main/res
+#      (scripts/check_strings.py; the comparison is reported as skipped
+#      while that catalogue is absent).
 #
 # Compilation, XCTest, the Secure Enclave, the camera, APNs and universal
 # links need a Mac and a device; see ios/README.md.
@@ -67,6 +71,10 @@ check_paths() {
     "$python" "$ios/scripts/check_paths.py" "$1"
 }
 
+check_strings() {
+    "$python" "$ios/scripts/check_strings.py" "$1" "$2"
+}
+
 self_test() {
     local scratch
     scratch="$(mktemp -d)"
@@ -119,6 +127,22 @@ self_test() {
         fail "self-test: the path check accepted a project.yml naming a missing file"
     fi
     echo "self-test: the path check rejects manifests naming missing paths"
+
+    # A view using a key the catalogue lacks.
+    mkdir -p "$scratch/strings/swift" "$scratch/strings/res/values" "$scratch/strings/res/values-en"
+    printf 'let title = String(localized: "home_title")\nlet gone = String(localized: "home_no_such_key")\n' \
+        >"$scratch/strings/swift/View.swift"
+    for folder in values values-en; do
+        printf '<resources>\n    <string name="home_title">x</string>\n</resources>\n' \
+            >"$scratch/strings/res/$folder/strings.xml"
+    done
+    if check_strings "$scratch/strings/swift" "$scratch/strings/res" >"$scratch/strings.out"; then
+        cat "$scratch/strings.out"
+        fail "self-test: the strings check accepted a key missing from the catalogue"
+    fi
+    grep -q 'home_no_such_key' "$scratch/strings.out" ||
+        fail "self-test: the strings check did not name the missing key"
+    echo "self-test: the strings check rejects a key missing from the catalogue"
 }
 
 generated="$root/target/bindings/swift/PalmbidFFI.swift"
@@ -126,6 +150,7 @@ generated="$root/target/bindings/swift/PalmbidFFI.swift"
 check_parse "$ios"
 check_bindings "$generated" "$bindings_copy"
 check_paths "$ios"
+check_strings "$ios/Palmbid" "$root/android/ui/src/main/res"
 if [ "${1:-}" = "--self-test" ]; then
     self_test
 fi
