@@ -2,25 +2,19 @@ import UIKit
 import UserNotifications
 
 /// APNs as a hint only: a push means "something changed in the hall" and
-/// carries nothing else. The app pulls the real state from the platform over its signed API
-/// when it becomes active or receives a hint, so a forged or replayed push
-/// can neither show false data nor make the phone act.
+/// carries nothing else. The app pulls the real state from the platform over
+/// its signed API when it becomes active or receives a hint, so a forged or
+/// replayed push can neither show false data nor make the phone act.
 @MainActor
-final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCenterDelegate {
+final class AppDelegate: NSObject, UIApplicationDelegate {
     /// Called when a hint arrives; the app refreshes.
     var onHint: (@MainActor () -> Void)?
     /// The APNs device token, hex, once registered.
     private(set) var deviceToken: String?
 
-    func application(
-        _ application: UIApplication, didFinishLaunchingWithOptions launchOptions: [UIApplication.LaunchOptionsKey: Any]? = nil
-    ) -> Bool {
-        UNUserNotificationCenter.current().delegate = self
-        return true
-    }
-
-    /// Asks for permission (alerts for the opening's reminders) and registers
-    /// with APNs. Called when notifications are on in the settings.
+    /// Requests permission (alerts for the opening's reminders) and registers
+    /// with APNs. The app calls it at start when notifications are on in the
+    /// settings.
     func registerForHints() {
         Task { @MainActor in
             let center = UNUserNotificationCenter.current()
@@ -35,8 +29,8 @@ final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCent
     func application(_ application: UIApplication, didRegisterForRemoteNotificationsWithDeviceToken token: Data) {
         deviceToken = token.map { String(format: "%02x", $0) }.joined()
         // TODO: hand the token to the platform once palmbid-ffi exports a
-        // push registration call; until then hints come only while the app
-        // watches a project.
+        // push registration call. Until then no push arrives, and the app
+        // relies on the hall's event stream and on refreshing when active.
     }
 
     func application(_ application: UIApplication, didFailToRegisterForRemoteNotificationsWithError error: Error) {
@@ -51,13 +45,5 @@ final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCent
         // The payload is ignored on purpose: it is only a hint to pull.
         onHint?()
         completionHandler(.newData)
-    }
-
-    func userNotificationCenter(
-        _ center: UNUserNotificationCenter, willPresent notification: UNNotification,
-        withCompletionHandler completionHandler: @escaping (UNNotificationPresentationOptions) -> Void
-    ) {
-        onHint?()
-        completionHandler([.banner, .sound])
     }
 }

@@ -21,6 +21,17 @@ struct ConfirmView: View {
 
     var body: some View {
         Form {
+            if state.step == .answered || state.step == .cancelled {
+                Section {
+                    Label(
+                        state.step == .answered
+                            ? Formats.format(String(localized: "confirm_done"), actionTitle)
+                            : String(localized: "confirm_cancelled"),
+                        systemImage: state.step == .answered ? "checkmark.circle.fill" : "xmark.circle"
+                    )
+                    Button(String(localized: "common_done")) { app.path.removeAll() }
+                }
+            }
             Section {
                 Text(actionTitle)
                     .font(.title3.bold())
@@ -88,11 +99,6 @@ struct ConfirmView: View {
                 ),
                 onCancel: { model.send(.pinCancelled) }
             )
-        }
-        .onChange(of: state.step) { step in
-            if step == .answered || step == .cancelled {
-                app.path.removeAll()
-            }
         }
     }
 

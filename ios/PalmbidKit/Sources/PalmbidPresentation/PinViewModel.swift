@@ -79,7 +79,7 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
     private let purpose: PinPurpose
     private let certificates: CertificateStore
     private var buffer: [UInt8] = []
-    /// The current PIN (change) or first new PIN, held between stages.
+    /// The current PIN of a change, kept while the new one is typed.
     private var held: [UInt8] = []
     private var firstNew: [UInt8] = []
 
