@@ -11,7 +11,10 @@
 #   4. every `String(localized: "key")` of the app has a literal snake_case
 #      key defined in the shared catalogue, android/ui/src/main/res
 #      (scripts/check_strings.py; the comparison is reported as skipped
-#      while that catalogue is absent).
+#      while that catalogue is absent);
+#   5. the layers import only what they may: PalmbidBindings only in
+#      PalmbidCore, Foundation and PalmbidCore only in the view models and
+#      mocks (scripts/check_layers.py).
 #
 # Compilation, XCTest, the Secure Enclave, the camera, APNs and universal
 # links need a Mac and a device; see ios/README.md.
@@ -69,6 +72,10 @@ check_bindings() {
 
 check_paths() {
     "$python" "$ios/scripts/check_paths.py" "$1"
+}
+
+check_layers() {
+    "$python" "$ios/scripts/check_layers.py" "$1"
 }
 
 check_strings() {
@@ -143,6 +150,18 @@ self_test() {
     grep -q 'home_no_such_key' "$scratch/strings.out" ||
         fail "self-test: the strings check did not name the missing key"
     echo "self-test: the strings check rejects a key missing from the catalogue"
+
+    # A view model importing SwiftUI and a view importing the bindings.
+    mkdir -p "$scratch/layers/PalmbidKit/Sources/PalmbidPresentation" "$scratch/layers/Palmbid/Views"
+    printf 'import Foundation\nimport SwiftUI\n' >"$scratch/layers/PalmbidKit/Sources/PalmbidPresentation/Model.swift"
+    printf 'import SwiftUI\nimport PalmbidBindings\n' >"$scratch/layers/Palmbid/Views/View.swift"
+    if check_layers "$scratch/layers" >"$scratch/layers.out"; then
+        cat "$scratch/layers.out"
+        fail "self-test: the layer check accepted forbidden imports"
+    fi
+    [ "$(grep -c 'imports' "$scratch/layers.out")" -eq 2 ] ||
+        fail "self-test: the layer check did not name both forbidden imports"
+    echo "self-test: the layer check rejects a view model importing SwiftUI and a view importing the bindings"
 }
 
 generated="$root/target/bindings/swift/PalmbidFFI.swift"
@@ -151,6 +170,7 @@ check_parse "$ios"
 check_bindings "$generated" "$bindings_copy"
 check_paths "$ios"
 check_strings "$ios/Palmbid" "$root/android/ui/src/main/res"
+check_layers "$ios"
 if [ "${1:-}" = "--self-test" ]; then
     self_test
 fi

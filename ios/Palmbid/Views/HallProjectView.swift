@@ -9,6 +9,7 @@ import UniformTypeIdentifiers
 struct HallProjectView: View {
     @StateObject private var screen: Observed<HallProjectViewModel>
     @EnvironmentObject private var app: AppModel
+    @Environment(\.scenePhase) private var scenePhase
     @State private var credentialId: String?
     @State private var challengeText = ""
     @State private var attachments: [ChallengeAttachment] = []
@@ -46,6 +47,18 @@ struct HallProjectView: View {
             Task { credentialId = await primaryCredential(certificates) }
         }
         .onDisappear { screen.send(.disappeared) }
+        // In the background the event stream would only drain the battery;
+        // back in the foreground the project is pulled again and watched.
+        .onChange(of: scenePhase) { phase in
+            switch phase {
+            case .background:
+                screen.send(.disappeared)
+            case .active:
+                screen.send(.appeared)
+            default:
+                break
+            }
+        }
         .refreshable { screen.send(.refresh) }
         .onChange(of: state.alert) { alert in
             guard let alert else { return }
