@@ -10,8 +10,8 @@
 #      (scripts/check_paths.py);
 #   4. every `String(localized: "key")` of the app has a literal snake_case
 #      key defined in the shared catalogue, android/ui/src/main/res
-#      (scripts/check_strings.py; the comparison is reported as skipped
-#      while that catalogue is absent);
+#      (scripts/check_strings.py). While that catalogue is absent, the
+#      comparison is reported as skipped;
 #   5. the layers import only what they may: PalmbidBindings only in
 #      PalmbidCore, Foundation and PalmbidCore only in the view models and
 #      mocks (scripts/check_layers.py).

@@ -126,7 +126,8 @@ struct GuaranteesView: View {
         }
     }
 
-    /// The institution's name for its id, or the id when it is not listed.
+    /// Looks up an institution's name by id, falling back to the id when the
+    /// institution is not listed.
     private func institutionName(_ id: String?) -> String {
         guard let id else { return "" }
         return state.institutions.first { $0.id == id }?.name ?? id
