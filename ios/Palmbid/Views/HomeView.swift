@@ -37,6 +37,16 @@ struct HomeView: View {
                             Text(Formats.format(String(localized: "cert_valid_until"), Formats.date(holder.notAfter)))
                                 .font(.footnote)
                                 .foregroundStyle(expiring(holder) ? Color.orange : Color.secondary)
+                            if let notice = state.renewalNotices.first(where: { $0.credentialId == holder.credentialId }) {
+                                Label(
+                                    Formats.format(
+                                        String(localized: "home_renewal_warning"), Formats.date(holder.notAfter), notice.bids
+                                    ),
+                                    systemImage: "exclamationmark.triangle"
+                                )
+                                .font(.footnote)
+                                .foregroundStyle(.orange)
+                            }
                         }
                     }
                 }

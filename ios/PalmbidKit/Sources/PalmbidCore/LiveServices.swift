@@ -64,6 +64,18 @@ final class LiveCertificateStore: CertificateStore {
     func deleteCredential(credentialId: String) async throws {
         try await bridged { try await keystore.deleteCredential(credentialId: credentialId) }
     }
+
+    func renewalNotices() async throws -> [RenewalNotice] {
+        try await bridged {
+            try await keystore.renewalWarnings().map { warning in
+                RenewalNotice(
+                    credentialId: warning.credentialId,
+                    bids: warning.bids.count,
+                    lastDeadline: warning.bids.map(\.deadlineUnix).max().map(Date.init(unix:))
+                )
+            }
+        }
+    }
 }
 
 final class LiveAccountService: AccountService {

@@ -42,6 +42,23 @@ public struct CertificateSummary: Equatable, Sendable, Identifiable {
     }
 }
 
+/// A credential whose encryption key pending bids still need: renewing,
+/// replacing or deleting it before their openings would leave those bids
+/// unopenable.
+public struct RenewalNotice: Equatable, Sendable {
+    public var credentialId: String
+    /// How many bids still need the key.
+    public var bids: Int
+    /// The last of those bids' opening deadlines.
+    public var lastDeadline: Date?
+
+    public init(credentialId: String, bids: Int, lastDeadline: Date?) {
+        self.credentialId = credentialId
+        self.bids = bids
+        self.lastDeadline = lastDeadline
+    }
+}
+
 /// A credential's PIN counter.
 public struct PinState: Equatable, Sendable {
     public var triesLeft: Int

@@ -11,7 +11,11 @@ public protocol CertificateStore: Sendable {
     /// Fails with `keystore.pin_incorrect` (one try spent) or the PIN rules'
     /// codes for a trivial new PIN.
     func changePin(credentialId: String, oldPin: String, newPin: String) async throws
+    /// Fails with `keystore.key_needed_by_bids` while `renewalNotices`
+    /// lists the credential.
     func deleteCredential(credentialId: String) async throws
+    /// The credentials whose encryption keys pending bids still need.
+    func renewalNotices() async throws -> [RenewalNotice]
 }
 
 /// Platforms, SMS login and the identity video check.

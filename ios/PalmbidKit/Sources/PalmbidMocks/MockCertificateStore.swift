@@ -7,6 +7,7 @@ public actor MockCertificateStore: CertificateStore {
     public private(set) var stored: [CertificateSummary]
     private var pins: [String: String]
     private var failures: [String: Int] = [:]
+    private var notices: [RenewalNotice] = []
     /// When set, every call fails with it (device key lost, for example).
     public var failure: AppError?
 
@@ -52,8 +53,24 @@ public actor MockCertificateStore: CertificateStore {
 
     public func deleteCredential(credentialId: String) async throws {
         if let failure { throw failure }
+        if notices.contains(where: { $0.credentialId == credentialId }) {
+            throw AppError(
+                code: "keystore.key_needed_by_bids",
+                messageZh: "仍有投标文件需要此证书解密。",
+                messageEn: "Bids still need this certificate to decrypt."
+            )
+        }
         stored.removeAll { $0.credentialId == credentialId }
         pins[credentialId] = nil
+    }
+
+    public func renewalNotices() async throws -> [RenewalNotice] {
+        if let failure { throw failure }
+        return notices
+    }
+
+    public func setNotices(_ notices: [RenewalNotice]) {
+        self.notices = notices
     }
 
     public func pin(of credentialId: String) -> String? {

@@ -9,6 +9,9 @@ public struct HomeState: Equatable, Sendable {
     public var holders: [CertificateSummary] = []
     /// Certificates that expire within 30 days.
     public var expiringSoon: [CertificateSummary] = []
+    /// Credentials that pending bids still need: shown so the holder does not
+    /// renew or delete them before those openings.
+    public var renewalNotices: [RenewalNotice] = []
     public var error: AppError?
 
     public init() {}
@@ -47,11 +50,13 @@ public final class HomeViewModel: ScreenModel<HomeState, HomeAction> {
         update { $0.loading = true }
         do {
             let all = try await certificates.certificates()
+            let notices = try await certificates.renewalNotices()
             let signing = all.filter { $0.purpose == .signing }
             let soon = now().addingTimeInterval(30 * 24 * 3600)
             update {
                 $0.holders = signing
                 $0.expiringSoon = all.filter { $0.notAfter < soon }
+                $0.renewalNotices = notices
                 $0.error = nil
                 $0.loading = false
             }

@@ -25,6 +25,23 @@ final class ScreenViewModelTests: XCTestCase {
         XCTAssertEqual(model.state.expiringSoon.count, 2)
     }
 
+    func testHomeShowsCredentialsPendingBidsNeed() async {
+        let store = MockCertificateStore(certificates: CertificateSummary.samplePair(), pins: ["cred-1": "246810"])
+        let notice = RenewalNotice(credentialId: "cred-1", bids: 2, lastDeadline: Date(timeIntervalSince1970: 1_800_000_000))
+        await store.setNotices([notice])
+        let model = HomeViewModel(certificates: store)
+        model.send(.appeared)
+        await model.settle()
+        XCTAssertEqual(model.state.renewalNotices, [notice])
+
+        let info = CertificateInfoViewModel(certificates: store)
+        info.send(.delete(credentialId: "cred-1"))
+        await info.settle()
+        XCTAssertEqual(info.state.error?.code, "keystore.key_needed_by_bids")
+        let left = await store.stored
+        XCTAssertEqual(left.count, 2, "a credential pending bids need is kept")
+    }
+
     func testHomeReportsALostDeviceKey() async {
         let store = MockCertificateStore()
         await store.setFailure(MockErrors.deviceKeyLost)
