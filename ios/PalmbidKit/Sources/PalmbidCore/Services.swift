@@ -14,7 +14,7 @@ public protocol CertificateStore: Sendable {
     /// Fails with `keystore.key_needed_by_bids` while `renewalNotices`
     /// lists the credential.
     func deleteCredential(credentialId: String) async throws
-    /// The credentials whose encryption keys pending bids still need.
+    /// Lists the credentials whose encryption keys pending bids still need.
     func renewalNotices() async throws -> [RenewalNotice]
 }
 
