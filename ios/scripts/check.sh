@@ -60,8 +60,11 @@ check_parse() {
 
 check_bindings() {
     local generated="$1" copy="$2"
-    [ -f "$generated" ] ||
-        fail "$generated is missing; run bindings/scripts/generate.sh first"
+    if [ ! -f "$generated" ]; then
+        local found
+        found="$(cd "$(dirname "$generated")" 2>/dev/null && ls ./*.swift 2>/dev/null | tr '\n' ' ')"
+        fail "$generated is missing (Swift files there: ${found:-none}); run bindings/scripts/generate.sh first, and if the file name changed, update ios/scripts/check.sh and update-bindings.sh"
+    fi
     if ! cmp -s "$generated" "$copy"; then
         echo "ios check: $copy differs from the bindings generated from the current library ($generated)" >&2
         echo "ios check: refresh it with ios/scripts/update-bindings.sh and commit it" >&2
