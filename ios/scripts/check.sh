@@ -62,7 +62,7 @@ check_bindings() {
     local generated="$1" copy="$2"
     if [ ! -f "$generated" ]; then
         local found
-        found="$(cd "$(dirname "$generated")" 2>/dev/null && ls ./*.swift 2>/dev/null | tr '\n' ' ')"
+        found="$(cd "$(dirname "$generated")" 2>/dev/null && ls ./*.swift 2>/dev/null | tr '\n' ' ' || true)"
         fail "$generated is missing (Swift files there: ${found:-none}); run bindings/scripts/generate.sh first, and if the file name changed, update ios/scripts/check.sh and update-bindings.sh"
     fi
     if ! cmp -s "$generated" "$copy"; then
