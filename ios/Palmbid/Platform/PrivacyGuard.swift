@@ -40,6 +40,7 @@ final class PrivacyGuard: ObservableObject {
 struct HiddenWhileCaptured: ViewModifier {
     @EnvironmentObject private var privacy: PrivacyGuard
 
+    @ViewBuilder
     func body(content: Content) -> some View {
         if privacy.screenCaptured {
             VStack(spacing: 12) {
