@@ -73,12 +73,15 @@ final class LiveHallService: HallService {
         }
     }
 
-    func confirmQuote(platform: String, project: String, bid: String, amount: String, pin: String) async throws {
+    func checkConfirmation(platform: String, project: String, bid: String, amount: String) async throws {
         try await bridged {
-            // The library checks the amount against the quote read before it
-            // asks for a signature, so a changed price never gets signed.
             try await account.hallCheckConfirmation(platform: platform, project: project, bid: bid, amount: amount)
-            _ = try await account.hallConfirmQuote(platform: platform, project: project, bid: bid, amount: amount, pin: pin)
+        }
+    }
+
+    func confirmQuote(platform: String, project: String, bid: String, amount: String, pin: String) async throws {
+        _ = try await bridged {
+            try await account.hallConfirmQuote(platform: platform, project: project, bid: bid, amount: amount, pin: pin)
         }
     }
 

@@ -61,6 +61,9 @@ public protocol HallService: Sendable {
     func checkBid(platform: String, project: String, bid: String, pin: String) async throws -> Date
     func releaseBid(platform: String, project: String, bid: String, pin: String) async throws
     func quotes(platform: String, project: String) async throws -> [HallQuoteRow]
+    /// Checks, without the PIN, that confirming `amount` for `bid` can succeed
+    /// now (phase, bid, the amount read); call it before showing the PIN pad.
+    func checkConfirmation(platform: String, project: String, bid: String, amount: String) async throws
     func confirmQuote(platform: String, project: String, bid: String, amount: String, pin: String) async throws
     func challenges(platform: String, project: String) async throws -> [HallChallengeSummary]
     func submitChallenge(

@@ -118,14 +118,23 @@ public final class MockHallService: HallService, @unchecked Sendable {
         return store.with { $0.quotes }
     }
 
+    public func checkConfirmation(platform: String, project: String, bid: String, amount: String) async throws {
+        record("checkConfirmation")
+        try checkAmount(bid: bid, amount: amount)
+    }
+
     public func confirmQuote(platform: String, project: String, bid: String, amount: String, pin: String) async throws {
         record("confirmQuote")
+        try checkAmount(bid: bid, amount: amount)
+        try await certificates.verify(credentialId: credentialId, pin: pin)
+        store.with { $0.confirmed[bid] = amount }
+    }
+
+    private func checkAmount(bid: String, amount: String) throws {
         let read = store.with { $0.quotes.first { $0.bidId == bid }?.amount }
         guard read == amount else {
             throw AppError(code: "hall.amount_mismatch", messageZh: "金额与唱标结果不一致。", messageEn: "The amount differs from the quote read.")
         }
-        try await certificates.verify(credentialId: credentialId, pin: pin)
-        store.with { $0.confirmed[bid] = amount }
     }
 
     public func challenges(platform: String, project: String) async throws -> [HallChallengeSummary] {

@@ -98,6 +98,19 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
             }
         case .receiptShown:
             update { $0.receipt = nil }
+        case let .requestPin(.confirmQuote(bid, amount)):
+            // A confirmation that cannot succeed (another amount, a closed
+            // phase) is refused before the PIN is typed.
+            run {
+                do {
+                    try await self.hall.checkConfirmation(
+                        platform: self.state.platform, project: self.state.projectId, bid: bid, amount: amount
+                    )
+                    self.update { $0.pinRequest = .confirmQuote(bid: bid, amount: amount) }
+                } catch {
+                    self.update { $0.error = AppError(error) }
+                }
+            }
         case let .requestPin(request):
             update { $0.pinRequest = request }
         case .pinCancelled:

@@ -99,15 +99,17 @@ final class HallProjectViewModelTests: XCTestCase {
         )])
         let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall)
 
-        do {
-            try await model.perform(.confirmQuote(bid: "bid-1", amount: "999.00"), pin: "246810")
-            XCTFail("a different amount must be refused")
-        } catch {
-            XCTAssertEqual(AppError(error).code, "hall.amount_mismatch")
-        }
+        model.send(.requestPin(.confirmQuote(bid: "bid-1", amount: "999.00")))
+        await model.settle()
+        XCTAssertNil(model.state.pinRequest, "no PIN pad for an amount that cannot be confirmed")
+        XCTAssertEqual(model.state.error?.code, "hall.amount_mismatch")
         XCTAssertTrue(hall.confirmed.isEmpty)
 
+        model.send(.requestPin(.confirmQuote(bid: "bid-1", amount: "1000000.00")))
+        await model.settle()
+        XCTAssertEqual(model.state.pinRequest, .confirmQuote(bid: "bid-1", amount: "1000000.00"))
         try await model.perform(.confirmQuote(bid: "bid-1", amount: "1000000.00"), pin: "246810")
         XCTAssertEqual(hall.confirmed, ["bid-1": "1000000.00"])
+        XCTAssertEqual(hall.calls.filter { $0 == "checkConfirmation" }.count, 2)
     }
 }
