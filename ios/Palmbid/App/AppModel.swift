@@ -13,6 +13,7 @@ struct Services {
     let guarantees: GuaranteeService
     let settings: SettingsStore
     let signatureLog: SignatureLog
+    let drawTickets: DrawTicketStore
 }
 
 /// Destinations of the navigation stack. Values that are not `Hashable` (a
@@ -91,7 +92,7 @@ final class AppModel: ObservableObject {
             phase = .ready(Services(
                 certificates: live.certificates, accounts: live.accounts, pickup: live.pickup, qr: live.qr,
                 hall: live.hall, guarantees: live.guarantees, settings: settings,
-                signatureLog: UnavailableSignatureLog()
+                signatureLog: UnavailableSignatureLog(), drawTickets: UserDefaultsDrawTickets()
             ))
         } catch {
             phase = .failed(AppError(error))

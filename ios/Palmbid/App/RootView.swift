@@ -46,7 +46,9 @@ struct RootView: View {
             HallListView(model: HallListViewModel(accounts: services.accounts, hall: services.hall))
         case let .hallProject(platform, project):
             HallProjectView(
-                model: HallProjectViewModel(platform: platform, projectId: project, hall: services.hall),
+                model: HallProjectViewModel(
+                    platform: platform, projectId: project, hall: services.hall, tickets: services.drawTickets
+                ),
                 certificates: services.certificates
             )
         case let .guarantees(platform):

@@ -261,6 +261,18 @@ struct HallProjectView: View {
                     if let coefficient = draw.coefficient {
                         LabeledContent(String(localized: "project_draw_result"), value: coefficient)
                             .font(.headline)
+                        // The platform's result is trusted only once this
+                        // phone checked it against its own contribution.
+                        if let verified = state.verifiedDraws[draw.draw] {
+                            Label(
+                                Formats.format(String(localized: "project_draw_verified"), verified),
+                                systemImage: "checkmark.seal"
+                            )
+                        } else if state.contributedDraws.contains(draw.draw) {
+                            Button(String(localized: "project_verify_draw")) { screen.send(.verifyDraw(draw.draw)) }
+                        }
+                    } else if state.contributedDraws.contains(draw.draw) {
+                        Text(String(localized: "project_draw_contributed")).font(.footnote)
                     } else if draw.isOpen {
                         Button(String(localized: "project_contribute")) { screen.send(.requestPin(.contributeDraw)) }
                     } else {

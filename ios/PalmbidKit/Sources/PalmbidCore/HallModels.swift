@@ -191,6 +191,19 @@ public struct HallDrawSummary: Equatable, Sendable {
     }
 }
 
+/// This phone's contribution to a coefficient draw: what to keep until the
+/// reveal to verify it. `kept` is the library's JSON record and holds
+/// nothing secret.
+public struct DrawTicket: Equatable, Sendable, Codable {
+    public var draw: Int
+    public var kept: String
+
+    public init(draw: Int, kept: String) {
+        self.draw = draw
+        self.kept = kept
+    }
+}
+
 /// The live state of a watched project.
 public struct HallLiveState: Equatable, Sendable {
     public var project: HallProjectSummary

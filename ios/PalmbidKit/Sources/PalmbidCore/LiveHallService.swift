@@ -145,8 +145,17 @@ final class LiveHallService: HallService {
         }
     }
 
-    func contributeDraw(platform: String, project: String, pin: String) async throws {
-        _ = try await bridged { try await account.hallContributeDraw(platform: platform, project: project, pin: pin) }
+    func contributeDraw(platform: String, project: String, pin: String) async throws -> DrawTicket {
+        try await bridged {
+            let contribution = try await account.hallContributeDraw(platform: platform, project: project, pin: pin)
+            return DrawTicket(draw: Int(contribution.draw), kept: contribution.kept)
+        }
+    }
+
+    func verifyDraw(platform: String, project: String, ticket: DrawTicket) async throws -> String {
+        try await bridged {
+            try await account.hallVerifyDraw(platform: platform, project: project, kept: ticket.kept).coefficient
+        }
     }
 
     func watch(platform: String, project: String) -> AsyncStream<HallEvent> {

@@ -74,7 +74,12 @@ public protocol HallService: Sendable {
         platform: String, project: String, section: Int, round: Int, amount: String, pin: String
     ) async throws
     func draws(platform: String, project: String) async throws -> [HallDrawSummary]
-    func contributeDraw(platform: String, project: String, pin: String) async throws
+    /// Contributes to the open draw; keep the ticket until the reveal.
+    func contributeDraw(platform: String, project: String, pin: String) async throws -> DrawTicket
+    /// Verifies a revealed draw against this phone's contribution and
+    /// returns the drawn coefficient; fails with a `hall.draw_*` code for
+    /// each broken promise.
+    func verifyDraw(platform: String, project: String, ticket: DrawTicket) async throws -> String
     /// The project's live events, delivered on the main actor. Ending the
     /// stream (the consuming task cancelled, or the view gone) stops the
     /// watch. A refusal by the platform ends the stream after a last
@@ -102,6 +107,13 @@ public protocol SettingsStore: AnyObject, Sendable {
     /// Unlock with Face ID / Touch ID instead of typing the PIN; off unless
     /// the user turns it on.
     var biometricUnlock: Bool { get set }
+}
+
+/// Draw tickets kept until their draws are revealed, so a verification still
+/// works after the app was closed.
+public protocol DrawTicketStore: AnyObject, Sendable {
+    func save(_ ticket: DrawTicket, project: String)
+    func tickets(project: String) -> [DrawTicket]
 }
 
 /// Every signature the phone made, newest first.

@@ -16,6 +16,8 @@ public final class MockHallService: HallService, @unchecked Sendable {
         var challenges: [HallChallengeSummary] = []
         var rounds: [HallRoundSummary] = []
         var draws: [HallDrawSummary] = []
+        /// Candidate index of each revealed draw.
+        var revealed: [Int: Int] = [:]
         var signedIn: HallSignInReceipt?
         var confirmed: [String: String] = [:]
         var watchers: [UUID: AsyncStream<HallEvent>.Continuation] = [:]
@@ -172,9 +174,44 @@ public final class MockHallService: HallService, @unchecked Sendable {
         return store.with { $0.draws }
     }
 
-    public func contributeDraw(platform: String, project: String, pin: String) async throws {
+    public func contributeDraw(platform: String, project: String, pin: String) async throws -> DrawTicket {
         record("contributeDraw")
+        guard let open = store.with({ $0.draws.first { $0.isOpen } }) else {
+            throw AppError(code: "hall.no_draw_open", messageZh: "没有进行中的抽取。", messageEn: "No draw is open.")
+        }
         try await certificates.verify(credentialId: credentialId, pin: pin)
+        return DrawTicket(draw: open.draw, kept: "{\"draw\":\(open.draw)}")
+    }
+
+    public func verifyDraw(platform: String, project: String, ticket: DrawTicket) async throws -> String {
+        record("verifyDraw")
+        let found = store.with { store in
+            store.revealed[ticket.draw].flatMap { index in
+                store.draws.first { $0.draw == ticket.draw }.map { $0.candidates[index] }
+            }
+        }
+        guard let coefficient = found else {
+            throw AppError(code: "hall.draw_not_revealed", messageZh: "抽取尚未公布结果。", messageEn: "The draw is not revealed yet.")
+        }
+        return coefficient
+    }
+
+    /// Adds draw number `draw` with `candidates`, open for contributions.
+    public func openDraw(_ draw: Int, candidates: [String]) {
+        store.with {
+            $0.draws.append(HallDrawSummary(draw: draw, isOpen: true, candidates: candidates, contributions: 0, coefficient: nil))
+        }
+    }
+
+    /// Closes draw `draw` and reveals candidate `index`.
+    public func reveal(_ draw: Int, index: Int) {
+        store.with { store in
+            store.revealed[draw] = index
+            for position in store.draws.indices where store.draws[position].draw == draw {
+                store.draws[position].isOpen = false
+                store.draws[position].coefficient = store.draws[position].candidates[index]
+            }
+        }
     }
 
     public func watch(platform: String, project: String) -> AsyncStream<HallEvent> {

@@ -31,6 +31,10 @@ public struct HallProjectState: Equatable, Sendable {
     public var challenges: [HallChallengeSummary] = []
     public var rounds: [HallRoundSummary] = []
     public var draws: [HallDrawSummary] = []
+    /// Draws this phone contributed to (it holds their tickets).
+    public var contributedDraws: Set<Int> = []
+    /// Coefficients this phone verified, by draw.
+    public var verifiedDraws: [Int: String] = [:]
     /// The latest alert, shown as a banner.
     public var alert: HallAlert?
     /// The PIN pad is up for this.
@@ -63,6 +67,8 @@ public enum HallProjectAction: Sendable {
     case requestPin(HallPinRequest)
     case pinCancelled
     case event(HallEvent)
+    /// Verifies a revealed draw against this phone's contribution.
+    case verifyDraw(Int)
     case dismissAlert
     case dismissError
 }
@@ -70,10 +76,12 @@ public enum HallProjectAction: Sendable {
 @MainActor
 public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProjectAction> {
     private let hall: HallService
+    private let tickets: DrawTicketStore
     private static let watchKey = "watch"
 
-    public init(platform: String, projectId: String, hall: HallService) {
+    public init(platform: String, projectId: String, hall: HallService, tickets: DrawTicketStore) {
         self.hall = hall
+        self.tickets = tickets
         super.init(state: HallProjectState(platform: platform, projectId: projectId))
     }
 
@@ -117,6 +125,18 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
             update { $0.pinRequest = nil }
         case let .event(event):
             apply(event)
+        case let .verifyDraw(draw):
+            guard let ticket = tickets.tickets(project: state.projectId).first(where: { $0.draw == draw }) else { return }
+            run {
+                do {
+                    let coefficient = try await self.hall.verifyDraw(
+                        platform: self.state.platform, project: self.state.projectId, ticket: ticket
+                    )
+                    self.update { $0.verifiedDraws[draw] = coefficient }
+                } catch {
+                    self.update { $0.error = AppError(error) }
+                }
+            }
         case .dismissAlert:
             update { $0.alert = nil }
         case .dismissError:
@@ -148,7 +168,9 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
                 platform: platform, project: project, section: section, round: round, amount: amount, pin: pin
             )
         case .contributeDraw:
-            try await hall.contributeDraw(platform: platform, project: project, pin: pin)
+            let ticket = try await hall.contributeDraw(platform: platform, project: project, pin: pin)
+            tickets.save(ticket, project: project)
+            update { $0.contributedDraws.insert(ticket.draw) }
         }
         update { $0.pinRequest = nil }
         run { await self.reload() }
@@ -201,10 +223,12 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
             async let bids = hall.bids(platform: platform, project: project)
             async let challenges = hall.challenges(platform: platform, project: project)
             let (loadedDetails, loadedBids, loadedChallenges) = try await (details, bids, challenges)
+            let contributed = Set(tickets.tickets(project: project).map(\.draw))
             update {
                 $0.details = loadedDetails
                 $0.bids = loadedBids
                 $0.challenges = loadedChallenges
+                $0.contributedDraws = contributed
             }
             try await loadPhaseLists(stage: loadedDetails.project.stage)
             update { $0.error = nil }

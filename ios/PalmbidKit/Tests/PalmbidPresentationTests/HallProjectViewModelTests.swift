@@ -24,7 +24,7 @@ final class HallProjectViewModelTests: XCTestCase {
 
     func testLiveStageChangeReloadsLists() async {
         let hall = makeHall(store: storeWithCredential())
-        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall)
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
 
         model.send(.appeared)
         await model.settle()
@@ -49,7 +49,7 @@ final class HallProjectViewModelTests: XCTestCase {
 
     func testLeavingTheScreenStopsTheWatch() async {
         let hall = makeHall(store: storeWithCredential())
-        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall)
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
 
         model.send(.appeared)
         await eventually("the watch starts") { hall.watching == 1 }
@@ -61,7 +61,7 @@ final class HallProjectViewModelTests: XCTestCase {
 
     func testWatchEndingOnItsOwnShowsDisconnected() async {
         let hall = makeHall(store: storeWithCredential())
-        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall)
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
         model.send(.appeared)
         hall.emit(.connection(true))
         await eventually("connected") { model.state.connected }
@@ -73,7 +73,7 @@ final class HallProjectViewModelTests: XCTestCase {
 
     func testSignInNeedsTheRightPin() async throws {
         let hall = makeHall(store: storeWithCredential())
-        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall)
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
         model.send(.requestPin(.signIn))
         XCTAssertEqual(model.state.pinRequest, .signIn)
 
@@ -97,7 +97,7 @@ final class HallProjectViewModelTests: XCTestCase {
             section: 1, sectionName: "第一标段", company: "示例建设有限公司", creditCode: "9144",
             bidId: "bid-1", amount: "1000000.00", confirmed: false
         )])
-        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall)
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
 
         model.send(.requestPin(.confirmQuote(bid: "bid-1", amount: "999.00")))
         await model.settle()
@@ -111,5 +111,41 @@ final class HallProjectViewModelTests: XCTestCase {
         try await model.perform(.confirmQuote(bid: "bid-1", amount: "1000000.00"), pin: "246810")
         XCTAssertEqual(hall.confirmed, ["bid-1": "1000000.00"])
         XCTAssertEqual(hall.calls.filter { $0 == "checkConfirmation" }.count, 2)
+    }
+
+    func testDrawIsVerifiedWithTheKeptTicket() async throws {
+        let hall = makeHall(store: storeWithCredential())
+        hall.setStage(.evaluation)
+        hall.openDraw(1, candidates: ["0.95", "0.97", "0.99"])
+        let tickets = InMemoryDrawTickets()
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: tickets)
+
+        try await model.perform(.contributeDraw, pin: "246810")
+        XCTAssertEqual(model.state.contributedDraws, [1])
+        XCTAssertEqual(tickets.tickets(project: HallProjectSummary.sample.id).map(\.draw), [1])
+
+        model.send(.verifyDraw(1))
+        await model.settle()
+        XCTAssertEqual(model.state.error?.code, "hall.draw_not_revealed")
+        XCTAssertNil(model.state.verifiedDraws[1])
+
+        hall.reveal(1, index: 2)
+        model.send(.verifyDraw(1))
+        await model.settle()
+        XCTAssertEqual(model.state.verifiedDraws[1], "0.99")
+    }
+
+    func testDrawTicketOutlivesTheScreen() async throws {
+        let hall = makeHall(store: storeWithCredential())
+        hall.setStage(.evaluation)
+        hall.openDraw(1, candidates: ["0.95", "0.97"])
+        let tickets = InMemoryDrawTickets()
+        let first = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: tickets)
+        try await first.perform(.contributeDraw, pin: "246810")
+
+        let second = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: tickets)
+        second.send(.refresh)
+        await second.settle()
+        XCTAssertEqual(second.state.contributedDraws, [1])
     }
 }
