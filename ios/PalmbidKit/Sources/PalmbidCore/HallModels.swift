@@ -192,7 +192,7 @@ public struct HallDrawSummary: Equatable, Sendable {
 }
 
 /// This phone's contribution to a coefficient draw: what to keep until the
-/// reveal to verify it. `kept` is the library's JSON record and holds
+/// reveal to verify it. `kept` is the library's JSON record and contains
 /// nothing secret.
 public struct DrawTicket: Equatable, Sendable, Codable {
     public var draw: Int

@@ -31,7 +31,7 @@ public struct HallProjectState: Equatable, Sendable {
     public var challenges: [HallChallengeSummary] = []
     public var rounds: [HallRoundSummary] = []
     public var draws: [HallDrawSummary] = []
-    /// Draws this phone contributed to (it holds their tickets).
+    /// Draws this phone contributed to (it keeps their tickets).
     public var contributedDraws: Set<Int> = []
     /// Coefficients this phone verified, by draw.
     public var verifiedDraws: [Int: String] = [:]
