@@ -8,6 +8,7 @@ import SwiftUI
 struct PinPadView: View {
     @StateObject private var screen: Observed<PinViewModel>
     @EnvironmentObject private var app: AppModel
+    @EnvironmentObject private var privacy: PrivacyGuard
     @Environment(\.dismiss) private var dismiss
     private let onCancel: () -> Void
 
@@ -46,6 +47,13 @@ struct PinPadView: View {
         .errorBanner(state.error) { screen.send(.dismissError) }
         .onAppear { screen.send(.appeared) }
         .onChange(of: app.backgroundCount) { _ in screen.send(.clear) }
+        // Digits typed before a recording started are dropped too, so no
+        // partial PIN is completed on a recorded screen.
+        .onChange(of: privacy.screenCaptured) { captured in
+            if captured {
+                screen.send(.clear)
+            }
+        }
         .onChange(of: state.done) { done in
             if done {
                 dismiss()
