@@ -66,6 +66,12 @@ struct HallProjectView: View {
                 projectName: state.details?.project.name ?? state.projectId, alert: alert, receivedAt: Date()
             )))
         }
+        // A new challenge in the list is the one just submitted: clear the
+        // draft.
+        .onChange(of: state.challenges.count) { _ in
+            challengeText = ""
+            attachments = []
+        }
         .onChange(of: state.receipt) { pdf in
             guard let pdf else { return }
             receiptFile = writeReceipt(pdf)
