@@ -63,6 +63,18 @@ final class AppModel: ObservableObject {
         messages = Observed(MessagesViewModel())
     }
 
+    /// The biometric PIN store while biometric unlock is on and usable; nil
+    /// otherwise, so PIN pads offer only the keypad.
+    var biometricPins: BiometricPinStore? {
+        settings.biometricUnlock && KeychainBiometricPins.isAvailable ? KeychainBiometricPins() : nil
+    }
+
+    /// The biometric PIN store when the device has Face ID or Touch ID, for
+    /// the settings toggle.
+    var biometricHardware: BiometricPinStore? {
+        KeychainBiometricPins.isAvailable ? KeychainBiometricPins() : nil
+    }
+
     /// The language of the library's messages: the user's choice, else the
     /// system's.
     var language: AppLanguage {

@@ -61,7 +61,9 @@ struct RootView: View {
         case .signatureLog:
             SignatureLogView(model: SignatureLogViewModel(log: services.signatureLog))
         case .settings:
-            SettingsView(model: SettingsViewModel(accounts: services.accounts, settings: services.settings))
+            SettingsView(model: SettingsViewModel(
+                accounts: services.accounts, settings: services.settings, biometrics: app.biometricHardware
+            ))
         case let .smsLogin(platform):
             SmsLoginView(model: SmsLoginViewModel(platform: platform, accounts: services.accounts))
         case let .identity(platform):

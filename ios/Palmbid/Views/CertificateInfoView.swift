@@ -7,6 +7,7 @@ import SwiftUI
 @MainActor
 struct CertificateInfoView: View {
     @StateObject private var screen: Observed<CertificateInfoViewModel>
+    @EnvironmentObject private var app: AppModel
     @State private var changingPin: String?
     @State private var confirmingDelete: String?
     private let services: Services
@@ -48,7 +49,9 @@ struct CertificateInfoView: View {
         .errorBanner(state.error) { screen.send(.dismissError) }
         .onAppear { screen.send(.appeared) }
         .sheet(item: Binding(get: { changingPin.map(Identified.init) }, set: { changingPin = $0?.id })) { item in
-            PinPadView(model: PinViewModel(purpose: .change(credentialId: item.id), certificates: services.certificates))
+            PinPadView(model: PinViewModel(
+                purpose: .change(credentialId: item.id), certificates: services.certificates, biometrics: app.biometricPins
+            ))
                 .onDisappear { screen.send(.appeared) }
         }
         .confirmationDialog(

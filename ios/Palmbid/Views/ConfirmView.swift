@@ -95,7 +95,8 @@ struct ConfirmView: View {
             PinPadView(
                 model: PinViewModel(
                     purpose: .enter(credentialId: model.credentialId, operation: { try await model.answer(pin: $0) }),
-                    certificates: certificates
+                    certificates: certificates,
+                    biometrics: app.biometricPins
                 ),
                 onCancel: { model.send(.pinCancelled) }
             )

@@ -8,6 +8,7 @@ import SwiftUI
 @MainActor
 struct GuaranteesView: View {
     @StateObject private var screen: Observed<GuaranteesViewModel>
+    @EnvironmentObject private var app: AppModel
     @State private var credentialId: String?
     @State private var institution: String?
     private let certificates: CertificateStore
@@ -77,7 +78,8 @@ struct GuaranteesView: View {
             PinPadView(
                 model: PinViewModel(
                     purpose: .enter(credentialId: credentialId, operation: { try await model.apply(pin: $0) }),
-                    certificates: certificates
+                    certificates: certificates,
+                    biometrics: app.biometricPins
                 ),
                 onCancel: { model.send(.pinCancelled) }
             )

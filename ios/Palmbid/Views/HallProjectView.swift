@@ -85,7 +85,8 @@ struct HallProjectView: View {
             PinPadView(
                 model: PinViewModel(
                     purpose: .enter(credentialId: credentialId, operation: { try await model.perform(item.request, pin: $0) }),
-                    certificates: certificates
+                    certificates: certificates,
+                    biometrics: app.biometricPins
                 ),
                 onCancel: { model.send(.pinCancelled) }
             )

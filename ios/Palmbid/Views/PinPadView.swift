@@ -35,6 +35,14 @@ struct PinPadView: View {
             .accessibilityValue("\(state.entered)")
             status
             keypad
+            if state.biometricOffered {
+                Button {
+                    screen.send(.biometricRequested(reason: String(localized: "pin_biometric_reason")))
+                } label: {
+                    Label(String(localized: "pin_use_biometric"), systemImage: "faceid")
+                }
+                .disabled(state.busy || state.locked)
+            }
             Button(String(localized: "common_cancel")) {
                 screen.send(.clear)
                 onCancel()

@@ -71,9 +71,15 @@ struct SettingsView: View {
                 Toggle(String(localized: "settings_notifications"), isOn: Binding(
                     get: { state.notificationsEnabled }, set: { screen.send(.notificationsToggled($0)) }
                 ))
-                // NOTE: biometric unlock (SettingsState.biometricUnlock, off by
-                // default) has no toggle yet. It gets one once the PIN can be
-                // kept behind Face ID in the keychain.
+                if state.biometricAvailable {
+                    Toggle(String(localized: "settings_biometric"), isOn: Binding(
+                        get: { state.biometricUnlock }, set: { screen.send(.biometricToggled($0)) }
+                    ))
+                }
+            } footer: {
+                if state.biometricAvailable {
+                    Text(String(localized: "settings_biometric_hint"))
+                }
             }
         }
         .navigationTitle(String(localized: "settings_title"))

@@ -116,6 +116,21 @@ public protocol DrawTicketStore: AnyObject, Sendable {
     func tickets(project: String) -> [DrawTicket]
 }
 
+/// The PIN kept behind Face ID or Touch ID, for biometric unlock. The app
+/// uses it only while the user has turned biometric unlock on (it is off by
+/// default): the PIN is then stored after one correct entry, per credential,
+/// readable only after a biometric match on this device.
+public protocol BiometricPinStore: Sendable {
+    /// Returns whether a PIN is stored for `credentialId`, without a prompt.
+    func hasPin(credentialId: String) -> Bool
+    func save(pin: String, credentialId: String) throws
+    /// Reads the PIN after a biometric match, showing `reason`; returns nil
+    /// when none is stored or the user cancelled.
+    func pin(credentialId: String, reason: String) async throws -> String?
+    func remove(credentialId: String)
+    func removeAll()
+}
+
 /// Every signature the phone made, newest first.
 public protocol SignatureLog: Sendable {
     func entries() async throws -> [SignatureEntry]

@@ -43,6 +43,9 @@ public struct PinPadState: Equatable, Sendable {
     public var busy = false
     /// The two new PINs differed; the user starts the new PIN again.
     public var mismatch = false
+    /// A PIN is stored behind Face ID or Touch ID for this credential, so the
+    /// pad offers biometric unlock.
+    public var biometricOffered = false
     /// The operation succeeded; the screen closes.
     public var done = false
     public var error: AppError?
@@ -71,6 +74,8 @@ public enum PinPadAction: Sendable {
     /// The app went to the background or the screen was captured: forget
     /// everything typed.
     case clear
+    /// The user chose biometric unlock; `reason` is the prompt's text.
+    case biometricRequested(reason: String)
     case dismissError
 }
 
@@ -78,14 +83,17 @@ public enum PinPadAction: Sendable {
 public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
     private let purpose: PinPurpose
     private let certificates: CertificateStore
+    /// Set only while biometric unlock is on in the settings.
+    private let biometrics: BiometricPinStore?
     private var buffer: [UInt8] = []
     /// The current PIN of a change, kept while the new one is typed.
     private var held: [UInt8] = []
     private var firstNew: [UInt8] = []
 
-    public init(purpose: PinPurpose, certificates: CertificateStore) {
+    public init(purpose: PinPurpose, certificates: CertificateStore, biometrics: BiometricPinStore? = nil) {
         self.purpose = purpose
         self.certificates = certificates
+        self.biometrics = biometrics
         switch purpose {
         case .choose:
             super.init(state: PinPadState(kind: .choose, stage: .new))
@@ -102,6 +110,14 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
             if let credentialId {
                 run { await self.reloadTries(credentialId) }
             }
+            if case let .enter(credentialId?, _) = purpose, let biometrics {
+                update { $0.biometricOffered = biometrics.hasPin(credentialId: credentialId) }
+            }
+        case let .biometricRequested(reason):
+            guard case let .enter(credentialId?, operation) = purpose, let biometrics,
+                  state.biometricOffered, !state.busy, !state.locked
+            else { return }
+            run { await self.unlockWithBiometrics(biometrics, credentialId: credentialId, reason: reason, operation: operation) }
         case let .digit(digit):
             guard (0...9).contains(digit), buffer.count < PinPadState.maximumLength, !state.busy else { return }
             buffer.append(UInt8(digit) + 0x30)
@@ -186,10 +202,13 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
         }
     }
 
-    private func finish(pin digits: [UInt8], operation: @MainActor (String) async throws -> Void) async {
+    private func finish(
+        pin digits: [UInt8], fromBiometrics: Bool = false, operation: @MainActor (String) async throws -> Void
+    ) async {
         update { $0.busy = true }
         do {
             try await operation(Self.text(digits))
+            rememberForBiometrics(digits, typed: !fromBiometrics)
             wipeAll()
             update {
                 $0.busy = false
@@ -208,8 +227,39 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
                 $0.locked = appError.kind == .locked
             }
             if let credentialId, appError.kind == .wrongPin || appError.kind == .locked {
+                // A stored PIN that no longer unlocks (changed elsewhere) is
+                // dropped rather than spending more tries.
+                if fromBiometrics {
+                    biometrics?.remove(credentialId: credentialId)
+                    update { $0.biometricOffered = false }
+                }
                 await reloadTries(credentialId)
             }
+        }
+    }
+
+    private func unlockWithBiometrics(
+        _ biometrics: BiometricPinStore, credentialId: String, reason: String,
+        operation: @MainActor (String) async throws -> Void
+    ) async {
+        do {
+            guard let pin = try await biometrics.pin(credentialId: credentialId, reason: reason) else { return }
+            await finish(pin: Array(pin.utf8), fromBiometrics: true, operation: operation)
+        } catch {
+            update { $0.error = AppError(error) }
+        }
+    }
+
+    /// Stores a PIN the user typed and the library accepted, when biometric
+    /// unlock is on; after a change the stored PIN is replaced by the new one.
+    private func rememberForBiometrics(_ digits: [UInt8], typed: Bool) {
+        guard typed, let biometrics else { return }
+        switch purpose {
+        case let .enter(credentialId?, _), let .change(credentialId):
+            // Failing to store only means the next unlock asks for the PIN.
+            try? biometrics.save(pin: Self.text(digits), credentialId: credentialId)
+        case .enter, .choose:
+            break
         }
     }
 

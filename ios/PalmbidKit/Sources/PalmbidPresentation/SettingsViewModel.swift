@@ -10,12 +10,15 @@ public struct SettingsState: Equatable, Sendable {
     public var language: AppLanguage?
     public var notificationsEnabled: Bool
     public var biometricUnlock: Bool
+    /// The device has Face ID or Touch ID, so the toggle is shown.
+    public var biometricAvailable: Bool
     public var error: AppError?
 
-    public init(language: AppLanguage?, notificationsEnabled: Bool, biometricUnlock: Bool) {
+    public init(language: AppLanguage?, notificationsEnabled: Bool, biometricUnlock: Bool, biometricAvailable: Bool) {
         self.language = language
         self.notificationsEnabled = notificationsEnabled
         self.biometricUnlock = biometricUnlock
+        self.biometricAvailable = biometricAvailable
     }
 
     public var canAddPlatform: Bool {
@@ -39,14 +42,18 @@ public enum SettingsAction: Sendable {
 public final class SettingsViewModel: ScreenModel<SettingsState, SettingsAction> {
     private let accounts: AccountService
     private let settings: SettingsStore
+    private let biometrics: BiometricPinStore?
 
-    public init(accounts: AccountService, settings: SettingsStore) {
+    /// `biometrics` is nil on a device without Face ID or Touch ID.
+    public init(accounts: AccountService, settings: SettingsStore, biometrics: BiometricPinStore? = nil) {
         self.accounts = accounts
         self.settings = settings
+        self.biometrics = biometrics
         super.init(state: SettingsState(
             language: settings.language,
             notificationsEnabled: settings.notificationsEnabled,
-            biometricUnlock: settings.biometricUnlock
+            biometricUnlock: settings.biometricUnlock && biometrics != nil,
+            biometricAvailable: biometrics != nil
         ))
     }
 
@@ -92,7 +99,12 @@ public final class SettingsViewModel: ScreenModel<SettingsState, SettingsAction>
             settings.notificationsEnabled = on
             update { $0.notificationsEnabled = on }
         case let .biometricToggled(on):
+            guard biometrics != nil else { return }
             settings.biometricUnlock = on
+            // Turning it off deletes every stored PIN at once.
+            if !on {
+                biometrics?.removeAll()
+            }
             update { $0.biometricUnlock = on }
         case .dismissError:
             update { $0.error = nil }

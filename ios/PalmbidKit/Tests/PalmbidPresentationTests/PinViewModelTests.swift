@@ -161,4 +161,86 @@ final class PinViewModelTests: XCTestCase {
         XCTAssertEqual(received.values, ["246810"])
         XCTAssertTrue(model.state.done)
     }
+
+    func testBiometricUnlockAfterOneTypedPin() async {
+        let store = storeWithCredential()
+        let biometrics = InMemoryBiometricPinStore()
+        let received = Recorder<String>()
+        let operation: @Sendable @MainActor (String) async throws -> Void = { pin in
+            try await store.verify(credentialId: "cred-1", pin: pin)
+            received.values.append(pin)
+        }
+
+        let first = PinViewModel(
+            purpose: .enter(credentialId: "cred-1", operation: operation), certificates: store, biometrics: biometrics
+        )
+        first.send(.appeared)
+        await first.settle()
+        XCTAssertFalse(first.state.biometricOffered, "nothing is stored before a typed PIN")
+        enter("246810", into: first)
+        await first.settle()
+        XCTAssertTrue(biometrics.hasPin(credentialId: "cred-1"))
+
+        let second = PinViewModel(
+            purpose: .enter(credentialId: "cred-1", operation: operation), certificates: store, biometrics: biometrics
+        )
+        second.send(.appeared)
+        XCTAssertTrue(second.state.biometricOffered)
+        second.send(.biometricRequested(reason: "unlock"))
+        await second.settle()
+        XCTAssertTrue(second.state.done)
+        XCTAssertEqual(received.values, ["246810", "246810"])
+    }
+
+    func testStaleBiometricPinIsDropped() async {
+        let store = storeWithCredential()
+        let biometrics = InMemoryBiometricPinStore()
+        try? biometrics.save(pin: "135792", credentialId: "cred-1")
+        let model = PinViewModel(
+            purpose: .enter(credentialId: "cred-1", operation: { try await store.verify(credentialId: "cred-1", pin: $0) }),
+            certificates: store, biometrics: biometrics
+        )
+
+        model.send(.appeared)
+        await model.settle()
+        model.send(.biometricRequested(reason: "unlock"))
+        await model.settle()
+
+        XCTAssertEqual(model.state.error?.kind, .wrongPin)
+        XCTAssertFalse(model.state.biometricOffered)
+        XCTAssertFalse(biometrics.hasPin(credentialId: "cred-1"))
+        XCTAssertEqual(model.state.triesLeft, MockCertificateStore.maximumTries - 1)
+    }
+
+    func testCancelledBiometricPromptKeepsThePad() async {
+        let store = storeWithCredential()
+        let biometrics = InMemoryBiometricPinStore()
+        try? biometrics.save(pin: "246810", credentialId: "cred-1")
+        biometrics.cancels = true
+        let model = PinViewModel(
+            purpose: .enter(credentialId: "cred-1", operation: { try await store.verify(credentialId: "cred-1", pin: $0) }),
+            certificates: store, biometrics: biometrics
+        )
+
+        model.send(.appeared)
+        await model.settle()
+        model.send(.biometricRequested(reason: "unlock"))
+        await model.settle()
+
+        XCTAssertFalse(model.state.done)
+        XCTAssertNil(model.state.error)
+        XCTAssertTrue(model.state.biometricOffered)
+    }
+
+    func testNoBiometricsWithoutTheSetting() async {
+        let model = PinViewModel(
+            purpose: .enter(credentialId: "cred-1", operation: { _ in }), certificates: storeWithCredential()
+        )
+        model.send(.appeared)
+        await model.settle()
+        model.send(.biometricRequested(reason: "unlock"))
+        await model.settle()
+        XCTAssertFalse(model.state.biometricOffered)
+        XCTAssertFalse(model.state.done)
+    }
 }

@@ -127,6 +127,29 @@ final class ScreenViewModelTests: XCTestCase {
         XCTAssertEqual(model.state.newPlatformName, "")
     }
 
+    func testTurningBiometricsOffDeletesStoredPins() {
+        let biometrics = InMemoryBiometricPinStore()
+        try? biometrics.save(pin: "246810", credentialId: "cred-1")
+        let settings = InMemorySettings()
+        let model = SettingsViewModel(accounts: MockAccountService(), settings: settings, biometrics: biometrics)
+        XCTAssertTrue(model.state.biometricAvailable)
+
+        model.send(.biometricToggled(true))
+        XCTAssertTrue(settings.biometricUnlock)
+        model.send(.biometricToggled(false))
+
+        XCTAssertFalse(settings.biometricUnlock)
+        XCTAssertFalse(biometrics.hasPin(credentialId: "cred-1"))
+    }
+
+    func testBiometricToggleNeedsTheHardware() {
+        let settings = InMemorySettings()
+        let model = SettingsViewModel(accounts: MockAccountService(), settings: settings)
+        model.send(.biometricToggled(true))
+        XCTAssertFalse(settings.biometricUnlock)
+        XCTAssertFalse(model.state.biometricAvailable)
+    }
+
     func testMessagesKeepTheNewestFirstWithinCapacity() {
         let model = MessagesViewModel()
         for index in 0..<(MessagesViewModel.capacity + 5) {
