@@ -251,12 +251,12 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
     }
 
     /// Stores a PIN the user typed and the library accepted, when biometric
-    /// unlock is on; after a change the stored PIN is replaced by the new one.
+    /// unlock is on. After a change the new PIN replaces the stored one.
     private func rememberForBiometrics(_ digits: [UInt8], typed: Bool) {
         guard typed, let biometrics else { return }
         switch purpose {
         case let .enter(credentialId?, _), let .change(credentialId):
-            // Failing to store only means the next unlock asks for the PIN.
+            // Failing to store only means the next unlock needs the keypad.
             try? biometrics.save(pin: Self.text(digits), credentialId: credentialId)
         case .enter, .choose:
             break
