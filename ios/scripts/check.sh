@@ -9,9 +9,10 @@
 #   3. Package.swift and project.yml name only files and folders that exist
 #      (scripts/check_paths.py);
 #   4. every `String(localized: "key")` of the app has a literal snake_case
-#      key defined in the shared catalogue, android/ui/src/main/res
-#      (scripts/check_strings.py). While that catalogue is absent, the
-#      comparison is reported as skipped;
+#      key defined in the shared catalogue, android/ui/src/main/res, with as
+#      many format arguments as placeholders (scripts/check_strings.py).
+#      While that catalogue is absent, the comparison is reported as
+#      skipped;
 #   5. the layers import only what they may: PalmbidBindings only in
 #      PalmbidCore, Foundation and PalmbidCore only in the view models and
 #      mocks (scripts/check_layers.py).
@@ -142,8 +143,10 @@ self_test() {
     mkdir -p "$scratch/strings/swift" "$scratch/strings/res/values" "$scratch/strings/res/values-en"
     printf 'let title = String(localized: "home_title")\nlet gone = String(localized: "home_no_such_key")\n' \
         >"$scratch/strings/swift/View.swift"
+    printf 'let tries = Formats.format(String(localized: "pin_tries_left"), 3, 4)\n' \
+        >"$scratch/strings/swift/Pin.swift"
     for folder in values values-en; do
-        printf '<resources>\n    <string name="home_title">x</string>\n</resources>\n' \
+        printf '<resources>\n    <string name="home_title">x</string>\n    <string name="pin_tries_left">%%1$d</string>\n</resources>\n' \
             >"$scratch/strings/res/$folder/strings.xml"
     done
     if check_strings "$scratch/strings/swift" "$scratch/strings/res" >"$scratch/strings.out"; then
@@ -152,7 +155,9 @@ self_test() {
     fi
     grep -q 'home_no_such_key' "$scratch/strings.out" ||
         fail "self-test: the strings check did not name the missing key"
-    echo "self-test: the strings check rejects a key missing from the catalogue"
+    grep -q "'pin_tries_left' has 1 placeholders" "$scratch/strings.out" ||
+        fail "self-test: the strings check did not name the placeholder mismatch"
+    echo "self-test: the strings check rejects a missing key and a wrong placeholder count"
 
     # A view model importing SwiftUI and a view importing the bindings.
     mkdir -p "$scratch/layers/PalmbidKit/Sources/PalmbidPresentation" "$scratch/layers/Palmbid/Views"
