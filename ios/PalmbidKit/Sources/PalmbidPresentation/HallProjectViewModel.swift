@@ -24,6 +24,9 @@ public struct HallProjectState: Equatable, Sendable {
     /// The event stream is open.
     public var connected = false
     public var bids: [HallBidSummary] = []
+    /// NOTE: set by a sign-in made while this screen was open. The bindings
+    /// export no sign-in status, so after a restart the screen offers the
+    /// sign-in again and the platform rules on the repeat.
     public var signedIn: HallSignInReceipt?
     /// The sign-in receipt PDF, once asked for.
     public var receipt: Data?
