@@ -26,7 +26,7 @@ public struct HallProjectState: Equatable, Sendable {
     public var bids: [HallBidSummary] = []
     /// NOTE: set by a sign-in made while this screen was open. The bindings
     /// export no sign-in status, so after a restart the screen offers the
-    /// sign-in again and the platform rules on the repeat.
+    /// sign-in again; a second sign-in returns the first record.
     public var signedIn: HallSignInReceipt?
     /// The sign-in receipt PDF, once asked for.
     public var receipt: Data?
