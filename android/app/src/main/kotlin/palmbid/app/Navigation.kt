@@ -679,6 +679,11 @@ private fun StartupFailure(state: Startup.Failed, language: Language, onStartOve
     val zh = language == Language.ZH_CN
     val hint = when (state.deviceKey) {
         DeviceKeyState.LOCKED -> if (zh) "请解锁手机后返回本应用。" else "Unlock the phone and come back to the app."
+        DeviceKeyState.NO_SCREEN_LOCK -> if (zh) {
+            "请在系统设置中设置锁屏密码，然后返回本应用。"
+        } else {
+            "Set a screen lock in the system settings, then come back to the app."
+        }
         DeviceKeyState.MISSING, DeviceKeyState.INVALIDATED -> if (zh) {
             "本机证书库已无法打开，其中的证书不能再使用。清除后请重新办理证书。"
         } else {

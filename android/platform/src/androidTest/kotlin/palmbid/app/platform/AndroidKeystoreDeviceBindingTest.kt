@@ -118,6 +118,7 @@ class AndroidKeystoreDeviceBindingTest {
         assumeFalse(screenLocked)
 
         assertCode(AndroidKeystoreDeviceBinding.CODE_NO_SCREEN_LOCK) { binding.seal(secret) }
+        assertEquals(DeviceKeyState.NO_SCREEN_LOCK, binding.keyState())
     }
 
     private fun assertCode(code: String, call: () -> Unit) {

@@ -119,24 +119,24 @@ class AndroidKeystoreDeviceBinding(
      * (the certificate must be issued again) from a phone that is locked
      * right now. Call it off the main thread, after an unseal failure.
      */
-    fun keyState(): DeviceKeyState = try {
-        val key = loadKey()
-        if (key == null) {
-            DeviceKeyState.MISSING
-        } else {
+    fun keyState(): DeviceKeyState {
+        if (keyguard?.isDeviceSecure != true) return DeviceKeyState.NO_SCREEN_LOCK
+
+        return try {
+            val key = loadKey() ?: return DeviceKeyState.MISSING
             Cipher.getInstance(TRANSFORMATION).init(Cipher.ENCRYPT_MODE, key)
             DeviceKeyState.USABLE
+        } catch (e: KeyPermanentlyInvalidatedException) {
+            DeviceKeyState.INVALIDATED
+        } catch (e: UserNotAuthenticatedException) {
+            DeviceKeyState.LOCKED
+        } catch (e: GeneralSecurityException) {
+            if (isLockedFailure(e)) DeviceKeyState.LOCKED else DeviceKeyState.UNAVAILABLE
+        } catch (e: ProviderException) {
+            if (isLockedFailure(e)) DeviceKeyState.LOCKED else DeviceKeyState.UNAVAILABLE
+        } catch (e: IOException) {
+            DeviceKeyState.UNAVAILABLE
         }
-    } catch (e: KeyPermanentlyInvalidatedException) {
-        DeviceKeyState.INVALIDATED
-    } catch (e: UserNotAuthenticatedException) {
-        DeviceKeyState.LOCKED
-    } catch (e: GeneralSecurityException) {
-        if (isLockedFailure(e)) DeviceKeyState.LOCKED else DeviceKeyState.UNAVAILABLE
-    } catch (e: ProviderException) {
-        if (isLockedFailure(e)) DeviceKeyState.LOCKED else DeviceKeyState.UNAVAILABLE
-    } catch (e: IOException) {
-        DeviceKeyState.UNAVAILABLE
     }
 
     /**
@@ -316,6 +316,9 @@ enum class DeviceKeyState {
 
     /** The phone is locked; the key works again once it is unlocked. */
     LOCKED,
+
+    /** The phone has no secure screen lock, so no key can be created or used until one is set. */
+    NO_SCREEN_LOCK,
 
     /** No key: the phone was reset or the app reinstalled. The certificate must be issued again. */
     MISSING,
