@@ -44,8 +44,8 @@ import palmbid.ffi.PalmbidException
  * ([CODE_KEY_MISSING], [CODE_KEY_INVALIDATED], ...). The core turns them
  * into `keystore.device_binding` (seal) or `keystore.device_unseal`
  * (unseal), which the app shows as a lost device key: the user must have
- * the certificate issued again. [keyState] tells a lost key from a phone
- * that is only locked.
+ * the certificate issued again. [keyState] distinguishes a lost key from
+ * a phone that is only locked or has no screen lock.
  *
  * Calls block on Keystore; palmbid makes them on its own worker threads.
  */
@@ -115,9 +115,10 @@ class AndroidKeystoreDeviceBinding(
     }
 
     /**
-     * Returns the state of the hardware key, so the app can tell a lost key
-     * (the certificate must be issued again) from a phone that is locked
-     * right now. Call it off the main thread, after an unseal failure.
+     * Returns the state of the hardware key, so the app can distinguish a
+     * lost key (the certificate must be issued again) from a phone that is
+     * locked right now or has no screen lock. Call it off the main thread,
+     * after an unseal failure.
      */
     fun keyState(): DeviceKeyState {
         if (keyguard?.isDeviceSecure != true) return DeviceKeyState.NO_SCREEN_LOCK
