@@ -125,10 +125,15 @@ sealed interface Route {
         override val secure: Boolean get() = true
     }
 
-    data object Login : Route
+    /** SMS login: the code is a secret, so the window is protected. */
+    data object Login : Route {
+        override val secure: Boolean get() = true
+    }
 
-    /** The identity check of the current platform, after login. */
-    data object Identity : Route
+    /** The identity check of the current platform, after login: name, ID number and video. */
+    data object Identity : Route {
+        override val secure: Boolean get() = true
+    }
 
     /** 扫一扫. */
     data object Scan : Route
