@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
 import palmbid.app.domain.FailureKind
 import palmbid.app.domain.Language
 import palmbid.app.domain.Pin
@@ -126,5 +127,16 @@ class PinEntryPresenterTest {
 
         assertEquals("975310", chosen)
         assertTrue(presenter.state.value.done)
+    }
+
+    @Test
+    fun `entering a PIN without an action to run is a programming error`() = runTest {
+        val fakes = fakes()
+        assertThrows<IllegalArgumentException> {
+            PinEntryPresenter(backgroundScope, fakes.certificates, PinMode.ENTER, Samples.CREDENTIAL)
+        }
+        assertThrows<IllegalArgumentException> {
+            PinEntryPresenter(backgroundScope, fakes.certificates, PinMode.CHANGE, null)
+        }
     }
 }

@@ -49,6 +49,9 @@ class PinEntryPresenter(
     private var fresh: CharArray? = null
 
     init {
+        // Without an action the PIN would be taken and "done" shown with nothing checked.
+        require(mode == PinMode.CHANGE || action != null) { "PinMode.$mode needs an action to run with the PIN" }
+        require(mode == PinMode.SET || credentialId != null) { "PinMode.$mode needs the credential whose PIN is asked for" }
         if (credentialId != null && mode != PinMode.SET) {
             scope.launch {
                 attempt({ e -> mutable.update { it.copy(error = e) } }) {
