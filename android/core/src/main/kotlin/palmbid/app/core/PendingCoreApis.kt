@@ -12,7 +12,7 @@ import palmbid.ffi.Keystore
 // refuses with a clear code and credentials list no seal images.
 // android/core/src/pending/kotlin/palmbid/app/core/SignatureLogAndSeals.kt
 // implements both over those exports: it replaces this file once the
-// bindings have them.
+// bindings have them, and RealPlatformTest's signature log test then runs.
 
 /** Builds the signature log over [keystore]. */
 internal fun signatureLog(@Suppress("UNUSED_PARAMETER") keystore: Keystore): SignatureLog = UnavailableSignatureLog
