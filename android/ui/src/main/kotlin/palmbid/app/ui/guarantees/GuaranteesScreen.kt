@@ -57,6 +57,7 @@ fun GuaranteesScreen(state: GuaranteesState, onEvent: (GuaranteesEvent) -> Unit,
     ) {
         when {
             state.loading -> LoadingBlock(s.commonLoading)
+            sections == null && state.projects.isEmpty() && state.error != null -> Unit
             sections == null && state.projects.isEmpty() -> EmptyBlock(s.guaranteesEmpty, s.guaranteesEmptyHint)
             sections == null -> {
                 Text(s.guaranteesChooseProject, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
