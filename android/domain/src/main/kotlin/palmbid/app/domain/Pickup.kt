@@ -49,3 +49,15 @@ interface PickupService {
 
     suspend fun pickups(): List<PickupRecord>
 }
+
+/**
+ * Source of the phone's hardware key attestation, sent with a pickup so the
+ * CA sees that the keystore's device key lives in secure hardware.
+ */
+interface KeyAttestor {
+    /**
+     * Returns an attestation chain over [challenge] (DER certificates, leaf
+     * first), or an empty list when this phone cannot attest.
+     */
+    suspend fun attest(challenge: ByteArray): List<ByteArray>
+}

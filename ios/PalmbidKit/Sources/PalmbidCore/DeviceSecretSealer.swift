@@ -1,0 +1,31 @@
+import Foundation
+import PalmbidBindings
+
+/// The app's hardware key that seals the keystore's 32-byte device secret
+/// (the Secure Enclave on iOS). `unseal(seal(x)) == x` on this device, and
+/// `unseal` must throw once the hardware key is gone.
+public protocol DeviceSecretSealer: Sendable {
+    func seal(_ secret: Data) throws -> Data
+    func unseal(_ sealed: Data) throws -> Data
+}
+
+/// Hands the app's sealer to the library. Whatever the sealer throws comes
+/// back from the keystore call as `keystore.device_binding`, which
+/// `AppError.kind` reports as `.deviceKeyLost`.
+final class DeviceBindingAdapter: DeviceBinding, @unchecked Sendable {
+    // The sealer is Sendable and this class contains nothing else, so the
+    // library may call it from any of its threads.
+    private let sealer: DeviceSecretSealer
+
+    init(_ sealer: DeviceSecretSealer) {
+        self.sealer = sealer
+    }
+
+    func seal(secret: Data) throws -> Data {
+        try sealer.seal(secret)
+    }
+
+    func unseal(sealed: Data) throws -> Data {
+        try sealer.unseal(sealed)
+    }
+}

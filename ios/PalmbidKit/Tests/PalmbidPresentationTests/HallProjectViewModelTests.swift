@@ -1,0 +1,151 @@
+import PalmbidCore
+import PalmbidMocks
+import PalmbidPresentation
+import XCTest
+
+@MainActor
+final class HallProjectViewModelTests: XCTestCase {
+    private func makeHall(store: MockCertificateStore) -> MockHallService {
+        MockHallService(
+            bids: [HallBidSummary(id: "bid-1", section: 1, checkedAt: nil, decrypted: false, quote: nil)],
+            certificates: store, credentialId: "cred-1"
+        )
+    }
+
+    private func live(_ stage: HallStage) -> HallLiveState {
+        var project = HallProjectSummary.sample
+        project.stage = stage
+        return HallLiveState(
+            project: project, counts: HallCounts(bidders: 3, signedIn: 2, decrypted: 0, confirmed: 0),
+            updatedAt: Date(timeIntervalSince1970: 1_800_000_000), answeredChallenges: [], openRounds: [],
+            coefficient: nil
+        )
+    }
+
+    func testLiveStageChangeReloadsLists() async {
+        let hall = makeHall(store: storeWithCredential())
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
+
+        model.send(.appeared)
+        await model.settle()
+        await eventually("the watch starts") { hall.watching == 1 }
+        XCTAssertEqual(model.state.stage, .signIn)
+        XCTAssertEqual(model.state.bids.map(\.id), ["bid-1"])
+
+        hall.emit(.connection(true))
+        await eventually("connected") { model.state.connected }
+
+        hall.setStage(.quoteReading)
+        hall.setQuotes([HallQuoteRow(
+            section: 1, sectionName: "第一标段", company: "示例建设有限公司", creditCode: "9144",
+            bidId: "bid-1", amount: "1000000.00", confirmed: false
+        )])
+        hall.emit(.alert(live(.quoteReading), .stageStarted(.quoteReading)))
+        await eventually("the alert shows") { model.state.alert == .stageStarted(.quoteReading) }
+        await model.settle()
+        XCTAssertEqual(model.state.stage, .quoteReading)
+        XCTAssertEqual(model.state.quotes.first?.amount, "1000000.00", "quotes load when quote reading starts")
+    }
+
+    func testLeavingTheScreenStopsTheWatch() async {
+        let hall = makeHall(store: storeWithCredential())
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
+
+        model.send(.appeared)
+        await eventually("the watch starts") { hall.watching == 1 }
+        model.send(.disappeared)
+
+        await eventually("the stream's end stops the watch") { hall.watching == 0 }
+        XCTAssertFalse(model.state.connected)
+    }
+
+    func testWatchEndingOnItsOwnShowsDisconnected() async {
+        let hall = makeHall(store: storeWithCredential())
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
+        model.send(.appeared)
+        hall.emit(.connection(true))
+        await eventually("connected") { model.state.connected }
+
+        hall.finishWatches()
+
+        await eventually("disconnected") { !model.state.connected }
+    }
+
+    func testSignInNeedsTheRightPin() async throws {
+        let hall = makeHall(store: storeWithCredential())
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
+        model.send(.requestPin(.signIn))
+        XCTAssertEqual(model.state.pinRequest, .signIn)
+
+        do {
+            try await model.perform(.signIn, pin: "135792")
+            XCTFail("a wrong PIN must throw")
+        } catch {
+            XCTAssertEqual(AppError(error).kind, .wrongPin)
+        }
+        XCTAssertNil(model.state.signedIn)
+        XCTAssertEqual(model.state.pinRequest, .signIn, "the pad stays up after a wrong PIN")
+
+        try await model.perform(.signIn, pin: "246810")
+        XCTAssertEqual(model.state.signedIn?.receiptId, "receipt-1")
+        XCTAssertNil(model.state.pinRequest)
+    }
+
+    func testConfirmingAnotherAmountIsRefused() async throws {
+        let hall = makeHall(store: storeWithCredential())
+        hall.setQuotes([HallQuoteRow(
+            section: 1, sectionName: "第一标段", company: "示例建设有限公司", creditCode: "9144",
+            bidId: "bid-1", amount: "1000000.00", confirmed: false
+        )])
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
+
+        model.send(.requestPin(.confirmQuote(bid: "bid-1", amount: "999.00")))
+        await model.settle()
+        XCTAssertNil(model.state.pinRequest, "no PIN pad for an amount that cannot be confirmed")
+        XCTAssertEqual(model.state.error?.code, "hall.amount_mismatch")
+        XCTAssertTrue(hall.confirmed.isEmpty)
+
+        model.send(.requestPin(.confirmQuote(bid: "bid-1", amount: "1000000.00")))
+        await model.settle()
+        XCTAssertEqual(model.state.pinRequest, .confirmQuote(bid: "bid-1", amount: "1000000.00"))
+        try await model.perform(.confirmQuote(bid: "bid-1", amount: "1000000.00"), pin: "246810")
+        XCTAssertEqual(hall.confirmed, ["bid-1": "1000000.00"])
+        XCTAssertEqual(hall.calls.filter { $0 == "checkConfirmation" }.count, 2)
+    }
+
+    func testDrawIsVerifiedWithTheKeptTicket() async throws {
+        let hall = makeHall(store: storeWithCredential())
+        hall.setStage(.evaluation)
+        hall.openDraw(1, candidates: ["0.95", "0.97", "0.99"])
+        let tickets = InMemoryDrawTickets()
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: tickets)
+
+        try await model.perform(.contributeDraw, pin: "246810")
+        XCTAssertEqual(model.state.contributedDraws, [1])
+        XCTAssertEqual(tickets.tickets(project: HallProjectSummary.sample.id).map(\.draw), [1])
+
+        model.send(.verifyDraw(1))
+        await model.settle()
+        XCTAssertEqual(model.state.error?.code, "hall.draw_not_revealed")
+        XCTAssertNil(model.state.verifiedDraws[1])
+
+        hall.reveal(1, index: 2)
+        model.send(.verifyDraw(1))
+        await model.settle()
+        XCTAssertEqual(model.state.verifiedDraws[1], "0.99")
+    }
+
+    func testDrawTicketOutlivesTheScreen() async throws {
+        let hall = makeHall(store: storeWithCredential())
+        hall.setStage(.evaluation)
+        hall.openDraw(1, candidates: ["0.95", "0.97"])
+        let tickets = InMemoryDrawTickets()
+        let first = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: tickets)
+        try await first.perform(.contributeDraw, pin: "246810")
+
+        let second = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: tickets)
+        second.send(.refresh)
+        await second.settle()
+        XCTAssertEqual(second.state.contributedDraws, [1])
+    }
+}
