@@ -1965,7 +1965,7 @@ class Strings private constructor(
             ),
         )
 
-        /** The texts for [language]. */
+        /** Returns the texts for [language]. */
         fun of(language: Language): Strings = when (language) {
             Language.ZH_CN -> zhCN
             Language.EN -> en
