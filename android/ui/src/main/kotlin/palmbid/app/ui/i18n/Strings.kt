@@ -543,638 +543,641 @@ class Strings private constructor(
     /** 签名内容 */
     val confirmWhatSign: String get() = texts[175]
 
+    /** 签章内容 */
+    val confirmWhatSeal: String get() = texts[176]
+
     /** 提供的加密证书 */
-    val confirmWhatEncryptionCertificate: String get() = texts[176]
+    val confirmWhatEncryptionCertificate: String get() = texts[177]
 
     /** 解密内容 */
-    val confirmWhatDecrypt: String get() = texts[177]
+    val confirmWhatDecrypt: String get() = texts[178]
 
     /** 文件 */
-    val confirmDocument: String get() = texts[178]
+    val confirmDocument: String get() = texts[179]
 
     /** 大小 */
-    val confirmDocumentSize: String get() = texts[179]
+    val confirmDocumentSize: String get() = texts[180]
 
     /** 摘要 (SHA-256) */
-    val confirmDigest: String get() = texts[180]
+    val confirmDigest: String get() = texts[181]
 
     /** 证书 */
-    val confirmCertificate: String get() = texts[181]
+    val confirmCertificate: String get() = texts[182]
 
     /** 选择印章 */
-    val confirmSeal: String get() = texts[182]
+    val confirmSeal: String get() = texts[183]
 
     /** 剩余确认时间 */
-    val confirmTimeLeft: String get() = texts[183]
+    val confirmTimeLeft: String get() = texts[184]
 
     /** 本机时间与平台相差较大，已按平台时间计时。 */
-    val confirmClockWarning: String get() = texts[184]
+    val confirmClockWarning: String get() = texts[185]
 
     /** 请选择电脑屏幕上显示的数字 */
-    val confirmNumberMatchTitle: String get() = texts[185]
+    val confirmNumberMatchTitle: String get() = texts[186]
 
     /** 只有在电脑上显示的数字与此处一致时才继续，可防止他人转发二维码。 */
-    val confirmNumberMatchHint: String get() = texts[186]
+    val confirmNumberMatchHint: String get() = texts[187]
 
     /** 都不一致，取消 */
-    val confirmNoneMatches: String get() = texts[187]
+    val confirmNoneMatches: String get() = texts[188]
 
     /** 拒绝 */
-    val confirmReject: String get() = texts[188]
+    val confirmReject: String get() = texts[189]
 
     /** 确认并输入 PIN 码 */
-    val confirmContinue: String get() = texts[189]
+    val confirmContinue: String get() = texts[190]
 
     /** 请先选择印章 */
-    val confirmChooseSealFirst: String get() = texts[190]
+    val confirmChooseSealFirst: String get() = texts[191]
 
     /** 正在提交… */
-    val confirmWorking: String get() = texts[191]
+    val confirmWorking: String get() = texts[192]
 
     /** %1$s已完成 */
-    fun confirmDone(arg1: String): String = String.format(Locale.ROOT, texts[192], arg1)
+    fun confirmDone(arg1: String): String = String.format(Locale.ROOT, texts[193], arg1)
 
     /** 确认时间已过，请在电脑上刷新二维码后重新扫描。 */
-    val confirmExpired: String get() = texts[193]
+    val confirmExpired: String get() = texts[194]
 
     /** 已取消，电脑端将收到拒绝结果。 */
-    val confirmCancelled: String get() = texts[194]
+    val confirmCancelled: String get() = texts[195]
 
     /** 数字不一致，本次请求已作废。如非本人操作，请勿在电脑上继续。 */
-    val confirmWrongNumber: String get() = texts[195]
+    val confirmWrongNumber: String get() = texts[196]
 
     /** 未开标 */
-    val phaseNotOpen: String get() = texts[196]
+    val phaseNotOpen: String get() = texts[197]
 
     /** 签到 */
-    val phaseSignIn: String get() = texts[197]
+    val phaseSignIn: String get() = texts[198]
 
     /** 解密 */
-    val phaseDecryption: String get() = texts[198]
+    val phaseDecryption: String get() = texts[199]
 
     /** 唱标 */
-    val phaseQuoteReading: String get() = texts[199]
+    val phaseQuoteReading: String get() = texts[200]
 
     /** 确认报价 */
-    val phaseQuoteConfirmation: String get() = texts[200]
+    val phaseQuoteConfirmation: String get() = texts[201]
 
     /** 评标 */
-    val phaseEvaluation: String get() = texts[201]
+    val phaseEvaluation: String get() = texts[202]
 
     /** 已结束 */
-    val phaseClosed: String get() = texts[202]
+    val phaseClosed: String get() = texts[203]
 
     /** 开标大厅 */
-    val hallTitle: String get() = texts[203]
+    val hallTitle: String get() = texts[204]
 
     /** 开标时间 */
-    val hallOpeningAt: String get() = texts[204]
+    val hallOpeningAt: String get() = texts[205]
 
     /** 标段 */
-    val hallSections: String get() = texts[205]
+    val hallSections: String get() = texts[206]
 
     /** 暂无开标项目 */
-    val hallEmpty: String get() = texts[206]
+    val hallEmpty: String get() = texts[207]
 
     /** 本公司投标的项目会在开标前显示在这里。 */
-    val hallEmptyHint: String get() = texts[207]
+    val hallEmptyHint: String get() = texts[208]
 
     /** 开标项目 */
-    val projectTitle: String get() = texts[208]
+    val projectTitle: String get() = texts[209]
 
     /** 正在连接开标大厅… */
-    val projectConnecting: String get() = texts[209]
+    val projectConnecting: String get() = texts[210]
 
     /** 实时同步中 */
-    val projectLive: String get() = texts[210]
+    val projectLive: String get() = texts[211]
 
     /** 连接中断，正在重连… */
-    val projectReconnecting: String get() = texts[211]
+    val projectReconnecting: String get() = texts[212]
 
     /** 概况 */
-    val projectTabOverview: String get() = texts[212]
+    val projectTabOverview: String get() = texts[213]
 
     /** 唱标 */
-    val projectTabQuotes: String get() = texts[213]
+    val projectTabQuotes: String get() = texts[214]
 
     /** 项目详情 */
-    val projectTabDetails: String get() = texts[214]
+    val projectTabDetails: String get() = texts[215]
 
     /** 质疑 */
-    val projectTabChallenges: String get() = texts[215]
+    val projectTabChallenges: String get() = texts[216]
 
     /** 多轮报价 */
-    val projectTabRounds: String get() = texts[216]
+    val projectTabRounds: String get() = texts[217]
 
     /** 抽取系数 */
-    val projectTabDraw: String get() = texts[217]
+    val projectTabDraw: String get() = texts[218]
 
     /** 第 %1$d/%2$d 阶段：%3$s */
-    fun projectPhaseOf(arg1: Int, arg2: Int, arg3: String): String = String.format(Locale.ROOT, texts[218], arg1, arg2, arg3)
+    fun projectPhaseOf(arg1: Int, arg2: Int, arg3: String): String = String.format(Locale.ROOT, texts[219], arg1, arg2, arg3)
 
     /** 已签到 */
-    val projectProgressSignedIn: String get() = texts[219]
+    val projectProgressSignedIn: String get() = texts[220]
 
     /** 已解密 */
-    val projectProgressDecrypted: String get() = texts[220]
+    val projectProgressDecrypted: String get() = texts[221]
 
     /** 已确认 */
-    val projectProgressConfirmed: String get() = texts[221]
+    val projectProgressConfirmed: String get() = texts[222]
 
     /** %1$d / %2$d 家 */
-    fun projectProgressCount(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[222], arg1, arg2)
+    fun projectProgressCount(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[223], arg1, arg2)
 
     /** 更新于 %1$s */
-    fun projectUpdatedAt(arg1: String): String = String.format(Locale.ROOT, texts[223], arg1)
+    fun projectUpdatedAt(arg1: String): String = String.format(Locale.ROOT, texts[224], arg1)
 
     /** 签到 */
-    val projectSignInTitle: String get() = texts[224]
+    val projectSignInTitle: String get() = texts[225]
 
     /** 签到 */
-    val projectSignIn: String get() = texts[225]
+    val projectSignIn: String get() = texts[226]
 
     /** 签到已开始，请在开标前完成签到。 */
-    val projectSignInOpen: String get() = texts[226]
+    val projectSignInOpen: String get() = texts[227]
 
     /** 开标前一小时开始签到。 */
-    val projectSignInNotYet: String get() = texts[227]
+    val projectSignInNotYet: String get() = texts[228]
 
     /** 签到已结束，本公司未签到。 */
-    val projectSignInClosed: String get() = texts[228]
+    val projectSignInClosed: String get() = texts[229]
 
     /** 已于 %1$s 签到 */
-    fun projectSignedIn(arg1: String): String = String.format(Locale.ROOT, texts[229], arg1)
+    fun projectSignedIn(arg1: String): String = String.format(Locale.ROOT, texts[230], arg1)
 
     /** 查看签到回执 */
-    val projectReceipt: String get() = texts[230]
+    val projectReceipt: String get() = texts[231]
 
     /** 本公司投标文件 */
-    val projectBidsTitle: String get() = texts[231]
+    val projectBidsTitle: String get() = texts[232]
 
     /** 本项目没有本公司的投标文件 */
-    val projectNoBids: String get() = texts[232]
+    val projectNoBids: String get() = texts[233]
 
     /** 第 %1$d 标段 */
-    fun projectBidSection(arg1: Int): String = String.format(Locale.ROOT, texts[233], arg1)
+    fun projectBidSection(arg1: Int): String = String.format(Locale.ROOT, texts[234], arg1)
 
     /** 文件大小 */
-    val projectBidSize: String get() = texts[234]
+    val projectBidSize: String get() = texts[235]
 
     /** 上传时间 */
-    val projectBidUploaded: String get() = texts[235]
+    val projectBidUploaded: String get() = texts[236]
 
     /** 解密检测时间 */
-    val projectBidCheckedAt: String get() = texts[236]
+    val projectBidCheckedAt: String get() = texts[237]
 
     /** 检测通过 */
-    val projectBidChecked: String get() = texts[237]
+    val projectBidChecked: String get() = texts[238]
 
     /** 未检测 */
-    val projectBidUnchecked: String get() = texts[238]
+    val projectBidUnchecked: String get() = texts[239]
 
     /** 已解密 */
-    val projectBidDecrypted: String get() = texts[239]
+    val projectBidDecrypted: String get() = texts[240]
 
     /** 解密检测 */
-    val projectCheck: String get() = texts[240]
+    val projectCheck: String get() = texts[241]
 
     /** 再次检测 */
-    val projectCheckAgain: String get() = texts[241]
+    val projectCheckAgain: String get() = texts[242]
 
     /** 开标前检测本机证书能否解密投标文件，不会解密或提交任何内容。 */
-    val projectCheckHint: String get() = texts[242]
+    val projectCheckHint: String get() = texts[243]
 
     /** 解密投标文件 */
-    val projectDecrypt: String get() = texts[243]
+    val projectDecrypt: String get() = texts[244]
 
     /** 报价 */
-    val projectQuote: String get() = texts[244]
+    val projectQuote: String get() = texts[245]
 
     /** ￥%1$s 元 */
-    fun projectAmount(arg1: String): String = String.format(Locale.ROOT, texts[245], arg1)
+    fun projectAmount(arg1: String): String = String.format(Locale.ROOT, texts[246], arg1)
 
     /** 尚未唱标 */
-    val projectQuotesEmpty: String get() = texts[246]
+    val projectQuotesEmpty: String get() = texts[247]
 
     /** 解密完成后将在此公布各投标人的报价。 */
-    val projectQuotesEmptyHint: String get() = texts[247]
+    val projectQuotesEmptyHint: String get() = texts[248]
 
     /** 第 %1$d 标段：%2$s */
-    fun projectSectionName(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[248], arg1, arg2)
+    fun projectSectionName(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[249], arg1, arg2)
 
     /** 未解密 */
-    val projectNotDecrypted: String get() = texts[249]
+    val projectNotDecrypted: String get() = texts[250]
 
     /** 已确认 */
-    val projectConfirmed: String get() = texts[250]
+    val projectConfirmed: String get() = texts[251]
 
     /** 待确认 */
-    val projectUnconfirmed: String get() = texts[251]
+    val projectUnconfirmed: String get() = texts[252]
 
     /** 请核对本公司的报价，确认后将用证书签名。 */
-    val projectConfirmHint: String get() = texts[252]
+    val projectConfirmHint: String get() = texts[253]
 
     /** 确认报价 */
-    val projectConfirm: String get() = texts[253]
+    val projectConfirm: String get() = texts[254]
 
     /** 已确认报价 %1$s（%2$s） */
-    fun projectConfirmedAt(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[254], arg1, arg2)
+    fun projectConfirmedAt(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[255], arg1, arg2)
 
     /** 项目编号 */
-    val projectCode: String get() = texts[255]
+    val projectCode: String get() = texts[256]
 
     /** 招标人 */
-    val projectTenderer: String get() = texts[256]
+    val projectTenderer: String get() = texts[257]
 
     /** 招标代理 */
-    val projectAgent: String get() = texts[257]
+    val projectAgent: String get() = texts[258]
 
     /** 开标地点 */
-    val projectPlace: String get() = texts[258]
+    val projectPlace: String get() = texts[259]
 
     /** 当前阶段 */
-    val projectPhase: String get() = texts[259]
+    val projectPhase: String get() = texts[260]
 
     /** %1$d 家投标 */
-    fun projectBidders(arg1: Int): String = String.format(Locale.ROOT, texts[260], arg1)
+    fun projectBidders(arg1: Int): String = String.format(Locale.ROOT, texts[261], arg1)
 
     /** 说明 */
-    val projectNotes: String get() = texts[261]
+    val projectNotes: String get() = texts[262]
 
     /** 已答复 */
-    val projectChallengeAnswered: String get() = texts[262]
+    val projectChallengeAnswered: String get() = texts[263]
 
     /** 待答复 */
-    val projectChallengeWaiting: String get() = texts[263]
+    val projectChallengeWaiting: String get() = texts[264]
 
     /** 答复 */
-    val projectChallengeAnswer: String get() = texts[264]
+    val projectChallengeAnswer: String get() = texts[265]
 
     /** 提出质疑 */
-    val projectChallengeNew: String get() = texts[265]
+    val projectChallengeNew: String get() = texts[266]
 
     /** 质疑内容 */
-    val projectChallengeText: String get() = texts[266]
+    val projectChallengeText: String get() = texts[267]
 
     /** %1$s（%2$s） */
-    fun projectAttachment(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[267], arg1, arg2)
+    fun projectAttachment(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[268], arg1, arg2)
 
     /** 附件共 %1$s，上限 %2$s；支持 PDF、PNG、JPEG */
-    fun projectAttachmentLimits(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[268], arg1, arg2)
+    fun projectAttachmentLimits(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[269], arg1, arg2)
 
     /** 添加附件 */
-    val projectAddAttachment: String get() = texts[269]
+    val projectAddAttachment: String get() = texts[270]
 
     /** 签名并提交 */
-    val projectSubmitChallenge: String get() = texts[270]
+    val projectSubmitChallenge: String get() = texts[271]
 
     /** 暂无多轮报价 */
-    val projectRoundsEmpty: String get() = texts[271]
+    val projectRoundsEmpty: String get() = texts[272]
 
     /** 评审专家发起多轮报价后将在此显示。 */
-    val projectRoundsEmptyHint: String get() = texts[272]
+    val projectRoundsEmptyHint: String get() = texts[273]
 
     /** 第 %1$d 标段 第 %2$d 轮 */
-    fun projectRound(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[273], arg1, arg2)
+    fun projectRound(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[274], arg1, arg2)
 
     /** 报价中 */
-    val projectRoundOpen: String get() = texts[274]
+    val projectRoundOpen: String get() = texts[275]
 
     /** 已结束 */
-    val projectRoundClosed: String get() = texts[275]
+    val projectRoundClosed: String get() = texts[276]
 
     /** 截止时间 */
-    val projectDeadline: String get() = texts[276]
+    val projectDeadline: String get() = texts[277]
 
     /** 本轮报价（元） */
-    val projectRoundAmount: String get() = texts[277]
+    val projectRoundAmount: String get() = texts[278]
 
     /** 签名并提交报价 */
-    val projectSubmitRound: String get() = texts[278]
+    val projectSubmitRound: String get() = texts[279]
 
     /** 本轮已报价 */
-    val projectRoundSubmitted: String get() = texts[279]
+    val projectRoundSubmitted: String get() = texts[280]
 
     /** 暂无抽取系数 */
-    val projectDrawEmpty: String get() = texts[280]
+    val projectDrawEmpty: String get() = texts[281]
 
     /** 代理发起抽取系数后将在此显示。 */
-    val projectDrawEmptyHint: String get() = texts[281]
+    val projectDrawEmptyHint: String get() = texts[282]
 
     /** 第 %1$d 次抽取 */
-    fun projectDraw(arg1: Int): String = String.format(Locale.ROOT, texts[282], arg1)
+    fun projectDraw(arg1: Int): String = String.format(Locale.ROOT, texts[283], arg1)
 
     /** 进行中 */
-    val projectDrawOpen: String get() = texts[283]
+    val projectDrawOpen: String get() = texts[284]
 
     /** 已结束 */
-    val projectDrawClosed: String get() = texts[284]
+    val projectDrawClosed: String get() = texts[285]
 
     /** 候选系数 */
-    val projectDrawCandidates: String get() = texts[285]
+    val projectDrawCandidates: String get() = texts[286]
 
     /** 已参与 */
-    val projectDrawContributions: String get() = texts[286]
+    val projectDrawContributions: String get() = texts[287]
 
     /** 抽取结果 */
-    val projectDrawResult: String get() = texts[287]
+    val projectDrawResult: String get() = texts[288]
 
     /** 参与抽取 */
-    val projectContribute: String get() = texts[288]
+    val projectContribute: String get() = texts[289]
 
     /** 已参与，等待公布结果 */
-    val projectDrawContributed: String get() = texts[289]
+    val projectDrawContributed: String get() = texts[290]
 
     /** 核验抽取结果 */
-    val projectVerifyDraw: String get() = texts[290]
+    val projectVerifyDraw: String get() = texts[291]
 
     /** 已核验：系数 %1$s */
-    fun projectDrawVerified(arg1: String): String = String.format(Locale.ROOT, texts[291], arg1)
+    fun projectDrawVerified(arg1: String): String = String.format(Locale.ROOT, texts[292], arg1)
 
     /** 输入 PIN 码签到 */
-    val projectPinSignIn: String get() = texts[292]
+    val projectPinSignIn: String get() = texts[293]
 
     /** 输入 PIN 码进行解密检测 */
-    val projectPinCheck: String get() = texts[293]
+    val projectPinCheck: String get() = texts[294]
 
     /** 输入 PIN 码解密投标文件 */
-    val projectPinDecrypt: String get() = texts[294]
+    val projectPinDecrypt: String get() = texts[295]
 
     /** 输入 PIN 码确认报价 ￥%1$s */
-    fun projectPinConfirm(arg1: String): String = String.format(Locale.ROOT, texts[295], arg1)
+    fun projectPinConfirm(arg1: String): String = String.format(Locale.ROOT, texts[296], arg1)
 
     /** 输入 PIN 码签名质疑 */
-    val projectPinChallenge: String get() = texts[296]
+    val projectPinChallenge: String get() = texts[297]
 
     /** 输入 PIN 码提交第 %1$d 轮报价 ￥%2$s */
-    fun projectPinRound(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[297], arg1, arg2)
+    fun projectPinRound(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[298], arg1, arg2)
 
     /** 输入 PIN 码参与抽取 */
-    val projectPinDraw: String get() = texts[298]
+    val projectPinDraw: String get() = texts[299]
 
     /** %1$d 分钟后开标 */
-    fun noticeOpeningSoon(arg1: Int): String = String.format(Locale.ROOT, texts[299], arg1)
+    fun noticeOpeningSoon(arg1: Int): String = String.format(Locale.ROOT, texts[300], arg1)
 
     /** %1$s开始 */
-    fun noticePhaseStarted(arg1: String): String = String.format(Locale.ROOT, texts[300], arg1)
+    fun noticePhaseStarted(arg1: String): String = String.format(Locale.ROOT, texts[301], arg1)
 
     /** 质疑已答复 */
-    val noticeChallengeAnswered: String get() = texts[301]
+    val noticeChallengeAnswered: String get() = texts[302]
 
     /** 第 %1$d 标段第 %2$d 轮报价开始 */
-    fun noticeRoundOpened(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[302], arg1, arg2)
+    fun noticeRoundOpened(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[303], arg1, arg2)
 
     /** 第 %1$d 标段第 %2$d 轮报价结束 */
-    fun noticeRoundClosed(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[303], arg1, arg2)
+    fun noticeRoundClosed(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[304], arg1, arg2)
 
     /** 第 %1$d 次抽取系数开始 */
-    fun noticeDrawOpened(arg1: Int): String = String.format(Locale.ROOT, texts[304], arg1)
+    fun noticeDrawOpened(arg1: Int): String = String.format(Locale.ROOT, texts[305], arg1)
 
     /** 第 %1$d 次抽取结果：%2$s */
-    fun noticeDrawRevealed(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[305], arg1, arg2)
+    fun noticeDrawRevealed(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[306], arg1, arg2)
 
     /** 电子保函 */
-    val guaranteesTitle: String get() = texts[306]
+    val guaranteesTitle: String get() = texts[307]
 
     /** 选择投标项目 */
-    val guaranteesChooseProject: String get() = texts[307]
+    val guaranteesChooseProject: String get() = texts[308]
 
     /** 暂无可申请保函的项目 */
-    val guaranteesEmpty: String get() = texts[308]
+    val guaranteesEmpty: String get() = texts[309]
 
     /** 本平台开放保函申请的项目会显示在这里。 */
-    val guaranteesEmptyHint: String get() = texts[309]
+    val guaranteesEmptyHint: String get() = texts[310]
 
     /** 本公司未在此标段投标 */
-    val guaranteesNotBidding: String get() = texts[310]
+    val guaranteesNotBidding: String get() = texts[311]
 
     /** 保函编码 */
-    val guaranteesCode: String get() = texts[311]
+    val guaranteesCode: String get() = texts[312]
 
     /** 保函状态 */
-    val guaranteesState: String get() = texts[312]
+    val guaranteesState: String get() = texts[313]
 
     /** 未申请 */
-    val guaranteesStateNone: String get() = texts[313]
+    val guaranteesStateNone: String get() = texts[314]
 
     /** 已申请 */
-    val guaranteesStateApplied: String get() = texts[314]
+    val guaranteesStateApplied: String get() = texts[315]
 
     /** 已出函 */
-    val guaranteesStateIssued: String get() = texts[315]
+    val guaranteesStateIssued: String get() = texts[316]
 
     /** 已拒绝 */
-    val guaranteesStateRejected: String get() = texts[316]
+    val guaranteesStateRejected: String get() = texts[317]
 
     /** 已撤销 */
-    val guaranteesStateCancelled: String get() = texts[317]
+    val guaranteesStateCancelled: String get() = texts[318]
 
     /** 出函机构 */
-    val guaranteesInstitution: String get() = texts[318]
+    val guaranteesInstitution: String get() = texts[319]
 
     /** 更新时间 */
-    val guaranteesUpdatedAt: String get() = texts[319]
+    val guaranteesUpdatedAt: String get() = texts[320]
 
     /** 保函编号 */
-    val guaranteesNumber: String get() = texts[320]
+    val guaranteesNumber: String get() = texts[321]
 
     /** 签章方 */
-    val guaranteesSigner: String get() = texts[321]
+    val guaranteesSigner: String get() = texts[322]
 
     /** 保函签章已核验 */
-    val guaranteesVerified: String get() = texts[322]
+    val guaranteesVerified: String get() = texts[323]
 
     /** 查看保函 */
-    val guaranteesOpenDocument: String get() = texts[323]
+    val guaranteesOpenDocument: String get() = texts[324]
 
     /** 选择出函机构 */
-    val guaranteesInstitutions: String get() = texts[324]
+    val guaranteesInstitutions: String get() = texts[325]
 
     /** %1$s · 费率 %2$s */
-    fun guaranteesInstitutionLine(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[325], arg1, arg2)
+    fun guaranteesInstitutionLine(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[326], arg1, arg2)
 
     /** 银行 */
-    val guaranteesInstitutionBank: String get() = texts[326]
+    val guaranteesInstitutionBank: String get() = texts[327]
 
     /** 保险公司 */
-    val guaranteesInstitutionInsurer: String get() = texts[327]
+    val guaranteesInstitutionInsurer: String get() = texts[328]
 
     /** 担保公司 */
-    val guaranteesInstitutionGuarantor: String get() = texts[328]
+    val guaranteesInstitutionGuarantor: String get() = texts[329]
 
     /** 开发测试机构，不出具真实保函 */
-    val guaranteesDevelopment: String get() = texts[329]
+    val guaranteesDevelopment: String get() = texts[330]
 
     /** 去申请 */
-    val guaranteesApply: String get() = texts[330]
+    val guaranteesApply: String get() = texts[331]
 
     /** 输入 PIN 码签署申请 */
-    val guaranteesPinTitle: String get() = texts[331]
+    val guaranteesPinTitle: String get() = texts[332]
 
     /** 申请已签署，请在 %2$s 前到“%1$s”完成申请。 */
-    fun guaranteesApplicationReady(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[332], arg1, arg2)
+    fun guaranteesApplicationReady(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[333], arg1, arg2)
 
     /** 前往出函机构 */
-    val guaranteesOpenApplication: String get() = texts[333]
+    val guaranteesOpenApplication: String get() = texts[334]
 
     /** 签名记录 */
-    val logTitle: String get() = texts[334]
+    val logTitle: String get() = texts[335]
 
     /** 本机证书的每一次使用都记录在此，仅保存在本机。 */
-    val logHint: String get() = texts[335]
+    val logHint: String get() = texts[336]
 
     /** 暂无签名记录 */
-    val logEmpty: String get() = texts[336]
+    val logEmpty: String get() = texts[337]
 
     /** 登录、签名、签章、解密后会在此留下记录。 */
-    val logEmptyHint: String get() = texts[337]
+    val logEmptyHint: String get() = texts[338]
 
     /** 成功 */
-    val logSucceeded: String get() = texts[338]
+    val logSucceeded: String get() = texts[339]
 
     /** 未完成 */
-    val logRefused: String get() = texts[339]
+    val logRefused: String get() = texts[340]
 
     /** 对方 */
-    val logCounterparty: String get() = texts[340]
+    val logCounterparty: String get() = texts[341]
 
     /** 加载更早的记录 */
-    val logMore: String get() = texts[341]
+    val logMore: String get() = texts[342]
 
     /** 没有更早的记录了 */
-    val logEnd: String get() = texts[342]
+    val logEnd: String get() = texts[343]
 
     /** 摘要签名 */
-    val logOpSignDigest: String get() = texts[343]
+    val logOpSignDigest: String get() = texts[344]
 
     /** 文件签名 */
-    val logOpSignFile: String get() = texts[344]
+    val logOpSignFile: String get() = texts[345]
 
     /** 扫码登录 */
-    val logOpQrLogin: String get() = texts[345]
+    val logOpQrLogin: String get() = texts[346]
 
     /** 扫码签名 */
-    val logOpQrSign: String get() = texts[346]
+    val logOpQrSign: String get() = texts[347]
 
     /** 扫码签章 */
-    val logOpQrSeal: String get() = texts[347]
+    val logOpQrSeal: String get() = texts[348]
 
     /** 提供加密证书 */
-    val logOpEncryptionCertificate: String get() = texts[348]
+    val logOpEncryptionCertificate: String get() = texts[349]
 
     /** 扫码解密 */
-    val logOpQrDecrypt: String get() = texts[349]
+    val logOpQrDecrypt: String get() = texts[350]
 
     /** 开标签到 */
-    val logOpHallSignIn: String get() = texts[350]
+    val logOpHallSignIn: String get() = texts[351]
 
     /** 开标解密 */
-    val logOpHallDecrypt: String get() = texts[351]
+    val logOpHallDecrypt: String get() = texts[352]
 
     /** 解密检测 */
-    val logOpHallCheck: String get() = texts[352]
+    val logOpHallCheck: String get() = texts[353]
 
     /** 确认报价 */
-    val logOpQuoteConfirmation: String get() = texts[353]
+    val logOpQuoteConfirmation: String get() = texts[354]
 
     /** 质疑 */
-    val logOpChallenge: String get() = texts[354]
+    val logOpChallenge: String get() = texts[355]
 
     /** 多轮报价 */
-    val logOpRoundQuote: String get() = texts[355]
+    val logOpRoundQuote: String get() = texts[356]
 
     /** 抽取系数 */
-    val logOpDrawContribution: String get() = texts[356]
+    val logOpDrawContribution: String get() = texts[357]
 
     /** 保函申请 */
-    val logOpGuaranteeApplication: String get() = texts[357]
+    val logOpGuaranteeApplication: String get() = texts[358]
 
     /** 消息 */
-    val messagesTitle: String get() = texts[358]
+    val messagesTitle: String get() = texts[359]
 
     /** 暂无消息 */
-    val messagesEmpty: String get() = texts[359]
+    val messagesEmpty: String get() = texts[360]
 
     /** 未读 */
-    val messagesUnread: String get() = texts[360]
+    val messagesUnread: String get() = texts[361]
 
     /** 证书即将到期 */
-    val messagesRenewalTitle: String get() = texts[361]
+    val messagesRenewalTitle: String get() = texts[362]
 
     /** 实名认证结果 */
-    val messagesIdentityTitle: String get() = texts[362]
+    val messagesIdentityTitle: String get() = texts[363]
 
     /** 电子保函 */
-    val messagesGuaranteeTitle: String get() = texts[363]
+    val messagesGuaranteeTitle: String get() = texts[364]
 
     /** %1$s：%2$s */
-    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[364], arg1, arg2)
+    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[365], arg1, arg2)
 
     /** 设置 */
-    val settingsTitle: String get() = texts[365]
+    val settingsTitle: String get() = texts[366]
 
     /** 交易平台 */
-    val settingsPlatforms: String get() = texts[366]
+    val settingsPlatforms: String get() = texts[367]
 
     /** 当前 */
-    val settingsCurrent: String get() = texts[367]
+    val settingsCurrent: String get() = texts[368]
 
     /** 设为当前 */
-    val settingsMakeCurrent: String get() = texts[368]
+    val settingsMakeCurrent: String get() = texts[369]
 
     /** 信任根指纹：%1$s */
-    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[369], arg1)
+    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[370], arg1)
 
     /** 确定删除平台“%1$s”？删除后将不再接受它的二维码。 */
-    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[370], arg1)
+    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[371], arg1)
 
     /** 平台名称 */
-    val settingsPlatformName: String get() = texts[371]
+    val settingsPlatformName: String get() = texts[372]
 
     /** 平台地址 */
-    val settingsPlatformUrl: String get() = texts[372]
+    val settingsPlatformUrl: String get() = texts[373]
 
     /** 添加平台 */
-    val settingsAddPlatform: String get() = texts[373]
+    val settingsAddPlatform: String get() = texts[374]
 
     /** 语言 */
-    val settingsLanguage: String get() = texts[374]
+    val settingsLanguage: String get() = texts[375]
 
     /** 跟随系统 */
-    val settingsLanguageSystem: String get() = texts[375]
+    val settingsLanguageSystem: String get() = texts[376]
 
     /** 简体中文 */
-    val settingsLanguageZh: String get() = texts[376]
+    val settingsLanguageZh: String get() = texts[377]
 
     /** English */
-    val settingsLanguageEn: String get() = texts[377]
+    val settingsLanguageEn: String get() = texts[378]
 
     /** 界面语言跟随此处的选择；错误提示使用所选语言显示。 */
-    val settingsLanguageHint: String get() = texts[378]
+    val settingsLanguageHint: String get() = texts[379]
 
     /** 在系统设置中更改界面语言 */
-    val settingsLanguageScreens: String get() = texts[379]
+    val settingsLanguageScreens: String get() = texts[380]
 
     /** 通知 */
-    val settingsNotifications: String get() = texts[380]
+    val settingsNotifications: String get() = texts[381]
 
     /** 开标提醒 */
-    val settingsOpeningReminders: String get() = texts[381]
+    val settingsOpeningReminders: String get() = texts[382]
 
     /** 开标阶段变化 */
-    val settingsPhaseChanges: String get() = texts[382]
+    val settingsPhaseChanges: String get() = texts[383]
 
     /** 质疑答复 */
-    val settingsChallengeAnswers: String get() = texts[383]
+    val settingsChallengeAnswers: String get() = texts[384]
 
     /** 多轮报价与抽取系数 */
-    val settingsRoundsAndDraws: String get() = texts[384]
+    val settingsRoundsAndDraws: String get() = texts[385]
 
     /** 面容或指纹解锁 */
-    val settingsBiometric: String get() = texts[385]
+    val settingsBiometric: String get() = texts[386]
 
     /** 开启后，可用面容或指纹代替输入 PIN 码；PIN 码仍保存在系统安全硬件中，关闭后需重新输入。 */
-    val settingsBiometricHint: String get() = texts[386]
+    val settingsBiometricHint: String get() = texts[387]
 
     companion object {
         /** Simplified Chinese, the default. */
@@ -1357,6 +1360,7 @@ class Strings private constructor(
                 "网络地址",
                 "登录使用的证书",
                 "签名内容",
+                "签章内容",
                 "提供的加密证书",
                 "解密内容",
                 "文件",
@@ -1751,6 +1755,7 @@ class Strings private constructor(
                 "Network address",
                 "Certificate to log in with",
                 "What is signed",
+                "What is sealed",
                 "Encryption certificate given",
                 "What is decrypted",
                 "Document",
