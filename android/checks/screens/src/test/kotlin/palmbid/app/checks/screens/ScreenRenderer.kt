@@ -37,8 +37,8 @@ object ScreenRenderer {
 
     /**
      * Renders [content] in [strings]' language and returns the PNG. Throws what composing throws.
-     * NOTE: only the first phone-sized screenful is drawn, so the blank check never sees
-     * what a long screen shows below it.
+     * NOTE: only the first phone-sized screenful is drawn, so the blank check does not cover
+     * content of a long screen below that first screenful.
      */
     fun renderPng(strings: Strings, content: @Composable () -> Unit): ByteArray {
         val scene = ImageComposeScene(
