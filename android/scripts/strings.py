@@ -138,7 +138,7 @@ def placeholders(text: str, pattern: re.Pattern[str], allowed: dict[str, str] | 
 
 
 def load(root: Path) -> tuple[list[Entry], list[str]]:
-    """The catalogue's entries (zh-CN order) and the problems between its languages."""
+    """Reads the catalogue: its entries (zh-CN order) and the differences between its languages."""
     zh = read_xml(root / ZH_XML)
     en = read_xml(root / EN_XML)
     problems = []
@@ -234,7 +234,7 @@ def render_kotlin(entries: list[Entry]) -> str:
         "            ),",
         "        )",
         "",
-        "        /** The texts for [language]. */",
+        "        /** Returns the texts for [language]. */",
         "        fun of(language: Language): Strings = when (language) {",
         "            Language.ZH_CN -> zhCN",
         "            Language.EN -> en",

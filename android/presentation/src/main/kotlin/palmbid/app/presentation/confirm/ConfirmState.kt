@@ -38,7 +38,7 @@ data class ConfirmState(
     val error: ShownError? = null,
     /** Null while the request loads. */
     val details: QrRequestDetails? = null,
-    /** Seconds left to answer, by the platform's clock; the presenter ticks it. */
+    /** Seconds left to reply, by the platform's clock. The presenter counts it down. */
     val secondsLeft: Long = 0,
     /** The phone's clock is far off the platform's. */
     val clockWarning: Boolean = false,

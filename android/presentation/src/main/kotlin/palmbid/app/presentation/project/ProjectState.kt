@@ -113,7 +113,7 @@ sealed interface ProjectEvent {
 
     data class ChallengeTextChanged(val text: String) : ProjectEvent
 
-    /** Navigation: let the user pick a file; the app answers with [AttachmentPicked]. */
+    /** Navigation: the app opens a file picker and sends the chosen file as [AttachmentPicked]. */
     data object PickAttachment : ProjectEvent
     data class AttachmentPicked(val attachment: Attachment) : ProjectEvent
     data class RemoveAttachment(val name: String) : ProjectEvent

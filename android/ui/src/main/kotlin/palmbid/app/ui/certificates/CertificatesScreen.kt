@@ -43,6 +43,7 @@ fun CertificatesScreen(state: CertificatesState, onEvent: (CertificatesEvent) ->
     ) {
         when {
             state.loading -> LoadingBlock(s.commonLoading)
+            state.error != null && state.credentials.isEmpty() -> Unit
             state.credentials.isEmpty() -> EmptyBlock(s.homeNoCertificate, s.homeNoCertificateHint)
             else -> for (credential in state.credentials) {
                 val warning = state.renewalWarnings.firstOrNull { it.credentialId == credential.credentialId }

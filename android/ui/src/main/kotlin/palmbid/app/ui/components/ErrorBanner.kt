@@ -20,7 +20,7 @@ import palmbid.app.ui.i18n.LocalStrings
 /**
  * Shows a failure: a heading by its kind, the core's message in the chosen
  * language (it names the value and the fix), the stable code for support,
- * and a retry action when the screen can retry.
+ * and a retry action when the screen can retry and the failure allows it.
  */
 @Composable
 fun ErrorBanner(error: ShownError, onRetry: (() -> Unit)?, modifier: Modifier = Modifier) {
@@ -44,7 +44,9 @@ fun ErrorBanner(error: ShownError, onRetry: (() -> Unit)?, modifier: Modifier = 
             Text(heading, style = MaterialTheme.typography.titleSmall, fontWeight = FontWeight.SemiBold)
             Text(error.message(s.language), style = MaterialTheme.typography.bodyMedium)
             Text(s.errorCode(error.code), style = MaterialTheme.typography.labelSmall)
-            if (onRetry != null) {
+            // A wrong PIN is retried on the pad; a locked or lost key cannot be retried at all.
+            val retryable = error.kind !in setOf(FailureKind.WRONG_PIN, FailureKind.PIN_LOCKED, FailureKind.DEVICE_KEY_LOST)
+            if (onRetry != null && retryable) {
                 TextButton(onClick = onRetry, modifier = Modifier.align(Alignment.End)) { Text(s.commonRetry) }
             }
         }

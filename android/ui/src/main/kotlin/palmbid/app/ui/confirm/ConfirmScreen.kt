@@ -162,7 +162,8 @@ private fun Subject(details: QrRequestDetails) {
     SectionTitle(
         when (details.kind) {
             QrKind.LOGIN -> s.confirmWhatLogin
-            QrKind.SIGN, QrKind.SEAL -> s.confirmWhatSign
+            QrKind.SIGN -> s.confirmWhatSign
+            QrKind.SEAL -> s.confirmWhatSeal
             QrKind.ENCRYPTION_CERTIFICATE -> s.confirmWhatEncryptionCertificate
             QrKind.DECRYPT -> s.confirmWhatDecrypt
         },

@@ -66,6 +66,7 @@ fun DownloadScreen(state: DownloadState, onEvent: (DownloadEvent) -> Unit, modif
                     InfoRow(s.role(certificate.role), s.certValidUntil(formatDate(certificate.certificate.notAfter)))
                 }
             }
+            state.error != null && state.pickups.isEmpty() -> Unit
             state.pickups.isEmpty() -> EmptyBlock(s.downloadEmpty, s.downloadEmptyHint)
             else -> {
                 Text(s.downloadHint, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)

@@ -28,6 +28,7 @@ import palmbid.app.ui.components.PinKeypad
 import palmbid.app.ui.components.ScreenFrame
 import palmbid.app.ui.components.SectionTitle
 import palmbid.app.ui.components.Tag
+import palmbid.app.ui.components.commonName
 import palmbid.app.ui.components.formatBasisPoints
 import palmbid.app.ui.components.formatDateTime
 import palmbid.app.ui.components.guaranteeState
@@ -57,6 +58,7 @@ fun GuaranteesScreen(state: GuaranteesState, onEvent: (GuaranteesEvent) -> Unit,
     ) {
         when {
             state.loading -> LoadingBlock(s.commonLoading)
+            sections == null && state.projects.isEmpty() && state.error != null -> Unit
             sections == null && state.projects.isEmpty() -> EmptyBlock(s.guaranteesEmpty, s.guaranteesEmptyHint)
             sections == null -> {
                 Text(s.guaranteesChooseProject, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
@@ -87,7 +89,7 @@ fun GuaranteesScreen(state: GuaranteesState, onEvent: (GuaranteesEvent) -> Unit,
                 }
                 state.view?.let { view ->
                     Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                        Text(s.guaranteesState, style = MaterialTheme.typography.bodyMedium)
+                        Text(s.guaranteesState, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
                         val colour = when (view.state) {
                             GuaranteeState.ISSUED -> PalmbidColors.success
                             GuaranteeState.REJECTED, GuaranteeState.CANCELLED -> MaterialTheme.colorScheme.error
@@ -101,7 +103,7 @@ fun GuaranteesScreen(state: GuaranteesState, onEvent: (GuaranteesEvent) -> Unit,
                     view.updatedAt?.let { InfoRow(s.guaranteesUpdatedAt, formatDateTime(it)) }
                     view.document?.let { document ->
                         InfoRow(s.guaranteesNumber, document.guaranteeNo)
-                        InfoRow(s.guaranteesSigner, document.signerSubject)
+                        InfoRow(s.guaranteesSigner, commonName(document.signerSubject))
                         Text(s.guaranteesVerified, color = PalmbidColors.success, style = MaterialTheme.typography.bodySmall)
                         OutlinedButton(onClick = { onEvent(GuaranteesEvent.OpenDocument) }) { Text(s.guaranteesOpenDocument) }
                     }

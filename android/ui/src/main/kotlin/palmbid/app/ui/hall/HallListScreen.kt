@@ -32,6 +32,7 @@ fun HallListScreen(state: HallListState, onEvent: (HallListEvent) -> Unit, modif
         state.platform?.let { Text(it, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant) }
         when {
             state.loading -> LoadingBlock(s.commonLoading)
+            state.error != null && state.projects.isEmpty() -> Unit
             state.projects.isEmpty() -> EmptyBlock(s.hallEmpty, s.hallEmptyHint)
             else -> for (project in state.projects) {
                 ProjectCard(project, { onEvent(HallListEvent.Open(project.id)) })

@@ -9,7 +9,10 @@ import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.IntrinsicSize
+import androidx.compose.foundation.layout.fillMaxHeight
 import androidx.compose.foundation.layout.height
+import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
@@ -50,15 +53,16 @@ fun HomeScreen(state: HomeState, onEvent: (HomeEvent) -> Unit, modifier: Modifie
         },
     ) {
         PlatformLine(state, onEvent)
-        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        // Each row's two entries take the taller one's height, so longer texts never clip.
+        Row(Modifier.height(IntrinsicSize.Min), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             Entry(s.homeCertificates, s.homeCertificatesHint, Modifier.weight(1f)) { onEvent(HomeEvent.OpenCertificates) }
             Entry(s.homeScan, s.homeScanHint, Modifier.weight(1f), primary = true) { onEvent(HomeEvent.OpenScan) }
         }
-        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        Row(Modifier.height(IntrinsicSize.Min), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             Entry(s.homeHall, s.homeHallHint, Modifier.weight(1f)) { onEvent(HomeEvent.OpenHall) }
             Entry(s.homeGuarantees, s.homeGuaranteesHint, Modifier.weight(1f)) { onEvent(HomeEvent.OpenGuarantees) }
         }
-        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        Row(Modifier.height(IntrinsicSize.Min), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             val messages = if (state.unreadMessages > 0) s.homeMessagesUnread(state.unreadMessages) else s.homeMessagesHint
             Entry(s.homeMessages, messages, Modifier.weight(1f), badge = state.unreadMessages > 0) { onEvent(HomeEvent.OpenMessages) }
             Entry(s.homeSignatureLog, s.homeSignatureLogHint, Modifier.weight(1f)) { onEvent(HomeEvent.OpenSignatureLog) }
@@ -76,6 +80,8 @@ fun HomeScreen(state: HomeState, onEvent: (HomeEvent) -> Unit, modifier: Modifie
         SectionTitle(s.homeCertificates)
         when {
             state.loading -> LoadingBlock(s.commonLoading)
+            // After a failed load the banner explains; an empty list would claim there is nothing.
+            state.error != null && state.credentials.isEmpty() -> Unit
             state.credentials.isEmpty() -> EmptyBlock(s.homeNoCertificate, s.homeNoCertificateHint)
             else -> state.credentials.forEach { credential ->
                 CertificateCard(credential, Modifier.clickable { onEvent(HomeEvent.OpenCertificates) })
@@ -113,7 +119,7 @@ private fun Entry(
 ) {
     val colours = MaterialTheme.colorScheme
     Card(
-        modifier = modifier.height(92.dp).clickable(onClick = onClick),
+        modifier = modifier.fillMaxHeight().heightIn(min = 92.dp).clickable(onClick = onClick),
         colors = CardDefaults.cardColors(
             containerColor = if (primary) colours.primary else colours.surface,
             contentColor = if (primary) colours.onPrimary else colours.onSurface,

@@ -15,1142 +15,1179 @@ class Strings private constructor(
     val language: Language,
     private val texts: Array<String>,
 ) {
+    /** 应用启动失败 */
+    val appStartFailed: String get() = texts[0]
+
+    /** 请先设置锁屏密码 */
+    val passcodeTitle: String get() = texts[1]
+
+    /** 手机证书的密钥由系统安全硬件保护，只有设置了锁屏密码的手机才能使用。请在系统设置中设置锁屏密码后重试。 */
+    val passcodeExplanation: String get() = texts[2]
+
+    /** 屏幕正在被录制或投屏，为保护 PIN 码和确认内容，此页面已隐藏。 */
+    val privacyScreenCaptured: String get() = texts[3]
+
     /** 返回 */
-    val commonBack: String get() = texts[0]
+    val commonBack: String get() = texts[4]
 
     /** 取消 */
-    val commonCancel: String get() = texts[1]
+    val commonCancel: String get() = texts[5]
 
     /** 完成 */
-    val commonDone: String get() = texts[2]
+    val commonDone: String get() = texts[6]
 
     /** 正在加载… */
-    val commonLoading: String get() = texts[3]
+    val commonLoading: String get() = texts[7]
 
     /** 无 */
-    val commonNone: String get() = texts[4]
+    val commonNone: String get() = texts[8]
 
     /** 刷新 */
-    val commonRefresh: String get() = texts[5]
+    val commonRefresh: String get() = texts[9]
 
     /** 删除 */
-    val commonRemove: String get() = texts[6]
+    val commonRemove: String get() = texts[10]
 
     /** 重试 */
-    val commonRetry: String get() = texts[7]
+    val commonRetry: String get() = texts[11]
 
     /** 知道了 */
-    val commonDismiss: String get() = texts[8]
+    val commonDismiss: String get() = texts[12]
 
     /** PIN 码错误 */
-    val errorWrongPin: String get() = texts[9]
+    val errorWrongPin: String get() = texts[13]
 
     /** 证书已锁定 */
-    val errorPinLocked: String get() = texts[10]
+    val errorPinLocked: String get() = texts[14]
 
     /** 本机密钥已失效 */
-    val errorDeviceKeyLost: String get() = texts[11]
+    val errorDeviceKeyLost: String get() = texts[15]
 
     /** 请先登录 */
-    val errorLoginRequired: String get() = texts[12]
+    val errorLoginRequired: String get() = texts[16]
 
     /** 网络异常 */
-    val errorNetwork: String get() = texts[13]
+    val errorNetwork: String get() = texts[17]
 
     /** 已过期 */
-    val errorExpired: String get() = texts[14]
+    val errorExpired: String get() = texts[18]
 
     /** 操作未完成 */
-    val errorOther: String get() = texts[15]
+    val errorOther: String get() = texts[19]
 
     /** 错误代码：%1$s */
-    fun errorCode(arg1: String): String = String.format(Locale.ROOT, texts[16], arg1)
+    fun errorCode(arg1: String): String = String.format(Locale.ROOT, texts[20], arg1)
 
     /** 掌上投标 */
-    val homeTitle: String get() = texts[17]
+    val homeTitle: String get() = texts[21]
 
     /** 设置 */
-    val homeSettings: String get() = texts[18]
+    val homeSettings: String get() = texts[22]
 
     /** 我的证书 */
-    val homeCertificates: String get() = texts[19]
+    val homeCertificates: String get() = texts[23]
 
     /** 手机证书、印章与 PIN 码 */
-    val homeCertificatesHint: String get() = texts[20]
+    val homeCertificatesHint: String get() = texts[24]
 
     /** 扫一扫 */
-    val homeScan: String get() = texts[21]
+    val homeScan: String get() = texts[25]
 
     /** 扫码登录、签名、签章、解密 */
-    val homeScanHint: String get() = texts[22]
+    val homeScanHint: String get() = texts[26]
 
     /** 开标大厅 */
-    val homeHall: String get() = texts[23]
+    val homeHall: String get() = texts[27]
 
     /** 签到、解密、唱标、确认 */
-    val homeHallHint: String get() = texts[24]
+    val homeHallHint: String get() = texts[28]
 
     /** 电子保函 */
-    val homeGuarantees: String get() = texts[25]
+    val homeGuarantees: String get() = texts[29]
 
     /** 在线申请投标保函 */
-    val homeGuaranteesHint: String get() = texts[26]
+    val homeGuaranteesHint: String get() = texts[30]
 
     /** 消息 */
-    val homeMessages: String get() = texts[27]
+    val homeMessages: String get() = texts[31]
 
     /** 开标提醒与平台通知 */
-    val homeMessagesHint: String get() = texts[28]
+    val homeMessagesHint: String get() = texts[32]
 
     /** %1$d 条未读 */
-    fun homeMessagesUnread(arg1: Int): String = String.format(Locale.ROOT, texts[29], arg1)
+    fun homeMessagesUnread(arg1: Int): String = String.format(Locale.ROOT, texts[33], arg1)
 
     /** 签名记录 */
-    val homeSignatureLog: String get() = texts[30]
+    val homeSignatureLog: String get() = texts[34]
 
     /** 本机证书的每一次使用 */
-    val homeSignatureLogHint: String get() = texts[31]
+    val homeSignatureLogHint: String get() = texts[35]
 
     /** 尚未添加交易平台 */
-    val homeNoPlatform: String get() = texts[32]
+    val homeNoPlatform: String get() = texts[36]
 
     /** 已登录：%1$s */
-    fun homeLoggedInAs(arg1: String): String = String.format(Locale.ROOT, texts[33], arg1)
+    fun homeLoggedInAs(arg1: String): String = String.format(Locale.ROOT, texts[37], arg1)
 
     /** 未登录 */
-    val homeLoggedOut: String get() = texts[34]
+    val homeLoggedOut: String get() = texts[38]
 
     /** 登录 */
-    val homeLogin: String get() = texts[35]
+    val homeLogin: String get() = texts[39]
 
     /** 本机还没有证书 */
-    val homeNoCertificate: String get() = texts[36]
+    val homeNoCertificate: String get() = texts[40]
 
     /** 在数字证书办理平台办理后，用扫一扫扫描领取码领取证书。 */
-    val homeNoCertificateHint: String get() = texts[37]
+    val homeNoCertificateHint: String get() = texts[41]
 
     /** 证书将于 %1$s 到期，仍有 %2$d 个投标文件需要用它解密，请尽快续期。 */
-    fun homeRenewalWarning(arg1: String, arg2: Int): String = String.format(Locale.ROOT, texts[38], arg1, arg2)
+    fun homeRenewalWarning(arg1: String, arg2: Int): String = String.format(Locale.ROOT, texts[42], arg1, arg2)
 
     /** 签名证书 */
-    val certSigning: String get() = texts[39]
+    val certSigning: String get() = texts[43]
 
     /** 加密证书 */
-    val certEncryption: String get() = texts[40]
+    val certEncryption: String get() = texts[44]
 
     /** 持有者 */
-    val certSubject: String get() = texts[41]
+    val certSubject: String get() = texts[45]
 
     /** 证书主题 */
-    val certDistinguishedName: String get() = texts[42]
+    val certDistinguishedName: String get() = texts[46]
 
     /** 颁发者 */
-    val certIssuer: String get() = texts[43]
+    val certIssuer: String get() = texts[47]
 
     /** 有效期 */
-    val certValidity: String get() = texts[44]
+    val certValidity: String get() = texts[48]
 
     /** %1$s 至 %2$s */
-    fun certValidityRange(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[45], arg1, arg2)
+    fun certValidityRange(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[49], arg1, arg2)
 
     /** 有效期至 %1$s */
-    fun certValidUntil(arg1: String): String = String.format(Locale.ROOT, texts[46], arg1)
+    fun certValidUntil(arg1: String): String = String.format(Locale.ROOT, texts[50], arg1)
 
     /** 序列号 */
-    val certSerial: String get() = texts[47]
+    val certSerial: String get() = texts[51]
 
     /** 指纹 (SHA-256) */
-    val certFingerprint: String get() = texts[48]
+    val certFingerprint: String get() = texts[52]
 
     /** 上级证书 */
-    val certChain: String get() = texts[49]
+    val certChain: String get() = texts[53]
 
     /** 印章 */
-    val certSeals: String get() = texts[50]
+    val certSeals: String get() = texts[54]
 
     /** 手机证书 */
-    val certPhoneCertificate: String get() = texts[51]
+    val certPhoneCertificate: String get() = texts[55]
 
     /** 已锁定 */
-    val certPinLocked: String get() = texts[52]
+    val certPinLocked: String get() = texts[56]
 
     /** 个人章 */
-    val sealPersonal: String get() = texts[53]
+    val sealPersonal: String get() = texts[57]
 
     /** 法人章 */
-    val sealLegalRepresentative: String get() = texts[54]
+    val sealLegalRepresentative: String get() = texts[58]
 
     /** 公章 */
-    val sealCompany: String get() = texts[55]
+    val sealCompany: String get() = texts[59]
 
     /** 我的证书 */
-    val certificatesTitle: String get() = texts[56]
+    val certificatesTitle: String get() = texts[60]
 
     /** 修改 PIN 码 */
-    val certificatesChangePin: String get() = texts[57]
+    val certificatesChangePin: String get() = texts[61]
 
     /** 删除证书 */
-    val certificatesDelete: String get() = texts[58]
+    val certificatesDelete: String get() = texts[62]
 
     /** 确定删除“%1$s”的证书？删除后本机无法再用它登录、签章或解密，需重新办理。 */
-    fun certificatesDeleteConfirm(arg1: String): String = String.format(Locale.ROOT, texts[59], arg1)
+    fun certificatesDeleteConfirm(arg1: String): String = String.format(Locale.ROOT, texts[63], arg1)
 
     /** 领取证书 */
-    val certificatesPickUp: String get() = texts[60]
+    val certificatesPickUp: String get() = texts[64]
 
     /** 下载证书 */
-    val certificatesDownload: String get() = texts[61]
+    val certificatesDownload: String get() = texts[65]
 
     /** 设置 PIN 码 */
-    val pinSetTitle: String get() = texts[62]
+    val pinSetTitle: String get() = texts[66]
 
     /** 请输入 PIN 码 */
-    val pinEnterTitle: String get() = texts[63]
+    val pinEnterTitle: String get() = texts[67]
 
     /** 修改 PIN 码 */
-    val pinChangeTitle: String get() = texts[64]
+    val pinChangeTitle: String get() = texts[68]
 
     /** 请输入当前 PIN 码 */
-    val pinCurrentTitle: String get() = texts[65]
+    val pinCurrentTitle: String get() = texts[69]
 
     /** 请设置新的 PIN 码 */
-    val pinNewTitle: String get() = texts[66]
+    val pinNewTitle: String get() = texts[70]
 
     /** 请再次输入新的 PIN 码 */
-    val pinRepeatTitle: String get() = texts[67]
+    val pinRepeatTitle: String get() = texts[71]
 
     /** 还可尝试 %1$d 次 */
-    fun pinTriesLeft(arg1: Int): String = String.format(Locale.ROOT, texts[68], arg1)
+    fun pinTriesLeft(arg1: Int): String = String.format(Locale.ROOT, texts[72], arg1)
 
     /** %1$d 至 %2$d 位数字 */
-    fun pinLengthHint(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[69], arg1, arg2)
+    fun pinLengthHint(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[73], arg1, arg2)
 
     /** PIN 码错误次数过多，证书已锁定 */
-    val pinLocked: String get() = texts[70]
+    val pinLocked: String get() = texts[74]
 
     /** 证书已锁定，无法再使用。请在数字证书办理平台重新办理证书。 */
-    val pinLockedHint: String get() = texts[71]
+    val pinLockedHint: String get() = texts[75]
 
     /** 删除 */
-    val pinDelete: String get() = texts[72]
+    val pinDelete: String get() = texts[76]
 
     /** 确定 */
-    val pinConfirm: String get() = texts[73]
+    val pinConfirm: String get() = texts[77]
 
     /** 两次输入的 PIN 码不一致，请重新设置。 */
-    val pinMismatch: String get() = texts[74]
+    val pinMismatch: String get() = texts[78]
 
     /** PIN 码保护本机证书，至少 6 位数字，不能全部相同或连续。 */
-    val pinChooseHint: String get() = texts[75]
+    val pinChooseHint: String get() = texts[79]
 
     /** 使用本应用的安全键盘输入，输入法无法获取。 */
-    val pinOwnKeypadHint: String get() = texts[76]
+    val pinOwnKeypadHint: String get() = texts[80]
 
     /** 证书：%1$s */
-    fun pinFor(arg1: String): String = String.format(Locale.ROOT, texts[77], arg1)
+    fun pinFor(arg1: String): String = String.format(Locale.ROOT, texts[81], arg1)
 
     /** PIN 码已设置 */
-    val pinSetDone: String get() = texts[78]
+    val pinSetDone: String get() = texts[82]
 
     /** PIN 码正确 */
-    val pinEnterDone: String get() = texts[79]
+    val pinEnterDone: String get() = texts[83]
 
     /** PIN 码已修改 */
-    val pinChangeDone: String get() = texts[80]
+    val pinChangeDone: String get() = texts[84]
+
+    /** 使用面容或指纹 */
+    val pinUseBiometric: String get() = texts[85]
+
+    /** 验证身份以使用手机证书 */
+    val pinBiometricReason: String get() = texts[86]
 
     /** 短信登录 */
-    val loginTitle: String get() = texts[81]
+    val loginTitle: String get() = texts[87]
 
     /** 交易平台 */
-    val loginPlatform: String get() = texts[82]
+    val loginPlatform: String get() = texts[88]
 
     /** 尚未添加交易平台 */
-    val loginNoPlatform: String get() = texts[83]
+    val loginNoPlatform: String get() = texts[89]
 
     /** 请在设置中添加交易平台的地址。 */
-    val loginNoPlatformHint: String get() = texts[84]
+    val loginNoPlatformHint: String get() = texts[90]
 
     /** 手机号 */
-    val loginPhone: String get() = texts[85]
+    val loginPhone: String get() = texts[91]
 
     /** 11 位手机号 */
-    val loginPhoneHint: String get() = texts[86]
+    val loginPhoneHint: String get() = texts[92]
 
     /** 验证码 */
-    val loginCode: String get() = texts[87]
+    val loginCode: String get() = texts[93]
 
     /** 获取验证码 */
-    val loginSendCode: String get() = texts[88]
+    val loginSendCode: String get() = texts[94]
 
     /** 重新获取 */
-    val loginResend: String get() = texts[89]
+    val loginResend: String get() = texts[95]
 
     /** %1$d 秒后重新获取 */
-    fun loginResendIn(arg1: Int): String = String.format(Locale.ROOT, texts[90], arg1)
+    fun loginResendIn(arg1: Int): String = String.format(Locale.ROOT, texts[96], arg1)
 
     /** 我已阅读并同意《用户协议》和《隐私政策》 */
-    val loginConsent: String get() = texts[91]
+    val loginConsent: String get() = texts[97]
 
     /** 《用户协议》 */
-    val loginAgreement: String get() = texts[92]
+    val loginAgreement: String get() = texts[98]
 
     /** 《隐私政策》 */
-    val loginPrivacy: String get() = texts[93]
+    val loginPrivacy: String get() = texts[99]
 
     /** 用户协议 %1$s 版，隐私政策 %2$s 版 */
-    fun loginTermsVersions(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[94], arg1, arg2)
+    fun loginTermsVersions(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[100], arg1, arg2)
 
     /** 登录 */
-    val loginSubmit: String get() = texts[95]
+    val loginSubmit: String get() = texts[101]
 
     /** 正在登录… */
-    val loginLoggingIn: String get() = texts[96]
+    val loginLoggingIn: String get() = texts[102]
 
     /** 已登录：%1$s */
-    fun loginDone(arg1: String): String = String.format(Locale.ROOT, texts[97], arg1)
+    fun loginDone(arg1: String): String = String.format(Locale.ROOT, texts[103], arg1)
 
     /** 实名认证 */
-    val identityTitle: String get() = texts[98]
+    val identityTitle: String get() = texts[104]
 
     /** 请填写证书持有人的姓名和身份证号，并录制一段朗读验证码的视频。 */
-    val identityIntro: String get() = texts[99]
+    val identityIntro: String get() = texts[105]
 
     /** 姓名 */
-    val identityName: String get() = texts[100]
+    val identityName: String get() = texts[106]
 
     /** 身份证号 */
-    val identityIdNumber: String get() = texts[101]
+    val identityIdNumber: String get() = texts[107]
 
     /** 身份证号应为 18 位，最后一位可为 X */
-    val identityIdNumberInvalid: String get() = texts[102]
+    val identityIdNumberInvalid: String get() = texts[108]
 
     /** 视频认证 */
-    val identityVideo: String get() = texts[103]
+    val identityVideo: String get() = texts[109]
 
     /** 获取验证码后，请在有效期内录制视频，清晰朗读验证码。 */
-    val identityCodeHint: String get() = texts[104]
+    val identityCodeHint: String get() = texts[110]
 
     /** 获取朗读验证码 */
-    val identityGetCode: String get() = texts[105]
+    val identityGetCode: String get() = texts[111]
 
     /** 请在视频中朗读 */
-    val identityReadAloud: String get() = texts[106]
+    val identityReadAloud: String get() = texts[112]
 
     /** 验证码有效时间 */
-    val identityCodeExpiresIn: String get() = texts[107]
+    val identityCodeExpiresIn: String get() = texts[113]
 
     /** 录制视频 */
-    val identityRecord: String get() = texts[108]
+    val identityRecord: String get() = texts[114]
 
     /** 重新录制 */
-    val identityRecordAgain: String get() = texts[109]
+    val identityRecordAgain: String get() = texts[115]
 
     /** 视频已录制（%1$s） */
-    fun identityVideoReady(arg1: String): String = String.format(Locale.ROOT, texts[110], arg1)
+    fun identityVideoReady(arg1: String): String = String.format(Locale.ROOT, texts[116], arg1)
 
     /** 提交认证 */
-    val identitySubmit: String get() = texts[111]
+    val identitySubmit: String get() = texts[117]
 
     /** 正在提交… */
-    val identitySubmitting: String get() = texts[112]
+    val identitySubmitting: String get() = texts[118]
 
     /** 提交时间 */
-    val identitySubmittedAt: String get() = texts[113]
+    val identitySubmittedAt: String get() = texts[119]
 
     /** 审核时间 */
-    val identityDecidedAt: String get() = texts[114]
+    val identityDecidedAt: String get() = texts[120]
 
     /** 原因 */
-    val identityReason: String get() = texts[115]
+    val identityReason: String get() = texts[121]
 
     /** 未认证 */
-    val identityStateNotSubmitted: String get() = texts[116]
+    val identityStateNotSubmitted: String get() = texts[122]
 
     /** 审核中 */
-    val identityStatePending: String get() = texts[117]
+    val identityStatePending: String get() = texts[123]
 
     /** 已通过 */
-    val identityStateApproved: String get() = texts[118]
+    val identityStateApproved: String get() = texts[124]
 
     /** 未通过 */
-    val identityStateRejected: String get() = texts[119]
+    val identityStateRejected: String get() = texts[125]
 
     /** 领取证书 */
-    val pickupTitle: String get() = texts[120]
+    val pickupTitle: String get() = texts[126]
 
     /** 证书订单 */
-    val pickupOrder: String get() = texts[121]
+    val pickupOrder: String get() = texts[127]
 
     /** 办理平台 */
-    val pickupPlatform: String get() = texts[122]
+    val pickupPlatform: String get() = texts[128]
 
     /** 单位名称 */
-    val pickupCompany: String get() = texts[123]
+    val pickupCompany: String get() = texts[129]
 
     /** 统一社会信用代码 */
-    val pickupCreditCode: String get() = texts[124]
+    val pickupCreditCode: String get() = texts[130]
 
     /** 经办人 */
-    val pickupHolder: String get() = texts[125]
+    val pickupHolder: String get() = texts[131]
 
     /** 手机号 */
-    val pickupPhone: String get() = texts[126]
+    val pickupPhone: String get() = texts[132]
 
     /** 印章 */
-    val pickupSeals: String get() = texts[127]
+    val pickupSeals: String get() = texts[133]
 
     /** 请核对以上信息，确认无误后设置 PIN 码领取证书。 */
-    val pickupCheckHint: String get() = texts[128]
+    val pickupCheckHint: String get() = texts[134]
 
     /** 订单尚未审核通过，暂不能领取。 */
-    val pickupNotApproved: String get() = texts[129]
+    val pickupNotApproved: String get() = texts[135]
 
     /** 信息无误，领取 */
-    val pickupAccept: String get() = texts[130]
+    val pickupAccept: String get() = texts[136]
 
     /** 正在生成密钥并安装证书… */
-    val pickupWorking: String get() = texts[131]
+    val pickupWorking: String get() = texts[137]
 
     /** 证书已安装到本机 */
-    val pickupDone: String get() = texts[132]
+    val pickupDone: String get() = texts[138]
 
     /** 待审核 */
-    val pickupOrderPending: String get() = texts[133]
+    val pickupOrderPending: String get() = texts[139]
 
     /** 已审核 */
-    val pickupOrderApproved: String get() = texts[134]
+    val pickupOrderApproved: String get() = texts[140]
 
     /** 已驳回 */
-    val pickupOrderRejected: String get() = texts[135]
+    val pickupOrderRejected: String get() = texts[141]
 
     /** 已领取 */
-    val pickupOrderPickedUp: String get() = texts[136]
+    val pickupOrderPickedUp: String get() = texts[142]
 
     /** 已签发 */
-    val pickupOrderIssued: String get() = texts[137]
+    val pickupOrderIssued: String get() = texts[143]
 
     /** 下载证书 */
-    val downloadTitle: String get() = texts[138]
+    val downloadTitle: String get() = texts[144]
 
     /** 选择一次领取记录，输入 PIN 码下载已签发的证书。 */
-    val downloadHint: String get() = texts[139]
+    val downloadHint: String get() = texts[145]
 
     /** 没有可下载的证书 */
-    val downloadEmpty: String get() = texts[140]
+    val downloadEmpty: String get() = texts[146]
 
     /** 领取证书后，可在此重新下载已签发的证书。 */
-    val downloadEmptyHint: String get() = texts[141]
+    val downloadEmptyHint: String get() = texts[147]
 
     /** 领取编号：%1$s */
-    fun downloadPickupId(arg1: String): String = String.format(Locale.ROOT, texts[142], arg1)
+    fun downloadPickupId(arg1: String): String = String.format(Locale.ROOT, texts[148], arg1)
 
     /** 已申请 */
-    val downloadStateRequested: String get() = texts[143]
+    val downloadStateRequested: String get() = texts[149]
 
     /** 已签发 */
-    val downloadStateReceived: String get() = texts[144]
+    val downloadStateReceived: String get() = texts[150]
 
     /** 已安装 */
-    val downloadStateInstalled: String get() = texts[145]
+    val downloadStateInstalled: String get() = texts[151]
 
     /** 证书已下载 */
-    val downloadDone: String get() = texts[146]
+    val downloadDone: String get() = texts[152]
 
     /** 扫一扫 */
-    val scanTitle: String get() = texts[147]
+    val scanTitle: String get() = texts[153]
 
     /** 将二维码放入框内，即可自动扫描 */
-    val scanHint: String get() = texts[148]
+    val scanHint: String get() = texts[154]
 
     /** 只接受已添加的交易平台的二维码；其他二维码不会被打开。 */
-    val scanTrustHint: String get() = texts[149]
+    val scanTrustHint: String get() = texts[155]
 
     /** 正在核对二维码… */
-    val scanChecking: String get() = texts[150]
+    val scanChecking: String get() = texts[156]
 
     /** 打开手电筒 */
-    val scanTorchOn: String get() = texts[151]
+    val scanTorchOn: String get() = texts[157]
 
     /** 关闭手电筒 */
-    val scanTorchOff: String get() = texts[152]
+    val scanTorchOff: String get() = texts[158]
 
     /** 需要相机权限 */
-    val scanPermissionTitle: String get() = texts[153]
+    val scanPermissionTitle: String get() = texts[159]
 
     /** 扫一扫使用相机读取二维码，图像不会保存或上传。 */
-    val scanPermissionText: String get() = texts[154]
+    val scanPermissionText: String get() = texts[160]
 
     /** 允许使用相机 */
-    val scanPermissionGrant: String get() = texts[155]
+    val scanPermissionGrant: String get() = texts[161]
 
     /** 扫码确认 */
-    val confirmTitle: String get() = texts[156]
+    val confirmTitle: String get() = texts[162]
 
     /** 扫码登录 */
-    val confirmKindLogin: String get() = texts[157]
+    val confirmKindLogin: String get() = texts[163]
 
     /** 扫码签名 */
-    val confirmKindSign: String get() = texts[158]
+    val confirmKindSign: String get() = texts[164]
 
     /** 扫码签章 */
-    val confirmKindSeal: String get() = texts[159]
+    val confirmKindSeal: String get() = texts[165]
 
     /** 获取加密证书 */
-    val confirmKindEncryptionCertificate: String get() = texts[160]
+    val confirmKindEncryptionCertificate: String get() = texts[166]
 
     /** 扫码解密 */
-    val confirmKindDecrypt: String get() = texts[161]
+    val confirmKindDecrypt: String get() = texts[167]
 
     /** 交易平台网站 */
-    val confirmRequesterPortal: String get() = texts[162]
+    val confirmRequesterPortal: String get() = texts[168]
 
     /** 投标工具箱 */
-    val confirmRequesterToolbox: String get() = texts[163]
+    val confirmRequesterToolbox: String get() = texts[169]
 
     /** 请求方 */
-    val confirmWhoAsks: String get() = texts[164]
+    val confirmWhoAsks: String get() = texts[170]
 
     /** 平台 */
-    val confirmPlatform: String get() = texts[165]
+    val confirmPlatform: String get() = texts[171]
 
     /** 电脑名称 */
-    val confirmMachine: String get() = texts[166]
+    val confirmMachine: String get() = texts[172]
 
     /** 网络地址 */
-    val confirmAddress: String get() = texts[167]
+    val confirmAddress: String get() = texts[173]
 
     /** 登录使用的证书 */
-    val confirmWhatLogin: String get() = texts[168]
+    val confirmWhatLogin: String get() = texts[174]
 
     /** 签名内容 */
-    val confirmWhatSign: String get() = texts[169]
+    val confirmWhatSign: String get() = texts[175]
+
+    /** 签章内容 */
+    val confirmWhatSeal: String get() = texts[176]
 
     /** 提供的加密证书 */
-    val confirmWhatEncryptionCertificate: String get() = texts[170]
+    val confirmWhatEncryptionCertificate: String get() = texts[177]
 
     /** 解密内容 */
-    val confirmWhatDecrypt: String get() = texts[171]
+    val confirmWhatDecrypt: String get() = texts[178]
 
     /** 文件 */
-    val confirmDocument: String get() = texts[172]
+    val confirmDocument: String get() = texts[179]
 
     /** 大小 */
-    val confirmDocumentSize: String get() = texts[173]
+    val confirmDocumentSize: String get() = texts[180]
 
     /** 摘要 (SHA-256) */
-    val confirmDigest: String get() = texts[174]
+    val confirmDigest: String get() = texts[181]
 
     /** 证书 */
-    val confirmCertificate: String get() = texts[175]
+    val confirmCertificate: String get() = texts[182]
 
     /** 选择印章 */
-    val confirmSeal: String get() = texts[176]
+    val confirmSeal: String get() = texts[183]
 
     /** 剩余确认时间 */
-    val confirmTimeLeft: String get() = texts[177]
+    val confirmTimeLeft: String get() = texts[184]
 
     /** 本机时间与平台相差较大，已按平台时间计时。 */
-    val confirmClockWarning: String get() = texts[178]
+    val confirmClockWarning: String get() = texts[185]
 
     /** 请选择电脑屏幕上显示的数字 */
-    val confirmNumberMatchTitle: String get() = texts[179]
+    val confirmNumberMatchTitle: String get() = texts[186]
 
     /** 只有在电脑上显示的数字与此处一致时才继续，可防止他人转发二维码。 */
-    val confirmNumberMatchHint: String get() = texts[180]
+    val confirmNumberMatchHint: String get() = texts[187]
 
     /** 都不一致，取消 */
-    val confirmNoneMatches: String get() = texts[181]
+    val confirmNoneMatches: String get() = texts[188]
 
     /** 拒绝 */
-    val confirmReject: String get() = texts[182]
+    val confirmReject: String get() = texts[189]
 
     /** 确认并输入 PIN 码 */
-    val confirmContinue: String get() = texts[183]
+    val confirmContinue: String get() = texts[190]
 
     /** 请先选择印章 */
-    val confirmChooseSealFirst: String get() = texts[184]
+    val confirmChooseSealFirst: String get() = texts[191]
 
     /** 正在提交… */
-    val confirmWorking: String get() = texts[185]
+    val confirmWorking: String get() = texts[192]
 
     /** %1$s已完成 */
-    fun confirmDone(arg1: String): String = String.format(Locale.ROOT, texts[186], arg1)
+    fun confirmDone(arg1: String): String = String.format(Locale.ROOT, texts[193], arg1)
 
     /** 确认时间已过，请在电脑上刷新二维码后重新扫描。 */
-    val confirmExpired: String get() = texts[187]
+    val confirmExpired: String get() = texts[194]
 
     /** 已取消，电脑端将收到拒绝结果。 */
-    val confirmCancelled: String get() = texts[188]
+    val confirmCancelled: String get() = texts[195]
 
     /** 数字不一致，本次请求已作废。如非本人操作，请勿在电脑上继续。 */
-    val confirmWrongNumber: String get() = texts[189]
+    val confirmWrongNumber: String get() = texts[196]
 
     /** 未开标 */
-    val phaseNotOpen: String get() = texts[190]
+    val phaseNotOpen: String get() = texts[197]
 
     /** 签到 */
-    val phaseSignIn: String get() = texts[191]
+    val phaseSignIn: String get() = texts[198]
 
     /** 解密 */
-    val phaseDecryption: String get() = texts[192]
+    val phaseDecryption: String get() = texts[199]
 
     /** 唱标 */
-    val phaseQuoteReading: String get() = texts[193]
+    val phaseQuoteReading: String get() = texts[200]
 
     /** 确认报价 */
-    val phaseQuoteConfirmation: String get() = texts[194]
+    val phaseQuoteConfirmation: String get() = texts[201]
 
     /** 评标 */
-    val phaseEvaluation: String get() = texts[195]
+    val phaseEvaluation: String get() = texts[202]
 
     /** 已结束 */
-    val phaseClosed: String get() = texts[196]
+    val phaseClosed: String get() = texts[203]
 
     /** 开标大厅 */
-    val hallTitle: String get() = texts[197]
+    val hallTitle: String get() = texts[204]
 
     /** 开标时间 */
-    val hallOpeningAt: String get() = texts[198]
+    val hallOpeningAt: String get() = texts[205]
 
     /** 标段 */
-    val hallSections: String get() = texts[199]
+    val hallSections: String get() = texts[206]
 
     /** 暂无开标项目 */
-    val hallEmpty: String get() = texts[200]
+    val hallEmpty: String get() = texts[207]
 
     /** 本公司投标的项目会在开标前显示在这里。 */
-    val hallEmptyHint: String get() = texts[201]
+    val hallEmptyHint: String get() = texts[208]
 
     /** 开标项目 */
-    val projectTitle: String get() = texts[202]
+    val projectTitle: String get() = texts[209]
 
     /** 正在连接开标大厅… */
-    val projectConnecting: String get() = texts[203]
+    val projectConnecting: String get() = texts[210]
 
     /** 实时同步中 */
-    val projectLive: String get() = texts[204]
+    val projectLive: String get() = texts[211]
 
     /** 连接中断，正在重连… */
-    val projectReconnecting: String get() = texts[205]
+    val projectReconnecting: String get() = texts[212]
 
     /** 概况 */
-    val projectTabOverview: String get() = texts[206]
+    val projectTabOverview: String get() = texts[213]
 
     /** 唱标 */
-    val projectTabQuotes: String get() = texts[207]
+    val projectTabQuotes: String get() = texts[214]
 
     /** 项目详情 */
-    val projectTabDetails: String get() = texts[208]
+    val projectTabDetails: String get() = texts[215]
 
     /** 质疑 */
-    val projectTabChallenges: String get() = texts[209]
+    val projectTabChallenges: String get() = texts[216]
 
     /** 多轮报价 */
-    val projectTabRounds: String get() = texts[210]
+    val projectTabRounds: String get() = texts[217]
 
     /** 抽取系数 */
-    val projectTabDraw: String get() = texts[211]
+    val projectTabDraw: String get() = texts[218]
 
     /** 第 %1$d/%2$d 阶段：%3$s */
-    fun projectPhaseOf(arg1: Int, arg2: Int, arg3: String): String = String.format(Locale.ROOT, texts[212], arg1, arg2, arg3)
+    fun projectPhaseOf(arg1: Int, arg2: Int, arg3: String): String = String.format(Locale.ROOT, texts[219], arg1, arg2, arg3)
 
     /** 已签到 */
-    val projectProgressSignedIn: String get() = texts[213]
+    val projectProgressSignedIn: String get() = texts[220]
 
     /** 已解密 */
-    val projectProgressDecrypted: String get() = texts[214]
+    val projectProgressDecrypted: String get() = texts[221]
 
     /** 已确认 */
-    val projectProgressConfirmed: String get() = texts[215]
+    val projectProgressConfirmed: String get() = texts[222]
 
     /** %1$d / %2$d 家 */
-    fun projectProgressCount(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[216], arg1, arg2)
+    fun projectProgressCount(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[223], arg1, arg2)
 
     /** 更新于 %1$s */
-    fun projectUpdatedAt(arg1: String): String = String.format(Locale.ROOT, texts[217], arg1)
+    fun projectUpdatedAt(arg1: String): String = String.format(Locale.ROOT, texts[224], arg1)
 
     /** 签到 */
-    val projectSignInTitle: String get() = texts[218]
+    val projectSignInTitle: String get() = texts[225]
 
     /** 签到 */
-    val projectSignIn: String get() = texts[219]
+    val projectSignIn: String get() = texts[226]
 
     /** 签到已开始，请在开标前完成签到。 */
-    val projectSignInOpen: String get() = texts[220]
+    val projectSignInOpen: String get() = texts[227]
 
     /** 开标前一小时开始签到。 */
-    val projectSignInNotYet: String get() = texts[221]
+    val projectSignInNotYet: String get() = texts[228]
 
     /** 签到已结束，本公司未签到。 */
-    val projectSignInClosed: String get() = texts[222]
+    val projectSignInClosed: String get() = texts[229]
 
     /** 已于 %1$s 签到 */
-    fun projectSignedIn(arg1: String): String = String.format(Locale.ROOT, texts[223], arg1)
+    fun projectSignedIn(arg1: String): String = String.format(Locale.ROOT, texts[230], arg1)
 
     /** 查看签到回执 */
-    val projectReceipt: String get() = texts[224]
+    val projectReceipt: String get() = texts[231]
 
     /** 本公司投标文件 */
-    val projectBidsTitle: String get() = texts[225]
+    val projectBidsTitle: String get() = texts[232]
 
     /** 本项目没有本公司的投标文件 */
-    val projectNoBids: String get() = texts[226]
+    val projectNoBids: String get() = texts[233]
 
     /** 第 %1$d 标段 */
-    fun projectBidSection(arg1: Int): String = String.format(Locale.ROOT, texts[227], arg1)
+    fun projectBidSection(arg1: Int): String = String.format(Locale.ROOT, texts[234], arg1)
 
     /** 文件大小 */
-    val projectBidSize: String get() = texts[228]
+    val projectBidSize: String get() = texts[235]
 
     /** 上传时间 */
-    val projectBidUploaded: String get() = texts[229]
+    val projectBidUploaded: String get() = texts[236]
 
     /** 解密检测时间 */
-    val projectBidCheckedAt: String get() = texts[230]
+    val projectBidCheckedAt: String get() = texts[237]
 
     /** 检测通过 */
-    val projectBidChecked: String get() = texts[231]
+    val projectBidChecked: String get() = texts[238]
 
     /** 未检测 */
-    val projectBidUnchecked: String get() = texts[232]
+    val projectBidUnchecked: String get() = texts[239]
 
     /** 已解密 */
-    val projectBidDecrypted: String get() = texts[233]
+    val projectBidDecrypted: String get() = texts[240]
 
     /** 解密检测 */
-    val projectCheck: String get() = texts[234]
+    val projectCheck: String get() = texts[241]
 
     /** 再次检测 */
-    val projectCheckAgain: String get() = texts[235]
+    val projectCheckAgain: String get() = texts[242]
 
     /** 开标前检测本机证书能否解密投标文件，不会解密或提交任何内容。 */
-    val projectCheckHint: String get() = texts[236]
+    val projectCheckHint: String get() = texts[243]
 
     /** 解密投标文件 */
-    val projectDecrypt: String get() = texts[237]
+    val projectDecrypt: String get() = texts[244]
 
     /** 报价 */
-    val projectQuote: String get() = texts[238]
+    val projectQuote: String get() = texts[245]
 
     /** ￥%1$s 元 */
-    fun projectAmount(arg1: String): String = String.format(Locale.ROOT, texts[239], arg1)
+    fun projectAmount(arg1: String): String = String.format(Locale.ROOT, texts[246], arg1)
 
     /** 尚未唱标 */
-    val projectQuotesEmpty: String get() = texts[240]
+    val projectQuotesEmpty: String get() = texts[247]
 
     /** 解密完成后将在此公布各投标人的报价。 */
-    val projectQuotesEmptyHint: String get() = texts[241]
+    val projectQuotesEmptyHint: String get() = texts[248]
 
     /** 第 %1$d 标段：%2$s */
-    fun projectSectionName(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[242], arg1, arg2)
+    fun projectSectionName(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[249], arg1, arg2)
 
     /** 未解密 */
-    val projectNotDecrypted: String get() = texts[243]
+    val projectNotDecrypted: String get() = texts[250]
 
     /** 已确认 */
-    val projectConfirmed: String get() = texts[244]
+    val projectConfirmed: String get() = texts[251]
 
     /** 待确认 */
-    val projectUnconfirmed: String get() = texts[245]
+    val projectUnconfirmed: String get() = texts[252]
 
     /** 请核对本公司的报价，确认后将用证书签名。 */
-    val projectConfirmHint: String get() = texts[246]
+    val projectConfirmHint: String get() = texts[253]
 
     /** 确认报价 */
-    val projectConfirm: String get() = texts[247]
+    val projectConfirm: String get() = texts[254]
 
     /** 已确认报价 %1$s（%2$s） */
-    fun projectConfirmedAt(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[248], arg1, arg2)
+    fun projectConfirmedAt(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[255], arg1, arg2)
 
     /** 项目编号 */
-    val projectCode: String get() = texts[249]
+    val projectCode: String get() = texts[256]
 
     /** 招标人 */
-    val projectTenderer: String get() = texts[250]
+    val projectTenderer: String get() = texts[257]
 
     /** 招标代理 */
-    val projectAgent: String get() = texts[251]
+    val projectAgent: String get() = texts[258]
 
     /** 开标地点 */
-    val projectPlace: String get() = texts[252]
+    val projectPlace: String get() = texts[259]
 
     /** 当前阶段 */
-    val projectPhase: String get() = texts[253]
+    val projectPhase: String get() = texts[260]
 
     /** %1$d 家投标 */
-    fun projectBidders(arg1: Int): String = String.format(Locale.ROOT, texts[254], arg1)
+    fun projectBidders(arg1: Int): String = String.format(Locale.ROOT, texts[261], arg1)
 
     /** 说明 */
-    val projectNotes: String get() = texts[255]
+    val projectNotes: String get() = texts[262]
 
     /** 已答复 */
-    val projectChallengeAnswered: String get() = texts[256]
+    val projectChallengeAnswered: String get() = texts[263]
 
     /** 待答复 */
-    val projectChallengeWaiting: String get() = texts[257]
+    val projectChallengeWaiting: String get() = texts[264]
 
     /** 答复 */
-    val projectChallengeAnswer: String get() = texts[258]
+    val projectChallengeAnswer: String get() = texts[265]
 
     /** 提出质疑 */
-    val projectChallengeNew: String get() = texts[259]
+    val projectChallengeNew: String get() = texts[266]
 
     /** 质疑内容 */
-    val projectChallengeText: String get() = texts[260]
+    val projectChallengeText: String get() = texts[267]
 
     /** %1$s（%2$s） */
-    fun projectAttachment(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[261], arg1, arg2)
+    fun projectAttachment(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[268], arg1, arg2)
 
     /** 附件共 %1$s，上限 %2$s；支持 PDF、PNG、JPEG */
-    fun projectAttachmentLimits(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[262], arg1, arg2)
+    fun projectAttachmentLimits(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[269], arg1, arg2)
 
     /** 添加附件 */
-    val projectAddAttachment: String get() = texts[263]
+    val projectAddAttachment: String get() = texts[270]
 
     /** 签名并提交 */
-    val projectSubmitChallenge: String get() = texts[264]
+    val projectSubmitChallenge: String get() = texts[271]
 
     /** 暂无多轮报价 */
-    val projectRoundsEmpty: String get() = texts[265]
+    val projectRoundsEmpty: String get() = texts[272]
 
     /** 评审专家发起多轮报价后将在此显示。 */
-    val projectRoundsEmptyHint: String get() = texts[266]
+    val projectRoundsEmptyHint: String get() = texts[273]
 
     /** 第 %1$d 标段 第 %2$d 轮 */
-    fun projectRound(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[267], arg1, arg2)
+    fun projectRound(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[274], arg1, arg2)
 
     /** 报价中 */
-    val projectRoundOpen: String get() = texts[268]
+    val projectRoundOpen: String get() = texts[275]
 
     /** 已结束 */
-    val projectRoundClosed: String get() = texts[269]
+    val projectRoundClosed: String get() = texts[276]
 
     /** 截止时间 */
-    val projectDeadline: String get() = texts[270]
+    val projectDeadline: String get() = texts[277]
 
     /** 本轮报价（元） */
-    val projectRoundAmount: String get() = texts[271]
+    val projectRoundAmount: String get() = texts[278]
 
     /** 签名并提交报价 */
-    val projectSubmitRound: String get() = texts[272]
+    val projectSubmitRound: String get() = texts[279]
 
     /** 本轮已报价 */
-    val projectRoundSubmitted: String get() = texts[273]
+    val projectRoundSubmitted: String get() = texts[280]
 
     /** 暂无抽取系数 */
-    val projectDrawEmpty: String get() = texts[274]
+    val projectDrawEmpty: String get() = texts[281]
 
     /** 代理发起抽取系数后将在此显示。 */
-    val projectDrawEmptyHint: String get() = texts[275]
+    val projectDrawEmptyHint: String get() = texts[282]
 
     /** 第 %1$d 次抽取 */
-    fun projectDraw(arg1: Int): String = String.format(Locale.ROOT, texts[276], arg1)
+    fun projectDraw(arg1: Int): String = String.format(Locale.ROOT, texts[283], arg1)
 
     /** 进行中 */
-    val projectDrawOpen: String get() = texts[277]
+    val projectDrawOpen: String get() = texts[284]
 
     /** 已结束 */
-    val projectDrawClosed: String get() = texts[278]
+    val projectDrawClosed: String get() = texts[285]
 
     /** 候选系数 */
-    val projectDrawCandidates: String get() = texts[279]
+    val projectDrawCandidates: String get() = texts[286]
 
     /** 已参与 */
-    val projectDrawContributions: String get() = texts[280]
+    val projectDrawContributions: String get() = texts[287]
 
     /** 抽取结果 */
-    val projectDrawResult: String get() = texts[281]
+    val projectDrawResult: String get() = texts[288]
 
     /** 参与抽取 */
-    val projectContribute: String get() = texts[282]
+    val projectContribute: String get() = texts[289]
 
     /** 已参与，等待公布结果 */
-    val projectDrawContributed: String get() = texts[283]
+    val projectDrawContributed: String get() = texts[290]
 
     /** 核验抽取结果 */
-    val projectVerifyDraw: String get() = texts[284]
+    val projectVerifyDraw: String get() = texts[291]
 
     /** 已核验：系数 %1$s */
-    fun projectDrawVerified(arg1: String): String = String.format(Locale.ROOT, texts[285], arg1)
+    fun projectDrawVerified(arg1: String): String = String.format(Locale.ROOT, texts[292], arg1)
 
     /** 输入 PIN 码签到 */
-    val projectPinSignIn: String get() = texts[286]
+    val projectPinSignIn: String get() = texts[293]
 
     /** 输入 PIN 码进行解密检测 */
-    val projectPinCheck: String get() = texts[287]
+    val projectPinCheck: String get() = texts[294]
 
     /** 输入 PIN 码解密投标文件 */
-    val projectPinDecrypt: String get() = texts[288]
+    val projectPinDecrypt: String get() = texts[295]
 
     /** 输入 PIN 码确认报价 ￥%1$s */
-    fun projectPinConfirm(arg1: String): String = String.format(Locale.ROOT, texts[289], arg1)
+    fun projectPinConfirm(arg1: String): String = String.format(Locale.ROOT, texts[296], arg1)
 
     /** 输入 PIN 码签名质疑 */
-    val projectPinChallenge: String get() = texts[290]
+    val projectPinChallenge: String get() = texts[297]
 
     /** 输入 PIN 码提交第 %1$d 轮报价 ￥%2$s */
-    fun projectPinRound(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[291], arg1, arg2)
+    fun projectPinRound(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[298], arg1, arg2)
 
     /** 输入 PIN 码参与抽取 */
-    val projectPinDraw: String get() = texts[292]
+    val projectPinDraw: String get() = texts[299]
 
     /** %1$d 分钟后开标 */
-    fun noticeOpeningSoon(arg1: Int): String = String.format(Locale.ROOT, texts[293], arg1)
+    fun noticeOpeningSoon(arg1: Int): String = String.format(Locale.ROOT, texts[300], arg1)
 
     /** %1$s开始 */
-    fun noticePhaseStarted(arg1: String): String = String.format(Locale.ROOT, texts[294], arg1)
+    fun noticePhaseStarted(arg1: String): String = String.format(Locale.ROOT, texts[301], arg1)
 
     /** 质疑已答复 */
-    val noticeChallengeAnswered: String get() = texts[295]
+    val noticeChallengeAnswered: String get() = texts[302]
 
     /** 第 %1$d 标段第 %2$d 轮报价开始 */
-    fun noticeRoundOpened(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[296], arg1, arg2)
+    fun noticeRoundOpened(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[303], arg1, arg2)
 
     /** 第 %1$d 标段第 %2$d 轮报价结束 */
-    fun noticeRoundClosed(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[297], arg1, arg2)
+    fun noticeRoundClosed(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[304], arg1, arg2)
 
     /** 第 %1$d 次抽取系数开始 */
-    fun noticeDrawOpened(arg1: Int): String = String.format(Locale.ROOT, texts[298], arg1)
+    fun noticeDrawOpened(arg1: Int): String = String.format(Locale.ROOT, texts[305], arg1)
 
     /** 第 %1$d 次抽取结果：%2$s */
-    fun noticeDrawRevealed(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[299], arg1, arg2)
+    fun noticeDrawRevealed(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[306], arg1, arg2)
 
     /** 电子保函 */
-    val guaranteesTitle: String get() = texts[300]
+    val guaranteesTitle: String get() = texts[307]
 
     /** 选择投标项目 */
-    val guaranteesChooseProject: String get() = texts[301]
+    val guaranteesChooseProject: String get() = texts[308]
 
     /** 暂无可申请保函的项目 */
-    val guaranteesEmpty: String get() = texts[302]
+    val guaranteesEmpty: String get() = texts[309]
 
     /** 本平台开放保函申请的项目会显示在这里。 */
-    val guaranteesEmptyHint: String get() = texts[303]
+    val guaranteesEmptyHint: String get() = texts[310]
 
     /** 本公司未在此标段投标 */
-    val guaranteesNotBidding: String get() = texts[304]
+    val guaranteesNotBidding: String get() = texts[311]
 
     /** 保函编码 */
-    val guaranteesCode: String get() = texts[305]
+    val guaranteesCode: String get() = texts[312]
 
     /** 保函状态 */
-    val guaranteesState: String get() = texts[306]
+    val guaranteesState: String get() = texts[313]
 
     /** 未申请 */
-    val guaranteesStateNone: String get() = texts[307]
+    val guaranteesStateNone: String get() = texts[314]
 
     /** 已申请 */
-    val guaranteesStateApplied: String get() = texts[308]
+    val guaranteesStateApplied: String get() = texts[315]
 
     /** 已出函 */
-    val guaranteesStateIssued: String get() = texts[309]
+    val guaranteesStateIssued: String get() = texts[316]
 
     /** 已拒绝 */
-    val guaranteesStateRejected: String get() = texts[310]
+    val guaranteesStateRejected: String get() = texts[317]
 
     /** 已撤销 */
-    val guaranteesStateCancelled: String get() = texts[311]
+    val guaranteesStateCancelled: String get() = texts[318]
 
     /** 出函机构 */
-    val guaranteesInstitution: String get() = texts[312]
+    val guaranteesInstitution: String get() = texts[319]
 
     /** 更新时间 */
-    val guaranteesUpdatedAt: String get() = texts[313]
+    val guaranteesUpdatedAt: String get() = texts[320]
 
     /** 保函编号 */
-    val guaranteesNumber: String get() = texts[314]
+    val guaranteesNumber: String get() = texts[321]
 
     /** 签章方 */
-    val guaranteesSigner: String get() = texts[315]
+    val guaranteesSigner: String get() = texts[322]
 
     /** 保函签章已核验 */
-    val guaranteesVerified: String get() = texts[316]
+    val guaranteesVerified: String get() = texts[323]
 
     /** 查看保函 */
-    val guaranteesOpenDocument: String get() = texts[317]
+    val guaranteesOpenDocument: String get() = texts[324]
 
     /** 选择出函机构 */
-    val guaranteesInstitutions: String get() = texts[318]
+    val guaranteesInstitutions: String get() = texts[325]
 
     /** %1$s · 费率 %2$s */
-    fun guaranteesInstitutionLine(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[319], arg1, arg2)
+    fun guaranteesInstitutionLine(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[326], arg1, arg2)
 
     /** 银行 */
-    val guaranteesInstitutionBank: String get() = texts[320]
+    val guaranteesInstitutionBank: String get() = texts[327]
 
     /** 保险公司 */
-    val guaranteesInstitutionInsurer: String get() = texts[321]
+    val guaranteesInstitutionInsurer: String get() = texts[328]
 
     /** 担保公司 */
-    val guaranteesInstitutionGuarantor: String get() = texts[322]
+    val guaranteesInstitutionGuarantor: String get() = texts[329]
 
     /** 开发测试机构，不出具真实保函 */
-    val guaranteesDevelopment: String get() = texts[323]
+    val guaranteesDevelopment: String get() = texts[330]
 
     /** 去申请 */
-    val guaranteesApply: String get() = texts[324]
+    val guaranteesApply: String get() = texts[331]
 
     /** 输入 PIN 码签署申请 */
-    val guaranteesPinTitle: String get() = texts[325]
+    val guaranteesPinTitle: String get() = texts[332]
 
     /** 申请已签署，请在 %2$s 前到“%1$s”完成申请。 */
-    fun guaranteesApplicationReady(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[326], arg1, arg2)
+    fun guaranteesApplicationReady(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[333], arg1, arg2)
 
     /** 前往出函机构 */
-    val guaranteesOpenApplication: String get() = texts[327]
+    val guaranteesOpenApplication: String get() = texts[334]
 
     /** 签名记录 */
-    val logTitle: String get() = texts[328]
+    val logTitle: String get() = texts[335]
 
     /** 本机证书的每一次使用都记录在此，仅保存在本机。 */
-    val logHint: String get() = texts[329]
+    val logHint: String get() = texts[336]
 
     /** 暂无签名记录 */
-    val logEmpty: String get() = texts[330]
+    val logEmpty: String get() = texts[337]
 
     /** 登录、签名、签章、解密后会在此留下记录。 */
-    val logEmptyHint: String get() = texts[331]
+    val logEmptyHint: String get() = texts[338]
 
     /** 成功 */
-    val logSucceeded: String get() = texts[332]
+    val logSucceeded: String get() = texts[339]
 
     /** 未完成 */
-    val logRefused: String get() = texts[333]
+    val logRefused: String get() = texts[340]
 
     /** 对方 */
-    val logCounterparty: String get() = texts[334]
+    val logCounterparty: String get() = texts[341]
 
     /** 加载更早的记录 */
-    val logMore: String get() = texts[335]
+    val logMore: String get() = texts[342]
 
     /** 没有更早的记录了 */
-    val logEnd: String get() = texts[336]
+    val logEnd: String get() = texts[343]
 
     /** 摘要签名 */
-    val logOpSignDigest: String get() = texts[337]
+    val logOpSignDigest: String get() = texts[344]
 
     /** 文件签名 */
-    val logOpSignFile: String get() = texts[338]
+    val logOpSignFile: String get() = texts[345]
 
     /** 扫码登录 */
-    val logOpQrLogin: String get() = texts[339]
+    val logOpQrLogin: String get() = texts[346]
 
     /** 扫码签名 */
-    val logOpQrSign: String get() = texts[340]
+    val logOpQrSign: String get() = texts[347]
 
     /** 扫码签章 */
-    val logOpQrSeal: String get() = texts[341]
+    val logOpQrSeal: String get() = texts[348]
 
     /** 提供加密证书 */
-    val logOpEncryptionCertificate: String get() = texts[342]
+    val logOpEncryptionCertificate: String get() = texts[349]
 
     /** 扫码解密 */
-    val logOpQrDecrypt: String get() = texts[343]
+    val logOpQrDecrypt: String get() = texts[350]
 
     /** 开标签到 */
-    val logOpHallSignIn: String get() = texts[344]
+    val logOpHallSignIn: String get() = texts[351]
 
     /** 开标解密 */
-    val logOpHallDecrypt: String get() = texts[345]
+    val logOpHallDecrypt: String get() = texts[352]
 
     /** 解密检测 */
-    val logOpHallCheck: String get() = texts[346]
+    val logOpHallCheck: String get() = texts[353]
 
     /** 确认报价 */
-    val logOpQuoteConfirmation: String get() = texts[347]
+    val logOpQuoteConfirmation: String get() = texts[354]
 
     /** 质疑 */
-    val logOpChallenge: String get() = texts[348]
+    val logOpChallenge: String get() = texts[355]
 
     /** 多轮报价 */
-    val logOpRoundQuote: String get() = texts[349]
+    val logOpRoundQuote: String get() = texts[356]
 
     /** 抽取系数 */
-    val logOpDrawContribution: String get() = texts[350]
+    val logOpDrawContribution: String get() = texts[357]
 
     /** 保函申请 */
-    val logOpGuaranteeApplication: String get() = texts[351]
+    val logOpGuaranteeApplication: String get() = texts[358]
 
     /** 消息 */
-    val messagesTitle: String get() = texts[352]
+    val messagesTitle: String get() = texts[359]
 
     /** 暂无消息 */
-    val messagesEmpty: String get() = texts[353]
+    val messagesEmpty: String get() = texts[360]
 
     /** 未读 */
-    val messagesUnread: String get() = texts[354]
+    val messagesUnread: String get() = texts[361]
 
     /** 证书即将到期 */
-    val messagesRenewalTitle: String get() = texts[355]
+    val messagesRenewalTitle: String get() = texts[362]
 
     /** 实名认证结果 */
-    val messagesIdentityTitle: String get() = texts[356]
+    val messagesIdentityTitle: String get() = texts[363]
 
     /** 电子保函 */
-    val messagesGuaranteeTitle: String get() = texts[357]
+    val messagesGuaranteeTitle: String get() = texts[364]
 
     /** %1$s：%2$s */
-    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[358], arg1, arg2)
+    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[365], arg1, arg2)
 
     /** 设置 */
-    val settingsTitle: String get() = texts[359]
+    val settingsTitle: String get() = texts[366]
 
     /** 交易平台 */
-    val settingsPlatforms: String get() = texts[360]
+    val settingsPlatforms: String get() = texts[367]
 
     /** 当前 */
-    val settingsCurrent: String get() = texts[361]
+    val settingsCurrent: String get() = texts[368]
 
     /** 设为当前 */
-    val settingsMakeCurrent: String get() = texts[362]
+    val settingsMakeCurrent: String get() = texts[369]
 
     /** 信任根指纹：%1$s */
-    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[363], arg1)
+    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[370], arg1)
 
     /** 确定删除平台“%1$s”？删除后将不再接受它的二维码。 */
-    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[364], arg1)
+    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[371], arg1)
 
     /** 平台名称 */
-    val settingsPlatformName: String get() = texts[365]
+    val settingsPlatformName: String get() = texts[372]
 
     /** 平台地址 */
-    val settingsPlatformUrl: String get() = texts[366]
+    val settingsPlatformUrl: String get() = texts[373]
 
     /** 添加平台 */
-    val settingsAddPlatform: String get() = texts[367]
+    val settingsAddPlatform: String get() = texts[374]
 
     /** 语言 */
-    val settingsLanguage: String get() = texts[368]
+    val settingsLanguage: String get() = texts[375]
 
     /** 跟随系统 */
-    val settingsLanguageSystem: String get() = texts[369]
+    val settingsLanguageSystem: String get() = texts[376]
 
     /** 简体中文 */
-    val settingsLanguageZh: String get() = texts[370]
+    val settingsLanguageZh: String get() = texts[377]
 
     /** English */
-    val settingsLanguageEn: String get() = texts[371]
+    val settingsLanguageEn: String get() = texts[378]
+
+    /** 界面语言跟随此处的选择；错误提示使用所选语言显示。 */
+    val settingsLanguageHint: String get() = texts[379]
+
+    /** 在系统设置中更改界面语言 */
+    val settingsLanguageScreens: String get() = texts[380]
 
     /** 通知 */
-    val settingsNotifications: String get() = texts[372]
+    val settingsNotifications: String get() = texts[381]
 
     /** 开标提醒 */
-    val settingsOpeningReminders: String get() = texts[373]
+    val settingsOpeningReminders: String get() = texts[382]
 
     /** 开标阶段变化 */
-    val settingsPhaseChanges: String get() = texts[374]
+    val settingsPhaseChanges: String get() = texts[383]
 
     /** 质疑答复 */
-    val settingsChallengeAnswers: String get() = texts[375]
+    val settingsChallengeAnswers: String get() = texts[384]
 
     /** 多轮报价与抽取系数 */
-    val settingsRoundsAndDraws: String get() = texts[376]
+    val settingsRoundsAndDraws: String get() = texts[385]
+
+    /** 面容或指纹解锁 */
+    val settingsBiometric: String get() = texts[386]
+
+    /** 开启后，可用面容或指纹代替输入 PIN 码；PIN 码仍保存在系统安全硬件中，关闭后需重新输入。 */
+    val settingsBiometricHint: String get() = texts[387]
 
     companion object {
         /** Simplified Chinese, the default. */
         val zhCN: Strings = Strings(
             Language.ZH_CN,
             arrayOf(
+                "应用启动失败",
+                "请先设置锁屏密码",
+                "手机证书的密钥由系统安全硬件保护，只有设置了锁屏密码的手机才能使用。请在系统设置中设置锁屏密码后重试。",
+                "屏幕正在被录制或投屏，为保护 PIN 码和确认内容，此页面已隐藏。",
                 "返回",
                 "取消",
                 "完成",
@@ -1232,6 +1269,8 @@ class Strings private constructor(
                 "PIN 码已设置",
                 "PIN 码正确",
                 "PIN 码已修改",
+                "使用面容或指纹",
+                "验证身份以使用手机证书",
                 "短信登录",
                 "交易平台",
                 "尚未添加交易平台",
@@ -1321,6 +1360,7 @@ class Strings private constructor(
                 "网络地址",
                 "登录使用的证书",
                 "签名内容",
+                "签章内容",
                 "提供的加密证书",
                 "解密内容",
                 "文件",
@@ -1523,11 +1563,15 @@ class Strings private constructor(
                 "跟随系统",
                 "简体中文",
                 "English",
+                "界面语言跟随此处的选择；错误提示使用所选语言显示。",
+                "在系统设置中更改界面语言",
                 "通知",
                 "开标提醒",
                 "开标阶段变化",
                 "质疑答复",
                 "多轮报价与抽取系数",
+                "面容或指纹解锁",
+                "开启后，可用面容或指纹代替输入 PIN 码；PIN 码仍保存在系统安全硬件中，关闭后需重新输入。",
             ),
         )
 
@@ -1535,6 +1579,10 @@ class Strings private constructor(
         val en: Strings = Strings(
             Language.EN,
             arrayOf(
+                "The app could not start",
+                "Set a screen lock first",
+                "The phone certificate's keys are protected by the phone's secure hardware, which works only with a screen lock. Set a screen lock in the system settings, then try again.",
+                "The screen is being recorded or mirrored, so this page is hidden to protect the PIN and what you confirm.",
                 "Back",
                 "Cancel",
                 "Done",
@@ -1616,6 +1664,8 @@ class Strings private constructor(
                 "PIN set",
                 "PIN accepted",
                 "PIN changed",
+                "Use Face ID or Touch ID",
+                "Confirm it is you to use the phone certificate",
                 "SMS login",
                 "Platform",
                 "No platform added yet",
@@ -1705,6 +1755,7 @@ class Strings private constructor(
                 "Network address",
                 "Certificate to log in with",
                 "What is signed",
+                "What is sealed",
                 "Encryption certificate given",
                 "What is decrypted",
                 "Document",
@@ -1907,15 +1958,19 @@ class Strings private constructor(
                 "System",
                 "简体中文",
                 "English",
+                "Screens follow the language chosen here, and error messages show in it.",
+                "Change the screen language in Settings",
                 "Notifications",
                 "Opening reminders",
                 "Phase changes",
                 "Challenge answers",
                 "Quote rounds and draws",
+                "Unlock with Face ID or Touch ID",
+                "When on, Face ID or Touch ID can stand in for typing the PIN. The PIN stays in the secure hardware, and turning this off asks for it again.",
             ),
         )
 
-        /** The texts for [language]. */
+        /** Returns the texts for [language]. */
         fun of(language: Language): Strings = when (language) {
             Language.ZH_CN -> zhCN
             Language.EN -> en

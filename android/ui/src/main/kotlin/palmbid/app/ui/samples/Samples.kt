@@ -380,7 +380,7 @@ object ProjectSamples {
             hall = hall(HallPhase.QUOTE_CONFIRMATION),
             quotes = quotes(HallPhase.QUOTE_CONFIRMATION, false),
             pinFor = PinAction.ConfirmQuote("bid-1", "38,620,000.00"),
-            pinPad = PinPadState(triesLeft = 3),
+            pinPad = PinPadState(triesLeft = 2),
             error = SampleData.wrongPin,
         ),
         "evaluation-rounds" to base.copy(

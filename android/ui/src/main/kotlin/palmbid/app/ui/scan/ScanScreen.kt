@@ -28,8 +28,8 @@ import palmbid.app.ui.components.ScreenFrame
 import palmbid.app.ui.i18n.LocalStrings
 
 /**
- * 扫一扫. [preview] is the camera's view, drawn by the app's platform layer
- * (CameraX on Android); the screen frames it and tells the user what to do.
+ * Shows 扫一扫. [preview] is the camera's view, drawn by the app's platform
+ * layer (CameraX on Android); the screen frames it and adds the instructions.
  */
 @Composable
 fun ScanScreen(

@@ -40,6 +40,7 @@ fun SignatureLogScreen(state: SignatureLogState, onEvent: (SignatureLogEvent) ->
     ) {
         when {
             state.loading -> LoadingBlock(s.commonLoading)
+            state.error != null && state.entries.isEmpty() -> Unit
             state.entries.isEmpty() -> EmptyBlock(s.logEmpty, s.logEmptyHint)
             else -> {
                 Text(s.logHint, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)

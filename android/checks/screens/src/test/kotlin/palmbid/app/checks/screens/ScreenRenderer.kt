@@ -35,7 +35,11 @@ object ScreenRenderer {
         FontFamily(Font(file))
     }
 
-    /** Renders [content] in [strings]' language and returns the PNG; throws what composing throws. */
+    /**
+     * Renders [content] in [strings]' language and returns the PNG. Throws what composing throws.
+     * NOTE: only the first phone-sized screenful is drawn, so the blank check does not cover
+     * content of a long screen below that first screenful.
+     */
     fun renderPng(strings: Strings, content: @Composable () -> Unit): ByteArray {
         val scene = ImageComposeScene(
             width = (WIDTH_DP * DENSITY).toInt(),
