@@ -298,7 +298,11 @@ fn pkcs12_import_stores_key_certificate_and_anchor() {
     );
 
     let unlocked = ks
-        .unlock(&key_ids[0], &pin())
+        .unlock(
+            &key_ids[0],
+            &pin(),
+            &palmbid_core::keystore::KeyUse::new(palmbid_core::keystore::KeyOperation::SignDigest),
+        )
         .expect("unlock with the new PIN");
     assert_eq!(
         Some(palmbid_core::pki::public_key_sec1(unlocked.secret())),

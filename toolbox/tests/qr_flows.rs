@@ -209,7 +209,14 @@ async fn dual_encryption_opens_with_either_and_the_relay_never_sees_the_key() {
 
     // 4. The content key appears nowhere in the relay's files.
     let encryption = request.encryption.as_ref().unwrap();
-    let key = phone.keystore.unlock(&encryption.key_id, &pin()).unwrap();
+    let key = phone
+        .keystore
+        .unlock(
+            &encryption.key_id,
+            &pin(),
+            &palmbid_core::keystore::KeyUse::new(palmbid_core::keystore::KeyOperation::SignDigest),
+        )
+        .unwrap();
     let cek = cms::unwrap_content_key(&envelope, &encryption.cert, key.secret()).unwrap();
     assert_eq!(cek.len(), 32);
     let mut relay_bytes = Vec::new();

@@ -228,7 +228,12 @@ pub async fn check_bid(
     let signer = session.signer(keystore)?;
 
     let report = {
-        let usage = bid_usage(&session, KeyOperation::HallDecryptionCheck, project_id, &bid);
+        let usage = bid_usage(
+            &session,
+            KeyOperation::HallDecryptionCheck,
+            project_id,
+            &bid,
+        );
         let key = keystore.unlock(&recipient.key_id, pin, &usage)?;
         cms::check_decryption(&header, &recipient.cert, key.secret())?
     };

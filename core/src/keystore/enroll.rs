@@ -25,8 +25,8 @@
 //! record the chain below the anchor with `Keystore::install_certificate`.
 
 use super::{
-    CertificateRecord, CredentialId, KeyId, KeyOperation, KeyRecord, KeyUse, Keystore, KeystoreError,
-    NewKey, Pin,
+    CertificateRecord, CredentialId, KeyId, KeyOperation, KeyRecord, KeyUse, Keystore,
+    KeystoreError, NewKey, Pin,
 };
 use crate::error::Localized;
 use crate::pki::{

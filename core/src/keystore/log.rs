@@ -38,10 +38,13 @@
 //! deletes older ones in the same transaction. Row ids only grow
 //! (`AUTOINCREMENT`), so an id stays a valid page cursor after trimming.
 
+use std::path::Path;
+
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::rows::now;
 use super::{CredentialId, KeyId, KeystoreError};
+use crate::cms::CmsError;
 use crate::pki::{CertInfo, KeyRole};
 
 /// Rows kept; older rows are deleted as new ones are written.
@@ -234,15 +237,6 @@ impl KeyUseOutcome {
     }
 }
 
-/// A document a key use is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoggedDocument {
-    /// File name, as the requester or the app gave it.
-    pub name: String,
-    /// SHA-256 of what was signed or decrypted, lower-case hex.
-    pub sha256: String,
-}
-
 /// What a key is unlocked for, as the caller of [`Keystore::unlock`]
 /// describes it for the log.
 ///
@@ -257,8 +251,10 @@ pub struct KeyUse {
     pub requester: Option<String>,
     /// The project (bid opening or guarantee), when there is one.
     pub project: Option<String>,
-    /// The document, when there is one.
-    pub document: Option<LoggedDocument>,
+    /// The document's file name, as the requester or the app gave it.
+    pub document_name: Option<String>,
+    /// SHA-256 of what was signed or decrypted, lower-case hex.
+    pub document_sha256: Option<String>,
 }
 
 impl KeyUse {
@@ -269,7 +265,8 @@ impl KeyUse {
             platform: None,
             requester: None,
             project: None,
-            document: None,
+            document_name: None,
+            document_sha256: None,
         }
     }
 
@@ -294,13 +291,31 @@ impl KeyUse {
         self
     }
 
+    /// Names a local file by its file name and SHA-256, read now; returns
+    /// the digest too, for a caller that signs it.
+    ///
+    /// # Errors
+    /// [`CmsError::Io`] when the file cannot be read.
+    pub fn file(self, path: &Path) -> Result<(Self, [u8; 32]), CmsError> {
+        let digest = crate::cms::sha256_file(path)?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Ok((self.document(&name, &hex::encode(digest)), digest))
+    }
+
     /// Names the document and its SHA-256 (lower-case hex).
     #[must_use]
     pub fn document(mut self, name: &str, sha256: &str) -> Self {
-        self.document = Some(LoggedDocument {
-            name: name.to_owned(),
-            sha256: sha256.to_ascii_lowercase(),
-        });
+        self.document_name = Some(name.to_owned());
+        self.digest(sha256)
+    }
+
+    /// Names the SHA-256 (lower-case hex) of content that has no name.
+    #[must_use]
+    pub fn digest(mut self, sha256: &str) -> Self {
+        self.document_sha256 = Some(sha256.to_ascii_lowercase());
         self
     }
 }
@@ -330,8 +345,10 @@ pub struct SignatureLogEntry {
     pub requester: Option<String>,
     /// See [`KeyUse::project`].
     pub project: Option<String>,
-    /// See [`KeyUse::document`].
-    pub document: Option<LoggedDocument>,
+    /// See [`KeyUse::document_name`].
+    pub document_name: Option<String>,
+    /// See [`KeyUse::document_sha256`].
+    pub document_sha256: Option<String>,
     /// How it ended.
     pub outcome: KeyUseOutcome,
 }
@@ -350,7 +367,6 @@ pub(super) fn begin(
         Some(key) => key_details(tx, key)?,
         None => (None, None),
     };
-    let document = usage.document.as_ref();
     let id: i64 = tx.query_row(
         "INSERT INTO signature_log (at, operation, credential_id, key_id, key_role,
              certificate_serial, platform, requester, project, document_name,
@@ -367,8 +383,8 @@ pub(super) fn begin(
             usage.platform,
             usage.requester,
             usage.project,
-            document.map(|d| d.name.as_str()),
-            document.map(|d| d.sha256.as_str()),
+            usage.document_name,
+            usage.document_sha256,
             outcome.as_str(),
         ],
         |row| row.get(0),
@@ -427,7 +443,7 @@ fn key_details(
     // the log row goes without its serial rather than blocking the use.
     let serial = der
         .and_then(|der| CertInfo::from_der(&der, "certificate").ok())
-        .map(|cert| hex::encode(cert.serial));
+        .map(|cert| cert.serial_hex());
     Ok((KeyRole::parse(&role).map(KeyRole::as_str), serial))
 }
 
@@ -498,10 +514,6 @@ fn parse_entry(raw: RawEntry) -> Result<SignatureLogEntry, KeystoreError> {
             KeystoreError::corrupted(&what, format!("has unknown key role {text:?}"))
         })?),
     };
-    let document = match (document_name, document_sha256) {
-        (Some(name), Some(sha256)) => Some(LoggedDocument { name, sha256 }),
-        _ => None,
-    };
 
     Ok(SignatureLogEntry {
         id,
@@ -514,7 +526,8 @@ fn parse_entry(raw: RawEntry) -> Result<SignatureLogEntry, KeystoreError> {
         platform,
         requester,
         project,
-        document,
+        document_name,
+        document_sha256,
         outcome,
     })
 }
@@ -551,7 +564,10 @@ mod tests {
             assert_ne!(op.label(true), op.label(false));
         }
         assert_eq!(KeyOperation::parse("sign"), None);
-        assert_eq!(KeyUseOutcome::parse("wrong_pin"), Some(KeyUseOutcome::WrongPin));
+        assert_eq!(
+            KeyUseOutcome::parse("wrong_pin"),
+            Some(KeyUseOutcome::WrongPin)
+        );
         assert_eq!(KeyUseOutcome::parse("ok"), None);
     }
 

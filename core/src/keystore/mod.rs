@@ -34,9 +34,7 @@ pub use enroll::{
     role_for_certificate,
 };
 pub use error::KeystoreError;
-pub use log::{
-    KeyOperation, KeyUse, KeyUseOutcome, LoggedDocument, SIGNATURE_LOG_LIMIT, SignatureLogEntry,
-};
+pub use log::{KeyOperation, KeyUse, KeyUseOutcome, SIGNATURE_LOG_LIMIT, SignatureLogEntry};
 pub use pin::{MIN_PIN_LEN, Pin};
 
 use crate::error::Localized;
@@ -369,9 +367,15 @@ impl Keystore {
         check_certificate_public_key(key_id, &key.public_key, cert)?;
 
         let usage = KeyUse::new(KeyOperation::CertificateInstall);
-        let (kek, entry) = self.verify_pin(&credential, Some(key_id), &usage, pin, &device_secret)?;
+        let (kek, entry) =
+            self.verify_pin(&credential, Some(key_id), &usage, pin, &device_secret)?;
         let secret = self
-            .open_keys((&kek, entry), std::slice::from_ref(&key), pin, &device_secret)?
+            .open_keys(
+                (&kek, entry),
+                std::slice::from_ref(&key),
+                pin,
+                &device_secret,
+            )?
             .pop()
             .ok_or_else(|| KeystoreError::KeyNotFound {
                 key: key_id.clone(),
@@ -653,9 +657,15 @@ impl Keystore {
             (rows::credential(&conn, &key.credential)?, key)
         };
 
-        let (kek, entry) = self.verify_pin(&credential, Some(key_id), usage, pin, &device_secret)?;
+        let (kek, entry) =
+            self.verify_pin(&credential, Some(key_id), usage, pin, &device_secret)?;
         let secret = self
-            .open_keys((&kek, entry), std::slice::from_ref(&key), pin, &device_secret)?
+            .open_keys(
+                (&kek, entry),
+                std::slice::from_ref(&key),
+                pin,
+                &device_secret,
+            )?
             .pop()
             .ok_or_else(|| KeystoreError::KeyNotFound {
                 key: key_id.clone(),

@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use p256::pkcs8::EncodePrivateKey;
 use palmbid_core::keystore::{
-    DeviceBinding, KdfParams, KeyId, Keystore, NewKey, Pin, SoftwareDeviceBinding,
+    DeviceBinding, KdfParams, KeyId, KeyOperation, KeyUse, Keystore, NewKey, Pin,
+    SoftwareDeviceBinding,
 };
 use palmbid_core::pki::{CertInfo, KeyRole};
 use rand_core::OsRng;
@@ -173,4 +174,10 @@ pub(crate) fn flip_byte(
 /// Copies a file, keeping nothing of its permissions.
 pub(crate) fn copy(from: &Path, to: &Path) {
     std::fs::copy(from, to).unwrap();
+}
+
+/// What the keystore tests unlock keys for, as the signature log records
+/// it.
+pub(crate) fn any_use() -> KeyUse {
+    KeyUse::new(KeyOperation::SignDigest)
 }
