@@ -7,7 +7,7 @@ mod keystore_support;
 
 use std::path::Path;
 
-use keystore_support::{PIN, Site, any_use, certificate_for, copy, enroll, pin};
+use keystore_support::{PIN, Site, any_use, certificate_for, copy, enroll, pin, restrict};
 use palmbid_core::error::Localized;
 use palmbid_core::keystore::{BidState, KeyId, Keystore, KeystoreError, NewBid};
 use palmbid_core::pki::KeyRole;
@@ -336,12 +336,3 @@ fn version_3_fixture_migrates_and_keeps_its_data() {
     keystore.delete_credential(&keys[1].credential).unwrap();
     assert!(keystore.keys().unwrap().is_empty());
 }
-
-#[cfg(unix)]
-fn restrict(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-}
-
-#[cfg(not(unix))]
-fn restrict(_path: &Path) {}

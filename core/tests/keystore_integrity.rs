@@ -7,7 +7,9 @@ mod keystore_support;
 use std::path::Path;
 use std::sync::Arc;
 
-use keystore_support::{CHEAP, PIN, Site, WRONG_PIN, any_use, copy, enroll, flip_byte, pin};
+use keystore_support::{
+    CHEAP, PIN, Site, WRONG_PIN, any_use, copy, enroll, flip_byte, pin, restrict,
+};
 use palmbid_core::error::Localized;
 use palmbid_core::keystore::{
     DeviceBinding, DeviceBindingError, KdfParams, KeyId, Keystore, KeystoreError,
@@ -192,15 +194,6 @@ fn database_copied_to_another_device_cannot_be_opened() {
     let keystore = Keystore::open_with_kdf(&elsewhere.home(), binding, CHEAP).unwrap();
     keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
 }
-
-#[cfg(unix)]
-fn restrict(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-}
-
-#[cfg(not(unix))]
-fn restrict(_path: &Path) {}
 
 #[cfg(unix)]
 #[test]

@@ -171,6 +171,18 @@ pub(crate) fn flip_byte(
     .unwrap();
 }
 
+/// Makes a copied device key file owner-only, as the software binding
+/// requires.
+#[cfg(unix)]
+pub(crate) fn restrict(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// Other systems have no owner-only mode to set.
+#[cfg(not(unix))]
+pub(crate) fn restrict(_path: &Path) {}
+
 /// Copies a file, keeping nothing of its permissions.
 pub(crate) fn copy(from: &Path, to: &Path) {
     std::fs::copy(from, to).unwrap();
