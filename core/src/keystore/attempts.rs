@@ -6,6 +6,10 @@
 //! Argon2id even starts, and only a verified PIN resets it. A process
 //! killed in between keeps the try counted. The database lock is never
 //! held across Argon2id.
+//!
+//! The signature log row of the try (see [`super::log`]) is written with
+//! the counter and finished with its reset or the failure, so the log and
+//! the counter never disagree about a try.
 
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use zeroize::Zeroizing;

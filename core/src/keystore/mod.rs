@@ -8,6 +8,12 @@
 //! is useless elsewhere. Keys created together share one PIN, a
 //! *credential*; its attempt counter is written and synced before every
 //! check and six consecutive failures lock it.
+//!
+//! Every PIN entry that asks for a key names what the key is for (a
+//! [`KeyUse`]), and the signature log (签名记录, [`Keystore::signature_log`])
+//! records it in the same transaction as the attempt counter: a key is
+//! never unwrapped without its row, and wrong PINs show as refused. See
+//! the `log` module for the order of writes and the size bound.
 
 mod attempts;
 mod bids;
