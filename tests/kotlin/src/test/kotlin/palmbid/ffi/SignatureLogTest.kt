@@ -82,7 +82,7 @@ class SignatureLogTest {
             assertTrue(entry.requester.orEmpty().contains("127.0.0.1"), entry.requester)
             assertNull(entry.project)
             assertEquals(document.fileName.toString(), entry.documentName)
-            assertEquals(QrFlowTest.sha256Hex(document), entry.documentSha256)
+            assertEquals(sha256Hex(document), entry.documentSha256)
         }
         assertEquals(KeyUseOutcome.USED, used.outcome)
         assertFalse(used.refused)
