@@ -302,7 +302,10 @@ fn version_3_fixture_migrates_and_keeps_its_data() {
 
     let keystore = site.open();
 
-    assert_eq!(version(&site), i64::from(palmbid_core::store::SCHEMA_VERSION));
+    assert_eq!(
+        version(&site),
+        i64::from(palmbid_core::store::SCHEMA_VERSION)
+    );
     let keys = keystore.keys().unwrap();
     assert_eq!(keys.len(), 2);
     assert_eq!(
