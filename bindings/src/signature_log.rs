@@ -9,7 +9,7 @@ use crate::error::PalmbidError;
 use crate::keystore::Keystore;
 use crate::records::KeyRole;
 
-/// What a PIN entry unlocked a key for.
+/// The purpose a PIN entry unlocked a key for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum KeyOperation {
     /// A signature over a digest the app passed (`sign_digest`).
@@ -82,7 +82,7 @@ impl From<core::KeyOperation> for KeyOperation {
     }
 }
 
-/// How a PIN entry ended.
+/// The result of a PIN entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum KeyUseOutcome {
     /// The PIN was right and the key was used.
@@ -91,7 +91,7 @@ pub enum KeyUseOutcome {
     WrongPin,
     /// Refused: the credential is locked, or this try locked it.
     Locked,
-    /// The PIN was right but the key could not be used; nothing signed.
+    /// The PIN was right but the key could not be used, so nothing was signed.
     Failed,
     /// Counted, but the app stopped before the result was written.
     Interrupted,
@@ -128,7 +128,7 @@ pub struct SignatureLogEntry {
     pub certificate_serial_hex: Option<String>,
     /// The platform's name, when the use was for one.
     pub platform: Option<String>,
-    /// Who asked (QR requests): site or program, machine, address.
+    /// The requester of a QR request: site or program, machine, address.
     pub requester: Option<String>,
     /// The project (hall or guarantee).
     pub project: Option<String>,
@@ -136,7 +136,7 @@ pub struct SignatureLogEntry {
     pub document_name: Option<String>,
     /// SHA-256 of what was signed or decrypted, lowercase hex.
     pub document_sha256: Option<String>,
-    /// How it ended.
+    /// The result.
     pub outcome: KeyUseOutcome,
     /// Whether the key was refused (wrong PIN or locked): the app
     /// highlights these, since they may be someone else's tries.

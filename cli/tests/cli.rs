@@ -594,7 +594,7 @@ fn assert_demo_hall(bench: &Bench, demo: &Path) {
 }
 
 #[test]
-fn log_lists_a_signature_and_a_refused_pin_newest_first() {
+fn log_lists_use_and_wrong_pin() {
     let bench = Bench::new();
     bench.make_openssl_identity();
     bench.import_identity();

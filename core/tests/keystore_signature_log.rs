@@ -1,4 +1,4 @@
-//! The signature log: one row for each PIN entry that asks for a key,
+//! The signature log: one row for each PIN entry that requests a key,
 //! written where the key is unlocked, refused tries included, bounded in
 //! size, and kept across the migration from schema version 4.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
@@ -28,7 +28,7 @@ fn qr_sign() -> KeyUse {
 }
 
 #[test]
-fn a_use_is_written_once_with_its_fields() {
+fn log_row_carries_use_fields() {
     let site = Site::new();
     let keystore = site.open();
     let (credential, ids) = enroll(&keystore);
@@ -86,7 +86,7 @@ fn a_use_is_written_once_with_its_fields() {
 }
 
 #[test]
-fn each_operation_is_logged_as_described() {
+fn log_names_every_operation() {
     let site = Site::new();
     let keystore = site.open();
     let (_, ids) = enroll(&keystore);
@@ -108,7 +108,7 @@ fn each_operation_is_logged_as_described() {
 }
 
 #[test]
-fn wrong_pins_are_refused_rows_up_to_the_lock() {
+fn log_wrong_pins_until_locked() {
     let site = Site::new();
     let keystore = site.open();
     let (_, ids) = enroll(&keystore);
@@ -137,7 +137,7 @@ fn wrong_pins_are_refused_rows_up_to_the_lock() {
 }
 
 #[test]
-fn pin_change_is_logged_for_the_credential() {
+fn log_pin_change_per_credential() {
     let site = Site::new();
     let keystore = site.open();
     let (credential, _) = enroll(&keystore);
@@ -161,7 +161,7 @@ fn pin_change_is_logged_for_the_credential() {
 }
 
 #[test]
-fn the_log_keeps_the_newest_rows() {
+fn log_keeps_newest_rows() {
     let site = Site::new();
     let keystore = site.open();
     let (credential, ids) = enroll(&keystore);
@@ -193,7 +193,7 @@ fn the_log_keeps_the_newest_rows() {
 }
 
 #[test]
-fn a_log_row_that_cannot_be_written_stops_the_use_before_the_pin_counts() {
+fn log_insert_failure_stops_before_counting() {
     let site = Site::new();
     let keystore = site.open();
     let (credential, ids) = enroll(&keystore);
@@ -212,7 +212,7 @@ fn a_log_row_that_cannot_be_written_stops_the_use_before_the_pin_counts() {
 }
 
 #[test]
-fn an_outcome_that_cannot_be_written_withholds_the_key() {
+fn log_outcome_failure_withholds_key() {
     let site = Site::new();
     let keystore = site.open();
     let (credential, ids) = enroll(&keystore);
@@ -241,7 +241,7 @@ fn an_outcome_that_cannot_be_written_withholds_the_key() {
 }
 
 #[test]
-fn rows_outlive_their_credential() {
+fn log_rows_outlive_credential() {
     let site = Site::new();
     let keystore = site.open();
     let (credential, ids) = enroll(&keystore);
@@ -260,7 +260,7 @@ fn rows_outlive_their_credential() {
 /// module of Python, plus a pending bid `P-1/B-1` on the encryption key.
 /// Opening it adds the signature log and must keep every earlier row.
 #[test]
-fn version_4_fixture_migrates_and_keeps_its_data() {
+fn log_migrates_version_4_fixture() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keystore-v4");
     let site = Site::new();
     std::fs::create_dir_all(site.home()).unwrap();

@@ -98,7 +98,7 @@ impl Session {
         })
     }
 
-    /// The signature log's description of `operation` in `project_id`.
+    /// Describes `operation` in `project_id` for the signature log.
     pub(super) fn usage(&self, operation: KeyOperation, project_id: &str) -> KeyUse {
         KeyUse::new(operation)
             .platform(&self.platform.name)
@@ -338,7 +338,7 @@ pub async fn release_bid(
     Ok(result)
 }
 
-/// The signature log's operation for a signed hall action.
+/// Maps a signed hall action to its signature log operation.
 fn operation(payload: &ActionPayload) -> KeyOperation {
     match payload {
         ActionPayload::SignIn => KeyOperation::HallSignIn,
@@ -351,8 +351,8 @@ fn operation(payload: &ActionPayload) -> KeyOperation {
     }
 }
 
-/// The log's description of an encryption-key use on `bid`: the bid id
-/// names its file.
+/// Describes an encryption-key use on `bid` for the signature log. The
+/// bid id names its file.
 fn bid_usage(
     session: &Session,
     operation: KeyOperation,

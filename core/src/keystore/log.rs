@@ -1,5 +1,5 @@
-//! The signature log (签名记录): one row for every PIN entry that asks
-//! for a private key, so the user can read what the phone did with the
+//! The signature log (签名记录): one row for every PIN entry that
+//! requests a private key, so the user can read what the phone did with the
 //! certificate, and see attempts made by someone else.
 //!
 //! # Where rows are written, and why that cannot be skipped
@@ -50,7 +50,7 @@ use crate::pki::{CertInfo, KeyRole};
 /// Rows kept; older rows are deleted as new ones are written.
 pub const SIGNATURE_LOG_LIMIT: u32 = 10_000;
 
-/// What a PIN entry unlocked a key for.
+/// The purpose a PIN entry unlocked a key for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyOperation {
@@ -177,7 +177,7 @@ impl KeyOperation {
     }
 }
 
-/// How a PIN entry ended, as far as the keystore knows.
+/// The result of a PIN entry, as far as the keystore knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyUseOutcome {
     /// The PIN was right and the key was handed to the operation.
@@ -247,7 +247,7 @@ pub struct KeyUse {
     pub operation: KeyOperation,
     /// The trusted platform's name, when the use is for one.
     pub platform: Option<String>,
-    /// Who asked: the QR requester's site or program, machine and address.
+    /// The QR requester: site or program, machine and address.
     pub requester: Option<String>,
     /// The project (bid opening or guarantee), when there is one.
     pub project: Option<String>,
@@ -349,7 +349,7 @@ pub struct SignatureLogEntry {
     pub document_name: Option<String>,
     /// See [`KeyUse::document_sha256`].
     pub document_sha256: Option<String>,
-    /// How it ended.
+    /// The result.
     pub outcome: KeyUseOutcome,
 }
 

@@ -9,7 +9,7 @@
 //! *credential*; its attempt counter is written and synced before every
 //! check and six consecutive failures lock it.
 //!
-//! Every PIN entry that asks for a key names what the key is for (a
+//! Every PIN entry that requests a key names what the key is for (a
 //! [`KeyUse`]), and the signature log (签名记录, [`Keystore::signature_log`])
 //! records it in the same transaction as the attempt counter: a key is
 //! never unwrapped without its row, and wrong PINs show as refused. See

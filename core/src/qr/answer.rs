@@ -105,7 +105,7 @@ pub(super) fn build(
     })
 }
 
-/// The signature log's description of answering `scanned`.
+/// Describes the answer to `scanned` for the signature log.
 fn usage(scanned: &ScannedRequest) -> KeyUse {
     let view = &scanned.view;
     let operation = match view.kind {

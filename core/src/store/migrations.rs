@@ -135,7 +135,7 @@ CREATE TABLE bids (
 CREATE INDEX bids_by_key ON bids (key_id, state);
 ";
 
-/// Version 5: the signature log, one row per PIN entry that asks for a
+/// Version 5: the signature log, one row per PIN entry that requests a
 /// key (see `keystore/log.rs`).
 ///
 /// No foreign keys: a row outlives the credential it names, so the user
