@@ -26,8 +26,16 @@
 //!    was counted and its result never known.
 //!
 //! `Used` means the PIN was right and the key was handed to the operation
-//! named; whether the platform then accepted the answer is the
+//! named. Whether the platform then accepted the answer is the
 //! operation's own result, shown on its screen.
+//!
+//! A row is one key unlocked: an operation that needs both keys (a QR
+//! decryption, a hall decryption check or key release, which also sign
+//! their proof) writes one row for each, told apart by the key's role. A
+//! certificate download checks the PIN before it asks the platform and
+//! again before it installs, then re-wraps each key under its new
+//! certificate: four `CertificateInstall` rows for one pair.
+//! NOTE: one PIN typed, four rows; a later change could check it once.
 //!
 //! Nothing secret is stored: no PIN, no key, no content. A document is
 //! named by the file name the requester gave and its SHA-256.
