@@ -98,16 +98,16 @@ async fn scan_pick_up_and_download_install_both_certificates() {
     // The seals belong to the installed signing certificate, and only
     // once it is installed.
     assert!(seals_before.is_empty(), "{seals_before:?}");
-    let held = account::seals(&phone.store, &phone.keystore).unwrap();
-    assert_eq!(held.len(), 1);
-    assert_eq!(held[0].platform, "dev");
-    assert_eq!(held[0].certificate.fingerprint, signing.fingerprint);
-    assert_eq!(held[0].seals, issued.seals);
+    let listed = account::seals(&phone.store, &phone.keystore).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].platform, "dev");
+    assert_eq!(listed[0].certificate.fingerprint, signing.fingerprint);
+    assert_eq!(listed[0].seals, issued.seals);
     let signing_record = installed
         .iter()
         .find(|r| r.role == KeyRole::Signing)
         .unwrap();
-    assert_eq!(held[0].credential, signing_record.credential);
+    assert_eq!(listed[0].credential, signing_record.credential);
 
     // The signature log has the download's PIN check, the install's own
     // PIN check and one row for each certificate installed.
