@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use palmbid_core::cms;
-use palmbid_core::keystore::{KeyId, Pin};
+use palmbid_core::keystore::{KeyId, KeyOperation, KeyUse, Pin};
 use palmbid_core::pki::{self, CertInfo};
 
 use crate::error::PalmbidError;
@@ -35,17 +35,16 @@ impl Keystore {
         let pin = Pin::entered(pin);
         self.with("Keystore.decrypt_file", move |keystore| {
             let record = Keystore::record_for_key(keystore, &key_id)?;
-            let key = keystore
-                .unlock(&KeyId(key_id), &pin)
+            let input = PathBuf::from(input);
+            let (usage, _) = KeyUse::new(KeyOperation::DecryptFile)
+                .file(&input)
                 .map_err(PalmbidError::from_core)?;
-            cms::decrypt_to_file(
-                &PathBuf::from(input),
-                &PathBuf::from(output),
-                &record.cert,
-                key.secret(),
-            )
-            .map(DecryptReport::from)
-            .map_err(PalmbidError::from_core)
+            let key = keystore
+                .unlock(&KeyId(key_id), &pin, &usage)
+                .map_err(PalmbidError::from_core)?;
+            cms::decrypt_to_file(&input, &PathBuf::from(output), &record.cert, key.secret())
+                .map(DecryptReport::from)
+                .map_err(PalmbidError::from_core)
         })
         .await
     }
@@ -74,10 +73,14 @@ impl Keystore {
         })?;
         self.with("Keystore.release_key", move |keystore| {
             let record = Keystore::record_for_key(keystore, &key_id)?;
-            let key = keystore
-                .unlock(&KeyId(key_id), &pin)
+            let input = PathBuf::from(input);
+            let (usage, _) = KeyUse::new(KeyOperation::ReleaseKey)
+                .file(&input)
                 .map_err(PalmbidError::from_core)?;
-            cms::release_key(&PathBuf::from(input), &record.cert, key.secret(), &to)
+            let key = keystore
+                .unlock(&KeyId(key_id), &pin, &usage)
+                .map_err(PalmbidError::from_core)?;
+            cms::release_key(&input, &record.cert, key.secret(), &to)
                 .map_err(PalmbidError::from_core)
         })
         .await

@@ -40,6 +40,7 @@ pub mod qr;
 pub mod records;
 mod runtime;
 pub mod sign;
+pub mod signature_log;
 
 pub use error::PalmbidError;
 

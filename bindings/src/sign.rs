@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use palmbid_core::cms;
-use palmbid_core::keystore::{KeyId, Pin};
+use palmbid_core::keystore::{KeyId, KeyOperation, KeyUse, Pin};
 
 use crate::error::PalmbidError;
 use crate::keystore::Keystore;
@@ -29,11 +29,16 @@ impl Keystore {
         let pin = Pin::entered(pin);
         self.with("Keystore.sign_file", move |keystore| {
             let record = Keystore::record_for_key(keystore, &key_id)?;
-            let key = keystore
-                .unlock(&KeyId(key_id), &pin)
+            let path = PathBuf::from(path);
+            // Read before the PIN: an unreadable file costs no try.
+            let (usage, digest) = KeyUse::new(KeyOperation::SignFile)
+                .file(&path)
                 .map_err(PalmbidError::from_core)?;
-            cms::sign_detached_file(
-                &PathBuf::from(path),
+            let key = keystore
+                .unlock(&KeyId(key_id), &pin, &usage)
+                .map_err(PalmbidError::from_core)?;
+            cms::sign_detached_digest(
+                &digest,
                 key.secret(),
                 &record.cert,
                 &record.chain,
@@ -65,8 +70,9 @@ impl Keystore {
         })?;
         self.with("Keystore.sign_digest", move |keystore| {
             let record = Keystore::record_for_key(keystore, &key_id)?;
+            let usage = KeyUse::new(KeyOperation::SignDigest).digest(&hex::encode(digest));
             let key = keystore
-                .unlock(&KeyId(key_id), &pin)
+                .unlock(&KeyId(key_id), &pin, &usage)
                 .map_err(PalmbidError::from_core)?;
             cms::sign_detached_digest(
                 &digest,

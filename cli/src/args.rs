@@ -46,6 +46,20 @@ pub(crate) enum Command {
         json: bool,
     },
 
+    /// The signature log (签名记录): every PIN entry that asked for a
+    /// key, newest first, refused ones included.
+    Log {
+        /// Rows to print.
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        limit: u32,
+        /// Print rows older than this row id (the next page).
+        #[arg(long, value_name = "ID")]
+        before: Option<i64>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+
     /// Generate signing and encryption keys under a new PIN and write one
     /// PKCS#10 certificate request (CSR) for each.
     Request(RequestArgs),

@@ -214,6 +214,11 @@ fn run(ctx: &Context, cli: Cli) -> CliResult<()> {
         ),
         Command::Import(args) => commands::import::run(ctx, &keystore, &args),
         Command::Certs { json } => commands::certs::run(ctx, &keystore, json),
+        Command::Log {
+            limit,
+            before,
+            json,
+        } => commands::log::run(ctx, &keystore, limit, before, json),
         Command::Request(args) => commands::request::run(ctx, &keystore, &args),
         Command::Install { certs, chain } => {
             commands::request::install(ctx, &keystore, &certs, chain.as_deref())

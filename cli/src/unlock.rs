@@ -4,7 +4,7 @@
 
 use palmbid_core::error::Localized;
 use palmbid_core::keystore::{
-    CertificateRecord, Keystore, KeystoreError, MAX_PIN_ATTEMPTS, Pin, UnlockedKey,
+    CertificateRecord, KeyUse, Keystore, KeystoreError, MAX_PIN_ATTEMPTS, Pin, UnlockedKey,
 };
 
 use crate::Context;
@@ -20,16 +20,18 @@ pub(crate) fn refuse_locked(keystore: &Keystore, record: &CertificateRecord) -> 
     Ok(())
 }
 
-/// Asks the PIN of `record` and unlocks its key.
+/// Asks the PIN of `record` and unlocks its key for `usage`, which the
+/// signature log records.
 pub(crate) fn unlock(
     ctx: &Context,
     keystore: &Keystore,
     record: &CertificateRecord,
+    usage: &KeyUse,
 ) -> CliResult<UnlockedKey> {
     refuse_locked(keystore, record)?;
     let pin = ctx.secrets.pin()?;
     keystore
-        .unlock(&record.key_id, &pin)
+        .unlock(&record.key_id, &pin, usage)
         .map_err(|e| pin_error(record, e))
 }
 

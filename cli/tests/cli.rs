@@ -592,3 +592,64 @@ fn assert_demo_hall(bench: &Bench, demo: &Path) {
         std::fs::read(hall.join("bid-1.json")).expect("package")
     );
 }
+
+#[test]
+fn log_lists_use_and_wrong_pin() {
+    let bench = Bench::new();
+    bench.make_openssl_identity();
+    bench.import_identity();
+    write_file(&bench.path("bid.txt"), b"bid file to sign");
+    let sign = |pin: &str| {
+        bench.palmbid(
+            &["sign", "--in", "bid.txt", "--out", "bid.p7s"],
+            &format!("{pin}\n"),
+        )
+    };
+    assert_success(&sign(PIN), "sign");
+    assert_eq!(sign("975310").status.code(), Some(1), "wrong PIN refused");
+    let digest = bench.openssl(&["dgst", "-sha256", "-r", "bid.txt"]);
+    let digest = String::from_utf8_lossy(&digest.stdout);
+    let digest = digest.split_whitespace().next().expect("openssl digest");
+
+    let out = bench.palmbid(&["log", "--json"], "");
+    assert_success(&out, "log --json");
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    let rows = rows.as_array().expect("a JSON array");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["outcome"], "wrong_pin");
+    assert_eq!(rows[1]["outcome"], "used");
+    for row in rows {
+        assert_eq!(row["operation"], "sign_file");
+        assert_eq!(row["document_name"], "bid.txt");
+        assert_eq!(row["document_sha256"], digest);
+        assert_eq!(row["role"], "signing");
+        assert!(
+            row["certificate_serial"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+        );
+    }
+
+    let out = bench.palmbid(&["log", "--limit", "1"], "");
+    assert_success(&out, "log --limit 1");
+    let table = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(
+        lines[0].starts_with("id") && lines[0].contains("outcome"),
+        "{table}"
+    );
+    assert!(lines[1].contains("refused: wrong PIN"), "{table}");
+    assert!(!table.contains("  used  "), "one row only: {table}");
+    let next = lines[2].rsplit(' ').next().expect("the next page's cursor");
+    let out = bench.palmbid(&["log", "--before", next], "");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sign file"));
+
+    let out = bench.palmbid_lang(&["log"], "", "zh_CN.UTF-8");
+    assert_success(&out, "log in Chinese");
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.starts_with("编号"), "{table}");
+    assert!(
+        table.contains("拒绝：PIN 码错误") && table.contains("文件签名"),
+        "{table}"
+    );
+}

@@ -7,7 +7,7 @@ mod keystore_support;
 
 use std::path::Path;
 
-use keystore_support::{PIN, Site, certificate_for, copy, enroll, pin};
+use keystore_support::{PIN, Site, any_use, certificate_for, copy, enroll, pin, restrict};
 use palmbid_core::error::Localized;
 use palmbid_core::keystore::{BidState, KeyId, Keystore, KeystoreError, NewBid};
 use palmbid_core::pki::KeyRole;
@@ -142,7 +142,7 @@ fn pending_bid_blocks_deletion_until_opened() {
     assert_eq!(err.code(), "keystore.key_needed_by_bids");
     assert!(err.message_zh().contains("P-1/B-1"));
     assert_eq!(keystore.keys().unwrap().len(), 2, "nothing was deleted");
-    keystore.unlock(&ids[1], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[1], &pin(PIN), &any_use()).unwrap();
 
     keystore.mark_bid_opened("P-1", "B-1").unwrap();
     assert_eq!(keystore.bids().unwrap()[0].state, BidState::Opened);
@@ -194,7 +194,7 @@ fn pending_bid_blocks_certificate_replacement() {
     let keystore = site.open();
     let (_, ids) = enroll(&keystore);
     let secret = keystore
-        .unlock(&ids[1], &pin(PIN))
+        .unlock(&ids[1], &pin(PIN), &any_use())
         .unwrap()
         .secret()
         .clone();
@@ -302,7 +302,10 @@ fn version_3_fixture_migrates_and_keeps_its_data() {
 
     let keystore = site.open();
 
-    assert_eq!(version(&site), 4);
+    assert_eq!(
+        version(&site),
+        i64::from(palmbid_core::store::SCHEMA_VERSION)
+    );
     let keys = keystore.keys().unwrap();
     assert_eq!(keys.len(), 2);
     assert_eq!(
@@ -321,7 +324,7 @@ fn version_3_fixture_migrates_and_keeps_its_data() {
         .unwrap();
     assert_eq!((platforms, pickups), (1, 1));
     assert!(keystore.bids().unwrap().is_empty());
-    keystore.unlock(&keys[1].id, &pin(PIN)).unwrap();
+    keystore.unlock(&keys[1].id, &pin(PIN), &any_use()).unwrap();
 
     let key = encryption_key(&keystore);
     keystore
@@ -336,12 +339,3 @@ fn version_3_fixture_migrates_and_keeps_its_data() {
     keystore.delete_credential(&keys[1].credential).unwrap();
     assert!(keystore.keys().unwrap().is_empty());
 }
-
-#[cfg(unix)]
-fn restrict(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-}
-
-#[cfg(not(unix))]
-fn restrict(_path: &Path) {}

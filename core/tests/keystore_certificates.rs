@@ -4,7 +4,9 @@
 
 mod keystore_support;
 
-use keystore_support::{PIN, Site, WRONG_PIN, certificate_for, enroll, issued_certificate, pin};
+use keystore_support::{
+    PIN, Site, WRONG_PIN, any_use, certificate_for, enroll, issued_certificate, pin,
+};
 use palmbid_core::error::Localized;
 use palmbid_core::keystore::{KeystoreError, NewKey};
 use palmbid_core::pki::KeyRole;
@@ -16,7 +18,7 @@ fn matching_certificate_installs_and_binds_the_key() {
     let keystore = site.open();
     let (credential, ids) = enroll(&keystore);
     let secret = keystore
-        .unlock(&ids[0], &pin(PIN))
+        .unlock(&ids[0], &pin(PIN), &any_use())
         .unwrap()
         .secret()
         .clone();
@@ -44,7 +46,7 @@ fn matching_certificate_installs_and_binds_the_key() {
     assert_eq!(keys[1].certificate_fingerprint, None);
     assert_eq!(
         reopened
-            .unlock(&ids[0], &pin(PIN))
+            .unlock(&ids[0], &pin(PIN), &any_use())
             .unwrap()
             .secret()
             .to_bytes(),
@@ -58,7 +60,7 @@ fn renewed_certificate_replaces_the_earlier_one() {
     let keystore = site.open();
     let (_, ids) = enroll(&keystore);
     let secret = keystore
-        .unlock(&ids[1], &pin(PIN))
+        .unlock(&ids[1], &pin(PIN), &any_use())
         .unwrap()
         .secret()
         .clone();
@@ -75,7 +77,7 @@ fn renewed_certificate_replaces_the_earlier_one() {
     let listed = keystore.certificates().unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].cert.fingerprint, second.fingerprint);
-    keystore.unlock(&ids[1], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[1], &pin(PIN), &any_use()).unwrap();
 }
 
 #[test]
@@ -101,7 +103,7 @@ fn certificate_for_another_key_is_refused_without_counting() {
     assert_eq!(err.code(), "keystore.certificate_mismatch");
     assert!(keystore.certificates().unwrap().is_empty());
     assert_eq!(keystore.pin_status(&credential).unwrap().failed_attempts, 0);
-    keystore.unlock(&ids[0], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
 }
 
 #[test]
@@ -110,7 +112,7 @@ fn install_with_wrong_pin_counts_and_installs_nothing() {
     let keystore = site.open();
     let (_, ids) = enroll(&keystore);
     let secret = keystore
-        .unlock(&ids[0], &pin(PIN))
+        .unlock(&ids[0], &pin(PIN), &any_use())
         .unwrap()
         .secret()
         .clone();
@@ -125,7 +127,7 @@ fn install_with_wrong_pin_counts_and_installs_nothing() {
         "{err:?}"
     );
     assert!(keystore.certificates().unwrap().is_empty());
-    keystore.unlock(&ids[0], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
 }
 
 #[test]
@@ -151,7 +153,7 @@ fn imported_key_with_certificate_is_stored_bound_to_it() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].key_id, ids[0]);
     assert_eq!(listed[0].cert, cert);
-    keystore.unlock(&ids[0], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod keystore_support;
 
 use std::sync::Arc;
 
-use keystore_support::{OTHER_PIN, PIN, Site, certificate_for, enroll, pin};
+use keystore_support::{OTHER_PIN, PIN, Site, any_use, certificate_for, enroll, pin};
 use palmbid_core::keystore::{CredentialId, KeyId, Keystore, KeystoreError};
 
 /// How many operations each thread attempts.
@@ -57,7 +57,7 @@ fn assert_consistent(keystore: &Keystore, ids: &[KeyId]) {
     for id in ids {
         let opened_with = [PIN, OTHER_PIN]
             .into_iter()
-            .find(|digits| keystore.unlock(id, &pin(digits)).is_ok());
+            .find(|digits| keystore.unlock(id, &pin(digits), &any_use()).is_ok());
         pins.push(opened_with.unwrap_or_else(|| panic!("key {id} opens with neither PIN")));
     }
     assert!(
@@ -80,7 +80,7 @@ fn two_handles_on_one_home_race_safely() {
     let (credential, ids) = enroll(&site.open());
     let secret = site
         .open()
-        .unlock(&ids[0], &pin(PIN))
+        .unlock(&ids[0], &pin(PIN), &any_use())
         .unwrap()
         .secret()
         .clone();
@@ -107,7 +107,7 @@ fn one_handle_shared_by_threads_races_safely() {
     let keystore = Arc::new(site.open());
     let (credential, ids) = enroll(&keystore);
     let secret = keystore
-        .unlock(&ids[0], &pin(PIN))
+        .unlock(&ids[0], &pin(PIN), &any_use())
         .unwrap()
         .secret()
         .clone();

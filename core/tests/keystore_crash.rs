@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use keystore_support::{OTHER_PIN, PIN, Site, enroll, new_key, pin};
+use keystore_support::{OTHER_PIN, PIN, Site, any_use, enroll, new_key, pin};
 use palmbid_core::keystore::{CredentialId, KeyId, Keystore, KeystoreError};
 use palmbid_core::pki::KeyRole;
 use rand_core::{OsRng, RngCore};
@@ -99,7 +99,7 @@ fn create_credential_survives_sigkill() {
                 .or_default()
                 .push(key.role);
             if checked.insert(key.id.clone()) {
-                keystore.unlock(&key.id, &pin(PIN)).unwrap();
+                keystore.unlock(&key.id, &pin(PIN), &any_use()).unwrap();
             }
         }
         for roles in by_credential.values() {
@@ -119,12 +119,14 @@ fn create_credential_survives_sigkill() {
 /// Which of the two PINs opens `id`; panics on anything else (a damaged
 /// key or a PIN that is neither).
 fn pin_that_opens(keystore: &Keystore, id: &KeyId) -> &'static str {
-    match keystore.unlock(id, &pin(PIN)) {
+    match keystore.unlock(id, &pin(PIN), &any_use()) {
         Ok(_) => PIN,
-        Err(KeystoreError::PinIncorrect { .. }) => match keystore.unlock(id, &pin(OTHER_PIN)) {
-            Ok(_) => OTHER_PIN,
-            Err(e) => panic!("key {id} opens with neither PIN: {e}"),
-        },
+        Err(KeystoreError::PinIncorrect { .. }) => {
+            match keystore.unlock(id, &pin(OTHER_PIN), &any_use()) {
+                Ok(_) => OTHER_PIN,
+                Err(e) => panic!("key {id} opens with neither PIN: {e}"),
+            }
+        }
         Err(e) => panic!("key {id} cannot be unlocked: {e}"),
     }
 }

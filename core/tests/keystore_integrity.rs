@@ -7,7 +7,9 @@ mod keystore_support;
 use std::path::Path;
 use std::sync::Arc;
 
-use keystore_support::{CHEAP, PIN, Site, WRONG_PIN, copy, enroll, flip_byte, pin};
+use keystore_support::{
+    CHEAP, PIN, Site, WRONG_PIN, any_use, copy, enroll, flip_byte, pin, restrict,
+};
 use palmbid_core::error::Localized;
 use palmbid_core::keystore::{
     DeviceBinding, DeviceBindingError, KdfParams, KeyId, Keystore, KeystoreError,
@@ -36,10 +38,12 @@ fn flipped_ciphertext_byte_is_corruption_and_costs_no_try() {
         .unwrap();
     flip_byte(&site.sql(), "keys", "wrapped_key", &ids[0].0, length - 20);
     let keystore = site.open();
-    keystore.unlock(&ids[0], &pin(WRONG_PIN)).unwrap_err();
+    keystore
+        .unlock(&ids[0], &pin(WRONG_PIN), &any_use())
+        .unwrap_err();
     assert_eq!(failed_attempts(&site), 1);
 
-    let err = keystore.unlock(&ids[0], &pin(PIN)).unwrap_err();
+    let err = keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap_err();
 
     match &err {
         KeystoreError::Corrupted { item, .. } => assert!(item.contains(&ids[0].0), "{item}"),
@@ -51,7 +55,7 @@ fn flipped_ciphertext_byte_is_corruption_and_costs_no_try() {
         0,
         "the PIN was right"
     );
-    keystore.unlock(&ids[1], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[1], &pin(PIN), &any_use()).unwrap();
 }
 
 #[test]
@@ -61,7 +65,10 @@ fn wrong_pin_on_a_damaged_key_still_counts() {
     let (_, ids) = enroll(&site.open());
     flip_byte(&site.sql(), "keys", "wrapped_key", &ids[0].0, 60);
 
-    let err = site.open().unlock(&ids[0], &pin(WRONG_PIN)).unwrap_err();
+    let err = site
+        .open()
+        .unlock(&ids[0], &pin(WRONG_PIN), &any_use())
+        .unwrap_err();
 
     assert!(
         matches!(err, KeystoreError::PinIncorrect { tries_left: 5, .. }),
@@ -77,8 +84,10 @@ fn malformed_blob_is_reported_before_any_try_is_counted() {
     flip_byte(&site.sql(), "keys", "wrapped_key", &ids[0].0, 0);
     let keystore = site.open();
 
-    let wrong = keystore.unlock(&ids[0], &pin(WRONG_PIN)).unwrap_err();
-    let right = keystore.unlock(&ids[0], &pin(PIN)).unwrap_err();
+    let wrong = keystore
+        .unlock(&ids[0], &pin(WRONG_PIN), &any_use())
+        .unwrap_err();
+    let right = keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap_err();
 
     assert!(
         matches!(wrong, KeystoreError::Corrupted { .. }),
@@ -106,7 +115,10 @@ fn truncated_verifier_is_corruption_without_a_try() {
         )
         .unwrap();
 
-    let err = site.open().unlock(&ids[0], &pin(PIN)).unwrap_err();
+    let err = site
+        .open()
+        .unlock(&ids[0], &pin(PIN), &any_use())
+        .unwrap_err();
 
     assert!(matches!(err, KeystoreError::Corrupted { .. }), "{err:?}");
     assert!(err.to_string().contains(&credential.0), "{err}");
@@ -124,7 +136,10 @@ fn swapped_public_key_is_corruption() {
         )
         .unwrap();
 
-    let err = site.open().unlock(&ids[0], &pin(PIN)).unwrap_err();
+    let err = site
+        .open()
+        .unlock(&ids[0], &pin(PIN), &any_use())
+        .unwrap_err();
 
     assert!(matches!(err, KeystoreError::Corrupted { .. }), "{err:?}");
     assert!(err.to_string().contains("public key"), "{err}");
@@ -145,7 +160,10 @@ fn blob_moved_to_another_key_does_not_open() {
         )
         .unwrap();
 
-    let err = site.open().unlock(&ids[0], &pin(PIN)).unwrap_err();
+    let err = site
+        .open()
+        .unlock(&ids[0], &pin(PIN), &any_use())
+        .unwrap_err();
 
     assert!(matches!(err, KeystoreError::Corrupted { .. }), "{err:?}");
 }
@@ -174,17 +192,8 @@ fn database_copied_to_another_device_cannot_be_opened() {
     restrict(&key_copy);
     let binding = Arc::new(SoftwareDeviceBinding::open(&key_copy).unwrap());
     let keystore = Keystore::open_with_kdf(&elsewhere.home(), binding, CHEAP).unwrap();
-    keystore.unlock(&ids[0], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
 }
-
-#[cfg(unix)]
-fn restrict(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-}
-
-#[cfg(not(unix))]
-fn restrict(_path: &Path) {}
 
 #[cfg(unix)]
 #[test]
@@ -336,7 +345,7 @@ fn keys_wrapped_with_cheap_parameters_open_under_other_defaults() {
 
     let keystore = Keystore::open_with_kdf(&site.home(), site.binding(), other).unwrap();
 
-    keystore.unlock(&ids[0], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
 }
 
 /// The version-1 database kept in `tests/fixtures/keystore-v1`, written by
@@ -393,7 +402,7 @@ fn version_1_fixture_opens_with_current_code() {
         1
     );
     for key in &keys {
-        let unlocked = keystore.unlock(&key.id, &pin(PIN)).unwrap();
+        let unlocked = keystore.unlock(&key.id, &pin(PIN), &any_use()).unwrap();
         let public = p256::elliptic_curve::sec1::ToEncodedPoint::to_encoded_point(
             &unlocked.secret().public_key(),
             false,
@@ -438,5 +447,5 @@ fn production_open_wraps_with_default_costs() {
     assert_eq!(wrapped[0], 1, "blob version");
     assert_eq!(costs(&wrapped), [64 * 1024, 3, 1]);
     assert_eq!(costs(&verifier), [64 * 1024, 3, 1]);
-    keystore.unlock(&ids[0], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
 }

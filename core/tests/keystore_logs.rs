@@ -7,7 +7,7 @@ mod keystore_support;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use keystore_support::{OTHER_PIN, PIN, Site, WRONG_PIN, certificate_for, new_key, pin};
+use keystore_support::{OTHER_PIN, PIN, Site, WRONG_PIN, any_use, certificate_for, new_key, pin};
 use palmbid_core::keystore::{DeviceBinding, SoftwareDeviceBinding};
 use palmbid_core::pki::KeyRole;
 
@@ -55,8 +55,10 @@ fn events_name_ids_and_outcomes_but_no_secrets() {
                 ],
             )
             .unwrap();
-        keystore.unlock(&ids[0], &pin(WRONG_PIN)).unwrap_err();
-        keystore.unlock(&ids[0], &pin(PIN)).unwrap();
+        keystore
+            .unlock(&ids[0], &pin(WRONG_PIN), &any_use())
+            .unwrap_err();
+        keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
         keystore
             .install_certificate(&ids[0], &pin(PIN), &cert, &[])
             .unwrap();

@@ -4,7 +4,7 @@
 
 mod keystore_support;
 
-use keystore_support::{OTHER_PIN, PIN, Site, WRONG_PIN, enroll, new_key, pin};
+use keystore_support::{OTHER_PIN, PIN, Site, WRONG_PIN, any_use, enroll, new_key, pin};
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use palmbid_core::error::Localized;
 use palmbid_core::keystore::{
@@ -39,8 +39,8 @@ fn created_keys_unlock_with_their_pin() {
         )
         .unwrap();
 
-    let first = keystore.unlock(&ids[0], &pin(PIN)).unwrap();
-    let second = keystore.unlock(&ids[1], &pin(PIN)).unwrap();
+    let first = keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
+    let second = keystore.unlock(&ids[1], &pin(PIN), &any_use()).unwrap();
     assert_eq!(first.secret().to_bytes(), signing.to_bytes());
     assert_eq!(first.role, KeyRole::Signing);
     assert_eq!(second.secret().to_bytes(), encryption.to_bytes());
@@ -63,7 +63,7 @@ fn unlocked_key_debug_shows_no_secret() {
     let keystore = site.open();
     let (_, ids) = enroll(&keystore);
 
-    let unlocked = keystore.unlock(&ids[0], &pin(PIN)).unwrap();
+    let unlocked = keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
     let shown = format!("{unlocked:?}");
 
     assert!(shown.contains(&ids[0].0));
@@ -77,7 +77,9 @@ fn wrong_pins_count_down_then_lock_even_the_right_pin_out() {
     let (credential, ids) = enroll(&keystore);
 
     for expected in (1..MAX_PIN_ATTEMPTS).rev() {
-        let err = keystore.unlock(&ids[0], &pin(WRONG_PIN)).unwrap_err();
+        let err = keystore
+            .unlock(&ids[0], &pin(WRONG_PIN), &any_use())
+            .unwrap_err();
         match err {
             KeystoreError::PinIncorrect {
                 credential: c,
@@ -90,11 +92,13 @@ fn wrong_pins_count_down_then_lock_even_the_right_pin_out() {
         }
     }
 
-    let sixth = keystore.unlock(&ids[1], &pin(WRONG_PIN)).unwrap_err();
+    let sixth = keystore
+        .unlock(&ids[1], &pin(WRONG_PIN), &any_use())
+        .unwrap_err();
     assert!(matches!(sixth, KeystoreError::Locked { .. }), "{sixth:?}");
     assert_eq!(sixth.code(), "keystore.locked");
 
-    let right = keystore.unlock(&ids[0], &pin(PIN)).unwrap_err();
+    let right = keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap_err();
     assert!(matches!(right, KeystoreError::Locked { .. }), "{right:?}");
     assert_eq!(
         keystore.pin_status(&credential).unwrap(),
@@ -108,7 +112,7 @@ fn wrong_pins_count_down_then_lock_even_the_right_pin_out() {
     // Locked survives reopening, and PIN changes are refused too.
     drop(keystore);
     let reopened = site.open();
-    let err = reopened.unlock(&ids[1], &pin(PIN)).unwrap_err();
+    let err = reopened.unlock(&ids[1], &pin(PIN), &any_use()).unwrap_err();
     assert!(matches!(err, KeystoreError::Locked { .. }), "{err:?}");
     let err = reopened
         .change_pin(&credential, &pin(PIN), &pin(OTHER_PIN))
@@ -123,11 +127,13 @@ fn right_pin_resets_the_counter() {
     let (credential, ids) = enroll(&keystore);
 
     for _ in 0..MAX_PIN_ATTEMPTS - 1 {
-        keystore.unlock(&ids[0], &pin(WRONG_PIN)).unwrap_err();
+        keystore
+            .unlock(&ids[0], &pin(WRONG_PIN), &any_use())
+            .unwrap_err();
     }
     assert_eq!(keystore.pin_status(&credential).unwrap().tries_left, 1);
 
-    keystore.unlock(&ids[1], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[1], &pin(PIN), &any_use()).unwrap();
 
     assert_eq!(
         keystore.pin_status(&credential).unwrap(),
@@ -137,7 +143,9 @@ fn right_pin_resets_the_counter() {
             locked: false
         }
     );
-    let err = keystore.unlock(&ids[0], &pin(WRONG_PIN)).unwrap_err();
+    let err = keystore
+        .unlock(&ids[0], &pin(WRONG_PIN), &any_use())
+        .unwrap_err();
     assert!(
         matches!(err, KeystoreError::PinIncorrect { tries_left: 5, .. }),
         "{err:?}"
@@ -150,12 +158,16 @@ fn counter_survives_reopening() {
     let (credential, ids) = enroll(&site.open());
 
     for _ in 0..3 {
-        site.open().unlock(&ids[0], &pin(WRONG_PIN)).unwrap_err();
+        site.open()
+            .unlock(&ids[0], &pin(WRONG_PIN), &any_use())
+            .unwrap_err();
     }
 
     let reopened = site.open();
     assert_eq!(reopened.pin_status(&credential).unwrap().failed_attempts, 3);
-    let err = reopened.unlock(&ids[0], &pin(WRONG_PIN)).unwrap_err();
+    let err = reopened
+        .unlock(&ids[0], &pin(WRONG_PIN), &any_use())
+        .unwrap_err();
     assert!(
         matches!(err, KeystoreError::PinIncorrect { tries_left: 2, .. }),
         "{err:?}"
@@ -177,7 +189,7 @@ fn counter_at_the_limit_without_lock_flag_is_locked() {
 
     let keystore = site.open();
     assert!(keystore.pin_status(&credential).unwrap().locked);
-    let err = keystore.unlock(&ids[0], &pin(PIN)).unwrap_err();
+    let err = keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap_err();
     assert!(matches!(err, KeystoreError::Locked { .. }), "{err:?}");
 }
 
@@ -188,7 +200,9 @@ fn credentials_count_attempts_separately() {
     let (first, first_ids) = enroll(&keystore);
     let (second, _) = enroll(&keystore);
 
-    keystore.unlock(&first_ids[0], &pin(WRONG_PIN)).unwrap_err();
+    keystore
+        .unlock(&first_ids[0], &pin(WRONG_PIN), &any_use())
+        .unwrap_err();
 
     assert_eq!(keystore.pin_status(&first).unwrap().failed_attempts, 1);
     assert_eq!(keystore.pin_status(&second).unwrap().failed_attempts, 0);
@@ -250,7 +264,7 @@ fn changed_pin_replaces_the_old_one_for_every_key() {
     let keystore = site.open();
     let (credential, ids) = enroll(&keystore);
     let before = keystore
-        .unlock(&ids[1], &pin(PIN))
+        .unlock(&ids[1], &pin(PIN), &any_use())
         .unwrap()
         .secret()
         .to_bytes();
@@ -260,16 +274,16 @@ fn changed_pin_replaces_the_old_one_for_every_key() {
         .unwrap();
 
     for id in &ids {
-        let err = keystore.unlock(id, &pin(PIN)).unwrap_err();
+        let err = keystore.unlock(id, &pin(PIN), &any_use()).unwrap_err();
         assert!(matches!(err, KeystoreError::PinIncorrect { .. }), "{err:?}");
     }
     let reopened = site.open();
     for id in &ids {
-        reopened.unlock(id, &pin(OTHER_PIN)).unwrap();
+        reopened.unlock(id, &pin(OTHER_PIN), &any_use()).unwrap();
     }
     assert_eq!(
         reopened
-            .unlock(&ids[1], &pin(OTHER_PIN))
+            .unlock(&ids[1], &pin(OTHER_PIN), &any_use())
             .unwrap()
             .secret()
             .to_bytes(),
@@ -292,7 +306,7 @@ fn change_pin_with_wrong_old_pin_counts_a_try_and_changes_nothing() {
         matches!(err, KeystoreError::PinIncorrect { tries_left: 5, .. }),
         "{err:?}"
     );
-    keystore.unlock(&ids[0], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
 }
 
 #[test]
@@ -319,7 +333,7 @@ fn change_pin_refuses_a_bad_new_pin_without_counting() {
         "{ascending:?}"
     );
     assert_eq!(keystore.pin_status(&credential).unwrap().failed_attempts, 0);
-    keystore.unlock(&ids[0], &pin(PIN)).unwrap();
+    keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
 }
 
 #[test]
@@ -329,7 +343,7 @@ fn unknown_ids_are_reported_by_name() {
     enroll(&keystore);
 
     let key = keystore
-        .unlock(&KeyId("no-such-key".to_owned()), &pin(PIN))
+        .unlock(&KeyId("no-such-key".to_owned()), &pin(PIN), &any_use())
         .unwrap_err();
     let credential = keystore
         .pin_status(&CredentialId("no-such-credential".to_owned()))
@@ -361,7 +375,7 @@ fn keystore_is_shared_across_threads() {
         .map(|i| {
             let keystore = keystore.clone();
             let id = ids[i % 2].clone();
-            std::thread::spawn(move || keystore.unlock(&id, &pin(PIN)).map(|_| ()))
+            std::thread::spawn(move || keystore.unlock(&id, &pin(PIN), &any_use()).map(|_| ()))
         })
         .collect();
 

@@ -9,8 +9,8 @@ mod pki_support;
 use std::sync::Arc;
 
 use palmbid_core::keystore::{
-    DeviceBinding, DeviceBindingError, EnrollError, KdfParams, Keystore, Pin, import_pkcs8,
-    import_pkcs12, install, request,
+    DeviceBinding, DeviceBindingError, EnrollError, KdfParams, KeyOperation, KeyUse, Keystore, Pin,
+    import_pkcs8, import_pkcs12, install, request,
 };
 use palmbid_core::pki::{CertInfo, IssuingCa, KeyRole, PkiError, Validity};
 use pki_support::*;
@@ -298,7 +298,7 @@ fn pkcs12_import_stores_key_certificate_and_anchor() {
     );
 
     let unlocked = ks
-        .unlock(&key_ids[0], &pin())
+        .unlock(&key_ids[0], &pin(), &KeyUse::new(KeyOperation::SignDigest))
         .expect("unlock with the new PIN");
     assert_eq!(
         Some(palmbid_core::pki::public_key_sec1(unlocked.secret())),

@@ -14,6 +14,7 @@ use palmbid_core::account;
 use palmbid_core::api::hall::{Phase, UploadedBid};
 use palmbid_core::error::Localized;
 use palmbid_core::hall::{self, Attachment};
+use palmbid_core::keystore::{KeyOperation, KeyUseOutcome};
 use palmbid_core::pki::KeyRole;
 
 use common::{
@@ -75,6 +76,26 @@ async fn decrypted_bid(platform: &TestPlatform, amount: &str) -> (Phone, String,
         .await
         .unwrap();
 
+    // The signature log: the sign-in's signature, then the release's
+    // unwrap with the encryption key and its signed proof.
+    let log = keystore.signature_log(3, None).unwrap();
+    let seen: Vec<(KeyOperation, Option<KeyRole>)> =
+        log.iter().map(|e| (e.operation, e.role)).collect();
+    assert_eq!(
+        seen,
+        [
+            (KeyOperation::HallKeyRelease, Some(KeyRole::Signing)),
+            (KeyOperation::HallKeyRelease, Some(KeyRole::Encryption)),
+            (KeyOperation::HallSignIn, Some(KeyRole::Signing)),
+        ]
+    );
+    assert_eq!(log[1].document_name.as_deref(), Some(bid.bid_id.as_str()));
+    for entry in &log {
+        assert_eq!(entry.platform.as_deref(), Some("dev"));
+        assert_eq!(entry.project.as_deref(), Some(id.as_str()));
+        assert_eq!(entry.outcome, KeyUseOutcome::Used);
+    }
+
     (phone, id, bid)
 }
 
@@ -111,6 +132,14 @@ async fn phone_confirms_its_quote_and_reads_an_answer() {
     .await
     .unwrap();
     assert_eq!(confirmed.amount, "888888.88");
+    let newest = keystore.signature_log(2, None).unwrap();
+    assert_eq!(newest[0].operation, KeyOperation::HallQuoteConfirmation);
+    assert_eq!(newest[0].project.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        newest[1].operation,
+        KeyOperation::HallKeyRelease,
+        "the refused amount never reached the PIN"
+    );
     let again = hall::confirm_quote(
         store,
         keystore,

@@ -12,6 +12,7 @@ use common::{
 use palmbid_core::account::{self, AccountError, PickupState};
 use palmbid_core::api::ErrorCode;
 use palmbid_core::api::pickup::{CertificateRequest, OrderState};
+use palmbid_core::keystore::{KeyOperation, KeyUseOutcome};
 use palmbid_core::pki::{self, CertInfo, KeyRole, Subject};
 
 const OTHER_PHONE: &str = "13900139000";
@@ -37,6 +38,7 @@ async fn scan_pick_up_and_download_install_both_certificates() {
         .unwrap();
     let picked_up = order_state(&platform, &page).await;
     let before = phone.keystore.certificates().unwrap().len();
+    let seals_before = account::seals(&phone.store, &phone.keystore).unwrap();
     let matched = account::download(
         &phone.store,
         &phone.keystore,
@@ -92,6 +94,30 @@ async fn scan_pick_up_and_download_install_both_certificates() {
     assert!(signing.subject_key_id.is_some());
     let now = platform.server.clock().now();
     assert!(signing.not_before <= now && now - signing.not_before < 120);
+
+    // The seals belong to the installed signing certificate, and only
+    // once it is installed.
+    assert!(seals_before.is_empty(), "{seals_before:?}");
+    let listed = account::seals(&phone.store, &phone.keystore).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].platform, "dev");
+    assert_eq!(listed[0].certificate.fingerprint, signing.fingerprint);
+    assert_eq!(listed[0].seals, issued.seals);
+    let signing_record = installed
+        .iter()
+        .find(|r| r.role == KeyRole::Signing)
+        .unwrap();
+    assert_eq!(listed[0].credential, signing_record.credential);
+
+    // The signature log has the download's PIN check, the install's own
+    // PIN check and one row for each certificate installed.
+    let log = phone.keystore.signature_log(10, None).unwrap();
+    assert_eq!(log.len(), 4, "{log:?}");
+    for entry in &log {
+        assert_eq!(entry.operation, KeyOperation::CertificateInstall);
+        assert_eq!(entry.outcome, KeyUseOutcome::Used);
+    }
+    assert_eq!(log[3].platform.as_deref(), Some("dev"));
 }
 
 #[tokio::test]

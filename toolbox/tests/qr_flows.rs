@@ -11,6 +11,7 @@ use std::process::Command;
 use palmbid_core::api::qr::QrState;
 use palmbid_core::cms;
 use palmbid_core::error::Localized;
+use palmbid_core::keystore::{KeyOperation, KeyUse};
 use palmbid_core::pki::{IssuingCa, KeyRole, Subject, Validity};
 use palmbid_core::qr::{self, AnswerChoice};
 use palmbid_toolbox::ToolboxError;
@@ -209,7 +210,11 @@ async fn dual_encryption_opens_with_either_and_the_relay_never_sees_the_key() {
 
     // 4. The content key appears nowhere in the relay's files.
     let encryption = request.encryption.as_ref().unwrap();
-    let key = phone.keystore.unlock(&encryption.key_id, &pin()).unwrap();
+    let usage = KeyUse::new(KeyOperation::DecryptFile);
+    let key = phone
+        .keystore
+        .unlock(&encryption.key_id, &pin(), &usage)
+        .unwrap();
     let cek = cms::unwrap_content_key(&envelope, &encryption.cert, key.secret()).unwrap();
     assert_eq!(cek.len(), 32);
     let mut relay_bytes = Vec::new();

@@ -11,17 +11,18 @@
 
 use std::sync::Arc;
 
-use base64::Engine;
 use palmbid_core::account::{self as core, AccountError, AccountStore};
 use palmbid_core::api::pickup::{IssuedCertificates, is_pickup_id};
 use palmbid_core::keystore::Pin;
 use palmbid_core::pki::CertInfo;
 
 use super::Account;
-use super::records::{Downloaded, PickedUp, PickupRecord, ScannedPickup, SealImage};
+use super::records::{
+    CertificateSeals, Downloaded, PickedUp, PickupRecord, ScannedPickup, SealImage,
+};
 use crate::error::PalmbidError;
 use crate::records::{CertificateInfo, CertificateRecord};
-use crate::runtime::blocking_future;
+use crate::runtime::{blocking, blocking_future};
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Account {
@@ -120,6 +121,24 @@ impl Account {
         .await
     }
 
+    /// Lists the seal images held with each installed signing
+    /// certificate, for the certificate screen; no platform is asked.
+    ///
+    /// # Errors
+    /// A database error, or a stored image that is not base64.
+    pub async fn seals(&self) -> Result<Vec<CertificateSeals>, PalmbidError> {
+        let keystore = self.keystore();
+        let store = self.store();
+        blocking("Account.seals", move || {
+            core::seals(&store, &keystore)
+                .map_err(PalmbidError::from_core)?
+                .into_iter()
+                .map(CertificateSeals::try_from)
+                .collect()
+        })
+        .await
+    }
+
     /// Lists every pickup stored on this phone, oldest first.
     ///
     /// # Errors
@@ -149,19 +168,7 @@ fn picked_up(
     let seals = issued
         .seals
         .iter()
-        .map(|seal| {
-            let png = base64::engine::general_purpose::STANDARD
-                .decode(&seal.png_base64)
-                .map_err(|e| {
-                    PalmbidError::from_core(AccountError::BadAnswer {
-                        reason: format!("a seal image is not base64: {e}"),
-                    })
-                })?;
-            Ok(SealImage {
-                kind: seal.kind.into(),
-                png,
-            })
-        })
+        .map(SealImage::decode)
         .collect::<Result<Vec<_>, PalmbidError>>()?;
 
     Ok(PickedUp {

@@ -2,9 +2,12 @@
 //! token. The one short code that crosses (the identity code, read aloud in
 //! the verification video) is kept out of `Debug`.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use palmbid_core::account as core;
 use palmbid_core::api::{auth, identity, pickup};
 
+use crate::error::PalmbidError;
 use crate::records::CertificateInfo;
 
 /// A platform the phone trusts: scans are accepted only for its address.
@@ -356,6 +359,55 @@ pub struct SealImage {
     pub kind: SealKind,
     /// The image, PNG.
     pub png: Vec<u8>,
+}
+
+impl SealImage {
+    /// Decodes a seal image as the platform issued it (PNG in base64).
+    ///
+    /// # Errors
+    /// `account.bad_answer` when the image is not base64.
+    pub(crate) fn decode(seal: &pickup::SealImage) -> Result<Self, PalmbidError> {
+        let png = STANDARD.decode(&seal.png_base64).map_err(|e| {
+            PalmbidError::from_core(core::AccountError::BadAnswer {
+                reason: format!("the {} seal image is not base64: {e}", seal.kind.as_str()),
+            })
+        })?;
+        Ok(SealImage {
+            kind: seal.kind.into(),
+            png,
+        })
+    }
+}
+
+/// The seals held with one installed signing certificate, for the
+/// certificate screen.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CertificateSeals {
+    /// The platform whose CA issued the certificate and its seals.
+    pub platform: String,
+    /// The credential of the certificate's key.
+    pub credential_id: String,
+    /// The signing certificate.
+    pub certificate: CertificateInfo,
+    /// Its seals, in the order the CA sent them.
+    pub seals: Vec<SealImage>,
+}
+
+impl TryFrom<core::CertificateSeals> for CertificateSeals {
+    type Error = PalmbidError;
+
+    fn try_from(held: core::CertificateSeals) -> Result<Self, PalmbidError> {
+        Ok(CertificateSeals {
+            seals: held
+                .seals
+                .iter()
+                .map(SealImage::decode)
+                .collect::<Result<_, _>>()?,
+            platform: held.platform,
+            credential_id: held.credential.0,
+            certificate: held.certificate.into(),
+        })
+    }
 }
 
 /// Certificates picked up: received, checked against the platform's trust

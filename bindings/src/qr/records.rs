@@ -3,9 +3,6 @@
 //! header and one-time key stay inside the `QrRequest` object, which is
 //! the only thing that needs them.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use palmbid_core::account::AccountError;
 use palmbid_core::api::{pickup, qr as wire};
 use palmbid_core::keystore;
 use palmbid_core::qr::ScannedRequest;
@@ -168,7 +165,7 @@ impl QrRequestDetails {
     ) -> Result<Self, PalmbidError> {
         let seals = seals
             .iter()
-            .map(seal_image)
+            .map(SealImage::decode)
             .collect::<Result<Vec<_>, _>>()?;
 
         Ok(QrRequestDetails {
@@ -190,22 +187,6 @@ impl QrRequestDetails {
             answer_by_unix: view.answer_by,
         })
     }
-}
-
-/// Decodes a seal image as the platform issued it (PNG in base64).
-fn seal_image(seal: &pickup::SealImage) -> Result<SealImage, PalmbidError> {
-    let png = STANDARD.decode(&seal.png_base64).map_err(|e| {
-        PalmbidError::from_core(AccountError::BadAnswer {
-            reason: format!(
-                "the stored {} seal image is not base64: {e}",
-                seal.kind.as_str()
-            ),
-        })
-    })?;
-    Ok(SealImage {
-        kind: seal.kind.into(),
-        png,
-    })
 }
 
 /// A scanned code: a certificate pickup code or a QR request.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use palmbid_core::cms;
-use palmbid_core::keystore::{CertificateRecord, Keystore};
+use palmbid_core::keystore::{CertificateRecord, KeyOperation, KeyUse, Keystore};
 use palmbid_core::pki::CertInfo;
 
 use crate::Context;
@@ -77,7 +77,10 @@ pub(crate) fn decrypt(
     // removes, and appears at `out` only once authenticated. Creating it
     // now also proves the folder writable before the PIN is asked.
     let staging = Staging::beside(out)?;
-    let key = unlock::unlock(ctx, keystore, record)?;
+    let (usage, _) = KeyUse::new(KeyOperation::DecryptFile)
+        .file(input)
+        .map_err(core)?;
+    let key = unlock::unlock(ctx, keystore, record, &usage)?;
     let report =
         cms::decrypt_to_file(input, &staging.file(), &record.cert, key.secret()).map_err(core)?;
     drop(key);

@@ -9,6 +9,7 @@ mod hall_evaluation;
 pub(crate) mod hall_quotes;
 pub(crate) mod identity;
 pub(crate) mod import;
+pub(crate) mod log;
 pub(crate) mod login;
 pub(crate) mod pickup;
 pub(crate) mod pin;

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use palmbid_core::cms;
-use palmbid_core::keystore::Keystore;
+use palmbid_core::keystore::{KeyOperation, KeyUse, Keystore};
 use palmbid_core::pki::{CertInfo, KeyRole};
 
 use crate::Context;
@@ -33,9 +33,12 @@ pub(crate) fn sign(
     output::check_target(out, &[input], Existing::Replace)?;
     let staging = Staging::beside(out)?;
 
-    let key = unlock::unlock(ctx, keystore, record)?;
-    let signature = cms::sign_detached_file(
-        input,
+    let (usage, digest) = KeyUse::new(KeyOperation::SignFile)
+        .file(input)
+        .map_err(core)?;
+    let key = unlock::unlock(ctx, keystore, record, &usage)?;
+    let signature = cms::sign_detached_digest(
+        &digest,
         key.secret(),
         &record.cert,
         &record.chain,

@@ -33,7 +33,7 @@ use crate::api::guarantee::{
     DOC_KEY_SECTION, GuaranteeCode, GuaranteeProject, GuaranteeState, Institution,
     STATEMENT_LIFETIME_SECS, SectionList, statement_message,
 };
-use crate::keystore::{CertificateRecord, Keystore, Pin};
+use crate::keystore::{CertificateRecord, KeyOperation, KeyUse, Keystore, Pin};
 use crate::pki::{self, CertInfo, KeyRole};
 
 /// The application address to open, and what it carries.
@@ -197,7 +197,10 @@ pub async fn apply_for_guarantee(
         certificate: STANDARD.encode(&signer.cert.der),
         signature: String::new(),
     };
-    let key = keystore.unlock(&signer.key_id, pin)?;
+    let usage = KeyUse::new(KeyOperation::GuaranteeApplication)
+        .platform(name)
+        .project(project);
+    let key = keystore.unlock(&signer.key_id, pin, &usage)?;
     let signature: DerSignature =
         SigningKey::from(key.secret()).sign(&statement_message(&statement));
     drop(key);

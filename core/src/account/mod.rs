@@ -29,6 +29,7 @@ mod error;
 mod guarantee;
 mod identity;
 mod pickup;
+mod seals;
 mod store;
 
 use crate::api::auth::{
@@ -47,6 +48,7 @@ pub use identity::{identity_status, request_identity_code, submit_identity};
 pub use pickup::{
     PickupRecord, PickupState, ScannedPickup, download, parse_pickup_url, pick_up, pickups, scan,
 };
+pub use seals::{CertificateSeals, seals, seals_of};
 pub use store::{AccountStore, StoredSession, TrustedPlatform};
 
 /// Maximum length of a platform name, in characters.

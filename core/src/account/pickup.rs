@@ -25,7 +25,7 @@ use crate::api::pickup::{
     CertificateRequest, DownloadRequest, DownloadResponse, IssuedCertificates, PickupOffer,
     is_pickup_id,
 };
-use crate::keystore::{Keystore, Pin, enroll};
+use crate::keystore::{KeyOperation, KeyUse, Keystore, Pin, enroll};
 use crate::pki::{CertInfo, Subject};
 
 /// A scanned pickup code: the platform it belongs to and the offer.
@@ -247,7 +247,8 @@ pub async fn download(
         .into_iter()
         .find(|k| signing.p256_public_key.as_deref() == Some(k.public_key.as_slice()))
         .ok_or(AccountError::NothingPickedUp)?;
-    drop(keystore.unlock(&key.id, pin)?);
+    let usage = KeyUse::new(KeyOperation::CertificateInstall).platform(platform);
+    drop(keystore.unlock(&key.id, pin, &usage)?);
 
     let client = client_for(store, platform)?;
     let matched = client

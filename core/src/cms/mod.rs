@@ -38,6 +38,6 @@ pub use release::{
     unwrap_content_key,
 };
 pub use signed::{
-    VerifiedSignature, sign_detached_digest, sign_detached_digest_pades, sign_detached_file,
-    verify_detached_digest, verify_detached_file,
+    VerifiedSignature, sha256_file, sign_detached_digest, sign_detached_digest_pades,
+    sign_detached_file, verify_detached_digest, verify_detached_file,
 };

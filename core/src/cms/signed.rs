@@ -195,9 +195,18 @@ pub fn sign_detached_file(
     chain: &[CertInfo],
     signing_time: i64,
 ) -> Result<Vec<u8>, CmsError> {
+    sign_detached_digest(&sha256_file(path)?, key, cert, chain, signing_time)
+}
+
+/// SHA-256 of the file at `path`, streamed: what
+/// [`sign_detached_file`] signs, for a caller that names the document
+/// (the signature log) or signs it with [`sign_detached_digest`].
+///
+/// # Errors
+/// [`CmsError::Io`] when the file cannot be read.
+pub fn sha256_file(path: &Path) -> Result<[u8; 32], CmsError> {
     let digest = digest_file(path, HashAlg::Sha256)?;
-    let digest: [u8; 32] = digest.try_into().map_err(|_| malformed("SHA-256 length"))?;
-    sign_detached_digest(&digest, key, cert, chain, signing_time)
+    digest.try_into().map_err(|_| malformed("SHA-256 length"))
 }
 
 /// Signs content known by its SHA-256 digest, detached, and returns the

@@ -29,7 +29,9 @@ use crate::api::hall::{
     SignInRequest, action_message,
 };
 use crate::cms;
-use crate::keystore::{CertificateRecord, Keystore, KeystoreError, NewBid, Pin};
+use crate::keystore::{
+    CertificateRecord, KeyOperation, KeyUse, Keystore, KeystoreError, NewBid, Pin,
+};
 use crate::pki::KeyRole;
 
 /// A logged-in client of one trusted platform.
@@ -72,7 +74,8 @@ impl Session {
         pin: &Pin,
     ) -> Result<ActionProof, HallError> {
         let nonce = self.client.hall_nonce(project_id).await?;
-        let key = keystore.unlock(&signer.key_id, pin)?;
+        let usage = self.usage(operation(payload), project_id);
+        let key = keystore.unlock(&signer.key_id, pin, &usage)?;
         let signed_at = self.client.server_now();
         let context = ActionContext {
             platform: self.platform.base_url.as_str(),
@@ -93,6 +96,13 @@ impl Session {
             signature: STANDARD.encode(signature.as_bytes()),
             signed_at,
         })
+    }
+
+    /// Describes `operation` in `project_id` for the signature log.
+    pub(super) fn usage(&self, operation: KeyOperation, project_id: &str) -> KeyUse {
+        KeyUse::new(operation)
+            .platform(&self.platform.name)
+            .project(project_id)
     }
 
     /// Bid `bid_id` of the session's company in project `project_id`.
@@ -218,7 +228,13 @@ pub async fn check_bid(
     let signer = session.signer(keystore)?;
 
     let report = {
-        let key = keystore.unlock(&recipient.key_id, pin)?;
+        let usage = bid_usage(
+            &session,
+            KeyOperation::HallDecryptionCheck,
+            project_id,
+            &bid,
+        );
+        let key = keystore.unlock(&recipient.key_id, pin, &usage)?;
         cms::check_decryption(&header, &recipient.cert, key.secret())?
     };
     register(keystore, &project, &bid, &recipient)?;
@@ -293,7 +309,8 @@ pub async fn release_bid(
     let signer = session.signer(keystore)?;
 
     let released = {
-        let key = keystore.unlock(&recipient.key_id, pin)?;
+        let usage = bid_usage(&session, KeyOperation::HallKeyRelease, project_id, &bid);
+        let key = keystore.unlock(&recipient.key_id, pin, &usage)?;
         cms::release_key_from_header(&header, &recipient.cert, key.secret(), &opening_key)?
     };
     register(keystore, &project, &bid, &recipient)?;
@@ -319,6 +336,32 @@ pub async fn release_bid(
     mark_opened(keystore, project_id, bid_id);
     tracing::info!(project = project_id, bid = bid_id, "hall bid decrypted");
     Ok(result)
+}
+
+/// Maps a signed hall action to its signature log operation.
+fn operation(payload: &ActionPayload) -> KeyOperation {
+    match payload {
+        ActionPayload::SignIn => KeyOperation::HallSignIn,
+        ActionPayload::Release { .. } => KeyOperation::HallKeyRelease,
+        ActionPayload::Check { .. } => KeyOperation::HallDecryptionCheck,
+        ActionPayload::ConfirmQuote { .. } => KeyOperation::HallQuoteConfirmation,
+        ActionPayload::Challenge { .. } => KeyOperation::HallChallenge,
+        ActionPayload::RoundQuote { .. } => KeyOperation::HallRoundQuote,
+        ActionPayload::DrawContribution { .. } => KeyOperation::HallDrawContribution,
+    }
+}
+
+/// Describes an encryption-key use on `bid` for the signature log. The
+/// bid id names its file.
+fn bid_usage(
+    session: &Session,
+    operation: KeyOperation,
+    project_id: &str,
+    bid: &BidView,
+) -> KeyUse {
+    session
+        .usage(operation, project_id)
+        .document(&bid.bid_id, &bid.sha256)
 }
 
 fn decode_header(bid: &BidView) -> Result<Vec<u8>, HallError> {

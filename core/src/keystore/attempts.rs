@@ -6,71 +6,96 @@
 //! Argon2id even starts, and only a verified PIN resets it. A process
 //! killed in between keeps the try counted. The database lock is never
 //! held across Argon2id.
+//!
+//! The signature log row of the try (see [`super::log`]) is written with
+//! the counter and finished with its reset or the failure, so the log and
+//! the counter never disagree about a try.
 
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use zeroize::Zeroizing;
 
+use super::log::{self, KeyUse, KeyUseOutcome, SIGNATURE_LOG_LIMIT};
 use super::rows::{self, CredentialRow, KeyRow};
 use super::wrap::{Kek, KeyBinding};
-use super::{CredentialId, Keystore, KeystoreError, MAX_PIN_ATTEMPTS, Pin};
+use super::{CredentialId, KeyId, Keystore, KeystoreError, MAX_PIN_ATTEMPTS, Pin};
 
 impl Keystore {
-    /// Counts one attempt, checks `pin` against the credential's verifier
-    /// and returns the derived keys. The caller resets the counter once it
-    /// has used them (or reports a damaged key and resets it too, since
-    /// the PIN was right).
+    /// Counts one attempt and writes its signature log row (see
+    /// [`super::log`]) in one transaction, checks `pin` against the
+    /// credential's verifier and returns the derived keys with the log
+    /// row's id. The caller finishes the row with [`Self::reset_attempts`]
+    /// (or in its own transaction with [`log::finish`]) once it has used
+    /// the keys.
     pub(super) fn verify_pin(
         &self,
         credential: &CredentialRow,
+        key: Option<&KeyId>,
+        usage: &KeyUse,
         pin: &Pin,
         device_secret: &[u8],
-    ) -> Result<Kek, KeystoreError> {
-        let count = self.count_attempt(&credential.id)?;
+    ) -> Result<(Kek, i64), KeystoreError> {
+        let (count, entry) = self.count_attempt(&credential.id, key, usage)?;
 
         let kek = Kek::derive(pin, &credential.verifier.header, device_secret)?;
         if kek.matches(&credential.id, &credential.verifier) {
-            return Ok(kek);
+            return Ok((kek, entry));
         }
 
-        Err(self.record_failure(&credential.id, count)?)
+        Err(self.record_failure(&credential.id, count, entry)?)
     }
 
-    /// Increments and commits the counter; refuses a locked credential
-    /// without counting.
-    fn count_attempt(&self, credential: &CredentialId) -> Result<u32, KeystoreError> {
-        self.db.write(|tx| {
+    /// Increments and commits the counter with the log row; refuses a
+    /// locked credential without counting, its row written as locked.
+    fn count_attempt(
+        &self,
+        credential: &CredentialId,
+        key: Option<&KeyId>,
+        usage: &KeyUse,
+    ) -> Result<(u32, i64), KeystoreError> {
+        let counted = self.db.write(|tx| {
             if rows::pin_status(tx, credential)?.locked {
-                return Err(KeystoreError::Locked {
-                    credential: credential.clone(),
-                });
+                let outcome = KeyUseOutcome::Locked;
+                log::begin(tx, credential, key, usage, outcome, SIGNATURE_LOG_LIMIT)?;
+                return Ok(None);
             }
+            let outcome = KeyUseOutcome::Interrupted;
+            let entry = log::begin(tx, credential, key, usage, outcome, SIGNATURE_LOG_LIMIT)?;
             let count: i64 = tx.query_row(
                 "UPDATE credentials SET failed_attempts = failed_attempts + 1 WHERE id = ?1
                  RETURNING failed_attempts",
                 [&credential.0],
                 |row| row.get(0),
             )?;
-            Ok(u32::try_from(count).unwrap_or(u32::MAX))
+            Ok::<_, KeystoreError>(Some((u32::try_from(count).unwrap_or(u32::MAX), entry)))
+        })?;
+        counted.ok_or_else(|| KeystoreError::Locked {
+            credential: credential.clone(),
         })
     }
 
-    /// The error for a wrong PIN, locking the credential at the limit.
+    /// The error for a wrong PIN, locking the credential at the limit;
+    /// log row `entry` says which.
     fn record_failure(
         &self,
         credential: &CredentialId,
         count: u32,
+        entry: i64,
     ) -> Result<KeystoreError, KeystoreError> {
         if count >= MAX_PIN_ATTEMPTS {
-            self.db.lock().execute(
-                "UPDATE credentials SET locked = 1 WHERE id = ?1",
-                [&credential.0],
-            )?;
+            self.db.write(|tx| {
+                tx.execute(
+                    "UPDATE credentials SET locked = 1 WHERE id = ?1",
+                    [&credential.0],
+                )?;
+                log::finish(tx, entry, KeyUseOutcome::Locked)
+            })?;
             tracing::warn!(credential = %credential, outcome = "locked", "PIN check");
             return Ok(KeystoreError::Locked {
                 credential: credential.clone(),
             });
         }
 
+        log::finish(&self.db.lock(), entry, KeyUseOutcome::WrongPin)?;
         let tries_left = MAX_PIN_ATTEMPTS - count;
         tracing::warn!(credential = %credential, outcome = "pin_incorrect", tries_left, "PIN check");
         Ok(KeystoreError::PinIncorrect {
@@ -79,21 +104,30 @@ impl Keystore {
         })
     }
 
-    /// Clears the counter after a right PIN.
-    pub(super) fn reset_attempts(&self, credential: &CredentialId) -> Result<(), KeystoreError> {
-        self.db.lock().execute(
-            "UPDATE credentials SET failed_attempts = 0 WHERE id = ?1",
-            [&credential.0],
-        )?;
-        Ok(())
+    /// Clears the counter after a right PIN and sets the outcome of log
+    /// row `entry`, in one transaction.
+    pub(super) fn reset_attempts(
+        &self,
+        credential: &CredentialId,
+        entry: i64,
+        outcome: KeyUseOutcome,
+    ) -> Result<(), KeystoreError> {
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE credentials SET failed_attempts = 0 WHERE id = ?1",
+                [&credential.0],
+            )?;
+            log::finish(tx, entry, outcome)
+        })
     }
 
     /// Opens every key in `keys` with a verified KEK. A key that does not
-    /// open is a damaged row: the counter is reset (the PIN was right) and
-    /// [`KeystoreError::Corrupted`] returned.
+    /// open is a damaged row: the counter is reset (the PIN was right),
+    /// log row `entry` marked failed and [`KeystoreError::Corrupted`]
+    /// returned.
     pub(super) fn open_keys(
         &self,
-        kek: &Kek,
+        (kek, entry): (&Kek, i64),
         keys: &[KeyRow],
         pin: &Pin,
         device_secret: &[u8],
@@ -105,7 +139,7 @@ impl Keystore {
 
         if let Err(e) = &opened {
             if let Some(first) = keys.first() {
-                self.reset_attempts(&first.credential)?;
+                self.reset_attempts(&first.credential, entry, KeyUseOutcome::Failed)?;
             }
             tracing::error!(outcome = "corrupted", error = %e, "key unwrap");
         }

@@ -25,7 +25,8 @@
 //! record the chain below the anchor with `Keystore::install_certificate`.
 
 use super::{
-    CertificateRecord, CredentialId, KeyId, KeyRecord, Keystore, KeystoreError, NewKey, Pin,
+    CertificateRecord, CredentialId, KeyId, KeyOperation, KeyRecord, KeyUse, Keystore,
+    KeystoreError, NewKey, Pin,
 };
 use crate::error::Localized;
 use crate::pki::{
@@ -233,7 +234,8 @@ pub fn install(
 
     // The PIN is checked before anything is written, so a wrong PIN leaves
     // no trust anchor behind.
-    drop(keystore.unlock(&plan[0].0.id, pin)?);
+    let usage = KeyUse::new(KeyOperation::CertificateInstall);
+    drop(keystore.unlock(&plan[0].0.id, pin, &usage)?);
     trust.commit(keystore, &anchors)?;
 
     let mut installed = Vec::with_capacity(plan.len());

@@ -8,12 +8,19 @@
 //! is useless elsewhere. Keys created together share one PIN, a
 //! *credential*; its attempt counter is written and synced before every
 //! check and six consecutive failures lock it.
+//!
+//! Every PIN entry that requests a key names what the key is for (a
+//! [`KeyUse`]), and the signature log (签名记录, [`Keystore::signature_log`])
+//! records it in the same transaction as the attempt counter: a key is
+//! never unwrapped without its row, and wrong PINs show as refused. See
+//! the `log` module for the order of writes and the size bound.
 
 mod attempts;
 mod bids;
 mod device;
 pub mod enroll;
 mod error;
+mod log;
 mod pin;
 mod rows;
 mod wrap;
@@ -33,6 +40,7 @@ pub use enroll::{
     role_for_certificate,
 };
 pub use error::KeystoreError;
+pub use log::{KeyOperation, KeyUse, KeyUseOutcome, SIGNATURE_LOG_LIMIT, SignatureLogEntry};
 pub use pin::{MIN_PIN_LEN, Pin};
 
 use crate::error::Localized;
@@ -364,9 +372,16 @@ impl Keystore {
         };
         check_certificate_public_key(key_id, &key.public_key, cert)?;
 
-        let kek = self.verify_pin(&credential, pin, &device_secret)?;
+        let usage = KeyUse::new(KeyOperation::CertificateInstall);
+        let (kek, entry) =
+            self.verify_pin(&credential, Some(key_id), &usage, pin, &device_secret)?;
         let secret = self
-            .open_keys(&kek, std::slice::from_ref(&key), pin, &device_secret)?
+            .open_keys(
+                (&kek, entry),
+                std::slice::from_ref(&key),
+                pin,
+                &device_secret,
+            )?
             .pop()
             .ok_or_else(|| KeystoreError::KeyNotFound {
                 key: key_id.clone(),
@@ -405,10 +420,10 @@ impl Keystore {
                 "UPDATE credentials SET failed_attempts = 0 WHERE id = ?1",
                 [&credential.id.0],
             )?;
-            Ok(())
+            log::finish(tx, entry, KeyUseOutcome::Used)
         });
         if written.is_err() {
-            self.reset_attempts(&credential.id)?;
+            self.reset_attempts(&credential.id, entry, KeyUseOutcome::Failed)?;
         }
         written?;
 
@@ -610,18 +625,37 @@ impl Keystore {
         Ok(())
     }
 
-    /// Counts an attempt, then checks `pin` and unwraps the key.
+    /// Counts an attempt, then checks `pin` and unwraps the key for
+    /// `usage`, which the signature log records (see [`log`]): the key is
+    /// returned only once its row is written as used, and a wrong PIN is
+    /// written as refused.
     ///
     /// # Errors
     /// [`KeystoreError::PinIncorrect`] with the tries left,
-    /// [`KeystoreError::Locked`], or a storage or integrity error.
-    pub fn unlock(&self, key_id: &KeyId, pin: &Pin) -> Result<UnlockedKey, KeystoreError> {
-        let result = self.unlock_inner(key_id, pin);
-        tracing::info!(key = %key_id, outcome = outcome(&result), "key unlock");
+    /// [`KeystoreError::Locked`], or a storage or integrity error
+    /// (including a log row that cannot be written).
+    pub fn unlock(
+        &self,
+        key_id: &KeyId,
+        pin: &Pin,
+        usage: &KeyUse,
+    ) -> Result<UnlockedKey, KeystoreError> {
+        let result = self.unlock_inner(key_id, pin, usage);
+        tracing::info!(
+            key = %key_id,
+            operation = usage.operation.as_str(),
+            outcome = outcome(&result),
+            "key unlock"
+        );
         result
     }
 
-    fn unlock_inner(&self, key_id: &KeyId, pin: &Pin) -> Result<UnlockedKey, KeystoreError> {
+    fn unlock_inner(
+        &self,
+        key_id: &KeyId,
+        pin: &Pin,
+        usage: &KeyUse,
+    ) -> Result<UnlockedKey, KeystoreError> {
         let device_secret = self.device_secret()?;
         let (credential, key) = {
             let conn = self.db.lock();
@@ -629,20 +663,40 @@ impl Keystore {
             (rows::credential(&conn, &key.credential)?, key)
         };
 
-        let kek = self.verify_pin(&credential, pin, &device_secret)?;
+        let (kek, entry) =
+            self.verify_pin(&credential, Some(key_id), usage, pin, &device_secret)?;
         let secret = self
-            .open_keys(&kek, std::slice::from_ref(&key), pin, &device_secret)?
+            .open_keys(
+                (&kek, entry),
+                std::slice::from_ref(&key),
+                pin,
+                &device_secret,
+            )?
             .pop()
             .ok_or_else(|| KeystoreError::KeyNotFound {
                 key: key_id.clone(),
             })?;
-        self.reset_attempts(&credential.id)?;
+        self.reset_attempts(&credential.id, entry, KeyUseOutcome::Used)?;
 
         Ok(UnlockedKey {
             id: key.id,
             role: key.role,
             secret,
         })
+    }
+
+    /// Up to `limit` rows of the signature log older than row `before`
+    /// (the newest when `None`), newest first. To page back, pass the id
+    /// of the last row received as `before`.
+    ///
+    /// # Errors
+    /// [`KeystoreError::Corrupted`] for a damaged row, or a storage error.
+    pub fn signature_log(
+        &self,
+        limit: u32,
+        before: Option<i64>,
+    ) -> Result<Vec<SignatureLogEntry>, KeystoreError> {
+        log::read(&self.db.lock(), limit, before)
     }
 
     /// The PIN state of a credential.
@@ -693,8 +747,9 @@ impl Keystore {
             )
         };
 
-        let old_kek = self.verify_pin(&credential, old, &device_secret)?;
-        let secrets = self.open_keys(&old_kek, &keys, old, &device_secret)?;
+        let usage = KeyUse::new(KeyOperation::PinChange);
+        let (old_kek, entry) = self.verify_pin(&credential, None, &usage, old, &device_secret)?;
+        let secrets = self.open_keys((&old_kek, entry), &keys, old, &device_secret)?;
 
         let new_kek = Kek::derive(new, &KdfHeader::fresh(self.kdf), &device_secret)?;
         let verifier = new_kek.verifier(credential_id).encode();
@@ -729,10 +784,10 @@ impl Keystore {
                 "UPDATE credentials SET pin_verifier = ?1, failed_attempts = 0 WHERE id = ?2",
                 rusqlite::params![verifier, credential_id.0],
             )?;
-            Ok(())
+            log::finish(tx, entry, KeyUseOutcome::Used)
         });
         if written.is_err() {
-            self.reset_attempts(credential_id)?;
+            self.reset_attempts(credential_id, entry, KeyUseOutcome::Failed)?;
             return written;
         }
 

@@ -18,7 +18,7 @@ use super::{QrError, ScannedRequest, seal_image};
 use crate::api::pickup::SealKind;
 use crate::api::qr::{AnswerContext, AnswerPayload, QrAnswer, QrKind, answer_message};
 use crate::cms;
-use crate::keystore::{Keystore, Pin};
+use crate::keystore::{KeyOperation, KeyUse, Keystore, Pin};
 
 /// What the user chose on the confirm screen besides the PIN.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub(super) fn build(
         _ => None,
     };
 
-    let key = keystore.unlock(&signer.key_id, pin)?;
+    let key = keystore.unlock(&signer.key_id, pin, &usage(scanned))?;
     let payload = match view.kind {
         QrKind::Login => AnswerPayload::Login,
         QrKind::Sign => {
@@ -105,6 +105,29 @@ pub(super) fn build(
     })
 }
 
+/// Describes the answer to `scanned` for the signature log.
+fn usage(scanned: &ScannedRequest) -> KeyUse {
+    let view = &scanned.view;
+    let operation = match view.kind {
+        QrKind::Login => KeyOperation::QrLogin,
+        QrKind::Sign => KeyOperation::QrSign,
+        QrKind::Seal => KeyOperation::QrSeal,
+        QrKind::EncryptionCertificate => KeyOperation::QrEncryptionCertificate,
+        QrKind::Decrypt => KeyOperation::QrDecrypt,
+    };
+    let requester = &view.requester;
+    let usage = KeyUse::new(operation)
+        .platform(&scanned.platform.name)
+        .requester(format!(
+            "{} ({}, {})",
+            requester.name, requester.machine, requester.address
+        ));
+    match &view.document {
+        Some(document) => usage.document(&document.name, &document.sha256),
+        None => usage,
+    }
+}
+
 /// The document digest the request names, as bytes.
 fn document_digest(scanned: &ScannedRequest) -> Result<[u8; 32], QrError> {
     let sha256 = scanned
@@ -153,7 +176,7 @@ fn release(
         .ok_or(incomplete("recipient_key"))?;
 
     let encryption = encryption_record(scanned)?;
-    let key = keystore.unlock(&encryption.key_id, pin)?;
+    let key = keystore.unlock(&encryption.key_id, pin, &usage(scanned))?;
     let released = cms::release_key_from_header(&header, &encryption.cert, key.secret(), &to)?;
     Ok(AnswerPayload::Decrypt {
         released_key: STANDARD.encode(released),

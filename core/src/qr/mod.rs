@@ -147,7 +147,7 @@ pub async fn scan(
         check_recipient(&view, &encryption.cert)?;
     }
     let seals = if view.kind == QrKind::Seal {
-        seals_of(store, &signer.cert)?
+        account::seals_of(store, &signer.cert)?
     } else {
         Vec::new()
     };
@@ -361,22 +361,6 @@ fn encryption_pair(
             fingerprint: signer.cert.fingerprint.clone(),
         }
     })
-}
-
-/// The seal images picked up with `signer`.
-fn seals_of(store: &AccountStore, signer: &CertInfo) -> Result<Vec<SealImage>, QrError> {
-    let mut seals = Vec::new();
-    for record in account::pickups(store)? {
-        let Some(issued) = record.issued else {
-            continue;
-        };
-        let same = CertInfo::from_pem_or_der(issued.signing_cert_pem.as_bytes(), "signing")
-            .is_ok_and(|cert| cert.fingerprint == signer.fingerprint);
-        if same {
-            seals.extend(issued.seals.iter().cloned());
-        }
-    }
-    Ok(seals)
 }
 
 /// Checks, before the PIN is asked, that the envelope of a decryption

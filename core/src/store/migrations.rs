@@ -135,8 +135,34 @@ CREATE TABLE bids (
 CREATE INDEX bids_by_key ON bids (key_id, state);
 ";
 
+/// Version 5: the signature log, one row per PIN entry that requests a
+/// key (see `keystore/log.rs`).
+///
+/// No foreign keys: a row outlives the credential it names, so the user
+/// still sees what a deleted certificate did. `AUTOINCREMENT` keeps ids
+/// increasing after old rows are trimmed, so an id is a stable cursor.
+/// `at` is Unix seconds; `document_sha256` is lower-case hex.
+const V5: &str = "
+CREATE TABLE signature_log (
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    at                 INTEGER NOT NULL,
+    operation          TEXT    NOT NULL,
+    credential_id      TEXT    NOT NULL,
+    key_id             TEXT,
+    key_role           TEXT    CHECK (key_role IN ('signing', 'encryption')),
+    certificate_serial TEXT,
+    platform           TEXT,
+    requester          TEXT,
+    project            TEXT,
+    document_name      TEXT,
+    document_sha256    TEXT,
+    outcome            TEXT    NOT NULL
+        CHECK (outcome IN ('used', 'wrong_pin', 'locked', 'failed', 'interrupted'))
+);
+";
+
 /// Every migration, in order; the schema version is its length.
-pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub(super) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this code writes and reads.
 #[allow(clippy::cast_possible_truncation, reason = "a handful of migrations")]
@@ -206,7 +232,8 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 9);
+        // V5 adds `signature_log` and SQLite's own `sqlite_sequence`.
+        assert_eq!(tables, 11);
     }
 
     #[test]

@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use p256::pkcs8::EncodePrivateKey;
 use palmbid_core::keystore::{
-    DeviceBinding, KdfParams, KeyId, Keystore, NewKey, Pin, SoftwareDeviceBinding,
+    DeviceBinding, KdfParams, KeyId, KeyOperation, KeyUse, Keystore, NewKey, Pin,
+    SoftwareDeviceBinding,
 };
 use palmbid_core::pki::{CertInfo, KeyRole};
 use rand_core::OsRng;
@@ -170,7 +171,25 @@ pub(crate) fn flip_byte(
     .unwrap();
 }
 
+/// Makes a copied device key file owner-only, as the software binding
+/// requires.
+#[cfg(unix)]
+pub(crate) fn restrict(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// Other systems have no owner-only mode to set.
+#[cfg(not(unix))]
+pub(crate) fn restrict(_path: &Path) {}
+
 /// Copies a file, keeping nothing of its permissions.
 pub(crate) fn copy(from: &Path, to: &Path) {
     std::fs::copy(from, to).unwrap();
+}
+
+/// What the keystore tests unlock keys for, as the signature log records
+/// it.
+pub(crate) fn any_use() -> KeyUse {
+    KeyUse::new(KeyOperation::SignDigest)
 }

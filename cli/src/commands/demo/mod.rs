@@ -25,7 +25,7 @@ use palmbid_core::account::AccountStore;
 use palmbid_core::api::pickup::SealKind;
 use palmbid_core::cms;
 use palmbid_core::error::Lang;
-use palmbid_core::keystore::{CertificateRecord, Keystore, Pin};
+use palmbid_core::keystore::{CertificateRecord, KeyOperation, KeyUse, Keystore, Pin};
 use palmbid_core::pki::{CertInfo, IssuingCa, KeyRole, Subject, Validity};
 use palmbid_toolbox::pades::{Placement, sample_bid_document};
 use palmbid_toolbox::relay::Relay;
@@ -301,8 +301,11 @@ fn bid_steps(
         "用手机证书解密（输入 PIN）",
         "decrypt with the phone certificate (PIN entered)",
         || {
+            let (usage, _) = KeyUse::new(KeyOperation::DecryptFile)
+                .file(&envelope)
+                .map_err(core)?;
             let key = keystore
-                .unlock(&phone_encryption.key_id, &pin())
+                .unlock(&phone_encryption.key_id, &pin(), &usage)
                 .map_err(core)?;
             cms::decrypt_to_file(&envelope, &decrypted, &phone_encryption.cert, key.secret())
                 .map_err(core)?;
@@ -325,11 +328,14 @@ fn bid_steps(
         "用手机签名证书签名并验证",
         "sign with the phone signing certificate and verify",
         || {
-            let key = keystore
-                .unlock(&phone_signing.key_id, &pin())
+            let (usage, digest) = KeyUse::new(KeyOperation::SignFile)
+                .file(&bid)
                 .map_err(core)?;
-            let der = cms::sign_detached_file(
-                &bid,
+            let key = keystore
+                .unlock(&phone_signing.key_id, &pin(), &usage)
+                .map_err(core)?;
+            let der = cms::sign_detached_digest(
+                &digest,
                 key.secret(),
                 &phone_signing.cert,
                 &phone_signing.chain,
@@ -501,7 +507,8 @@ fn wrong_pin_step(
 ) -> CliResult<()> {
     let ctx = steps.ctx;
     let message = steps.run("输入错误 PIN", "enter a wrong PIN", || {
-        match keystore.unlock(&record.key_id, &Pin::entered(WRONG_PIN.to_owned())) {
+        let usage = KeyUse::new(KeyOperation::SignDigest);
+        match keystore.unlock(&record.key_id, &Pin::entered(WRONG_PIN.to_owned()), &usage) {
             Ok(_) => Err(CliError::failed(
                 "demo.wrong_pin_accepted",
                 "错误 PIN 竟被接受",

@@ -3,7 +3,6 @@ package palmbid.ffi
 import java.io.ByteArrayInputStream
 import java.nio.file.Files
 import java.nio.file.Path
-import java.security.MessageDigest
 import java.security.cert.CertPathValidator
 import java.security.cert.CertificateFactory
 import java.security.cert.PKIXParameters
@@ -440,10 +439,5 @@ class QrFlowTest {
 
         /** The worked example of GB 11643-1999. */
         const val ID_NUMBER = "11010519491231002X"
-
-        fun sha256Hex(file: Path): String = sha256Hex(Files.readAllBytes(file))
-
-        fun sha256Hex(bytes: ByteArray): String =
-            MessageDigest.getInstance("SHA-256").digest(bytes).joinToString("") { "%02x".format(it) }
     }
 }

@@ -2,6 +2,7 @@ package palmbid.ffi
 
 import java.nio.file.Files
 import java.nio.file.Path
+import java.security.MessageDigest
 import java.security.SecureRandom
 import java.util.concurrent.CopyOnWriteArrayList
 import javax.crypto.Cipher
@@ -68,3 +69,10 @@ class CollectingLogger : Logger {
 val TEST_KDF = KdfParams(mCostKib = 256u, tCost = 1u, pCost = 1u)
 
 fun tempHome(): Path = Files.createTempDirectory("palmbid-kotlin-")
+
+/** SHA-256 of a file's content, lower-case hex, as the core names documents. */
+fun sha256Hex(file: Path): String = sha256Hex(Files.readAllBytes(file))
+
+/** SHA-256 of [bytes], lower-case hex. */
+fun sha256Hex(bytes: ByteArray): String =
+    MessageDigest.getInstance("SHA-256").digest(bytes).joinToString("") { "%02x".format(it) }
