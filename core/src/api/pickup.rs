@@ -22,9 +22,9 @@
 //! key's attestation chain ([`CertificateRequest::device_attestation`]):
 //! X.509 certificates, DER in standard base64, leaf first, the leaf
 //! carrying the KeyDescription extension (OID 1.3.6.1.4.1.11129.2.1.17,
-//! Android's "Key and ID attestation" schema). The app asks the Keystore
-//! for the attestation with the challenge [`pickup_attestation_challenge`]
-//! of the order's pickup id:
+//! in the schema of Android's key attestation). The app requests the
+//! attestation from the Keystore with the challenge
+//! [`pickup_attestation_challenge`] of the order's pickup id:
 //!
 //! ```text
 //! challenge = SHA-256( "palmbid/pickup-attestation/v1" || 0x00 || pickup_id )
@@ -51,13 +51,14 @@ pub fn is_pickup_id(id: &str) -> bool {
 /// digest starts with it.
 pub const ATTESTATION_CHALLENGE_LABEL: &[u8] = b"palmbid/pickup-attestation/v1";
 
-/// Most certificates a device attestation chain may hold.
+/// Maximum number of certificates in a device attestation chain.
 pub const MAX_ATTESTATION_CERTS: usize = 8;
 
-/// Largest certificate of a device attestation chain, DER bytes.
+/// Maximum size of one certificate of a device attestation chain, in DER
+/// bytes.
 pub const MAX_ATTESTATION_CERT_BYTES: usize = 16 * 1024;
 
-/// The attestation challenge of the order behind `pickup_id`: SHA-256 over
+/// Computes the attestation challenge of the order behind `pickup_id`: SHA-256 over
 /// [`ATTESTATION_CHALLENGE_LABEL`], one zero byte and the id's ASCII bytes
 /// (see the module docs). The caller checks the id's shape first
 /// ([`is_pickup_id`]); the digest itself is defined for any text.
@@ -257,7 +258,7 @@ mod tests {
     }
 
     #[test]
-    fn certificate_request_without_attestation_reads_and_writes_as_before() {
+    fn request_without_attestation_unchanged() {
         let old = r#"{"signing_csr_pem":"s","encryption_csr_pem":"e"}"#;
         let parsed: CertificateRequest = serde_json::from_str(old).unwrap();
         assert!(parsed.device_attestation.is_empty());

@@ -5,11 +5,11 @@
 //! root is self-signed). Names are not compared: the signatures alone
 //! link the certificates.
 //!
-//! Signatures, as Android's attestation roots and intermediates use them:
-//! ECDSA with SHA-256, SHA-384 or SHA-512 on P-256 or P-384 (through
-//! `palmbid_core::pki`, `p256`/`p384`), and RSA PKCS #1 v1.5 with SHA-256,
-//! SHA-384 or SHA-512 on 2048- to 8192-bit keys (RFC 8017, through
-//! `ring`, already linked for TLS and rcgen).
+//! Signatures are those Android's attestation roots and intermediates use.
+//! ECDSA with SHA-256, SHA-384 or SHA-512 on P-256 or P-384 goes through
+//! `palmbid_core::pki` (`p256`, `p384`). RSA PKCS #1 v1.5 (RFC 8017) with
+//! SHA-256, SHA-384 or SHA-512 on 2048- to 8192-bit keys goes through
+//! `ring`, which is linked already for TLS and rcgen.
 //!
 //! NOTE: validity dates and Google's attestation revocation list are not
 //! checked; the operator judges the recorded root and security level.
@@ -53,7 +53,7 @@ pub(super) fn decode(chain: &[String]) -> Result<Vec<ChainCert>, AttestationFaul
     if chain.len() > MAX_ATTESTATION_CERTS {
         return Err(AttestationFault::TooManyCertificates { count: chain.len() });
     }
-    // Base64 is 4 characters for 3 bytes; a longer text cannot fit.
+    // Base64 takes 4 characters for 3 bytes, so a longer text cannot fit.
     let max_text = MAX_ATTESTATION_CERT_BYTES.div_ceil(3) * 4;
     chain
         .iter()

@@ -1,7 +1,6 @@
 //! The KeyDescription extension of an Android key attestation certificate
-//! (OID 1.3.6.1.4.1.11129.2.1.17), as Android's "Verifying hardware-backed
-//! key pairs with key attestation" defines it for attestation versions 3
-//! and later:
+//! (OID 1.3.6.1.4.1.11129.2.1.17), in the schema of Android's key
+//! attestation:
 //!
 //! ```text
 //! KeyDescription ::= SEQUENCE {
@@ -22,10 +21,9 @@
 //! ```
 //!
 //! The platform reads the version, the attestation's security level and
-//! the challenge. Both authorization lists must be SEQUENCEs; their tagged
-//! entries (purposes, algorithm, root of trust, ...) are not read.
-//! Versions 1 and 2 (Keymaster 2 and 3) have the same first five fields
-//! and decode the same way.
+//! the challenge. Both authorization lists must be SEQUENCEs. Their tagged
+//! entries (purposes, algorithm, root of trust, ...) are not read, and
+//! they are where the attestation versions differ.
 
 use der::asn1::{OctetStringRef, SequenceRef};
 use der::{Decode, Enumerated, Sequence};
@@ -35,7 +33,7 @@ use serde::{Deserialize, Serialize};
 pub const KEY_DESCRIPTION_OID: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("1.3.6.1.4.1.11129.2.1.17");
 
-/// Where the attested key lives, as the attestation states it.
+/// The security level of the attested key's keystore.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enumerated, Serialize, Deserialize)]
 #[repr(u32)]
 #[serde(rename_all = "snake_case")]
@@ -49,7 +47,7 @@ pub enum SecurityLevel {
 }
 
 impl SecurityLevel {
-    /// The level as stored: `software`, `trusted_environment`,
+    /// Returns the level as stored: `software`, `trusted_environment` or
     /// `strong_box`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -106,7 +104,7 @@ impl KeyDescription {
 mod tests {
     use super::*;
 
-    /// A KeyDescription with `level` and `challenge`, encoded by hand.
+    /// Encodes by hand a KeyDescription with `level` and `challenge`.
     fn encoded(level: u8, challenge: &[u8]) -> Vec<u8> {
         let mut body = vec![0x02, 0x02, 0x01, 0x2c]; // attestationVersion 300
         body.extend([0x0a, 0x01, level]);
@@ -123,7 +121,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_version_level_and_challenge() {
+    fn decodes_version_level_challenge() {
         let description = KeyDescription::from_der(&encoded(2, b"nonce")).unwrap();
 
         assert_eq!(description.attestation_version, 300);
@@ -132,7 +130,7 @@ mod tests {
     }
 
     #[test]
-    fn refuses_unknown_levels_truncation_and_trailing_bytes() {
+    fn rejects_malformed_descriptions() {
         assert!(KeyDescription::from_der(&encoded(3, b"nonce")).is_err());
 
         let good = encoded(1, b"nonce");

@@ -5,7 +5,7 @@
 //! - absent: no chain (iOS, an older app, a phone without a hardware key);
 //! - invalid: the chain is over the bounds, does not decode, a signature
 //!   does not verify, the leaf has no or a malformed KeyDescription, or
-//!   its challenge is not the order's ([`AttestationFault`] says which);
+//!   its challenge is not the order's ([`AttestationFault`] names which);
 //! - verified: every signature verifies up to a self-signed root; the
 //!   record keeps the attestation version, the security level (Software,
 //!   TrustedEnvironment, StrongBox), the root's SHA-256 fingerprint and
@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 
 use key_description::{KeyDescription, SecurityLevel};
 
-/// What the platform concluded about an order's device attestation.
+/// The platform's judgement of an order's device attestation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Attestation {
@@ -63,15 +63,15 @@ pub enum Attestation {
 }
 
 impl Attestation {
-    /// The judgement as stored on the order, JSON.
+    /// Encodes the judgement as JSON, as the order stores it.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self)
             .expect("strings, integers, booleans and unit variants always serialize")
     }
 }
 
-/// Why a device attestation chain is refused. Positions count from 1, the
-/// leaf being 1.
+/// The reason a device attestation chain is rejected. Positions count
+/// from 1, the leaf being 1.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "fault", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -166,7 +166,7 @@ fn bad_signature_en(position: usize, last: bool) -> String {
 }
 
 impl AttestationFault {
-    /// The message in Simplified Chinese.
+    /// Returns the message in Simplified Chinese.
     pub fn message_zh(&self) -> String {
         match self {
             AttestationFault::TooManyCertificates { count } => format!(
@@ -219,7 +219,7 @@ pub struct AttestationPolicy {
 pub struct AttestationRootError {
     /// The file.
     pub path: PathBuf,
-    /// What is wrong.
+    /// The reason.
     pub detail: String,
 }
 
@@ -228,8 +228,8 @@ impl AttestationPolicy {
     /// certificates each).
     ///
     /// # Errors
-    /// [`AttestationRootError`] for a file that cannot be read or holds no
-    /// certificate.
+    /// [`AttestationRootError`] for a file that cannot be read or contains
+    /// no certificate.
     pub fn load(root_files: &[PathBuf], required: bool) -> Result<Self, AttestationRootError> {
         let mut trusted_keys = Vec::new();
         for path in root_files {
@@ -241,7 +241,7 @@ impl AttestationPolicy {
         })
     }
 
-    /// Whether a pickup without a chain is refused.
+    /// Tells whether a pickup without a chain is rejected.
     pub fn required(&self) -> bool {
         self.required
     }
