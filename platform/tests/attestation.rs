@@ -7,10 +7,12 @@
 
 mod common;
 
-use common::{PHONE, TestPlatform, approve_identity, approved_order, console, order_state, phone, pin};
+use common::{
+    PHONE, TestPlatform, approve_identity, approved_order, console, order_state, phone, pin,
+};
 use palmbid_core::account::{self, AccountError, ScannedPickup};
-use palmbid_core::api::ErrorCode;
 use palmbid_core::api::ApiError;
+use palmbid_core::api::ErrorCode;
 use palmbid_core::api::pickup::pickup_attestation_challenge;
 use rcgen::{
     BasicConstraints, CertificateParams, CustomExtension, DnType, IsCa, Issuer, KeyPair,
@@ -104,7 +106,11 @@ fn chain_with(root_key: &KeyPair, extension: Vec<u8>) -> Chain {
         .unwrap();
 
     Chain {
-        der: vec![leaf.der().to_vec(), intermediate.der().to_vec(), root.der().to_vec()],
+        der: vec![
+            leaf.der().to_vec(),
+            intermediate.der().to_vec(),
+            root.der().to_vec(),
+        ],
         root_pem: root.pem(),
     }
 }
@@ -175,7 +181,10 @@ async fn verified_chain_under_a_trusted_rsa_root_is_recorded_as_trusted() {
         scanned_order(|config| config.attestation_roots = vec![root_path]).await;
     let chain = chain_with(
         &root_key,
-        key_description(STRONG_BOX, &pickup_attestation_challenge(&scanned.offer.pickup_id)),
+        key_description(
+            STRONG_BOX,
+            &pickup_attestation_challenge(&scanned.offer.pickup_id),
+        ),
     );
 
     account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &chain.der)
@@ -185,7 +194,10 @@ async fn verified_chain_under_a_trusted_rsa_root_is_recorded_as_trusted() {
 
     assert_eq!(order_state(&platform, &page).await, "picked_up");
     assert!(shown.contains("data-result=\"verified\""), "{shown}");
-    assert!(shown.contains("data-security-level=\"strong_box\""), "{shown}");
+    assert!(
+        shown.contains("data-security-level=\"strong_box\""),
+        "{shown}"
+    );
     assert!(shown.contains("data-root-trusted=\"true\""), "{shown}");
     assert!(shown.contains("安全芯片 StrongBox"), "{shown}");
     assert!(shown.contains("根证书受信任 root trusted"), "{shown}");
@@ -206,7 +218,10 @@ async fn verified_chain_under_an_unknown_root_is_recorded_as_not_trusted() {
     let shown = attestation_on_page(&platform, &page).await;
 
     assert!(shown.contains("data-result=\"verified\""), "{shown}");
-    assert!(shown.contains("data-security-level=\"trusted_environment\""), "{shown}");
+    assert!(
+        shown.contains("data-security-level=\"trusted_environment\""),
+        "{shown}"
+    );
     assert!(shown.contains("data-root-trusted=\"false\""), "{shown}");
     assert!(shown.contains("根证书不受信任 root not trusted"), "{shown}");
     assert!(shown.contains(&root_fingerprint), "{shown}");
@@ -248,6 +263,14 @@ async fn broken_long_and_malformed_chains_are_refused_naming_the_fault() {
     let mut broken = chain_for(&id, TEE).der;
     let last = broken[0].len() - 1;
     broken[0][last] ^= 1;
+    // A flipped bit in the RSA signature of the intermediate.
+    let mut broken_rsa = chain_with(
+        &rsa_root(),
+        key_description(TEE, &pickup_attestation_challenge(&id)),
+    )
+    .der;
+    let last = broken_rsa[1].len() - 1;
+    broken_rsa[1][last] ^= 1;
     // The intermediate swapped for one of another chain: the leaf is not
     // signed by it.
     let mut foreign = chain_for(&id, TEE).der;
@@ -257,23 +280,43 @@ async fn broken_long_and_malformed_chains_are_refused_naming_the_fault() {
     while long.len() < 9 {
         long.insert(1, long[1].clone());
     }
-    let garbage = chain_with(&ec_root(&PKCS_ECDSA_P256_SHA256), vec![0x30, 0x03, 0x02, 0x01]);
+    let garbage = chain_with(
+        &ec_root(&PKCS_ECDSA_P256_SHA256),
+        vec![0x30, 0x03, 0x02, 0x01],
+    );
     let no_extension = {
         let mut chain = chain_for(&id, TEE).der;
         chain.remove(0);
         chain
     };
-    let cases: [(&str, Vec<Vec<u8>>, &str, &str); 5] = [
+    let cases: [(&str, Vec<Vec<u8>>, &str, &str); 6] = [
         ("broken signature", broken, "certificate 1", "第 1 张"),
-        ("foreign intermediate", foreign, "not signed by certificate 2", "第 2 张"),
+        (
+            "broken RSA signature",
+            broken_rsa,
+            "certificate 2",
+            "第 2 张",
+        ),
+        (
+            "foreign intermediate",
+            foreign,
+            "not signed by certificate 2",
+            "第 2 张",
+        ),
         ("too long", long, "9 certificates", "9 张"),
         ("malformed extension", garbage.der, "malformed", "格式错误"),
-        ("no key description", no_extension, "no key description", "密钥描述"),
+        (
+            "no key description",
+            no_extension,
+            "no key description",
+            "密钥描述",
+        ),
     ];
 
     for (case, chain, en_part, zh_part) in cases {
-        let (code, en, zh) =
-            refusal(account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &chain).await);
+        let (code, en, zh) = refusal(
+            account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &chain).await,
+        );
         assert_eq!(code, ErrorCode::PickupAttestationInvalid, "{case}: {en}");
         assert!(en.contains(en_part), "{case}: {en}");
         assert!(zh.contains(zh_part), "{case}: {zh}");
@@ -313,7 +356,11 @@ async fn undecodable_certificates_are_refused_by_the_api() {
             .request_certificates(&scanned.offer.pickup_id, &body)
             .await
             .unwrap_err();
-        assert_eq!(err.server_code(), Some(ErrorCode::PickupAttestationInvalid), "{err}");
+        assert_eq!(
+            err.server_code(),
+            Some(ErrorCode::PickupAttestationInvalid),
+            "{err}"
+        );
         assert!(err.to_string().contains(expected), "{err}");
     }
 }

@@ -269,7 +269,10 @@ mod tests {
             ..parsed
         };
         let json = serde_json::to_string(&attested).unwrap();
-        assert!(json.contains(r#""device_attestation":["AAEC","AwQF"]"#), "{json}");
+        assert!(
+            json.contains(r#""device_attestation":["AAEC","AwQF"]"#),
+            "{json}"
+        );
         let back: CertificateRequest = serde_json::from_str(&json).unwrap();
         assert_eq!(back, attested);
     }

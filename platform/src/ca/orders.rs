@@ -157,9 +157,7 @@ impl OrderError {
             OrderError::AttestationInvalid(_) => {
                 (S::BAD_REQUEST, ErrorCode::PickupAttestationInvalid)
             }
-            OrderError::AttestationRequired => {
-                (S::FORBIDDEN, ErrorCode::PickupAttestationRequired)
-            }
+            OrderError::AttestationRequired => (S::FORBIDDEN, ErrorCode::PickupAttestationRequired),
             OrderError::CompanyNotRegistered { .. } => {
                 (S::CONFLICT, ErrorCode::PickupCompanyNotRegistered)
             }
@@ -213,7 +211,8 @@ impl Localized for OrderError {
             }
             OrderError::AttestationInvalid(fault) => fault.message_zh(),
             OrderError::AttestationRequired => {
-                "本平台要求证书请求附带设备证明；请在密钥存于安全硬件的 Android 手机上用应用领取".to_owned()
+                "本平台要求证书请求附带设备证明；请在密钥存于安全硬件的 Android 手机上用应用领取"
+                    .to_owned()
             }
             OrderError::CompanyNotRegistered {
                 company,
@@ -353,8 +352,7 @@ pub fn create(conn: &Connection, new: &NewOrder, now: i64) -> Result<String, Ord
     Ok(id)
 }
 
-const ORDER_COLUMNS: &str =
-    "id, pickup_id, name, phone, company, credit_code, seals, state, reason, created_at, attestation";
+const ORDER_COLUMNS: &str = "id, pickup_id, name, phone, company, credit_code, seals, state, reason, created_at, attestation";
 
 fn order_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Order> {
     let seals: String = row.get(6)?;

@@ -133,13 +133,14 @@ fn is_signed_by(
     let unsupported = |what: String| AttestationFault::UnsupportedAlgorithm { position, what };
 
     if HashAlg::from_ecdsa_oid(&cert.algorithm).is_some() {
-        return verify_signature(&cert.algorithm, issuer_spki, &cert.tbs, &cert.signature)
-            .or_else(|e| match e {
+        return verify_signature(&cert.algorithm, issuer_spki, &cert.tbs, &cert.signature).or_else(
+            |e| match e {
                 // An issuer key that is not EC cannot have made an ECDSA
                 // signature.
                 PkiError::UnsupportedKey { .. } => Ok(false),
                 other => Err(unsupported(other.to_string())),
-            });
+            },
+        );
     }
 
     let algorithm: &'static dyn ring::signature::VerificationAlgorithm = match cert.algorithm {
@@ -154,6 +155,7 @@ fn is_signed_by(
     if spki.algorithm.oid != RSA_ENCRYPTION {
         return Ok(false);
     }
-    let key = ring::signature::UnparsedPublicKey::new(algorithm, spki.subject_public_key.raw_bytes());
+    let key =
+        ring::signature::UnparsedPublicKey::new(algorithm, spki.subject_public_key.raw_bytes());
     Ok(key.verify(&cert.tbs, &cert.signature).is_ok())
 }
