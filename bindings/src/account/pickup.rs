@@ -39,14 +39,16 @@ use crate::runtime::blocking_future;
 /// `ffi.invalid_argument` for a pickup id that is not 32 lower-case hex
 /// characters.
 #[uniffi::export]
-pub fn pickup_attestation_challenge(pickup_id: String) -> Result<Vec<u8>, PalmbidError> {
-    if !is_pickup_id(&pickup_id) {
-        return Err(PalmbidError::invalid_argument(
-            "pickup_id",
-            "a pickup id is 32 lower-case hex characters; pass the pickupId of the record `scan` returned",
-        ));
-    }
-    Ok(wire::pickup_attestation_challenge(&pickup_id).to_vec())
+pub(crate) fn pickup_attestation_challenge(pickup_id: &str) -> Result<Vec<u8>, PalmbidError> {
+    crate::runtime::guard("pickup_attestation_challenge", || {
+        if !is_pickup_id(pickup_id) {
+            return Err(PalmbidError::invalid_argument(
+                "pickup_id",
+                "a pickup id is 32 lower-case hex characters; pass the pickupId of the record `scan` returned",
+            ));
+        }
+        Ok(wire::pickup_attestation_challenge(pickup_id).to_vec())
+    })
 }
 
 #[uniffi::export(async_runtime = "tokio")]
