@@ -115,7 +115,7 @@ pub struct AppState {
     pub hall_changes: Arc<tokio::sync::watch::Sender<u64>>,
     /// The development guarantee institution, issued by the platform CA.
     pub dev_institution: Arc<guarantee::dev::DevInstitution>,
-    /// How pickups' device attestation chains are judged.
+    /// The policy that judges the device attestation chains of pickups.
     pub attestation: Arc<ca::attestation::AttestationPolicy>,
 }
 

@@ -9,8 +9,8 @@
 //! requests' subject, and the platform refuses requests whose subject is
 //! not its order's.
 //!
-//! Device attestation: an Android app asks the Android Keystore for the
-//! attestation of the key that guards its device secret, with the
+//! Device attestation: an Android app requests from the Android Keystore
+//! the attestation of the key that guards its device secret, with the
 //! challenge [`pickup_attestation_challenge`] of the scanned pickup id,
 //! and passes the chain to `pickUp` as `deviceAttestation` (DER
 //! certificates, leaf first). The argument defaults to an empty list, so
@@ -30,7 +30,7 @@ use crate::error::PalmbidError;
 use crate::records::{CertificateInfo, CertificateRecord};
 use crate::runtime::blocking_future;
 
-/// The attestation challenge of the order behind `pickup_id` (the
+/// Computes the attestation challenge of the order behind `pickup_id` (the
 /// `pickupId` of the record `scan` returned): 32 bytes to pass to
 /// `KeyGenParameterSpec.Builder.setAttestationChallenge` before
 /// [`Account::pick_up`], so the attestation is bound to this order.
@@ -78,9 +78,9 @@ impl Account {
     /// answer) sends the same requests and gets the same certificates.
     ///
     /// `device_attestation` is the Android Keystore attestation chain of
-    /// the key guarding the device secret, DER certificates leaf first,
-    /// made with [`pickup_attestation_challenge`] of this order; empty
-    /// (the default) when there is none.
+    /// the key guarding the device secret, DER certificates leaf first.
+    /// The app makes it with [`pickup_attestation_challenge`] of this
+    /// order. It is empty (the default) when there is none.
     ///
     /// # Errors
     /// `ffi.invalid_argument` for a pickup id that is not 32 lower-case hex

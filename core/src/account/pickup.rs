@@ -152,9 +152,10 @@ pub async fn scan(store: &AccountStore, text: &str) -> Result<ScannedPickup, Acc
 /// [`download`].
 ///
 /// `device_attestation` is the attestation chain of the key that guards
-/// the device secret, DER certificates leaf first, made for the challenge
-/// [`pickup_attestation_challenge`] of this order's pickup id; empty when
-/// the phone has none. It is sent as it is and judged by the platform.
+/// the device secret, DER certificates leaf first. The app makes it for
+/// the challenge [`pickup_attestation_challenge`] of this order's pickup
+/// id, and passes an empty list when the phone has none. The platform
+/// judges it.
 ///
 /// # Errors
 /// [`AccountError::Enroll`] for a PIN that breaks the rules;

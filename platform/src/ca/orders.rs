@@ -10,11 +10,11 @@
 //! - the two keys differ, are P-256, and were never certified before;
 //! - validity starts at the server clock, for [`LEAF_VALIDITY_DAYS`];
 //! - the device attestation chain, if any, is judged
-//!   ([`super::attestation`]): an invalid chain is refused before
-//!   anything is issued, so it costs the order nothing; an absent one is
-//!   refused only under `--require-attestation`. The judgement of the
-//!   order's first pickup is recorded on it, refused or not, and stays
-//!   once the certificates are issued;
+//!   ([`super::attestation`]). An invalid chain is rejected before
+//!   anything is issued, so it costs the order nothing. An absent one is
+//!   rejected only under `--require-attestation`. The order records the
+//!   judgement of each request until its certificates are issued, and
+//!   keeps the one it was issued with;
 //! - the same two requests again (an interrupted pickup) get the stored
 //!   certificates back; other keys for an issued order are refused;
 //! - the answer carries the order's seal images ([`super::seals`]).
@@ -546,7 +546,7 @@ pub fn issue(
             )?;
             tx.commit()?;
         }
-        tracing::info!(order = %order.id, code = refusal.code(), "device attestation refused");
+        tracing::info!(order = %order.id, code = refusal.code(), "device attestation rejected");
         return Err(refusal);
     }
 

@@ -5,8 +5,9 @@
 //!
 //! The order page also shows the judgement of the device attestation the
 //! phone sent with its pickup ([`crate::ca::attestation`]), in Chinese
-//! with English beside it; `#attestation` carries it as data attributes
-//! (`data-result`, `data-security-level`, `data-root-trusted`).
+//! with English beside it. Its `#attestation` element carries the same as
+//! data attributes (`data-result`, `data-security-level`,
+//! `data-root-trusted`) for tests.
 //!
 //! The QR code holds `{public base}/q/{pickup id}` and is drawn as inline
 //! SVG by the `qrcode` crate. The order page long-polls
@@ -68,8 +69,8 @@ fn security_level_label(level: SecurityLevel) -> &'static str {
     }
 }
 
-/// The order's device attestation row: what the phone sent with its
-/// pickup and what the platform concluded.
+/// Renders the order's device attestation: what the phone sent with its
+/// pickup and the platform's judgement.
 fn attestation_cell(attestation: Option<&Attestation>) -> Markup {
     match attestation {
         None => html! {
