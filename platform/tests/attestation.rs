@@ -1,8 +1,8 @@
 //! Device attestation with the certificate pickup, against a real platform
-//! on loopback: synthetic Android key attestation chains made with rcgen
-//! (a test root, an intermediate, a leaf with a hand-encoded
-//! KeyDescription), sent by the phone's real pickup, judged by the
-//! platform and shown on the operator's order page.
+//! on loopback. The chains are synthetic Android key attestation chains
+//! made with rcgen: a test root, an intermediate, and a leaf with a
+//! hand-encoded KeyDescription. The phone's real pickup sends them, the
+//! platform judges them, and the operator's order page shows the result.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 mod common;
@@ -79,7 +79,7 @@ fn ca_params(name: &str) -> CertificateParams {
 }
 
 /// Root (`root_key`) → intermediate (P-256) → leaf (P-256) whose
-/// KeyDescription extension holds `extension`.
+/// KeyDescription extension contains `extension`.
 fn chain_with(root_key: &KeyPair, extension: Vec<u8>) -> Chain {
     let root_params = ca_params("Test attestation root");
     let root = root_params.self_signed(root_key).unwrap();
@@ -123,7 +123,8 @@ fn rsa_root() -> KeyPair {
     KeyPair::from_pem_and_sign_algo(RSA_ROOT_KEY, &PKCS_RSA_SHA256).unwrap()
 }
 
-/// A chain for the order of `pickup_id` at `level`, under a P-384 root.
+/// Makes a chain for the order of `pickup_id` at `level`, under a P-384
+/// root.
 fn chain_for(pickup_id: &str, level: u8) -> Chain {
     chain_with(
         &ec_root(&PKCS_ECDSA_P384_SHA384),
@@ -131,8 +132,8 @@ fn chain_for(pickup_id: &str, level: u8) -> Chain {
     )
 }
 
-/// A platform configured by `configure`, a phone logged in and verified,
-/// and an approved order it scanned: the order's page and the scan.
+/// Starts a platform configured by `configure`, logs a phone in, verifies
+/// it and scans an approved order. Returns the order's page and the scan.
 async fn scanned_order(
     configure: impl FnOnce(&mut palmbid_platform::Config),
 ) -> (TestPlatform, common::Phone, String, ScannedPickup) {
@@ -144,7 +145,8 @@ async fn scanned_order(
     (platform, phone, page, scanned)
 }
 
-/// The `#attestation` element of the order's page: its opening tag and text.
+/// Reads the `#attestation` element of the order's page: its opening tag
+/// and text.
 async fn attestation_on_page(platform: &TestPlatform, page: &str) -> String {
     let html = console()
         .get(platform.url(page))
@@ -159,7 +161,7 @@ async fn attestation_on_page(platform: &TestPlatform, page: &str) -> String {
     html[start..end].to_owned()
 }
 
-/// The platform's refusal: its code and both messages.
+/// Extracts the platform's error code and both messages.
 fn refusal(result: Result<impl std::fmt::Debug, AccountError>) -> (ErrorCode, String, String) {
     match result {
         Err(AccountError::Api(ApiError::Refused { body, .. })) => {
@@ -170,7 +172,7 @@ fn refusal(result: Result<impl std::fmt::Debug, AccountError>) -> (ErrorCode, St
 }
 
 #[tokio::test]
-async fn verified_chain_under_a_trusted_rsa_root_is_recorded_as_trusted() {
+async fn trusted_rsa_root_is_recorded() {
     let root_key = rsa_root();
     let root_file = tempfile::NamedTempFile::new().unwrap();
     // The root the operator trusts is one made with the same key.
@@ -204,7 +206,7 @@ async fn verified_chain_under_a_trusted_rsa_root_is_recorded_as_trusted() {
 }
 
 #[tokio::test]
-async fn verified_chain_under_an_unknown_root_is_recorded_as_not_trusted() {
+async fn unknown_root_is_recorded_untrusted() {
     let (platform, phone, page, scanned) = scanned_order(|_| {}).await;
     let chain = chain_for(&scanned.offer.pickup_id, TEE);
     let root_fingerprint = {
@@ -228,7 +230,7 @@ async fn verified_chain_under_an_unknown_root_is_recorded_as_not_trusted() {
 }
 
 #[tokio::test]
-async fn chain_for_another_order_is_refused_and_costs_nothing() {
+async fn other_order_chain_rejected_at_no_cost() {
     let (platform, phone, page, scanned) = scanned_order(|_| {}).await;
     let other = chain_for("0123456789abcdef0123456789abcdef", STRONG_BOX);
 
@@ -255,7 +257,7 @@ async fn chain_for_another_order_is_refused_and_costs_nothing() {
 }
 
 #[tokio::test]
-async fn broken_long_and_malformed_chains_are_refused_naming_the_fault() {
+async fn bad_chains_rejected_naming_fault() {
     let (platform, phone, page, scanned) = scanned_order(|_| {}).await;
     let id = scanned.offer.pickup_id.clone();
 
@@ -325,7 +327,7 @@ async fn broken_long_and_malformed_chains_are_refused_naming_the_fault() {
 }
 
 #[tokio::test]
-async fn undecodable_certificates_are_refused_by_the_api() {
+async fn undecodable_certificates_rejected() {
     let (_platform, phone, _page, scanned) = scanned_order(|_| {}).await;
     let client = account::client_for(&phone.store, "dev").unwrap();
     let subject = palmbid_core::pki::Subject {
@@ -366,7 +368,7 @@ async fn undecodable_certificates_are_refused_by_the_api() {
 }
 
 #[tokio::test]
-async fn absent_chain_is_accepted_and_recorded_by_default() {
+async fn absent_chain_accepted_by_default() {
     let (platform, phone, page, scanned) = scanned_order(|_| {}).await;
 
     account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &[])
@@ -379,7 +381,7 @@ async fn absent_chain_is_accepted_and_recorded_by_default() {
 }
 
 #[tokio::test]
-async fn absent_chain_is_refused_when_the_platform_requires_one() {
+async fn absent_chain_rejected_when_required() {
     let (platform, phone, page, scanned) =
         scanned_order(|config| config.require_attestation = true).await;
 

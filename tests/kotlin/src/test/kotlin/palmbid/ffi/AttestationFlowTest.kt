@@ -35,13 +35,14 @@ import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 
 /**
- * The device attestation chain through the bindings: the app takes the
- * order's challenge from `pickupAttestationChallenge`, sends a chain with
- * `pickUp`, and the real platform (started with the test root as its
- * trusted `--attestation-root`) judges it and shows the result on the
- * order's page. The chain is synthetic, made with Bouncy Castle as an
- * Android Keystore would: a root, and a leaf carrying a KeyDescription
- * extension (OID 1.3.6.1.4.1.11129.2.1.17) with the challenge.
+ * The device attestation chain through the bindings. The app takes the
+ * order's challenge from `pickupAttestationChallenge` and sends a chain
+ * with `pickUp`. The real platform, started with the test root as its
+ * trusted `--attestation-root`, judges it and shows the result on the
+ * order's page. The chain is synthetic, made with Bouncy Castle in the
+ * shape an Android Keystore returns: a root, and a leaf carrying a
+ * KeyDescription extension (OID 1.3.6.1.4.1.11129.2.1.17) with the
+ * challenge.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AttestationFlowTest {
@@ -151,7 +152,7 @@ class AttestationFlowTest {
     private fun failure(block: suspend () -> Unit): PalmbidException.Failed =
         assertThrows<PalmbidException.Failed> { runBlocking { block() } }
 
-    /** A leaf signed by the root whose KeyDescription attests [challenge] at [level]. */
+    /** Makes a leaf, signed by the root, whose KeyDescription attests [challenge] at [level]. */
     private fun leaf(challenge: ByteArray, level: Int): ByteArray {
         val keyDescription = DERSequence(
             arrayOf<ASN1Encodable>(
