@@ -81,7 +81,7 @@ pub enum ErrorCode {
     /// The order's company is not in the entity registry.
     #[serde(rename = "pickup.company_not_registered")]
     PickupCompanyNotRegistered,
-    /// The device attestation chain is refused: too long, not parseable, a signature that does not verify, no or a malformed KeyDescription, or a challenge that is not the order's; the message names which.
+    /// The device attestation chain is rejected. The message names the fault: too long, not parseable, a signature that does not verify, a missing or malformed KeyDescription, or a challenge that is not the order's.
     #[serde(rename = "pickup.attestation_invalid")]
     PickupAttestationInvalid,
     /// The platform requires a device attestation chain and the request has none.
