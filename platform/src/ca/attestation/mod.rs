@@ -215,7 +215,7 @@ pub struct AttestationPolicy {
 
 /// A trusted-root file that cannot be used.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot use the attestation root file {}: {detail}; give a PEM file of X.509 certificates", path.display())]
+#[error("cannot use the attestation root file {}: {detail}", path.display())]
 pub struct AttestationRootError {
     /// The file.
     pub path: PathBuf,
@@ -292,11 +292,13 @@ fn root_keys(path: &Path) -> Result<Vec<Vec<u8>>, AttestationRootError> {
         path: path.to_path_buf(),
         detail,
     };
-    let bytes = std::fs::read(path).map_err(|e| error(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read it: {e}")))?;
     let certs = CertInfo::all_from_pem_or_der(&bytes, "attestation root")
         .map_err(|e| error(e.to_string()))?;
     if certs.is_empty() {
-        return Err(error("it holds no certificate".to_owned()));
+        return Err(error(
+            "it contains no certificate; give a PEM file of X.509 certificates".to_owned(),
+        ));
     }
     Ok(certs.into_iter().map(|cert| cert.spki_der).collect())
 }
