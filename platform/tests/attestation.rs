@@ -399,3 +399,24 @@ async fn absent_chain_rejected_when_required() {
     assert_eq!(state, "approved");
     assert_eq!(order_state(&platform, &page).await, "picked_up");
 }
+
+#[tokio::test]
+async fn unusable_root_file_stops_startup() {
+    let data = tempfile::tempdir().unwrap();
+    let root_file = data.path().join("roots.pem");
+    std::fs::write(&root_file, "not a certificate").unwrap();
+    let mut config =
+        palmbid_platform::Config::new("127.0.0.1:0".parse().unwrap(), data.path().join("data"));
+    config.attestation_roots = vec![root_file.clone(), data.path().join("missing.pem")];
+
+    let result = palmbid_platform::Platform::spawn(config).await;
+
+    let Err(err) = result else {
+        panic!("the platform started with an unusable root file");
+    };
+    assert!(
+        matches!(err, palmbid_platform::PlatformError::AttestationRoot(_)),
+        "{err}"
+    );
+    assert!(err.to_string().contains("roots.pem"), "{err}");
+}
