@@ -17,8 +17,10 @@ import palmbid.app.domain.FailureKind
 import palmbid.app.domain.PalmbidFailure
 import palmbid.app.domain.PalmbidServices
 import palmbid.app.domain.PushProvider
+import palmbid.app.platform.AndroidKeyAttestor
 import palmbid.app.platform.AndroidKeystoreDeviceBinding
 import palmbid.app.platform.DeviceKeyState
+import palmbid.app.platform.KeyAttestation
 import palmbid.app.platform.PushProviders
 import palmbid.app.platform.VendorPushClients
 import palmbid.ffi.PalmbidException
@@ -53,6 +55,9 @@ class AppGraph(context: Context) {
     private val keystoreHome = File(context.filesDir, KEYSTORE_DIR)
 
     val deviceBinding = AndroidKeystoreDeviceBinding(context)
+
+    /** Attests a fresh hardware key for each certificate pickup. */
+    private val attestor = AndroidKeyAttestor(KeyAttestation(context))
 
     // TODO: link the vendor push SDKs in release builds and pass their
     // clients here. Until then every phone gets NoPushProvider, and the app
@@ -121,7 +126,7 @@ class AppGraph(context: Context) {
 
                     override fun unseal(sealed: ByteArray): ByteArray = deviceBinding.unseal(sealed)
                 }
-                val core = PalmbidCore.open(keystoreHome.toPath(), binding)
+                val core = PalmbidCore.open(keystoreHome.toPath(), binding, attestor)
                 Startup.Ready(core.services)
             } catch (failure: PalmbidFailure) {
                 val deviceKey = if (failure.kind == FailureKind.DEVICE_KEY_LOST) deviceBinding.keyState() else null

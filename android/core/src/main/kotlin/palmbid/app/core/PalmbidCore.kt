@@ -1,6 +1,7 @@
 package palmbid.app.core
 
 import java.nio.file.Path
+import palmbid.app.domain.KeyAttestor
 import palmbid.app.domain.PalmbidServices
 import palmbid.ffi.Account
 import palmbid.ffi.KdfParams
@@ -30,26 +31,40 @@ class PalmbidCore private constructor(
     companion object {
         /**
          * Opens (creating on first start) the keystore in [home], its device
-         * secret sealed by [deviceBinding], and builds the ports.
+         * secret sealed by [deviceBinding], and builds the ports. Pickups send
+         * [attestor]'s chain; [NoKeyAttestation] sends none.
          *
          * @throws palmbid.app.domain.PalmbidFailure when the keystore cannot
          *   open, for example `keystore.device_binding` after the hardware
          *   key was lost.
          */
-        suspend fun open(home: Path, deviceBinding: DeviceBinding): PalmbidCore =
-            openWith(home) { Keystore.open(home.toString(), ForeignDeviceBinding(deviceBinding)) }
+        suspend fun open(
+            home: Path,
+            deviceBinding: DeviceBinding,
+            attestor: KeyAttestor = NoKeyAttestation,
+        ): PalmbidCore = openWith(home, attestor) {
+            Keystore.open(home.toString(), ForeignDeviceBinding(deviceBinding))
+        }
 
         /**
          * As [open], with a cheap Argon2id for keys wrapped from now on. Tests
          * only: [open]'s cost is what protects a stolen database.
          */
-        suspend fun openForTesting(home: Path, deviceBinding: DeviceBinding): PalmbidCore = openWith(home) {
+        suspend fun openForTesting(
+            home: Path,
+            deviceBinding: DeviceBinding,
+            attestor: KeyAttestor = NoKeyAttestation,
+        ): PalmbidCore = openWith(home, attestor) {
             Keystore.openForTesting(home.toString(), ForeignDeviceBinding(deviceBinding), TEST_KDF)
         }
 
         private val TEST_KDF = KdfParams(mCostKib = 256u, tCost = 1u, pCost = 1u)
 
-        private suspend fun openWith(home: Path, openKeystore: suspend () -> Keystore): PalmbidCore {
+        private suspend fun openWith(
+            home: Path,
+            attestor: KeyAttestor,
+            openKeystore: suspend () -> Keystore,
+        ): PalmbidCore {
             val keystore = ffiCall("PalmbidCore.open") { openKeystore() }
             val account = try {
                 ffiCall("PalmbidCore.open") { Account.open(keystore) }
@@ -62,7 +77,7 @@ class PalmbidCore private constructor(
                 PalmbidServices(
                     certificates = CoreCertificateStore(keystore, sealSource(account)),
                     accounts = CoreAccountService(account),
-                    pickup = CorePickupService(account),
+                    pickup = CorePickupService(account, attestor),
                     scan = CoreScanService(account),
                     hall = CoreHallService(account),
                     guarantees = CoreGuaranteeService(account),
@@ -78,4 +93,9 @@ class PalmbidCore private constructor(
             return PalmbidCore(keystore, account, services)
         }
     }
+}
+
+/** The attestor of a phone without hardware key attestation (and of iOS-like hosts): sends no chain. */
+object NoKeyAttestation : KeyAttestor {
+    override suspend fun attest(challenge: ByteArray): List<ByteArray> = emptyList()
 }

@@ -15,7 +15,7 @@ data class ScannedPickup(
     val state: OrderState,
 )
 
-/** After pickup: the issued certificates, installed under the new PIN. */
+/** After pickup: the issued certificates, kept until the download installs them. */
 data class PickedUp(
     val platform: String,
     val pickupId: String,
@@ -41,7 +41,11 @@ data class Downloaded(
  * Certificate pickup and download. Every call may throw [PalmbidFailure].
  */
 interface PickupService {
-    /** Makes the keys, sends the requests and installs the certificates under [newPin]. */
+    /**
+     * Makes the keys under [newPin], sends their requests with the phone's
+     * key attestation, and keeps the issued certificates until [download]
+     * installs them.
+     */
     suspend fun pickUp(scanned: ScannedPickup, newPin: Pin): PickedUp
 
     /** Downloads certificates issued for an earlier pickup, unlocking with [pin]. */

@@ -11,6 +11,9 @@ import java.security.KeyPairGenerator
 import java.security.KeyStore
 import java.security.ProviderException
 import java.security.spec.ECGenParameterSpec
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.withContext
+import palmbid.app.domain.KeyAttestor
 import palmbid.app.domain.PalmbidFailure
 
 /**
@@ -128,5 +131,22 @@ class KeyAttestation(context: Context, private val alias: String = DEFAULT_ALIAS
         const val CODE_UNAVAILABLE = "attestation.unavailable"
 
         private const val ANDROID_KEYSTORE = "AndroidKeyStore"
+    }
+}
+
+/**
+ * [KeyAttestor] over [KeyAttestation]: the chain for the core's pickup
+ * challenge, or none on a phone that cannot attest (the platform then
+ * decides whether it takes the order without one). Runs Keystore off the
+ * main thread.
+ */
+class AndroidKeyAttestor(private val attestation: KeyAttestation) : KeyAttestor {
+    override suspend fun attest(challenge: ByteArray): List<ByteArray> = withContext(Dispatchers.IO) {
+        try {
+            attestation.attest(challenge).certificateChain
+        } catch (failure: PalmbidFailure) {
+            if (failure.code != KeyAttestation.CODE_UNAVAILABLE) throw failure
+            emptyList()
+        }
     }
 }

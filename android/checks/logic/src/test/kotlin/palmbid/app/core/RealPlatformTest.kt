@@ -30,8 +30,12 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.TestMethodOrder
 import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.fail
+import java.security.MessageDigest
 import palmbid.app.domain.FailureKind
+import palmbid.app.fakes.FakeControl
+import palmbid.app.fakes.FakeKeyAttestor
 import palmbid.app.domain.HallNotice
 import palmbid.app.domain.HallPhase
 import palmbid.app.domain.HallUpdate
@@ -94,6 +98,9 @@ class RealPlatformTest {
     private val scope = CoroutineScope(SupervisorJob() + main)
     private val toolboxes = mutableListOf<ToolboxRun>()
 
+    /** Records the challenges the pickup asks the phone to attest. */
+    private val attestor = FakeKeyAttestor(FakeControl())
+
     private val root: Path get() = platform.data.resolve("ca").resolve("root.pem")
 
     @BeforeAll
@@ -108,6 +115,7 @@ class RealPlatformTest {
 
                 override fun unseal(sealed: ByteArray) = hardware.unseal(sealed)
             },
+            attestor,
         )
     }
 
@@ -200,6 +208,14 @@ class RealPlatformTest {
         val done = pickup.state.until("picked up") { it.step == PickupStep.DONE || it.error != null }
         assertEquals(PickupStep.DONE, done.step, "pickup failed: ${done.error}")
         assertEquals(scanned.pickup.pickupId, done.result?.pickupId)
+        // The attestation is bound to this order: SHA-256 over the domain
+        // label, a zero byte and the pickup id, as the core defines it.
+        val expected = MessageDigest.getInstance("SHA-256").run {
+            update("palmbid/pickup-attestation/v1".toByteArray())
+            update(0)
+            digest(scanned.pickup.pickupId.toByteArray())
+        }
+        assertArrayEquals(expected, attestor.challenges.single(), "the attestation challenge of the order")
 
         val download = ui { DownloadPresenter(scope, services.pickup) }
         download.state.until("pickups listed") { it.pickups.isNotEmpty() }
