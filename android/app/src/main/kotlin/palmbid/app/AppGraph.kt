@@ -6,6 +6,7 @@ import java.io.File
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -23,6 +24,7 @@ import palmbid.app.platform.DeviceKeyState
 import palmbid.app.platform.KeyAttestation
 import palmbid.app.platform.PushProviders
 import palmbid.app.platform.VendorPushClients
+import palmbid.app.presentation.messages.InboxFeeder
 import palmbid.ffi.PalmbidException
 
 /** The progress of opening the keystore. */
@@ -54,6 +56,8 @@ class AppGraph(context: Context) {
     /** The keystore home: the SQLite database of keys, sessions and the signature log. */
     private val keystoreHome = File(context.filesDir, KEYSTORE_DIR)
 
+    private val appContext = context.applicationContext
+
     val deviceBinding = AndroidKeystoreDeviceBinding(context)
 
     /** Attests a fresh hardware key for each certificate pickup. */
@@ -71,6 +75,10 @@ class AppGraph(context: Context) {
 
     private val pulls = MutableStateFlow(0)
 
+    /** Fills the 消息 inbox from the hall while the app is in the foreground. */
+    @Volatile
+    private var feeder: InboxFeeder? = null
+
     /**
      * Counts the requests to pull the hall state again: one each time the
      * app comes to the foreground and one for each push hint. The shown
@@ -81,13 +89,24 @@ class AppGraph(context: Context) {
     init {
         open()
         // A hint only signals a change; the pull fetches the new state.
-        scope.launch { push.hints().collect { pulls.update { it + 1 } } }
+        scope.launch {
+            push.hints().collect {
+                pulls.update { it + 1 }
+                feeder?.resume()
+            }
+        }
     }
 
     /** Called from `MainActivity.onResume`: retries a failed open, and triggers a hall pull. */
     fun onForeground() {
         if (startup.value is Startup.Failed) open()
         pulls.update { it + 1 }
+        feeder?.resume()
+    }
+
+    /** Called from `MainActivity.onStop`: the hall watches of the inbox stop until the next resume. */
+    fun onBackground() {
+        feeder?.pause()
     }
 
     /**
@@ -113,6 +132,17 @@ class AppGraph(context: Context) {
         }
     }
 
+    /** Notifications of the current keystore's inbox; replaced when the keystore is opened again. */
+    private var notifying: Job? = null
+
+    private fun startFeeding(services: PalmbidServices) {
+        notifying?.cancel()
+        feeder?.pause()
+        notifying = Notifier(appContext, services).start(scope)
+        feeder = InboxFeeder(scope, services.hall, services.certificates, services.settings, services.inbox)
+            .also { it.resume() }
+    }
+
     private fun open() {
         startup.value = Startup.Opening
         scope.launch {
@@ -127,6 +157,7 @@ class AppGraph(context: Context) {
                     override fun unseal(sealed: ByteArray): ByteArray = deviceBinding.unseal(sealed)
                 }
                 val core = PalmbidCore.open(keystoreHome.toPath(), binding, attestor)
+                startFeeding(core.services)
                 Startup.Ready(core.services)
             } catch (failure: PalmbidFailure) {
                 val deviceKey = if (failure.kind == FailureKind.DEVICE_KEY_LOST) deviceBinding.keyState() else null

@@ -51,6 +51,11 @@ class MainActivity : ComponentActivity() {
         graph.onForeground()
     }
 
+    override fun onStop() {
+        graph.onBackground()
+        super.onStop()
+    }
+
     /**
      * Returns the address of an App Link, or null. Only the manifest's
      * filter (https, the platform host, /q/) lets such an intent in. The

@@ -64,14 +64,16 @@ fun MessagesScreen(state: MessagesState, onEvent: (MessagesEvent) -> Unit, modif
     }
 }
 
-private fun Strings.messageTitle(kind: MessageKind): String = when (kind) {
+/** Returns a message's title; the screen and the system notification share it. */
+fun Strings.messageTitle(kind: MessageKind): String = when (kind) {
     is MessageKind.Hall -> kind.projectName
     is MessageKind.Renewal -> messagesRenewalTitle
     is MessageKind.Identity -> messagesIdentityTitle
     is MessageKind.Guarantee -> messagesGuaranteeTitle
 }
 
-private fun Strings.messageBody(kind: MessageKind): String = when (kind) {
+/** Returns a message's text in one sentence. */
+fun Strings.messageBody(kind: MessageKind): String = when (kind) {
     is MessageKind.Hall -> notice(kind.notice)
     is MessageKind.Renewal -> homeRenewalWarning(formatDate(kind.warning.notAfter), kind.warning.bids.size)
     is MessageKind.Identity -> identityState(kind.status.state)
