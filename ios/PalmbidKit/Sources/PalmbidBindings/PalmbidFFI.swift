@@ -845,6 +845,15 @@ public protocol AccountProtocol: AnyObject, Sendable {
     func scan(text: String) async throws  -> ScannedPickup
     
     /**
+     * Lists the seal images held with each installed signing
+     * certificate, for the certificate screen; no platform is asked.
+     *
+     * # Errors
+     * A database error, or a stored image that is not base64.
+     */
+    func seals() async throws  -> [CertificateSeals]
+    
+    /**
      * Lists the company's bid files in project `project`, with their
      * decryption check and decryption state.
      *
@@ -1668,6 +1677,29 @@ open func scan(text: String)async throws  -> ScannedPickup  {
             completeFunc: ffi_palmbid_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_palmbid_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeScannedPickup_lift,
+            errorHandler: FfiConverterTypePalmbidError_lift
+        )
+}
+    
+    /**
+     * Lists the seal images held with each installed signing
+     * certificate, for the certificate screen; no platform is asked.
+     *
+     * # Errors
+     * A database error, or a stored image that is not base64.
+     */
+open func seals()async throws  -> [CertificateSeals]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_palmbid_ffi_fn_method_account_seals(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_palmbid_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_palmbid_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_palmbid_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeCertificateSeals.lift,
             errorHandler: FfiConverterTypePalmbidError_lift
         )
 }
@@ -3118,6 +3150,16 @@ public protocol KeystoreProtocol: AnyObject, Sendable {
      */
     func verifyFile(signature: Data, path: String) async throws  -> VerifiedSignature
     
+    /**
+     * Up to `limit` rows of the signature log, newest first, older than
+     * row `before` (from the newest when `None`). The log keeps the
+     * newest 10 000 rows.
+     *
+     * # Errors
+     * A damaged row or a database error.
+     */
+    func signatureLog(limit: UInt32, before: Int64?) async throws  -> [SignatureLogEntry]
+    
 }
 /**
  * A keystore home (a folder holding its database), open for use.
@@ -3564,6 +3606,30 @@ open func verifyFile(signature: Data, path: String)async throws  -> VerifiedSign
             completeFunc: ffi_palmbid_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_palmbid_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeVerifiedSignature_lift,
+            errorHandler: FfiConverterTypePalmbidError_lift
+        )
+}
+    
+    /**
+     * Up to `limit` rows of the signature log, newest first, older than
+     * row `before` (from the newest when `None`). The log keeps the
+     * newest 10 000 rows.
+     *
+     * # Errors
+     * A damaged row or a database error.
+     */
+open func signatureLog(limit: UInt32, before: Int64?)async throws  -> [SignatureLogEntry]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_palmbid_ffi_fn_method_keystore_signature_log(
+                        self.uniffiCloneHandle(),FfiConverterUInt32.lower(limit),FfiConverterOptionInt64.lower(before)
+                )
+            },
+            pollFunc: ffi_palmbid_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_palmbid_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_palmbid_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSignatureLogEntry.lift,
             errorHandler: FfiConverterTypePalmbidError_lift
         )
 }
@@ -4531,6 +4597,96 @@ public func FfiConverterTypeCertificateRequests_lift(_ buf: RustBuffer) throws -
 #endif
 public func FfiConverterTypeCertificateRequests_lower(_ value: CertificateRequests) -> RustBuffer {
     return FfiConverterTypeCertificateRequests.lower(value)
+}
+
+
+/**
+ * The seals held with one installed signing certificate, for the
+ * certificate screen.
+ */
+public struct CertificateSeals: Equatable, Hashable {
+    /**
+     * The platform whose CA issued the certificate and its seals.
+     */
+    public var platform: String
+    /**
+     * The credential of the certificate's key.
+     */
+    public var credentialId: String
+    /**
+     * The signing certificate.
+     */
+    public var certificate: CertificateInfo
+    /**
+     * Its seals, in the order the CA sent them.
+     */
+    public var seals: [SealImage]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The platform whose CA issued the certificate and its seals.
+         */platform: String, 
+        /**
+         * The credential of the certificate's key.
+         */credentialId: String, 
+        /**
+         * The signing certificate.
+         */certificate: CertificateInfo, 
+        /**
+         * Its seals, in the order the CA sent them.
+         */seals: [SealImage]) {
+        self.platform = platform
+        self.credentialId = credentialId
+        self.certificate = certificate
+        self.seals = seals
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CertificateSeals: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCertificateSeals: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CertificateSeals {
+        return
+            try CertificateSeals(
+                platform: FfiConverterString.read(from: &buf), 
+                credentialId: FfiConverterString.read(from: &buf), 
+                certificate: FfiConverterTypeCertificateInfo.read(from: &buf), 
+                seals: FfiConverterSequenceTypeSealImage.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CertificateSeals, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.platform, into: &buf)
+        FfiConverterString.write(value.credentialId, into: &buf)
+        FfiConverterTypeCertificateInfo.write(value.certificate, into: &buf)
+        FfiConverterSequenceTypeSealImage.write(value.seals, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateSeals_lift(_ buf: RustBuffer) throws -> CertificateSeals {
+    return try FfiConverterTypeCertificateSeals.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateSeals_lower(_ value: CertificateSeals) -> RustBuffer {
+    return FfiConverterTypeCertificateSeals.lower(value)
 }
 
 
@@ -8850,6 +9006,197 @@ public func FfiConverterTypeSession_lower(_ value: Session) -> RustBuffer {
 
 
 /**
+ * One row of the signature log. Nothing secret: no PIN, key or content.
+ */
+public struct SignatureLogEntry: Equatable, Hashable {
+    /**
+     * Row id; pass the last one received as `before` for the next page.
+     */
+    public var id: Int64
+    /**
+     * When the PIN was entered, seconds since the Unix epoch, phone clock.
+     */
+    public var atUnix: Int64
+    /**
+     * The operation.
+     */
+    public var operation: KeyOperation
+    /**
+     * The credential whose PIN was entered.
+     */
+    public var credentialId: String
+    /**
+     * The key; `None` for a PIN change (all keys of the credential).
+     */
+    public var keyId: String?
+    /**
+     * Its role, with `key_id`.
+     */
+    public var role: KeyRole?
+    /**
+     * Serial of the key's certificate then, lowercase hex.
+     */
+    public var certificateSerialHex: String?
+    /**
+     * The platform's name, when the use was for one.
+     */
+    public var platform: String?
+    /**
+     * The requester of a QR request: site or program, machine, address.
+     */
+    public var requester: String?
+    /**
+     * The project (hall or guarantee).
+     */
+    public var project: String?
+    /**
+     * The document's file name.
+     */
+    public var documentName: String?
+    /**
+     * SHA-256 of what was signed or decrypted, lowercase hex.
+     */
+    public var documentSha256: String?
+    /**
+     * The result.
+     */
+    public var outcome: KeyUseOutcome
+    /**
+     * Whether the key was refused (wrong PIN or locked): the app
+     * highlights these, since they may be someone else's tries.
+     */
+    public var refused: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Row id; pass the last one received as `before` for the next page.
+         */id: Int64, 
+        /**
+         * When the PIN was entered, seconds since the Unix epoch, phone clock.
+         */atUnix: Int64, 
+        /**
+         * The operation.
+         */operation: KeyOperation, 
+        /**
+         * The credential whose PIN was entered.
+         */credentialId: String, 
+        /**
+         * The key; `None` for a PIN change (all keys of the credential).
+         */keyId: String?, 
+        /**
+         * Its role, with `key_id`.
+         */role: KeyRole?, 
+        /**
+         * Serial of the key's certificate then, lowercase hex.
+         */certificateSerialHex: String?, 
+        /**
+         * The platform's name, when the use was for one.
+         */platform: String?, 
+        /**
+         * The requester of a QR request: site or program, machine, address.
+         */requester: String?, 
+        /**
+         * The project (hall or guarantee).
+         */project: String?, 
+        /**
+         * The document's file name.
+         */documentName: String?, 
+        /**
+         * SHA-256 of what was signed or decrypted, lowercase hex.
+         */documentSha256: String?, 
+        /**
+         * The result.
+         */outcome: KeyUseOutcome, 
+        /**
+         * Whether the key was refused (wrong PIN or locked): the app
+         * highlights these, since they may be someone else's tries.
+         */refused: Bool) {
+        self.id = id
+        self.atUnix = atUnix
+        self.operation = operation
+        self.credentialId = credentialId
+        self.keyId = keyId
+        self.role = role
+        self.certificateSerialHex = certificateSerialHex
+        self.platform = platform
+        self.requester = requester
+        self.project = project
+        self.documentName = documentName
+        self.documentSha256 = documentSha256
+        self.outcome = outcome
+        self.refused = refused
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignatureLogEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignatureLogEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignatureLogEntry {
+        return
+            try SignatureLogEntry(
+                id: FfiConverterInt64.read(from: &buf), 
+                atUnix: FfiConverterInt64.read(from: &buf), 
+                operation: FfiConverterTypeKeyOperation.read(from: &buf), 
+                credentialId: FfiConverterString.read(from: &buf), 
+                keyId: FfiConverterOptionString.read(from: &buf), 
+                role: FfiConverterOptionTypeKeyRole.read(from: &buf), 
+                certificateSerialHex: FfiConverterOptionString.read(from: &buf), 
+                platform: FfiConverterOptionString.read(from: &buf), 
+                requester: FfiConverterOptionString.read(from: &buf), 
+                project: FfiConverterOptionString.read(from: &buf), 
+                documentName: FfiConverterOptionString.read(from: &buf), 
+                documentSha256: FfiConverterOptionString.read(from: &buf), 
+                outcome: FfiConverterTypeKeyUseOutcome.read(from: &buf), 
+                refused: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignatureLogEntry, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterInt64.write(value.atUnix, into: &buf)
+        FfiConverterTypeKeyOperation.write(value.operation, into: &buf)
+        FfiConverterString.write(value.credentialId, into: &buf)
+        FfiConverterOptionString.write(value.keyId, into: &buf)
+        FfiConverterOptionTypeKeyRole.write(value.role, into: &buf)
+        FfiConverterOptionString.write(value.certificateSerialHex, into: &buf)
+        FfiConverterOptionString.write(value.platform, into: &buf)
+        FfiConverterOptionString.write(value.requester, into: &buf)
+        FfiConverterOptionString.write(value.project, into: &buf)
+        FfiConverterOptionString.write(value.documentName, into: &buf)
+        FfiConverterOptionString.write(value.documentSha256, into: &buf)
+        FfiConverterTypeKeyUseOutcome.write(value.outcome, into: &buf)
+        FfiConverterBool.write(value.refused, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureLogEntry_lift(_ buf: RustBuffer) throws -> SignatureLogEntry {
+    return try FfiConverterTypeSignatureLogEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureLogEntry_lower(_ value: SignatureLogEntry) -> RustBuffer {
+    return FfiConverterTypeSignatureLogEntry.lower(value)
+}
+
+
+/**
  * The holder named in certificate requests; it becomes their subject.
  */
 public struct Subject: Equatable, Hashable {
@@ -9934,6 +10281,261 @@ public func FfiConverterTypeInstitutionKind_lower(_ value: InstitutionKind) -> R
 
 
 /**
+ * The purpose a PIN entry unlocked a key for.
+ */
+
+public enum KeyOperation: Equatable, Hashable {
+    
+    /**
+     * A signature over a digest the app passed (`sign_digest`).
+     */
+    case signDigest
+    /**
+     * A signature over a local file (`sign_file`).
+     */
+    case signFile
+    /**
+     * Opening an envelope file on the phone (`decrypt_file`).
+     */
+    case decryptFile
+    /**
+     * Releasing a content key to a public key the app passed.
+     */
+    case releaseKey
+    /**
+     * QR login (扫码登录).
+     */
+    case qrLogin
+    /**
+     * QR signature (扫码签名).
+     */
+    case qrSign
+    /**
+     * QR seal (扫码签章).
+     */
+    case qrSeal
+    /**
+     * Encryption certificate handed to the toolbox over QR.
+     */
+    case qrEncryptionCertificate
+    /**
+     * QR decryption (扫码解密).
+     */
+    case qrDecrypt
+    /**
+     * Hall sign-in (签到).
+     */
+    case hallSignIn
+    /**
+     * Hall decryption check (解密检测).
+     */
+    case hallDecryptionCheck
+    /**
+     * Hall key release at the opening (开标解密).
+     */
+    case hallKeyRelease
+    /**
+     * Quote confirmation (确认报价).
+     */
+    case hallQuoteConfirmation
+    /**
+     * Challenge (质疑).
+     */
+    case hallChallenge
+    /**
+     * Multi-round quote (多轮报价).
+     */
+    case hallRoundQuote
+    /**
+     * Coefficient draw contribution (抽系数).
+     */
+    case hallDrawContribution
+    /**
+     * Electronic bid guarantee application (电子保函申请).
+     */
+    case guaranteeApplication
+    /**
+     * A certificate installed for a stored key.
+     */
+    case certificateInstall
+    /**
+     * A PIN change.
+     */
+    case pinChange
+    /**
+     * An operation this version of the bindings does not name.
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension KeyOperation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyOperation: FfiConverterRustBuffer {
+    typealias SwiftType = KeyOperation
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyOperation {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .signDigest
+        
+        case 2: return .signFile
+        
+        case 3: return .decryptFile
+        
+        case 4: return .releaseKey
+        
+        case 5: return .qrLogin
+        
+        case 6: return .qrSign
+        
+        case 7: return .qrSeal
+        
+        case 8: return .qrEncryptionCertificate
+        
+        case 9: return .qrDecrypt
+        
+        case 10: return .hallSignIn
+        
+        case 11: return .hallDecryptionCheck
+        
+        case 12: return .hallKeyRelease
+        
+        case 13: return .hallQuoteConfirmation
+        
+        case 14: return .hallChallenge
+        
+        case 15: return .hallRoundQuote
+        
+        case 16: return .hallDrawContribution
+        
+        case 17: return .guaranteeApplication
+        
+        case 18: return .certificateInstall
+        
+        case 19: return .pinChange
+        
+        case 20: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: KeyOperation, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .signDigest:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .signFile:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .decryptFile:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .releaseKey:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .qrLogin:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .qrSign:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .qrSeal:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .qrEncryptionCertificate:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .qrDecrypt:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .hallSignIn:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .hallDecryptionCheck:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .hallKeyRelease:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .hallQuoteConfirmation:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .hallChallenge:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .hallRoundQuote:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .hallDrawContribution:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .guaranteeApplication:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .certificateInstall:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .pinChange:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(20))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyOperation_lift(_ buf: RustBuffer) throws -> KeyOperation {
+    return try FfiConverterTypeKeyOperation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyOperation_lower(_ value: KeyOperation) -> RustBuffer {
+    return FfiConverterTypeKeyOperation.lower(value)
+}
+
+
+
+/**
  * The role of a key and of its certificate (Chinese PKI issues a pair).
  */
 
@@ -10004,6 +10606,111 @@ public func FfiConverterTypeKeyRole_lift(_ buf: RustBuffer) throws -> KeyRole {
 #endif
 public func FfiConverterTypeKeyRole_lower(_ value: KeyRole) -> RustBuffer {
     return FfiConverterTypeKeyRole.lower(value)
+}
+
+
+
+/**
+ * The result of a PIN entry.
+ */
+
+public enum KeyUseOutcome: Equatable, Hashable {
+    
+    /**
+     * The PIN was right and the key was used.
+     */
+    case used
+    /**
+     * Refused: wrong PIN.
+     */
+    case wrongPin
+    /**
+     * Refused: the credential is locked, or this try locked it.
+     */
+    case locked
+    /**
+     * The PIN was right but the key could not be used, so nothing was signed.
+     */
+    case failed
+    /**
+     * Counted, but the app stopped before the result was written.
+     */
+    case interrupted
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension KeyUseOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyUseOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = KeyUseOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyUseOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .used
+        
+        case 2: return .wrongPin
+        
+        case 3: return .locked
+        
+        case 4: return .failed
+        
+        case 5: return .interrupted
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: KeyUseOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .used:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .wrongPin:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .locked:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .interrupted:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyUseOutcome_lift(_ buf: RustBuffer) throws -> KeyUseOutcome {
+    return try FfiConverterTypeKeyUseOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyUseOutcome_lower(_ value: KeyUseOutcome) -> RustBuffer {
+    return FfiConverterTypeKeyUseOutcome.lower(value)
 }
 
 
@@ -11126,6 +11833,30 @@ fileprivate struct FfiConverterOptionTypeVerifiedGuarantee: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeKeyRole: FfiConverterRustBuffer {
+    typealias SwiftType = KeyRole?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeKeyRole.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeKeyRole.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSealKind: FfiConverterRustBuffer {
     typealias SwiftType = SealKind?
 
@@ -11267,6 +11998,31 @@ fileprivate struct FfiConverterSequenceTypeCertificateRecord: FfiConverterRustBu
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCertificateRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCertificateSeals: FfiConverterRustBuffer {
+    typealias SwiftType = [CertificateSeals]
+
+    public static func write(_ value: [CertificateSeals], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCertificateSeals.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CertificateSeals] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CertificateSeals]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCertificateSeals.read(from: &buf))
         }
         return seq
     }
@@ -11725,6 +12481,31 @@ fileprivate struct FfiConverterSequenceTypeSealImage: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSignatureLogEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [SignatureLogEntry]
+
+    public static func write(_ value: [SignatureLogEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSignatureLogEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SignatureLogEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SignatureLogEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSignatureLogEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTrustedPlatform: FfiConverterRustBuffer {
     typealias SwiftType = [TrustedPlatform]
 
@@ -11993,6 +12774,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_palmbid_ffi_checksum_method_account_scan() != 23608) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_palmbid_ffi_checksum_method_account_seals() != 41982) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_palmbid_ffi_checksum_method_account_hall_bids() != 61402) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12111,6 +12895,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_palmbid_ffi_checksum_method_keystore_verify_file() != 65327) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_palmbid_ffi_checksum_method_keystore_signature_log() != 42019) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_palmbid_ffi_checksum_method_logger_log() != 52755) {
