@@ -7,6 +7,7 @@ import palmbid.app.domain.HallPhase
 import palmbid.app.domain.IdentityState
 import palmbid.app.domain.InstitutionKind
 import palmbid.app.domain.KeyRole
+import palmbid.app.domain.KeyUseOutcome
 import palmbid.app.domain.OrderState
 import palmbid.app.domain.QrKind
 import palmbid.app.domain.RequesterKind
@@ -92,6 +93,8 @@ fun Strings.institutionKind(kind: InstitutionKind): String = when (kind) {
 fun Strings.operation(operation: SignatureOperation, raw: String): String = when (operation) {
     SignatureOperation.SIGN_DIGEST -> logOpSignDigest
     SignatureOperation.SIGN_FILE -> logOpSignFile
+    SignatureOperation.DECRYPT_FILE -> logOpDecryptFile
+    SignatureOperation.RELEASE_KEY -> logOpReleaseKey
     SignatureOperation.QR_LOGIN -> logOpQrLogin
     SignatureOperation.QR_SIGN -> logOpQrSign
     SignatureOperation.QR_SEAL -> logOpQrSeal
@@ -105,7 +108,18 @@ fun Strings.operation(operation: SignatureOperation, raw: String): String = when
     SignatureOperation.ROUND_QUOTE -> logOpRoundQuote
     SignatureOperation.DRAW_CONTRIBUTION -> logOpDrawContribution
     SignatureOperation.GUARANTEE_APPLICATION -> logOpGuaranteeApplication
+    SignatureOperation.CERTIFICATE_INSTALL -> logOpCertificateInstall
+    SignatureOperation.PIN_CHANGE -> logOpPinChange
     SignatureOperation.OTHER -> raw
+}
+
+/** Returns the result of a PIN entry in the signature log. */
+fun Strings.outcome(outcome: KeyUseOutcome): String = when (outcome) {
+    KeyUseOutcome.USED -> logOutcomeUsed
+    KeyUseOutcome.WRONG_PIN -> logOutcomeWrongPin
+    KeyUseOutcome.LOCKED -> logOutcomeLocked
+    KeyUseOutcome.FAILED -> logOutcomeFailed
+    KeyUseOutcome.INTERRUPTED -> logOutcomeInterrupted
 }
 
 /** Words a hall notice as one sentence. */
