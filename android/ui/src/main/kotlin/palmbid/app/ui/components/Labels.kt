@@ -89,7 +89,11 @@ fun Strings.institutionKind(kind: InstitutionKind): String = when (kind) {
     InstitutionKind.GUARANTOR -> guaranteesInstitutionGuarantor
 }
 
-/** Returns the operation's name. [raw] is the core's name, shown for an operation this app does not know. */
+/**
+ * Returns the operation's name. [raw] is the core's name, shown for an
+ * operation this app does not know when the core gave one more telling than
+ * its generic `other`.
+ */
 fun Strings.operation(operation: SignatureOperation, raw: String): String = when (operation) {
     SignatureOperation.SIGN_DIGEST -> logOpSignDigest
     SignatureOperation.SIGN_FILE -> logOpSignFile
@@ -110,7 +114,7 @@ fun Strings.operation(operation: SignatureOperation, raw: String): String = when
     SignatureOperation.GUARANTEE_APPLICATION -> logOpGuaranteeApplication
     SignatureOperation.CERTIFICATE_INSTALL -> logOpCertificateInstall
     SignatureOperation.PIN_CHANGE -> logOpPinChange
-    SignatureOperation.OTHER -> raw
+    SignatureOperation.OTHER -> raw.takeUnless { it.isBlank() || it == "other" } ?: logOpOther
 }
 
 /** Returns the result of a PIN entry in the signature log. */

@@ -1128,92 +1128,95 @@ class Strings private constructor(
     /** 修改 PIN 码 */
     val logOpPinChange: String get() = texts[370]
 
+    /** 其他操作 */
+    val logOpOther: String get() = texts[371]
+
     /** 消息 */
-    val messagesTitle: String get() = texts[371]
+    val messagesTitle: String get() = texts[372]
 
     /** 暂无消息 */
-    val messagesEmpty: String get() = texts[372]
+    val messagesEmpty: String get() = texts[373]
 
     /** 未读 */
-    val messagesUnread: String get() = texts[373]
+    val messagesUnread: String get() = texts[374]
 
     /** 证书即将到期 */
-    val messagesRenewalTitle: String get() = texts[374]
+    val messagesRenewalTitle: String get() = texts[375]
 
     /** 实名认证结果 */
-    val messagesIdentityTitle: String get() = texts[375]
+    val messagesIdentityTitle: String get() = texts[376]
 
     /** 电子保函 */
-    val messagesGuaranteeTitle: String get() = texts[376]
+    val messagesGuaranteeTitle: String get() = texts[377]
 
     /** %1$s：%2$s */
-    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[377], arg1, arg2)
+    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[378], arg1, arg2)
 
     /** 设置 */
-    val settingsTitle: String get() = texts[378]
+    val settingsTitle: String get() = texts[379]
 
     /** 交易平台 */
-    val settingsPlatforms: String get() = texts[379]
+    val settingsPlatforms: String get() = texts[380]
 
     /** 当前 */
-    val settingsCurrent: String get() = texts[380]
+    val settingsCurrent: String get() = texts[381]
 
     /** 设为当前 */
-    val settingsMakeCurrent: String get() = texts[381]
+    val settingsMakeCurrent: String get() = texts[382]
 
     /** 信任根指纹：%1$s */
-    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[382], arg1)
+    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[383], arg1)
 
     /** 确定删除平台“%1$s”？删除后将不再接受它的二维码。 */
-    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[383], arg1)
+    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[384], arg1)
 
     /** 平台名称 */
-    val settingsPlatformName: String get() = texts[384]
+    val settingsPlatformName: String get() = texts[385]
 
     /** 平台地址 */
-    val settingsPlatformUrl: String get() = texts[385]
+    val settingsPlatformUrl: String get() = texts[386]
 
     /** 添加平台 */
-    val settingsAddPlatform: String get() = texts[386]
+    val settingsAddPlatform: String get() = texts[387]
 
     /** 语言 */
-    val settingsLanguage: String get() = texts[387]
+    val settingsLanguage: String get() = texts[388]
 
     /** 跟随系统 */
-    val settingsLanguageSystem: String get() = texts[388]
+    val settingsLanguageSystem: String get() = texts[389]
 
     /** 简体中文 */
-    val settingsLanguageZh: String get() = texts[389]
+    val settingsLanguageZh: String get() = texts[390]
 
     /** English */
-    val settingsLanguageEn: String get() = texts[390]
+    val settingsLanguageEn: String get() = texts[391]
 
     /** 界面语言跟随此处的选择；错误提示使用所选语言显示。 */
-    val settingsLanguageHint: String get() = texts[391]
+    val settingsLanguageHint: String get() = texts[392]
 
     /** 在系统设置中更改界面语言 */
-    val settingsLanguageScreens: String get() = texts[392]
+    val settingsLanguageScreens: String get() = texts[393]
 
     /** 通知 */
-    val settingsNotifications: String get() = texts[393]
+    val settingsNotifications: String get() = texts[394]
 
     /** 开标提醒 */
-    val settingsOpeningReminders: String get() = texts[394]
+    val settingsOpeningReminders: String get() = texts[395]
 
     /** 开标阶段变化 */
-    val settingsPhaseChanges: String get() = texts[395]
+    val settingsPhaseChanges: String get() = texts[396]
 
     /** 质疑答复 */
-    val settingsChallengeAnswers: String get() = texts[396]
+    val settingsChallengeAnswers: String get() = texts[397]
 
     /** 多轮报价与抽取系数 */
-    val settingsRoundsAndDraws: String get() = texts[397]
+    val settingsRoundsAndDraws: String get() = texts[398]
 
     /** 面容或指纹解锁 */
-    val settingsBiometric: String get() = texts[398]
+    val settingsBiometric: String get() = texts[399]
 
     /** 开启后，可用面容或指纹代替输入 PIN 码；PIN 码仍保存在系统安全硬件中，关闭后需重新输入。 */
-    val settingsBiometricHint: String get() = texts[399]
+    val settingsBiometricHint: String get() = texts[400]
 
     companion object {
         /** Simplified Chinese, the default. */
@@ -1591,6 +1594,7 @@ class Strings private constructor(
                 "释放解密密钥",
                 "安装证书",
                 "修改 PIN 码",
+                "其他操作",
                 "消息",
                 "暂无消息",
                 "未读",
@@ -1998,6 +2002,7 @@ class Strings private constructor(
                 "Decryption key release",
                 "Certificate installation",
                 "PIN change",
+                "Other operation",
                 "Messages",
                 "No messages",
                 "New",
