@@ -13,7 +13,7 @@ final class LiveSignatureLog: SignatureLog {
     func entries(limit: Int, before: Int64?) async throws -> [SignatureEntry] {
         guard limit > 0 else {
             throw AppError(
-                code: "app.invalid_argument",
+                code: "app.invalid_input",
                 messageZh: "每页条数必须大于 0（收到 \(limit)）",
                 messageEn: "the page size must be above 0 (got \(limit))"
             )
