@@ -59,7 +59,7 @@ struct SignatureLogView: View {
         } else if state.error != nil {
             Button(String(localized: "log_more")) { screen.send(.retry) }
         } else {
-            // Reaching the end of the list asks for the next page.
+            // Reaching the end of the list loads the next page.
             Button(String(localized: "log_more")) { screen.send(.loadMore) }
                 .onAppear { screen.send(.loadMore) }
         }
@@ -159,7 +159,7 @@ enum SignatureLogNames {
         }
     }
 
-    /// The certificate used; a PIN change names none, as it covers them all.
+    /// Names the certificate used. A PIN change names none because it covers them all.
     static func key(_ purpose: KeyPurpose?) -> String {
         switch purpose {
         case .signing: return String(localized: "cert_signing")

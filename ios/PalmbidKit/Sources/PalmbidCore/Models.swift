@@ -208,8 +208,8 @@ public struct DownloadedCertificates: Equatable, Sendable {
     }
 }
 
-/// What a PIN entry unlocked a key for, as the core records it; the same
-/// cases as Android's `SignatureOperation`.
+/// The purpose a PIN entry unlocked a key for, as the core records it, with
+/// the same cases as Android's `SignatureOperation`.
 public enum SignatureOperation: Equatable, Sendable, CaseIterable {
     case signDigest
     case signFile
@@ -273,7 +273,7 @@ public struct SignatureEntry: Equatable, Sendable, Identifiable {
     /// Serial of the key's certificate at the time, lowercase hex.
     public var certificateSerial: String?
     public var platform: String?
-    /// Who sent a QR request: site or program, machine, address.
+    /// The sender of a QR request: site or program, machine, address.
     public var requester: String?
     /// The project (hall or guarantee).
     public var project: String?

@@ -16,7 +16,7 @@ public protocol CertificateStore: Sendable {
     func deleteCredential(credentialId: String) async throws
     /// Lists the credentials whose encryption keys pending bids still need.
     func renewalNotices() async throws -> [RenewalNotice]
-    /// The seals issued with each credential's signing certificate.
+    /// Lists the seals issued with each credential's signing certificate.
     func seals() async throws -> [CredentialSeals]
 }
 

@@ -6,7 +6,7 @@ import XCTest
 /// The signature log: paging back by id, refused tries, failed pages.
 @MainActor
 final class SignatureLogViewModelTests: XCTestCase {
-    func testPagesBackByTheLastIdToTheEnd() async {
+    func testLogPagesBackToTheEnd() async {
         let log = MockSignatureLog()
         let model = SignatureLogViewModel(log: log, pageSize: 2)
         model.send(.appeared)
@@ -31,7 +31,7 @@ final class SignatureLogViewModelTests: XCTestCase {
         XCTAssertEqual(calls, 3, "nothing is asked past the end")
     }
 
-    func testFlagsRefusedTriesAndAPinChangeNamesNoKey() async {
+    func testLogFlagsRefusedTries() async {
         let model = SignatureLogViewModel(log: MockSignatureLog())
         model.send(.appeared)
         await model.settle()
@@ -45,7 +45,7 @@ final class SignatureLogViewModelTests: XCTestCase {
         XCTAssertFalse(pinChange?.refused ?? true)
     }
 
-    func testAFailedPageKeepsTheEntriesAndRetryAsksForTheSamePage() async {
+    func testFailedPageKeepsEntries() async {
         let log = MockSignatureLog()
         let model = SignatureLogViewModel(log: log, pageSize: 2)
         model.send(.appeared)

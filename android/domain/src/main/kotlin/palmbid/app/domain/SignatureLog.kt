@@ -2,7 +2,7 @@ package palmbid.app.domain
 
 import java.time.Instant
 
-/** What a PIN entry unlocked a key for, as the core records it. */
+/** The purpose a PIN entry unlocked a key for, as the core records it. */
 enum class SignatureOperation {
     SIGN_DIGEST,
     SIGN_FILE,
@@ -74,7 +74,7 @@ data class SignatureLogEntry(
     val certificateSerial: String?,
     /** The platform's name, when the use was for one. */
     val platform: String?,
-    /** Who sent a QR request: site or program, machine, address. */
+    /** The sender of a QR request: site or program, machine, address. */
     val requester: String?,
     /** The project (hall or guarantee). */
     val project: String?,
@@ -86,8 +86,8 @@ data class SignatureLogEntry(
     /** Wrong PIN or locked: highlighted, since it may be someone else's try. */
     val refused: Boolean get() = outcome.refused
 
-    /** Who asked for the key: the QR requester, else the platform. */
-    val askedBy: String? get() = requester ?: platform
+    /** The party that requested the key: the QR requester, else the platform. */
+    val requestedBy: String? get() = requester ?: platform
 }
 
 /** Every use of a key on this phone, newest first. */

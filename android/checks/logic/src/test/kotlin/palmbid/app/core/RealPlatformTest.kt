@@ -413,7 +413,9 @@ class RealPlatformTest {
 
         val pinChanges = all.filter { it.operation == SignatureOperation.PIN_CHANGE }
         assertEquals(listOf(KeyUseOutcome.USED, KeyUseOutcome.WRONG_PIN), pinChanges.map { it.outcome }, "newest first")
-        assertTrue(pinChanges.all { it.keyId == null && it.role == null && it.credentialId == credential.credentialId })
+        assertTrue(pinChanges.all { it.keyId == null }, "a PIN change names no key: $pinChanges")
+        assertTrue(pinChanges.all { it.role == null }, "$pinChanges")
+        assertTrue(pinChanges.all { it.credentialId == credential.credentialId }, "$pinChanges")
 
         assertEquals(all.drop(1).take(2), services.signatureLog.entries(2, before = all.first().id))
     }

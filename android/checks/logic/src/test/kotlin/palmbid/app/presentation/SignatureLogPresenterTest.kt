@@ -17,7 +17,7 @@ import palmbid.app.presentation.signaturelog.SignatureLogPresenter
 @OptIn(ExperimentalCoroutinesApi::class)
 class SignatureLogPresenterTest {
     @Test
-    fun `the signature log pages back by the last id to its end`() = runTest {
+    fun `log pages back to the end`() = runTest {
         val fakes = fakes()
         val presenter = SignatureLogPresenter(backgroundScope, fakes.signatureLog, pageSize = 2)
         runCurrent()
@@ -41,7 +41,7 @@ class SignatureLogPresenterTest {
     }
 
     @Test
-    fun `refused tries are flagged and a PIN change names no key`() = runTest {
+    fun `log flags refused tries`() = runTest {
         val fakes = fakes()
         val presenter = SignatureLogPresenter(backgroundScope, fakes.signatureLog)
         runCurrent()
@@ -52,7 +52,9 @@ class SignatureLogPresenterTest {
             listOf(KeyUseOutcome.LOCKED, KeyUseOutcome.WRONG_PIN),
             state.entries.filter { it.refused }.map { it.outcome },
         )
-        assertTrue(state.entries.filter { it.refused }.all { it.operation == SignatureOperation.QR_LOGIN && it.askedBy != null })
+        val refused = state.entries.filter { it.refused }
+        assertTrue(refused.all { it.operation == SignatureOperation.QR_LOGIN }, "$refused")
+        assertTrue(refused.all { it.requestedBy != null }, "a refused try names who requested it: $refused")
         val pinChange = state.entries.single { it.operation == SignatureOperation.PIN_CHANGE }
         assertFalse(pinChange.refused)
         assertNull(pinChange.keyId)
@@ -60,7 +62,7 @@ class SignatureLogPresenterTest {
     }
 
     @Test
-    fun `a failed page keeps the entries and a retry asks for the same page`() = runTest {
+    fun `failed page keeps entries, retry reloads it`() = runTest {
         val fakes = fakes()
         val presenter = SignatureLogPresenter(backgroundScope, fakes.signatureLog, pageSize = 2)
         runCurrent()
@@ -82,7 +84,7 @@ class SignatureLogPresenterTest {
     }
 
     @Test
-    fun `a failed first page shows the error with no entry`() = runTest {
+    fun `failed first page shows the error`() = runTest {
         val fakes = fakes()
         fakes.control.arm("SignatureLog.entries", Failures.network())
         val presenter = SignatureLogPresenter(backgroundScope, fakes.signatureLog)

@@ -64,7 +64,7 @@ fun SignatureLogScreen(state: SignatureLogState, onEvent: (SignatureLogEvent) ->
     }
 }
 
-/** One PIN entry; a refused one (wrong PIN, locked) gets an error-tinted card, since it may be someone else's try. */
+/** Shows one PIN entry; a refused one (wrong PIN, locked) gets an error-tinted card because it may be someone else's try. */
 @Composable
 private fun EntryCard(entry: SignatureLogEntry) {
     val s = LocalStrings.current
