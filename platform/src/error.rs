@@ -55,6 +55,10 @@ pub enum PlatformError {
     /// The configured seal font cannot be used.
     #[error(transparent)]
     Font(crate::ca::seals::SealError),
+
+    /// A configured attestation root cannot be used.
+    #[error(transparent)]
+    AttestationRoot(#[from] crate::ca::attestation::AttestationRootError),
 }
 
 /// A refused request: HTTP status plus the wire error.

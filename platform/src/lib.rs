@@ -68,6 +68,11 @@ pub struct Config {
     /// CJK font for seal images; default: the first Debian CJK font found
     /// (see [`ca::seals::DEBIAN_FONTS`]).
     pub font_path: Option<PathBuf>,
+    /// PEM files of the device attestation roots the operator trusts
+    /// (see [`ca::attestation`]); none: every root is "not trusted".
+    pub attestation_roots: Vec<PathBuf>,
+    /// Refuse pickups that carry no device attestation chain.
+    pub require_attestation: bool,
 }
 
 impl Config {
@@ -80,6 +85,8 @@ impl Config {
             dev_auto_approve: false,
             public_url: None,
             font_path: None,
+            attestation_roots: Vec::new(),
+            require_attestation: false,
         }
     }
 }
@@ -108,6 +115,8 @@ pub struct AppState {
     pub hall_changes: Arc<tokio::sync::watch::Sender<u64>>,
     /// The development guarantee institution, issued by the platform CA.
     pub dev_institution: Arc<guarantee::dev::DevInstitution>,
+    /// The policy that judges the device attestation chains of pickups.
+    pub attestation: Arc<ca::attestation::AttestationPolicy>,
 }
 
 /// A platform bound to its address, not yet serving.
@@ -172,6 +181,10 @@ impl Platform {
                 None
             }
         };
+        let attestation = Arc::new(ca::attestation::AttestationPolicy::load(
+            &config.attestation_roots,
+            config.require_attestation,
+        )?);
         let public_base: Arc<str> = match &config.public_url {
             Some(url) if url.ends_with('/') => url.as_str().into(),
             Some(url) => format!("{url}/").into(),
@@ -192,6 +205,7 @@ impl Platform {
             qr_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             hall_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             dev_institution,
+            attestation,
         };
         let router = router(state);
         tracing::info!(%addr, "platform listening");

@@ -1,6 +1,7 @@
 //! `palmbid-platform`: runs the reference platform server.
 //!
-//! `palmbid-platform serve [--listen ADDR] [--data DIR]`. The first line of
+//! `palmbid-platform serve [--listen ADDR] [--data DIR]
+//! [--attestation-root FILE.pem]... [--require-attestation]`. The first line of
 //! standard output is the bound address (`listening on http://ADDR/`), so
 //! a caller that asked for port 0 learns the port. Logs go to standard
 //! error (`RUST_LOG` filters). SIGINT or SIGTERM stops it gracefully.
@@ -45,6 +46,17 @@ enum Command {
         /// of Debian's fonts-wqy-zenhei or fonts-noto-cjk found].
         #[arg(long, value_name = "FILE")]
         font: Option<PathBuf>,
+
+        /// PEM file of device attestation roots to trust (Google's
+        /// hardware attestation roots); repeatable. Without one, every
+        /// verified attestation is recorded as "root not trusted".
+        #[arg(long = "attestation-root", value_name = "FILE.pem")]
+        attestation_roots: Vec<PathBuf>,
+
+        /// Refuse certificate pickups that send no device attestation
+        /// chain (iOS and phones without a hardware key send none).
+        #[arg(long)]
+        require_attestation: bool,
     },
 }
 
@@ -62,6 +74,8 @@ fn main() -> ExitCode {
         dev_auto_approve,
         public_url,
         font,
+        attestation_roots,
+        require_attestation,
     } = Cli::parse().command;
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -74,6 +88,8 @@ fn main() -> ExitCode {
         dev_auto_approve,
         public_url,
         font_path: font,
+        attestation_roots,
+        require_attestation,
         ..Config::new(listen, data)
     };
     match runtime.block_on(run(config)) {

@@ -90,7 +90,7 @@ async fn order_page_qr_decodes_to_pickup_url_and_state_goes_live() {
     });
     tokio::time::sleep(Duration::from_secs(5)).await;
     let scanned = account::scan(&phone.store, &url).await.unwrap();
-    account::pick_up(&phone.store, &phone.keystore, &scanned, &pin())
+    account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &[])
         .await
         .unwrap();
     account::download(

@@ -34,7 +34,7 @@ async fn decrypted_bid(platform: &TestPlatform, amount: &str) -> (Phone, String,
     approve_identity(platform).await;
     let (_, url) = approved_order(platform, PHONE).await;
     let scanned = account::scan(&phone.store, &url).await.unwrap();
-    account::pick_up(&phone.store, &phone.keystore, &scanned, &pin())
+    account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &[])
         .await
         .unwrap();
     account::download(

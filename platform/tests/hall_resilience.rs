@@ -137,7 +137,7 @@ async fn setup() -> Setup {
     register_company(&platform).await;
     let (_, url) = approved_order(&platform, PHONE).await;
     let scanned = account::scan(&phone.store, &url).await.unwrap();
-    account::pick_up(&phone.store, &phone.keystore, &scanned, &pin())
+    account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &[])
         .await
         .unwrap();
     account::download(

@@ -33,7 +33,7 @@ async fn scan_pick_up_and_download_install_both_certificates() {
     let (page, url) = approved_order(&platform, PHONE).await;
 
     let scanned = account::scan(&phone.store, &url).await.unwrap();
-    let issued = account::pick_up(&phone.store, &phone.keystore, &scanned, &pin())
+    let issued = account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &[])
         .await
         .unwrap();
     let picked_up = order_state(&platform, &page).await;
@@ -219,7 +219,7 @@ async fn interrupted_pickup_resumes_with_the_same_certificates() {
     approve_identity(&platform).await;
     let (_, url) = approved_order(&platform, PHONE).await;
     let scanned = account::scan(&phone.store, &url).await.unwrap();
-    let first = account::pick_up(&phone.store, &phone.keystore, &scanned, &pin())
+    let first = account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &[])
         .await
         .unwrap();
 
@@ -230,7 +230,7 @@ async fn interrupted_pickup_resumes_with_the_same_certificates() {
         .unwrap();
     drop(conn);
     let again = account::scan(&phone.store, &url).await.unwrap();
-    let second = account::pick_up(&phone.store, &phone.keystore, &again, &pin())
+    let second = account::pick_up(&phone.store, &phone.keystore, &again, &pin(), &[])
         .await
         .unwrap();
 
@@ -251,7 +251,7 @@ async fn order_scanned_twice_after_download_is_refused() {
     register_company(&platform).await;
     let (_, url) = approved_order(&platform, PHONE).await;
     let scanned = account::scan(&phone.store, &url).await.unwrap();
-    account::pick_up(&phone.store, &phone.keystore, &scanned, &pin())
+    account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &[])
         .await
         .unwrap();
     account::download(
@@ -276,7 +276,7 @@ async fn company_missing_from_registry_installs_nothing() {
     approve_identity(&platform).await;
     let (page, url) = approved_order(&platform, PHONE).await;
     let scanned = account::scan(&phone.store, &url).await.unwrap();
-    account::pick_up(&phone.store, &phone.keystore, &scanned, &pin())
+    account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &[])
         .await
         .unwrap();
 
@@ -378,6 +378,7 @@ async fn bad_certificate_requests_are_refused() {
         let body = CertificateRequest {
             signing_csr_pem: signing,
             encryption_csr_pem: encryption,
+            device_attestation: Vec::new(),
         };
         let err = client.request_certificates(&id, &body).await.unwrap_err();
         assert_eq!(err.server_code(), Some(expected), "{err}");
@@ -387,6 +388,7 @@ async fn bad_certificate_requests_are_refused() {
     let body = CertificateRequest {
         signing_csr_pem: good_signing.clone(),
         encryption_csr_pem: good_encryption.clone(),
+        device_attestation: Vec::new(),
     };
     client.request_certificates(&id, &body).await.unwrap();
     let (_, second_url) = approved_order(&platform, PHONE).await;
@@ -404,6 +406,7 @@ async fn bad_certificate_requests_are_refused() {
     let other_keys = CertificateRequest {
         signing_csr_pem: csr(&subject, KeyRole::Signing),
         encryption_csr_pem: csr(&subject, KeyRole::Encryption),
+        device_attestation: Vec::new(),
     };
     let other = client
         .request_certificates(&id, &other_keys)

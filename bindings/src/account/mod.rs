@@ -436,7 +436,7 @@ mod tests {
             state: OrderState::Approved,
         };
 
-        let result = block_on(account.pick_up(forged, "135790".into()));
+        let result = block_on(account.pick_up(forged, "135790".into(), Vec::new()));
 
         assert_eq!(code(result), crate::error::CODE_INVALID_ARGUMENT);
         assert!(keystore.core().keys().expect("listed").is_empty());
@@ -457,7 +457,7 @@ mod tests {
             state: OrderState::Approved,
         };
 
-        let result = block_on(account.pick_up(scanned, "135790".into()));
+        let result = block_on(account.pick_up(scanned, "135790".into(), Vec::new()));
 
         assert_eq!(code(result), "account.unknown_platform");
         assert!(keystore.core().keys().expect("listed").is_empty());

@@ -8,11 +8,18 @@
 //! the response); the holder's name, company and credit code become the
 //! requests' subject, and the platform refuses requests whose subject is
 //! not its order's.
+//!
+//! Device attestation: an Android app requests from the Android Keystore
+//! the attestation of the key that guards its device secret, with the
+//! challenge [`pickup_attestation_challenge`] of the scanned pickup id,
+//! and passes the chain to `pickUp` as `deviceAttestation` (DER
+//! certificates, leaf first). The argument defaults to an empty list, so
+//! iOS and older callers compile unchanged and send none.
 
 use std::sync::Arc;
 
 use palmbid_core::account::{self as core, AccountError, AccountStore};
-use palmbid_core::api::pickup::{IssuedCertificates, is_pickup_id};
+use palmbid_core::api::pickup::{self as wire, IssuedCertificates, is_pickup_id};
 use palmbid_core::keystore::Pin;
 use palmbid_core::pki::CertInfo;
 
@@ -23,6 +30,27 @@ use super::records::{
 use crate::error::PalmbidError;
 use crate::records::{CertificateInfo, CertificateRecord};
 use crate::runtime::{blocking, blocking_future};
+
+/// Computes the attestation challenge of the order behind `pickup_id` (the
+/// `pickupId` of the record `scan` returned): 32 bytes to pass to
+/// `KeyGenParameterSpec.Builder.setAttestationChallenge` before
+/// [`Account::pick_up`], so the attestation is bound to this order.
+///
+/// # Errors
+/// `ffi.invalid_argument` for a pickup id that is not 32 lower-case hex
+/// characters.
+#[uniffi::export]
+pub(crate) fn pickup_attestation_challenge(pickup_id: &str) -> Result<Vec<u8>, PalmbidError> {
+    crate::runtime::guard("pickup_attestation_challenge", || {
+        if !is_pickup_id(pickup_id) {
+            return Err(PalmbidError::invalid_argument(
+                "pickup_id",
+                "a pickup id is 32 lower-case hex characters; pass the pickupId of the record `scan` returned",
+            ));
+        }
+        Ok(wire::pickup_attestation_challenge(pickup_id).to_vec())
+    })
+}
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Account {
@@ -50,14 +78,23 @@ impl Account {
     /// Calling it again for the same order (after a crash, or a lost
     /// answer) sends the same requests and gets the same certificates.
     ///
+    /// `device_attestation` is the Android Keystore attestation chain of
+    /// the key guarding the device secret, DER certificates leaf first.
+    /// The app makes it with [`pickup_attestation_challenge`] of this
+    /// order. It is empty (the default) when there is none.
+    ///
     /// # Errors
     /// `ffi.invalid_argument` for a pickup id that is not 32 lower-case hex
     /// characters; `account.unknown_platform`; a PIN that breaks the rules;
-    /// `account.foreign_chain`; the platform's refusal.
+    /// `account.foreign_chain`; the platform's refusal
+    /// (`pickup.attestation_invalid` naming what is wrong with the chain,
+    /// `pickup.attestation_required`, ...).
+    #[uniffi::method(default(device_attestation = []))]
     pub async fn pick_up(
         &self,
         scanned: ScannedPickup,
         new_pin: String,
+        device_attestation: Vec<Vec<u8>>,
     ) -> Result<PickedUp, PalmbidError> {
         let new_pin = Pin::entered(new_pin);
         if !is_pickup_id(&scanned.pickup_id) {
@@ -79,7 +116,7 @@ impl Account {
                 offer: scanned.clone().into(),
             };
 
-            let issued = core::pick_up(&store, &keystore, &request, &new_pin)
+            let issued = core::pick_up(&store, &keystore, &request, &new_pin, &device_attestation)
                 .await
                 .map_err(PalmbidError::from_core)?;
             picked_up(scanned.platform, scanned.pickup_id, &issued)

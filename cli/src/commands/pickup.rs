@@ -55,7 +55,7 @@ pub(crate) fn pick_up_scanned(
         Pin::chosen(text.as_str().to_owned()).map_err(core)?
     };
 
-    block_on(account::pick_up(store, keystore, scanned, &pin))?;
+    block_on(account::pick_up(store, keystore, scanned, &pin, &[]))?;
     println!(
         "{}",
         ctx.tr(

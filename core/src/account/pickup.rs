@@ -17,6 +17,7 @@
 //! `pickups` row; a crash between the two leaves an unused credential and
 //! the next pickup makes new keys.
 
+use base64::Engine;
 use rusqlite::{OptionalExtension, params};
 use url::Url;
 
@@ -150,16 +151,26 @@ pub async fn scan(store: &AccountStore, text: &str) -> Result<ScannedPickup, Acc
 /// requests and stores the answer. The certificates stay unusable until
 /// [`download`].
 ///
+/// `device_attestation` is the attestation chain of the key that guards
+/// the device secret, DER certificates leaf first. The app makes it for
+/// the challenge [`pickup_attestation_challenge`] of this order's pickup
+/// id, and passes an empty list when the phone has none. The platform
+/// judges it.
+///
 /// # Errors
 /// [`AccountError::Enroll`] for a PIN that breaks the rules;
 /// [`AccountError::ForeignChain`] when the chain does not end in the
 /// platform's trust anchor; [`AccountError::Api`] with the platform's
-/// refusal.
+/// refusal (`pickup.attestation_invalid`, `pickup.attestation_required`
+/// among them).
+///
+/// [`pickup_attestation_challenge`]: crate::api::pickup::pickup_attestation_challenge
 pub async fn pick_up(
     store: &AccountStore,
     keystore: &Keystore,
     scanned: &ScannedPickup,
     pin: &Pin,
+    device_attestation: &[Vec<u8>],
 ) -> Result<IssuedCertificates, AccountError> {
     let platform = &scanned.platform;
     let id = &scanned.offer.pickup_id;
@@ -196,6 +207,10 @@ pub async fn pick_up(
     let body = CertificateRequest {
         signing_csr_pem: pem("CERTIFICATE REQUEST", &signing_csr),
         encryption_csr_pem: pem("CERTIFICATE REQUEST", &encryption_csr),
+        device_attestation: device_attestation
+            .iter()
+            .map(|der| base64::engine::general_purpose::STANDARD.encode(der))
+            .collect(),
     };
     let issued = client_for(store, &platform.name)?
         .request_certificates(id, &body)

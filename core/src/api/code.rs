@@ -81,6 +81,12 @@ pub enum ErrorCode {
     /// The order's company is not in the entity registry.
     #[serde(rename = "pickup.company_not_registered")]
     PickupCompanyNotRegistered,
+    /// The device attestation chain is rejected. The message names the fault: too long, not parseable, a signature that does not verify, a missing or malformed KeyDescription, or a challenge that is not the order's.
+    #[serde(rename = "pickup.attestation_invalid")]
+    PickupAttestationInvalid,
+    /// The platform requires a device attestation chain and the request has none.
+    #[serde(rename = "pickup.attestation_required")]
+    PickupAttestationRequired,
     /// No request has this id.
     #[serde(rename = "qr.not_found")]
     QrNotFound,
@@ -349,6 +355,8 @@ impl ErrorCode {
             ErrorCode::PickupCsrInvalid => "pickup.csr_invalid",
             ErrorCode::PickupCsrMismatch => "pickup.csr_mismatch",
             ErrorCode::PickupCompanyNotRegistered => "pickup.company_not_registered",
+            ErrorCode::PickupAttestationInvalid => "pickup.attestation_invalid",
+            ErrorCode::PickupAttestationRequired => "pickup.attestation_required",
             ErrorCode::QrNotFound => "qr.not_found",
             ErrorCode::QrInvalidRequest => "qr.invalid_request",
             ErrorCode::QrDesktopUnauthorized => "qr.desktop_unauthorized",
@@ -465,6 +473,8 @@ mod tests {
             ErrorCode::PickupCsrInvalid,
             ErrorCode::PickupCsrMismatch,
             ErrorCode::PickupCompanyNotRegistered,
+            ErrorCode::PickupAttestationInvalid,
+            ErrorCode::PickupAttestationRequired,
             ErrorCode::QrNotFound,
             ErrorCode::QrInvalidRequest,
             ErrorCode::QrDesktopUnauthorized,

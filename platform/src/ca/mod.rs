@@ -1,6 +1,7 @@
 //! The platform's certificate authority: its root, kept in the data
 //! folder, the development endpoint that hands out its trust anchor, CA
-//! orders ([`orders`]), the phone's pickup endpoints and revocation
+//! orders ([`orders`]), the phone's pickup endpoints with the judgement of
+//! its device attestation ([`attestation`]) and revocation
 //! ([`revocation`]).
 //!
 //! On first start the platform makes a P-256 root with
@@ -13,6 +14,7 @@
 //! trust anchor over the same connection it will later protect is only
 //! sound for development; production ships the anchor with the app.
 
+pub mod attestation;
 pub mod orders;
 mod pickup;
 pub mod revocation;

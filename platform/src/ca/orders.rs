@@ -9,6 +9,12 @@
 //!   from the request (key usage and validity are its own);
 //! - the two keys differ, are P-256, and were never certified before;
 //! - validity starts at the server clock, for [`LEAF_VALIDITY_DAYS`];
+//! - the device attestation chain, if any, is judged
+//!   ([`super::attestation`]). An invalid chain is rejected before
+//!   anything is issued, so it costs the order nothing. An absent one is
+//!   rejected only under `--require-attestation`. The order records the
+//!   judgement of each request until its certificates are issued, and
+//!   keeps the one it was issued with;
 //! - the same two requests again (an interrupted pickup) get the stored
 //!   certificates back; other keys for an issued order are refused;
 //! - the answer carries the order's seal images ([`super::seals`]).
@@ -27,6 +33,7 @@ use rand_core::{OsRng, RngCore};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
+use super::attestation::{Attestation, AttestationFault, AttestationPolicy};
 use super::seals::SealFont;
 use crate::db::DbError;
 use crate::error::Failure;
@@ -95,6 +102,16 @@ pub enum OrderError {
         reason: &'static str,
     },
 
+    /// The device attestation chain is refused.
+    #[error(transparent)]
+    AttestationInvalid(AttestationFault),
+
+    /// The platform requires a device attestation chain; none was sent.
+    #[error(
+        "this platform requires a device attestation with the certificate requests; pick up with the app on an Android phone whose keys are kept in secure hardware"
+    )]
+    AttestationRequired,
+
     /// The company is not in the entity registry.
     #[error(
         "the company {company} ({credit_code}) is not in the platform's entity registry; register the company with the platform, then download again"
@@ -137,6 +154,10 @@ impl OrderError {
             OrderError::NotPickedUp => (S::CONFLICT, ErrorCode::PickupNotPickedUp),
             OrderError::CsrInvalid { .. } => (S::BAD_REQUEST, ErrorCode::PickupCsrInvalid),
             OrderError::CsrMismatch { .. } => (S::BAD_REQUEST, ErrorCode::PickupCsrMismatch),
+            OrderError::AttestationInvalid(_) => {
+                (S::BAD_REQUEST, ErrorCode::PickupAttestationInvalid)
+            }
+            OrderError::AttestationRequired => (S::FORBIDDEN, ErrorCode::PickupAttestationRequired),
             OrderError::CompanyNotRegistered { .. } => {
                 (S::CONFLICT, ErrorCode::PickupCompanyNotRegistered)
             }
@@ -187,6 +208,11 @@ impl Localized for OrderError {
                     "{} 证书请求与订单不符（主体、密钥类型或密钥重复）",
                     role_zh(role)
                 )
+            }
+            OrderError::AttestationInvalid(fault) => fault.message_zh(),
+            OrderError::AttestationRequired => {
+                "本平台要求证书请求附带设备证明；请在密钥存于安全硬件的 Android 手机上用应用领取"
+                    .to_owned()
             }
             OrderError::CompanyNotRegistered {
                 company,
@@ -241,6 +267,9 @@ pub struct Order {
     pub reason: Option<String>,
     /// Entry time, Unix seconds.
     pub created_at: i64,
+    /// The device attestation judged at the first pickup request; `None`
+    /// before it.
+    pub attestation: Option<Attestation>,
 }
 
 impl Order {
@@ -323,12 +352,12 @@ pub fn create(conn: &Connection, new: &NewOrder, now: i64) -> Result<String, Ord
     Ok(id)
 }
 
-const ORDER_COLUMNS: &str =
-    "id, pickup_id, name, phone, company, credit_code, seals, state, reason, created_at";
+const ORDER_COLUMNS: &str = "id, pickup_id, name, phone, company, credit_code, seals, state, reason, created_at, attestation";
 
 fn order_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Order> {
     let seals: String = row.get(6)?;
     let state: String = row.get(7)?;
+    let attestation: Option<String> = row.get(10)?;
     Ok(Order {
         id: row.get(0)?,
         pickup_id: row.get(1)?,
@@ -340,6 +369,7 @@ fn order_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Order> {
         state: OrderState::parse(&state).unwrap_or(OrderState::Rejected),
         reason: row.get(8)?,
         created_at: row.get(9)?,
+        attestation: attestation.and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
@@ -465,16 +495,23 @@ fn check_csr(pem: &str, role: KeyRole, order: &Order) -> Result<CheckedCsr, Orde
 }
 
 /// Issues (or, for the same keys again, returns) the certificates of the
-/// order behind `pickup_id` for `phone`.
+/// order behind `pickup_id` for `phone`, judging the request's device
+/// attestation under `policy`.
 ///
 /// # Errors
 /// As [`offer_for`]; [`OrderError::CsrInvalid`],
-/// [`OrderError::CsrMismatch`]; [`OrderError::AlreadyIssued`] for other
-/// keys after issuing.
+/// [`OrderError::CsrMismatch`]; [`OrderError::AttestationInvalid`],
+/// [`OrderError::AttestationRequired`]; [`OrderError::AlreadyIssued`] for
+/// other keys after issuing.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the caller's identity, its request and the issuer's parts, each needed"
+)]
 pub fn issue(
     conn: &mut Connection,
     ca: &IssuingCa,
     font: Option<&SealFont>,
+    policy: &AttestationPolicy,
     pickup_id: &str,
     phone: &str,
     request: &CertificateRequest,
@@ -490,6 +527,27 @@ pub fn issue(
             role: "encryption",
             reason: "it has the same key as the signing request",
         });
+    }
+
+    let attestation = policy.judge(&request.device_attestation, pickup_id);
+    let refusal = match &attestation {
+        Attestation::Invalid { fault } => Some(OrderError::AttestationInvalid(fault.clone())),
+        Attestation::Absent if policy.required() => Some(OrderError::AttestationRequired),
+        Attestation::Absent | Attestation::Verified { .. } => None,
+    };
+    let record = attestation.to_json();
+    if let Some(refusal) = refusal {
+        // Recorded for the operator; nothing else changes, so a corrected
+        // request may follow.
+        if order.state == OrderState::Approved {
+            tx.execute(
+                "UPDATE orders SET attestation = ?2 WHERE id = ?1",
+                params![order.id, record],
+            )?;
+            tx.commit()?;
+        }
+        tracing::info!(order = %order.id, code = refusal.code(), "device attestation rejected");
+        return Err(refusal);
     }
 
     if order.state == OrderState::PickedUp {
@@ -555,8 +613,8 @@ pub fn issue(
         stored.push((role.as_str().to_owned(), csr.key_sha256.clone(), cert.der));
     }
     tx.execute(
-        "UPDATE orders SET state = 'picked_up', picked_up_at = ?2 WHERE id = ?1",
-        params![order.id, now],
+        "UPDATE orders SET state = 'picked_up', picked_up_at = ?2, attestation = ?3 WHERE id = ?1",
+        params![order.id, now, record],
     )?;
     tx.commit()?;
 

@@ -62,13 +62,23 @@ async fn certificates(
     let Json(body) = body?;
     let ca = std::sync::Arc::clone(&state.ca);
     let font = state.seal_font.clone();
+    let policy = std::sync::Arc::clone(&state.attestation);
     let now = state.clock.now();
     let result = state
         .db
         .call(move |conn| {
             require_approved(conn, &session.phone).map_err(Failure::from)?;
-            orders::issue(conn, &ca, font.as_deref(), &id, &session.phone, &body, now)
-                .map_err(Failure::from)
+            orders::issue(
+                conn,
+                &ca,
+                font.as_deref(),
+                &policy,
+                &id,
+                &session.phone,
+                &body,
+                now,
+            )
+            .map_err(Failure::from)
         })
         .await;
     if let Err(failure) = &result {

@@ -432,7 +432,14 @@ CREATE TABLE hall_draw_contributions (
 );
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
+/// Version 9: the judgement of the device attestation chain a phone sent
+/// with its pickup (`ca::attestation::Attestation` as JSON), NULL until
+/// the first pickup request of the order.
+const V9: &str = "
+ALTER TABLE orders ADD COLUMN attestation TEXT;
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
 
 /// The schema version this build writes.
 #[allow(clippy::cast_possible_truncation, reason = "a handful of migrations")]

@@ -3,6 +3,12 @@
 //! order and watches its state change live; and keeps the entity registry
 //! (主体库).
 //!
+//! The order page also shows the judgement of the device attestation the
+//! phone sent with its pickup ([`crate::ca::attestation`]), in Chinese
+//! with English beside it. Its `#attestation` element carries the same as
+//! data attributes (`data-result`, `data-security-level`,
+//! `data-root-trusted`) for tests.
+//!
 //! The QR code holds `{public base}/q/{pickup id}` and is drawn as inline
 //! SVG by the `qrcode` crate. The order page long-polls
 //! `/console/orders/{id}/status?since=STATE` and updates the state in
@@ -22,6 +28,8 @@ use serde::Deserialize;
 
 use super::{RejectForm, cross_site, cross_site_refused, form_field, page, time_text};
 use crate::AppState;
+use crate::ca::attestation::Attestation;
+use crate::ca::attestation::key_description::SecurityLevel;
 use crate::ca::orders::{self, NewOrder, Order, OrderError};
 use crate::error::Failure;
 
@@ -50,6 +58,48 @@ fn seal_label(kind: SealKind) -> &'static str {
         SealKind::Personal => "个人章 personal",
         SealKind::LegalRepresentative => "法人章 legal representative",
         SealKind::Company => "公章 company",
+    }
+}
+
+fn security_level_label(level: SecurityLevel) -> &'static str {
+    match level {
+        SecurityLevel::Software => "软件密钥库（无硬件保护） Software",
+        SecurityLevel::TrustedEnvironment => "可信执行环境 TEE (TrustedEnvironment)",
+        SecurityLevel::StrongBox => "安全芯片 StrongBox",
+    }
+}
+
+/// Renders the order's device attestation: what the phone sent with its
+/// pickup and the platform's judgement.
+fn attestation_cell(attestation: Option<&Attestation>) -> Markup {
+    match attestation {
+        None => html! {
+            span id="attestation" data-result="pending" { "尚未领取 not picked up yet" }
+        },
+        Some(Attestation::Absent) => html! {
+            span id="attestation" data-result="absent" { "未提供设备证明 none sent" }
+        },
+        Some(Attestation::Invalid { fault }) => html! {
+            span id="attestation" data-result="invalid" {
+                "无效，已拒绝 invalid, refused：" (fault.message_zh()) " / " (fault.to_string())
+            }
+        },
+        Some(Attestation::Verified {
+            attestation_version,
+            security_level,
+            root_fingerprint,
+            root_trusted,
+        }) => html! {
+            span id="attestation" data-result="verified"
+                data-security-level=(security_level.as_str())
+                data-root-trusted=(root_trusted) {
+                "证书链已验证 chain verified；"
+                "安全级别 security level：" (security_level_label(*security_level)) "；"
+                @if *root_trusted { "根证书受信任 root trusted" } @else { "根证书不受信任 root not trusted" }
+                "（SHA-256 " code { (root_fingerprint) } "）；"
+                "证明版本 attestation version " (attestation_version)
+            }
+        },
     }
 }
 
@@ -170,6 +220,7 @@ async fn detail(State(state): State<AppState>, Path(id): Path<String>) -> Result
                 tr { th { "印章 Seals" } td { @for kind in &order.seals { (seal_label(*kind)) "；" } } }
                 tr { th { "状态 State" } td { span id="status" data-state=(order.state.as_str()) data-rendered-state=(order.state.as_str()) { (state_label(order.state)) } } }
                 @if let Some(reason) = &order.reason { tr { th { "原因 Reason" } td { (reason) } } }
+                tr { th { "设备证明 Device attestation" } td { (attestation_cell(order.attestation.as_ref())) } }
             }
             @if order.state == OrderState::Pending {
                 p {

@@ -31,11 +31,14 @@ impl TestPlatform {
 
     /// Starts with `dev_auto_approve` set as given.
     pub(crate) async fn start_with(dev_auto_approve: bool) -> Self {
+        Self::start_configured(|config| config.dev_auto_approve = dev_auto_approve).await
+    }
+
+    /// Starts with the default configuration as `configure` changes it.
+    pub(crate) async fn start_configured(configure: impl FnOnce(&mut Config)) -> Self {
         let data = tempfile::tempdir().unwrap();
-        let config = Config {
-            dev_auto_approve,
-            ..Config::new("127.0.0.1:0".parse().unwrap(), data.path().to_path_buf())
-        };
+        let mut config = Config::new("127.0.0.1:0".parse().unwrap(), data.path().to_path_buf());
+        configure(&mut config);
         let server = Platform::spawn(config).await.unwrap();
         TestPlatform { server, data }
     }

@@ -184,6 +184,7 @@ pub(crate) async fn holder_for(
             "CERTIFICATE REQUEST",
             &pki::build_csr(&encryption_key, &subject, KeyRole::Encryption).unwrap(),
         ),
+        device_attestation: Vec::new(),
     };
     let issued: IssuedCertificates = post(
         platform,

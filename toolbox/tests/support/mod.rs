@@ -115,7 +115,7 @@ impl Bench {
         let phone = self.bare_phone(number).await;
         let url = self.approved_order(number).await;
         let scanned = account::scan(&phone.store, &url).await.unwrap();
-        account::pick_up(&phone.store, &phone.keystore, &scanned, &pin())
+        account::pick_up(&phone.store, &phone.keystore, &scanned, &pin(), &[])
             .await
             .unwrap();
         account::download(

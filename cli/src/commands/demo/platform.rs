@@ -203,7 +203,7 @@ impl DemoPlatform {
             .block_on(account::scan(store, url))
             .map_err(core)?;
         self.runtime
-            .block_on(account::pick_up(store, keystore, &scanned, pin))
+            .block_on(account::pick_up(store, keystore, &scanned, pin, &[]))
             .map_err(core)?;
         self.runtime
             .block_on(account::download(

@@ -68,6 +68,15 @@ class TestPlatform private constructor(
         return match.groupValues[1]
     }
 
+    /**
+     * Reads the device attestation the order page shows: the `#attestation`
+     * element's opening tag (its `data-result`, `data-security-level` and
+     * `data-root-trusted`) and text.
+     */
+    fun attestationShown(orderPage: String): String =
+        Regex("""<span id="attestation"[^>]*>[^<]*(?:<code>[^<]*</code>[^<]*)?""").find(get(orderPage))?.value
+            ?: error("the order page shows no device attestation")
+
     /** Reads the order's state, as its page's live status does. */
     fun orderState(orderPage: String): String {
         val json = get("$orderPage/status")
@@ -277,14 +286,18 @@ class TestPlatform private constructor(
     companion object {
         private const val START_TIMEOUT_SECONDS = 60L
 
-        /** Starts the platform and waits for the address it prints first. */
-        fun start(): TestPlatform {
+        /**
+         * Starts the platform, with [extraArgs] after the usual `serve`
+         * arguments, and waits for the address it prints first.
+         */
+        fun start(vararg extraArgs: String): TestPlatform {
             val bin = System.getProperty("palmbid.platform.bin")
                 ?: error("system property palmbid.platform.bin is not set; run tests/kotlin/run.sh")
             check(Files.isExecutable(Path.of(bin))) { "$bin is not an executable; run tests/kotlin/run.sh, which builds it" }
             val data = Files.createTempDirectory("palmbid-platform-")
             val process = ProcessBuilder(
-                bin, "serve", "--listen", "127.0.0.1:0", "--data", data.toString(), "--dev-auto-approve",
+                listOf(bin, "serve", "--listen", "127.0.0.1:0", "--data", data.toString(), "--dev-auto-approve") +
+                    extraArgs,
             )
                 .redirectError(data.resolve("platform.log").toFile())
                 .start()
