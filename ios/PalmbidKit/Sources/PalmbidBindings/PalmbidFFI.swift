@@ -814,12 +814,19 @@ public protocol AccountProtocol: AnyObject, Sendable {
      * Calling it again for the same order (after a crash, or a lost
      * answer) sends the same requests and gets the same certificates.
      *
+     * `device_attestation` is the Android Keystore attestation chain of
+     * the key guarding the device secret, DER certificates leaf first.
+     * The app makes it with [`pickup_attestation_challenge`] of this
+     * order. It is empty (the default) when there is none.
+     *
      * # Errors
      * `ffi.invalid_argument` for a pickup id that is not 32 lower-case hex
      * characters; `account.unknown_platform`; a PIN that breaks the rules;
-     * `account.foreign_chain`; the platform's refusal.
+     * `account.foreign_chain`; the platform's refusal
+     * (`pickup.attestation_invalid` naming what is wrong with the chain,
+     * `pickup.attestation_required`, ...).
      */
-    func pickUp(scanned: ScannedPickup, newPin: String) async throws  -> PickedUp
+    func pickUp(scanned: ScannedPickup, newPin: String, deviceAttestation: [Data]) async throws  -> PickedUp
     
     /**
      * Lists every pickup stored on this phone, oldest first.
@@ -1609,17 +1616,24 @@ open func download(platform: String, pickupId: String, pin: String)async throws 
      * Calling it again for the same order (after a crash, or a lost
      * answer) sends the same requests and gets the same certificates.
      *
+     * `device_attestation` is the Android Keystore attestation chain of
+     * the key guarding the device secret, DER certificates leaf first.
+     * The app makes it with [`pickup_attestation_challenge`] of this
+     * order. It is empty (the default) when there is none.
+     *
      * # Errors
      * `ffi.invalid_argument` for a pickup id that is not 32 lower-case hex
      * characters; `account.unknown_platform`; a PIN that breaks the rules;
-     * `account.foreign_chain`; the platform's refusal.
+     * `account.foreign_chain`; the platform's refusal
+     * (`pickup.attestation_invalid` naming what is wrong with the chain,
+     * `pickup.attestation_required`, ...).
      */
-open func pickUp(scanned: ScannedPickup, newPin: String)async throws  -> PickedUp  {
+open func pickUp(scanned: ScannedPickup, newPin: String, deviceAttestation: [Data] = [])async throws  -> PickedUp  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_palmbid_ffi_fn_method_account_pick_up(
-                        self.uniffiCloneHandle(),FfiConverterTypeScannedPickup_lower(scanned),FfiConverterString.lower(newPin)
+                        self.uniffiCloneHandle(),FfiConverterTypeScannedPickup_lower(scanned),FfiConverterString.lower(newPin),FfiConverterSequenceData.lower(deviceAttestation)
                 )
             },
             pollFunc: ffi_palmbid_ffi_rust_future_poll_rust_buffer,
@@ -12615,6 +12629,24 @@ public func panicForTesting()throws   {try rustCallWithError(FfiConverterTypePal
 }
 }
 /**
+ * Computes the attestation challenge of the order behind `pickup_id` (the
+ * `pickupId` of the record `scan` returned): 32 bytes to pass to
+ * `KeyGenParameterSpec.Builder.setAttestationChallenge` before
+ * [`Account::pick_up`], so the attestation is bound to this order.
+ *
+ * # Errors
+ * `ffi.invalid_argument` for a pickup id that is not 32 lower-case hex
+ * characters.
+ */
+public func pickupAttestationChallenge(pickupId: String)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePalmbidError_lift) {
+        uniffiCallStatus in
+    uniffi_palmbid_ffi_fn_func_pickup_attestation_challenge(
+        FfiConverterString.lower(pickupId),uniffiCallStatus
+    )
+})
+}
+/**
  * The other side of key release: opens the envelope at `input` with a
  * `released` key (from [`Keystore::release_key`]) and the private key it
  * was released to (PKCS#8 or SEC1, PEM or DER), writing `output`. For the
@@ -12699,6 +12731,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_palmbid_ffi_checksum_func_panic_for_testing() != 6698) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_palmbid_ffi_checksum_func_pickup_attestation_challenge() != 10076) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_palmbid_ffi_checksum_func_decrypt_with_released_key() != 21919) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12765,7 +12800,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_palmbid_ffi_checksum_method_account_download() != 45288) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_palmbid_ffi_checksum_method_account_pick_up() != 20192) {
+    if (uniffi_palmbid_ffi_checksum_method_account_pick_up() != 328) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_palmbid_ffi_checksum_method_account_pickups() != 39032) {
