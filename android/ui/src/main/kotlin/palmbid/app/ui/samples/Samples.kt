@@ -523,7 +523,7 @@ object SignatureLogSamples {
         "empty" to SignatureLogState(loading = false),
         "full" to SignatureLogState(loading = false, entries = entries),
         "end" to SignatureLogState(loading = false, entries = entries.takeLast(5), endReached = true),
-        // The refused tries and the PIN change that followed them, which the long lists push below the fold.
+        // The refused tries and the PIN change, which the long lists push below the fold.
         "refused" to SignatureLogState(
             loading = false,
             entries = entries.filter { it.refused || it.operation == SignatureOperation.PIN_CHANGE },
