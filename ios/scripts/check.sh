@@ -4,7 +4,8 @@
 #   1. every .swift file under ios/ parses with tree-sitter's Swift grammar
 #      with no ERROR or MISSING node (scripts/swift_parse.py);
 #   2. the Swift bindings generated from the current library
-#      (target/bindings/swift, written by bindings/scripts/generate.sh) are
+#      (${CARGO_TARGET_DIR:-target}/bindings/swift, written by
+#      bindings/scripts/generate.sh) are
 #      byte for byte the copy committed in PalmbidKit;
 #   3. Package.swift and project.yml name only files and folders that exist
 #      (scripts/check_paths.py);
@@ -172,7 +173,7 @@ self_test() {
     echo "self-test: the layer check rejects a view model importing SwiftUI and a view importing the bindings"
 }
 
-generated="$root/target/bindings/swift/PalmbidFFI.swift"
+generated="${CARGO_TARGET_DIR:-$root/target}/bindings/swift/PalmbidFFI.swift"
 
 check_parse "$ios"
 check_bindings "$generated" "$bindings_copy"

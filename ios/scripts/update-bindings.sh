@@ -7,11 +7,14 @@
 # Usage: ios/scripts/update-bindings.sh [--no-generate]
 #   --no-generate  copy target/bindings/swift/PalmbidFFI.swift as it is
 #                  (generate.sh already ran)
+#
+# Like generate.sh, it reads the bindings from $CARGO_TARGET_DIR when that is
+# set, so a worktree can take them from a shared target directory.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 
-generated="$root/target/bindings/swift/PalmbidFFI.swift"
+generated="${CARGO_TARGET_DIR:-$root/target}/bindings/swift/PalmbidFFI.swift"
 copy="$root/ios/PalmbidKit/Sources/PalmbidBindings/PalmbidFFI.swift"
 
 if [ "${1:-}" != "--no-generate" ]; then

@@ -104,7 +104,7 @@ final class AppModel: ObservableObject {
             phase = .ready(Services(
                 certificates: live.certificates, accounts: live.accounts, pickup: live.pickup, qr: live.qr,
                 hall: live.hall, guarantees: live.guarantees, settings: settings,
-                signatureLog: UnavailableSignatureLog(), drawTickets: UserDefaultsDrawTickets()
+                signatureLog: live.signatureLog, drawTickets: UserDefaultsDrawTickets()
             ))
         } catch {
             phase = .failed(AppError(error))

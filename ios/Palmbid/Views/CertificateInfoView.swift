@@ -1,6 +1,7 @@
 import PalmbidCore
 import PalmbidPresentation
 import SwiftUI
+import UIKit
 
 /// 我的证书: both certificates of each credential, validity, PIN state, and
 /// the PIN change.
@@ -31,6 +32,9 @@ struct CertificateInfoView: View {
                     }
                     if let encryption = credential.encryption {
                         CertificateRow(certificate: encryption)
+                    }
+                    if !credential.seals.isEmpty {
+                        SealsRow(seals: credential.seals)
                     }
                     if let pin = credential.pin {
                         if pin.locked {
@@ -106,5 +110,35 @@ struct CertificateRow: View {
             }
         }
         .font(.footnote)
+    }
+}
+
+/// The seals issued with a credential's signing certificate, each image
+/// with its name.
+@MainActor
+struct SealsRow: View {
+    let seals: [SealPicture]
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 8) {
+            Text(String(localized: "cert_seals"))
+                .font(.headline)
+            ScrollView(.horizontal) {
+                HStack(spacing: 16) {
+                    ForEach(seals, id: \.type) { seal in
+                        VStack(spacing: 4) {
+                            if let image = UIImage(data: seal.png) {
+                                Image(uiImage: image)
+                                    .resizable()
+                                    .scaledToFit()
+                                    .frame(width: 72, height: 72)
+                            }
+                            Text(SealNames.name(seal.type))
+                                .font(.caption)
+                        }
+                    }
+                }
+            }
+        }
     }
 }

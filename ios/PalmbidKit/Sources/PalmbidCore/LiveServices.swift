@@ -13,16 +13,18 @@ public final class LiveServices: Sendable {
     public let qr: QrService
     public let hall: HallService
     public let guarantees: GuaranteeService
+    public let signatureLog: SignatureLog
 
     private init(keystore: Keystore, account: Account) {
         self.keystore = keystore
         self.account = account
-        certificates = LiveCertificateStore(keystore: keystore)
+        certificates = LiveCertificateStore(keystore: keystore, account: account)
         accounts = LiveAccountService(account: account)
         pickup = LivePickupService(account: account)
         qr = LiveQrService(account: account)
         hall = LiveHallService(account: account)
         guarantees = LiveGuaranteeService(account: account)
+        signatureLog = LiveSignatureLog(keystore: keystore)
     }
 
     /// Opens (creating on first use) the keystore in `home` with the
@@ -41,9 +43,12 @@ public final class LiveServices: Sendable {
 
 final class LiveCertificateStore: CertificateStore {
     private let keystore: Keystore
+    /// The seals are stored with the account's pickups, not in the keystore.
+    private let account: Account
 
-    init(keystore: Keystore) {
+    init(keystore: Keystore, account: Account) {
         self.keystore = keystore
+        self.account = account
     }
 
     func certificates() async throws -> [CertificateSummary] {
@@ -72,6 +77,18 @@ final class LiveCertificateStore: CertificateStore {
                     credentialId: warning.credentialId,
                     bids: warning.bids.count,
                     lastDeadline: warning.bids.map(\.deadlineUnix).max().map(Date.init(unix:))
+                )
+            }
+        }
+    }
+
+    func seals() async throws -> [CredentialSeals] {
+        try await bridged {
+            try await account.seals().map { held in
+                CredentialSeals(
+                    platform: held.platform,
+                    credentialId: held.credentialId,
+                    seals: held.seals.map { SealPicture(type: SealType($0.kind), png: $0.png) }
                 )
             }
         }

@@ -208,22 +208,113 @@ public struct DownloadedCertificates: Equatable, Sendable {
     }
 }
 
-/// A signature the phone made, as the signature log lists it.
-public struct SignatureEntry: Equatable, Sendable, Identifiable {
-    public var id: String
-    public var signedAt: Date
-    /// Description of what was signed: a document name, a login, a quote
-    /// confirmation.
-    public var what: String
-    /// The requester: the platform, portal or toolbox.
-    public var requester: String
-    public var certificateSerial: String
+/// The purpose a PIN entry unlocked a key for, as the core records it, with
+/// the same cases as Android's `SignatureOperation`.
+public enum SignatureOperation: Equatable, Sendable, CaseIterable {
+    case signDigest
+    case signFile
+    /// An envelope file opened on the phone.
+    case decryptFile
+    /// A content key released to a public key the app passed.
+    case releaseKey
+    case qrLogin
+    case qrSign
+    case qrSeal
+    case encryptionCertificate
+    case qrDecrypt
+    case hallSignIn
+    case hallDecrypt
+    case hallCheck
+    case quoteConfirmation
+    case challenge
+    case roundQuote
+    case drawContribution
+    case guaranteeApplication
+    /// A certificate installed for a stored key.
+    case certificateInstall
+    /// A PIN change: it unlocks every key of the credential, so the entry
+    /// names no key.
+    case pinChange
+    /// An operation a newer library records and this app does not name.
+    case other
+}
 
-    public init(id: String, signedAt: Date, what: String, requester: String, certificateSerial: String) {
+/// The result of one PIN entry.
+public enum KeyUseOutcome: Equatable, Sendable, CaseIterable {
+    /// The PIN was right and the key was used.
+    case used
+    /// Refused: wrong PIN.
+    case wrongPin
+    /// Refused: the credential was locked, or this try locked it.
+    case locked
+    /// The PIN was right but the key could not be used; nothing was signed.
+    case failed
+    /// The try was counted, but the app stopped before the result was written.
+    case interrupted
+
+    /// Whether the key was refused; such tries may be someone else's, so the
+    /// log highlights them.
+    public var refused: Bool { self == .wrongPin || self == .locked }
+}
+
+/// One entry of the signature log (签名记录): a PIN entry that asked for a
+/// key, refused ones included. Nothing secret: no PIN, key or content.
+/// Platform, requester and project stay apart, as the library gives them.
+public struct SignatureEntry: Equatable, Sendable, Identifiable {
+    /// Row id; the log pages back by passing the last one as `before`.
+    public var id: Int64
+    public var at: Date
+    public var operation: SignatureOperation
+    public var credentialId: String
+    /// The key; nil for a PIN change, which unlocks every key of the credential.
+    public var keyId: String?
+    /// The key's purpose, with `keyId`.
+    public var purpose: KeyPurpose?
+    /// Serial of the key's certificate at the time, lowercase hex.
+    public var certificateSerial: String?
+    public var platform: String?
+    /// The sender of a QR request: site or program, machine, address.
+    public var requester: String?
+    /// The project (hall or guarantee).
+    public var project: String?
+    public var documentName: String?
+    /// SHA-256 of what was signed or decrypted, lowercase hex.
+    public var documentSha256: String?
+    public var outcome: KeyUseOutcome
+
+    /// Wrong PIN or locked: highlighted, since it may be someone else's try.
+    public var refused: Bool { outcome.refused }
+
+    public init(
+        id: Int64, at: Date, operation: SignatureOperation, credentialId: String, keyId: String?,
+        purpose: KeyPurpose?, certificateSerial: String?, platform: String?, requester: String?,
+        project: String?, documentName: String?, documentSha256: String?, outcome: KeyUseOutcome
+    ) {
         self.id = id
-        self.signedAt = signedAt
-        self.what = what
-        self.requester = requester
+        self.at = at
+        self.operation = operation
+        self.credentialId = credentialId
+        self.keyId = keyId
+        self.purpose = purpose
         self.certificateSerial = certificateSerial
+        self.platform = platform
+        self.requester = requester
+        self.project = project
+        self.documentName = documentName
+        self.documentSha256 = documentSha256
+        self.outcome = outcome
+    }
+}
+
+/// The seals the CA issued with one credential's signing certificate.
+public struct CredentialSeals: Equatable, Sendable {
+    public var platform: String
+    public var credentialId: String
+    public var seals: [SealPicture]
+
+    public init(platform: String, credentialId: String, seals: [SealPicture]) {
+        self.platform = platform
+        self.credentialId = credentialId
+        self.seals = seals
     }
 }

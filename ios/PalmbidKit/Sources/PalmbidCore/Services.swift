@@ -16,6 +16,8 @@ public protocol CertificateStore: Sendable {
     func deleteCredential(credentialId: String) async throws
     /// Lists the credentials whose encryption keys pending bids still need.
     func renewalNotices() async throws -> [RenewalNotice]
+    /// Lists the seals issued with each credential's signing certificate.
+    func seals() async throws -> [CredentialSeals]
 }
 
 /// Platforms, SMS login and the identity video check.
@@ -131,7 +133,9 @@ public protocol BiometricPinStore: Sendable {
     func removeAll()
 }
 
-/// Every signature the phone made, newest first.
+/// Every PIN entry that asked for a key on this phone, newest first.
 public protocol SignatureLog: Sendable {
-    func entries() async throws -> [SignatureEntry]
+    /// Up to `limit` entries older than entry `before`, or the newest when
+    /// `before` is nil.
+    func entries(limit: Int, before: Int64?) async throws -> [SignatureEntry]
 }

@@ -29,16 +29,3 @@ public final class InMemorySettings: SettingsStore, @unchecked Sendable {
         set { values.with { $0.biometricUnlock = newValue } }
     }
 }
-
-/// A signature log holding `entries`.
-public struct MockSignatureLog: SignatureLog {
-    public var stored: [SignatureEntry]
-
-    public init(entries: [SignatureEntry] = []) {
-        stored = entries
-    }
-
-    public func entries() async throws -> [SignatureEntry] {
-        stored
-    }
-}

@@ -8,6 +8,7 @@ public actor MockCertificateStore: CertificateStore {
     private var pins: [String: String]
     private var failures: [String: Int] = [:]
     private var notices: [RenewalNotice] = []
+    private var heldSeals: [CredentialSeals] = []
     /// When set, every call fails with it (device key lost, for example).
     public var failure: AppError?
 
@@ -71,6 +72,15 @@ public actor MockCertificateStore: CertificateStore {
 
     public func setNotices(_ notices: [RenewalNotice]) {
         self.notices = notices
+    }
+
+    public func seals() async throws -> [CredentialSeals] {
+        if let failure { throw failure }
+        return heldSeals.filter { held in stored.contains { $0.credentialId == held.credentialId } }
+    }
+
+    public func setSeals(_ seals: [CredentialSeals]) {
+        heldSeals = seals
     }
 
     public func pin(of credentialId: String) -> String? {

@@ -1,7 +1,8 @@
 import Foundation
 import PalmbidCore
 
-/// Both certificates of each credential, their validity, and the PIN state.
+/// Both certificates of each credential, their validity, the PIN state, and
+/// the seals issued with them.
 public struct CertificateInfoState: Equatable, Sendable {
     /// One credential: its signing and encryption certificates.
     public struct Credential: Equatable, Sendable, Identifiable {
@@ -9,12 +10,18 @@ public struct CertificateInfoState: Equatable, Sendable {
         public var signing: CertificateSummary?
         public var encryption: CertificateSummary?
         public var pin: PinState?
+        /// The seals the CA issued with the signing certificate, in its order.
+        public var seals: [SealPicture]
 
-        public init(id: String, signing: CertificateSummary?, encryption: CertificateSummary?, pin: PinState?) {
+        public init(
+            id: String, signing: CertificateSummary?, encryption: CertificateSummary?, pin: PinState?,
+            seals: [SealPicture] = []
+        ) {
             self.id = id
             self.signing = signing
             self.encryption = encryption
             self.pin = pin
+            self.seals = seals
         }
     }
 
@@ -63,6 +70,7 @@ public final class CertificateInfoViewModel: ScreenModel<CertificateInfoState, C
     private func load() async {
         do {
             let all = try await certificates.certificates()
+            let seals = try await certificates.seals()
             var credentials: [CertificateInfoState.Credential] = []
             for credentialId in orderedCredentialIds(all) {
                 let keys = all.filter { $0.credentialId == credentialId }
@@ -70,7 +78,8 @@ public final class CertificateInfoViewModel: ScreenModel<CertificateInfoState, C
                     id: credentialId,
                     signing: keys.first { $0.purpose == .signing },
                     encryption: keys.first { $0.purpose == .encryption },
-                    pin: try await certificates.pinState(credentialId: credentialId)
+                    pin: try await certificates.pinState(credentialId: credentialId),
+                    seals: seals.filter { $0.credentialId == credentialId }.flatMap(\.seals)
                 ))
             }
             update {

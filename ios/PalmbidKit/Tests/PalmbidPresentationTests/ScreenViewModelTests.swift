@@ -42,6 +42,20 @@ final class ScreenViewModelTests: XCTestCase {
         XCTAssertEqual(left.count, 2, "a credential pending bids need is kept")
     }
 
+    func testCertificateInfoShowsTheSealsOfEachCredential() async {
+        let store = MockCertificateStore(certificates: CertificateSummary.samplePair())
+        let personal = SealPicture(type: .personal, png: Data([0x89, 0x50, 0x4e, 0x47]))
+        await store.setSeals([
+            CredentialSeals(platform: "示例交易平台", credentialId: "cred-1", seals: [personal]),
+            CredentialSeals(platform: "示例交易平台", credentialId: "cred-gone", seals: [personal]),
+        ])
+        let model = CertificateInfoViewModel(certificates: store)
+        model.send(.appeared)
+        await model.settle()
+        XCTAssertEqual(model.state.credentials.map(\.id), ["cred-1"], "seals of a deleted credential add none")
+        XCTAssertEqual(model.state.credentials.first?.seals, [personal])
+    }
+
     func testHomeReportsALostDeviceKey() async {
         let store = MockCertificateStore()
         await store.setFailure(MockErrors.deviceKeyLost)

@@ -13,6 +13,7 @@ import palmbid.app.domain.HallProgress
 import palmbid.app.domain.HallProject
 import palmbid.app.domain.InstitutionKind
 import palmbid.app.domain.KeyRole
+import palmbid.app.domain.KeyUseOutcome
 import palmbid.app.domain.Platform
 import palmbid.app.domain.QrKind
 import palmbid.app.domain.QrRequestDetails
@@ -156,30 +157,39 @@ object Samples {
         GuaranteeInstitution("inst-ins", "示范保险", InstitutionKind.INSURER, feeRateBp = 80, development = true),
     )
 
+    /** Newest first by id: a refused QR login, a PIN change, uses by a hall and the toolbox. */
     val signatureLog: List<SignatureLogEntry> = listOf(
-        logEntry(3, NOW - Duration.ofMinutes(5), SignatureOperation.HALL_SIGN_IN, projectSignIn.name, null, true),
-        logEntry(2, NOW - Duration.ofHours(3), SignatureOperation.QR_SIGN, toolbox.name, document, true),
-        logEntry(1, NOW - Duration.ofDays(1), SignatureOperation.QR_LOGIN, portal.name, null, false),
+        logEntry(5, NOW - Duration.ofMinutes(5), SignatureOperation.HALL_SIGN_IN, project = projectSignIn.name),
+        logEntry(4, NOW - Duration.ofHours(1), SignatureOperation.PIN_CHANGE, role = null),
+        logEntry(3, NOW - Duration.ofHours(3), SignatureOperation.QR_SIGN, requester = toolbox.name, document = document),
+        logEntry(2, NOW - Duration.ofDays(1), SignatureOperation.QR_LOGIN, requester = portal.name, outcome = KeyUseOutcome.LOCKED),
+        logEntry(1, NOW - Duration.ofDays(1) - Duration.ofMinutes(1), SignatureOperation.QR_LOGIN, requester = portal.name, outcome = KeyUseOutcome.WRONG_PIN),
     )
 
     private fun logEntry(
         id: Long,
         at: Instant,
         operation: SignatureOperation,
-        counterparty: String,
-        document: DocumentInfo?,
-        succeeded: Boolean,
+        role: KeyRole? = KeyRole.SIGNING,
+        requester: String? = null,
+        project: String? = null,
+        document: DocumentInfo? = null,
+        outcome: KeyUseOutcome = KeyUseOutcome.USED,
     ) = SignatureLogEntry(
         id = id,
         at = at,
         operation = operation,
         operationName = operation.name.lowercase(),
-        keyId = signing.keyId,
-        certificateSerial = signing.certificate.serialHex,
-        counterparty = counterparty,
+        credentialId = signing.credentialId,
+        keyId = role?.let { signing.keyId },
+        role = role,
+        certificateSerial = role?.let { signing.certificate.serialHex },
+        platform = PLATFORM,
+        requester = requester,
+        project = project,
         documentName = document?.name,
         documentSha256 = document?.sha256Hex,
-        succeeded = succeeded,
+        outcome = outcome,
     )
 
     private fun certificate(subject: String, issuer: String, serial: String, days: Long) = CertificateInfo(

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Assumptions.assumeFalse
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.MethodOrderer
 import org.junit.jupiter.api.Order
@@ -42,6 +41,7 @@ import palmbid.app.domain.HallUpdate
 import palmbid.app.domain.PalmbidFailure
 import palmbid.app.domain.IdentityState
 import palmbid.app.domain.KeyRole
+import palmbid.app.domain.KeyUseOutcome
 import palmbid.app.domain.PalmbidServices
 import palmbid.app.domain.Pin
 import palmbid.app.domain.QrKind
@@ -389,15 +389,6 @@ class RealPlatformTest {
     @Test
     @Order(9)
     fun `the signature log lists every PIN entry, and the credential shows its seals`() = runBlocking {
-        // Skipped while core is built without the signature log export (see PendingCoreApis.kt).
-        val unavailable = try {
-            services.signatureLog.entries(1)
-            false
-        } catch (e: PalmbidFailure) {
-            e.code == "app.signature_log_unavailable"
-        }
-        assumeFalse(unavailable, "the bindings have no signature log yet")
-
         val credential = services.certificates.credentials().single()
         assertEquals(listOf(SealKind.PERSONAL), credential.seals.map { it.kind }, "the order carried a personal seal")
         assertTrue(credential.seals.single().png.isNotEmpty())
@@ -416,14 +407,32 @@ class RealPlatformTest {
             SignatureOperation.ENCRYPTION_CERTIFICATE,
             SignatureOperation.HALL_SIGN_IN,
             SignatureOperation.HALL_DECRYPT,
+            SignatureOperation.PIN_CHANGE,
         )) {
             assertTrue(expected in operations, "$expected in $operations")
         }
-        val refused = all.filter { !it.succeeded }
+        val refused = all.filter { it.refused }
+        assertTrue(refused.all { it.outcome == KeyUseOutcome.WRONG_PIN }, "only wrong PINs were typed: $refused")
         assertTrue(refused.any { it.operation == SignatureOperation.QR_SIGN }, "the wrong PIN on the signature is logged: $refused")
-        val signed = all.first { it.operation == SignatureOperation.QR_SIGN && it.succeeded }
+        assertTrue(refused.any { it.operation == SignatureOperation.HALL_SIGN_IN }, "the old PIN after the change is logged: $refused")
+        val signed = all.first { it.operation == SignatureOperation.QR_SIGN && it.outcome == KeyUseOutcome.USED }
         assertEquals("投标函.txt", signed.documentName)
         assertEquals(64, signed.documentSha256?.length)
+        assertEquals(credential.credentialId, signed.credentialId)
+        assertEquals(KeyRole.SIGNING, signed.role)
+        assertNotNull(signed.keyId)
+        assertNotNull(signed.requester, "a QR request names who asked")
+        // A key release unlocks the encryption key to open the bid, then the signing key for the proof.
+        val release = all.filter { it.operation == SignatureOperation.HALL_DECRYPT && it.outcome == KeyUseOutcome.USED }
+        assertEquals(setOf(KeyRole.ENCRYPTION, KeyRole.SIGNING), release.map { it.role }.toSet(), "$release")
+        assertTrue(release.all { it.project != null }, "a hall use names its project: $release")
+
+        val pinChanges = all.filter { it.operation == SignatureOperation.PIN_CHANGE }
+        assertEquals(listOf(KeyUseOutcome.USED, KeyUseOutcome.WRONG_PIN), pinChanges.map { it.outcome }, "newest first")
+        assertTrue(pinChanges.all { it.keyId == null }, "a PIN change names no key: $pinChanges")
+        assertTrue(pinChanges.all { it.role == null }, "$pinChanges")
+        assertTrue(pinChanges.all { it.credentialId == credential.credentialId }, "$pinChanges")
+
         assertEquals(all.drop(1).take(2), services.signatureLog.entries(2, before = all.first().id))
     }
 

@@ -23,8 +23,6 @@ import palmbid.app.presentation.home.HomeEvent
 import palmbid.app.presentation.home.HomePresenter
 import palmbid.app.presentation.messages.MessagesEvent
 import palmbid.app.presentation.messages.MessagesPresenter
-import palmbid.app.presentation.signaturelog.SignatureLogEvent
-import palmbid.app.presentation.signaturelog.SignatureLogPresenter
 
 @OptIn(ExperimentalCoroutinesApi::class)
 class HomeAndListsPresenterTest {
@@ -114,25 +112,6 @@ class HomeAndListsPresenterTest {
         runCurrent()
         assertTrue(presenter.state.value.credentials.isEmpty())
         assertFalse(presenter.state.value.busy)
-    }
-
-    @Test
-    fun `the signature log pages back to its end`() = runTest {
-        val fakes = fakes()
-        val presenter = SignatureLogPresenter(backgroundScope, fakes.signatureLog, pageSize = 2)
-        runCurrent()
-        assertEquals(listOf(3L, 2L), presenter.state.value.entries.map { it.id })
-        assertFalse(presenter.state.value.endReached)
-
-        presenter.onEvent(SignatureLogEvent.LoadMore)
-        assertTrue(presenter.state.value.loadingMore)
-        runCurrent()
-        assertEquals(listOf(3L, 2L, 1L), presenter.state.value.entries.map { it.id })
-        assertTrue(presenter.state.value.endReached)
-
-        presenter.onEvent(SignatureLogEvent.LoadMore)
-        runCurrent()
-        assertEquals(2, fakes.control.count("SignatureLog.entries"), "nothing is asked past the end")
     }
 
     @Test

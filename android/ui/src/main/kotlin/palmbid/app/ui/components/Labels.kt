@@ -7,6 +7,7 @@ import palmbid.app.domain.HallPhase
 import palmbid.app.domain.IdentityState
 import palmbid.app.domain.InstitutionKind
 import palmbid.app.domain.KeyRole
+import palmbid.app.domain.KeyUseOutcome
 import palmbid.app.domain.OrderState
 import palmbid.app.domain.QrKind
 import palmbid.app.domain.RequesterKind
@@ -88,10 +89,16 @@ fun Strings.institutionKind(kind: InstitutionKind): String = when (kind) {
     InstitutionKind.GUARANTOR -> guaranteesInstitutionGuarantor
 }
 
-/** Returns the operation's name. [raw] is the core's name, shown for an operation this app does not know. */
+/**
+ * Returns the operation's name. [raw] is the core's name, shown for an
+ * operation this app does not know when the core gave one more telling than
+ * its generic `other`.
+ */
 fun Strings.operation(operation: SignatureOperation, raw: String): String = when (operation) {
     SignatureOperation.SIGN_DIGEST -> logOpSignDigest
     SignatureOperation.SIGN_FILE -> logOpSignFile
+    SignatureOperation.DECRYPT_FILE -> logOpDecryptFile
+    SignatureOperation.RELEASE_KEY -> logOpReleaseKey
     SignatureOperation.QR_LOGIN -> logOpQrLogin
     SignatureOperation.QR_SIGN -> logOpQrSign
     SignatureOperation.QR_SEAL -> logOpQrSeal
@@ -105,7 +112,18 @@ fun Strings.operation(operation: SignatureOperation, raw: String): String = when
     SignatureOperation.ROUND_QUOTE -> logOpRoundQuote
     SignatureOperation.DRAW_CONTRIBUTION -> logOpDrawContribution
     SignatureOperation.GUARANTEE_APPLICATION -> logOpGuaranteeApplication
-    SignatureOperation.OTHER -> raw
+    SignatureOperation.CERTIFICATE_INSTALL -> logOpCertificateInstall
+    SignatureOperation.PIN_CHANGE -> logOpPinChange
+    SignatureOperation.OTHER -> raw.takeUnless { it.isBlank() || it == "other" } ?: logOpOther
+}
+
+/** Returns the result of a PIN entry in the signature log. */
+fun Strings.outcome(outcome: KeyUseOutcome): String = when (outcome) {
+    KeyUseOutcome.USED -> logOutcomeUsed
+    KeyUseOutcome.WRONG_PIN -> logOutcomeWrongPin
+    KeyUseOutcome.LOCKED -> logOutcomeLocked
+    KeyUseOutcome.FAILED -> logOutcomeFailed
+    KeyUseOutcome.INTERRUPTED -> logOutcomeInterrupted
 }
 
 /** Words a hall notice as one sentence. */

@@ -1033,151 +1033,190 @@ class Strings private constructor(
     val logEmptyHint: String get() = texts[338]
 
     /** 成功 */
-    val logSucceeded: String get() = texts[339]
+    val logOutcomeUsed: String get() = texts[339]
+
+    /** PIN 码错误 */
+    val logOutcomeWrongPin: String get() = texts[340]
+
+    /** 已锁定 */
+    val logOutcomeLocked: String get() = texts[341]
 
     /** 未完成 */
-    val logRefused: String get() = texts[340]
+    val logOutcomeFailed: String get() = texts[342]
 
-    /** 对方 */
-    val logCounterparty: String get() = texts[341]
+    /** 已中断 */
+    val logOutcomeInterrupted: String get() = texts[343]
 
-    /** 加载更早的记录 */
-    val logMore: String get() = texts[342]
+    /** 被拒绝的尝试可能不是您本人所为；如有疑问，请立即修改 PIN 码。 */
+    val logRefusedHint: String get() = texts[344]
 
-    /** 没有更早的记录了 */
-    val logEnd: String get() = texts[343]
-
-    /** 摘要签名 */
-    val logOpSignDigest: String get() = texts[344]
-
-    /** 文件签名 */
-    val logOpSignFile: String get() = texts[345]
-
-    /** 扫码登录 */
-    val logOpQrLogin: String get() = texts[346]
-
-    /** 扫码签名 */
-    val logOpQrSign: String get() = texts[347]
-
-    /** 扫码签章 */
-    val logOpQrSeal: String get() = texts[348]
-
-    /** 提供加密证书 */
-    val logOpEncryptionCertificate: String get() = texts[349]
-
-    /** 扫码解密 */
-    val logOpQrDecrypt: String get() = texts[350]
-
-    /** 开标签到 */
-    val logOpHallSignIn: String get() = texts[351]
-
-    /** 开标解密 */
-    val logOpHallDecrypt: String get() = texts[352]
-
-    /** 解密检测 */
-    val logOpHallCheck: String get() = texts[353]
-
-    /** 确认报价 */
-    val logOpQuoteConfirmation: String get() = texts[354]
-
-    /** 质疑 */
-    val logOpChallenge: String get() = texts[355]
-
-    /** 多轮报价 */
-    val logOpRoundQuote: String get() = texts[356]
-
-    /** 抽取系数 */
-    val logOpDrawContribution: String get() = texts[357]
-
-    /** 保函申请 */
-    val logOpGuaranteeApplication: String get() = texts[358]
-
-    /** 消息 */
-    val messagesTitle: String get() = texts[359]
-
-    /** 暂无消息 */
-    val messagesEmpty: String get() = texts[360]
-
-    /** 未读 */
-    val messagesUnread: String get() = texts[361]
-
-    /** 证书即将到期 */
-    val messagesRenewalTitle: String get() = texts[362]
-
-    /** 实名认证结果 */
-    val messagesIdentityTitle: String get() = texts[363]
-
-    /** 电子保函 */
-    val messagesGuaranteeTitle: String get() = texts[364]
-
-    /** %1$s：%2$s */
-    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[365], arg1, arg2)
-
-    /** 设置 */
-    val settingsTitle: String get() = texts[366]
+    /** 请求方 */
+    val logRequester: String get() = texts[345]
 
     /** 交易平台 */
-    val settingsPlatforms: String get() = texts[367]
+    val logPlatform: String get() = texts[346]
+
+    /** 项目 */
+    val logProject: String get() = texts[347]
+
+    /** 使用证书 */
+    val logKey: String get() = texts[348]
+
+    /** 全部证书 */
+    val logAllKeys: String get() = texts[349]
+
+    /** 加载更早的记录 */
+    val logMore: String get() = texts[350]
+
+    /** 没有更早的记录了 */
+    val logEnd: String get() = texts[351]
+
+    /** 摘要签名 */
+    val logOpSignDigest: String get() = texts[352]
+
+    /** 文件签名 */
+    val logOpSignFile: String get() = texts[353]
+
+    /** 扫码登录 */
+    val logOpQrLogin: String get() = texts[354]
+
+    /** 扫码签名 */
+    val logOpQrSign: String get() = texts[355]
+
+    /** 扫码签章 */
+    val logOpQrSeal: String get() = texts[356]
+
+    /** 提供加密证书 */
+    val logOpEncryptionCertificate: String get() = texts[357]
+
+    /** 扫码解密 */
+    val logOpQrDecrypt: String get() = texts[358]
+
+    /** 开标签到 */
+    val logOpHallSignIn: String get() = texts[359]
+
+    /** 开标解密 */
+    val logOpHallDecrypt: String get() = texts[360]
+
+    /** 解密检测 */
+    val logOpHallCheck: String get() = texts[361]
+
+    /** 确认报价 */
+    val logOpQuoteConfirmation: String get() = texts[362]
+
+    /** 质疑 */
+    val logOpChallenge: String get() = texts[363]
+
+    /** 多轮报价 */
+    val logOpRoundQuote: String get() = texts[364]
+
+    /** 抽取系数 */
+    val logOpDrawContribution: String get() = texts[365]
+
+    /** 保函申请 */
+    val logOpGuaranteeApplication: String get() = texts[366]
+
+    /** 文件解密 */
+    val logOpDecryptFile: String get() = texts[367]
+
+    /** 释放解密密钥 */
+    val logOpReleaseKey: String get() = texts[368]
+
+    /** 安装证书 */
+    val logOpCertificateInstall: String get() = texts[369]
+
+    /** 修改 PIN 码 */
+    val logOpPinChange: String get() = texts[370]
+
+    /** 其他操作 */
+    val logOpOther: String get() = texts[371]
+
+    /** 消息 */
+    val messagesTitle: String get() = texts[372]
+
+    /** 暂无消息 */
+    val messagesEmpty: String get() = texts[373]
+
+    /** 未读 */
+    val messagesUnread: String get() = texts[374]
+
+    /** 证书即将到期 */
+    val messagesRenewalTitle: String get() = texts[375]
+
+    /** 实名认证结果 */
+    val messagesIdentityTitle: String get() = texts[376]
+
+    /** 电子保函 */
+    val messagesGuaranteeTitle: String get() = texts[377]
+
+    /** %1$s：%2$s */
+    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[378], arg1, arg2)
+
+    /** 设置 */
+    val settingsTitle: String get() = texts[379]
+
+    /** 交易平台 */
+    val settingsPlatforms: String get() = texts[380]
 
     /** 当前 */
-    val settingsCurrent: String get() = texts[368]
+    val settingsCurrent: String get() = texts[381]
 
     /** 设为当前 */
-    val settingsMakeCurrent: String get() = texts[369]
+    val settingsMakeCurrent: String get() = texts[382]
 
     /** 信任根指纹：%1$s */
-    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[370], arg1)
+    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[383], arg1)
 
     /** 确定删除平台“%1$s”？删除后将不再接受它的二维码。 */
-    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[371], arg1)
+    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[384], arg1)
 
     /** 平台名称 */
-    val settingsPlatformName: String get() = texts[372]
+    val settingsPlatformName: String get() = texts[385]
 
     /** 平台地址 */
-    val settingsPlatformUrl: String get() = texts[373]
+    val settingsPlatformUrl: String get() = texts[386]
 
     /** 添加平台 */
-    val settingsAddPlatform: String get() = texts[374]
+    val settingsAddPlatform: String get() = texts[387]
 
     /** 语言 */
-    val settingsLanguage: String get() = texts[375]
+    val settingsLanguage: String get() = texts[388]
 
     /** 跟随系统 */
-    val settingsLanguageSystem: String get() = texts[376]
+    val settingsLanguageSystem: String get() = texts[389]
 
     /** 简体中文 */
-    val settingsLanguageZh: String get() = texts[377]
+    val settingsLanguageZh: String get() = texts[390]
 
     /** English */
-    val settingsLanguageEn: String get() = texts[378]
+    val settingsLanguageEn: String get() = texts[391]
 
     /** 界面语言跟随此处的选择；错误提示使用所选语言显示。 */
-    val settingsLanguageHint: String get() = texts[379]
+    val settingsLanguageHint: String get() = texts[392]
 
     /** 在系统设置中更改界面语言 */
-    val settingsLanguageScreens: String get() = texts[380]
+    val settingsLanguageScreens: String get() = texts[393]
 
     /** 通知 */
-    val settingsNotifications: String get() = texts[381]
+    val settingsNotifications: String get() = texts[394]
 
     /** 开标提醒 */
-    val settingsOpeningReminders: String get() = texts[382]
+    val settingsOpeningReminders: String get() = texts[395]
 
     /** 开标阶段变化 */
-    val settingsPhaseChanges: String get() = texts[383]
+    val settingsPhaseChanges: String get() = texts[396]
 
     /** 质疑答复 */
-    val settingsChallengeAnswers: String get() = texts[384]
+    val settingsChallengeAnswers: String get() = texts[397]
 
     /** 多轮报价与抽取系数 */
-    val settingsRoundsAndDraws: String get() = texts[385]
+    val settingsRoundsAndDraws: String get() = texts[398]
 
     /** 面容或指纹解锁 */
-    val settingsBiometric: String get() = texts[386]
+    val settingsBiometric: String get() = texts[399]
 
     /** 开启后，可用面容或指纹代替输入 PIN 码；PIN 码仍保存在系统安全硬件中，关闭后需重新输入。 */
-    val settingsBiometricHint: String get() = texts[387]
+    val settingsBiometricHint: String get() = texts[400]
 
     companion object {
         /** Simplified Chinese, the default. */
@@ -1524,8 +1563,16 @@ class Strings private constructor(
                 "暂无签名记录",
                 "登录、签名、签章、解密后会在此留下记录。",
                 "成功",
+                "PIN 码错误",
+                "已锁定",
                 "未完成",
-                "对方",
+                "已中断",
+                "被拒绝的尝试可能不是您本人所为；如有疑问，请立即修改 PIN 码。",
+                "请求方",
+                "交易平台",
+                "项目",
+                "使用证书",
+                "全部证书",
                 "加载更早的记录",
                 "没有更早的记录了",
                 "摘要签名",
@@ -1543,6 +1590,11 @@ class Strings private constructor(
                 "多轮报价",
                 "抽取系数",
                 "保函申请",
+                "文件解密",
+                "释放解密密钥",
+                "安装证书",
+                "修改 PIN 码",
+                "其他操作",
                 "消息",
                 "暂无消息",
                 "未读",
@@ -1919,8 +1971,16 @@ class Strings private constructor(
                 "No signatures yet",
                 "Logins, signatures, seals and decryptions are listed here.",
                 "Done",
-                "Refused",
-                "Counterparty",
+                "Wrong PIN",
+                "Locked",
+                "Not completed",
+                "Interrupted",
+                "A refused try may not have been yours; if in doubt, change your PIN now.",
+                "Requested by",
+                "Platform",
+                "Project",
+                "Certificate",
+                "All certificates",
                 "Load older entries",
                 "No older entries",
                 "Digest signature",
@@ -1938,6 +1998,11 @@ class Strings private constructor(
                 "Round quote",
                 "Coefficient draw",
                 "Guarantee application",
+                "File decryption",
+                "Decryption key release",
+                "Certificate installation",
+                "PIN change",
+                "Other operation",
                 "Messages",
                 "No messages",
                 "New",

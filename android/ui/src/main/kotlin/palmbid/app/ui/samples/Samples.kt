@@ -28,6 +28,8 @@ import palmbid.app.domain.IdentityCode
 import palmbid.app.domain.IdentityState
 import palmbid.app.domain.IdentityStatus
 import palmbid.app.domain.InstitutionKind
+import palmbid.app.domain.KeyRole
+import palmbid.app.domain.KeyUseOutcome
 import palmbid.app.domain.Language
 import palmbid.app.domain.Message
 import palmbid.app.domain.MessageKind
@@ -473,23 +475,60 @@ object GuaranteesSamples {
 }
 
 object SignatureLogSamples {
-    private fun entry(id: Long, minutesAgo: Long, op: SignatureOperation, ok: Boolean, party: String?, doc: String?) = SignatureLogEntry(
-        id, minutes(-minutesAgo), op, op.name.lowercase(), "key-sign-1", "5A3F9C01D2", party, doc,
-        doc?.let { "9f2c4e81a07b3d56c1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8" }, ok,
+    private const val TOOLBOX = "投标工具箱 5.2 (DESKTOP-7Q2K9)"
+    private const val DIGEST = "9f2c4e81a07b3d56c1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8"
+
+    private fun entry(
+        id: Long,
+        minutesAgo: Long,
+        op: SignatureOperation,
+        outcome: KeyUseOutcome = KeyUseOutcome.USED,
+        role: KeyRole? = KeyRole.SIGNING,
+        requester: String? = null,
+        project: String? = null,
+        doc: String? = null,
+    ) = SignatureLogEntry(
+        id = id,
+        at = minutes(-minutesAgo),
+        operation = op,
+        operationName = op.name.lowercase(),
+        credentialId = "cred-0001",
+        keyId = role?.let { "key-${it.name.lowercase()}-1" },
+        role = role,
+        certificateSerial = role?.let { if (it == KeyRole.SIGNING) "5A3F9C01D2" else "5A3F9C01D3" },
+        platform = SampleData.PLATFORM,
+        requester = requester,
+        project = project,
+        documentName = doc,
+        documentSha256 = doc?.let { DIGEST },
+        outcome = outcome,
     )
+
+    /** Newest first: two refused tries between ordinary uses, and every operation the newer core added. */
     private val entries = listOf(
-        entry(9, 2, SignatureOperation.QUOTE_CONFIRMATION, true, SampleData.project.name, null),
-        entry(8, 15, SignatureOperation.HALL_DECRYPT, true, SampleData.project.name, null),
-        entry(7, 31, SignatureOperation.HALL_SIGN_IN, false, SampleData.project.name, null),
-        entry(6, 32, SignatureOperation.HALL_SIGN_IN, true, SampleData.project.name, null),
-        entry(5, 600, SignatureOperation.QR_SEAL, true, "投标工具箱 5.2 (DESKTOP-7Q2K9)", "三墩镇农居安置房-投标文件.pdf"),
-        entry(4, 1500, SignatureOperation.OTHER, true, null, null).copy(operationName = "timestamp_sign"),
+        entry(12, 2, SignatureOperation.QUOTE_CONFIRMATION, project = SampleData.project.name),
+        entry(11, 15, SignatureOperation.HALL_DECRYPT, role = KeyRole.ENCRYPTION, project = SampleData.project.name),
+        entry(10, 31, SignatureOperation.HALL_SIGN_IN, KeyUseOutcome.WRONG_PIN, project = SampleData.project.name),
+        entry(9, 32, SignatureOperation.HALL_SIGN_IN, project = SampleData.project.name),
+        entry(8, 240, SignatureOperation.QR_LOGIN, KeyUseOutcome.LOCKED, requester = TOOLBOX),
+        entry(7, 300, SignatureOperation.PIN_CHANGE, role = null),
+        entry(6, 600, SignatureOperation.QR_SEAL, requester = TOOLBOX, doc = "三墩镇农居安置房-投标文件.pdf"),
+        entry(5, 900, SignatureOperation.DECRYPT_FILE, KeyUseOutcome.FAILED, role = KeyRole.ENCRYPTION, doc = "三墩镇农居安置房-投标文件.zbj"),
+        entry(4, 1000, SignatureOperation.RELEASE_KEY, KeyUseOutcome.INTERRUPTED, role = KeyRole.ENCRYPTION),
+        entry(3, 1400, SignatureOperation.CERTIFICATE_INSTALL),
+        entry(2, 1500, SignatureOperation.OTHER).copy(operationName = "timestamp_sign"),
     )
     val all = linkedMapOf(
         "loading" to SignatureLogState(),
         "empty" to SignatureLogState(loading = false),
         "full" to SignatureLogState(loading = false, entries = entries),
-        "end" to SignatureLogState(loading = false, entries = entries.take(2), endReached = true),
+        "end" to SignatureLogState(loading = false, entries = entries.takeLast(5), endReached = true),
+        // The refused tries and the PIN change, which the long lists push below the fold.
+        "refused" to SignatureLogState(
+            loading = false,
+            entries = entries.filter { it.refused || it.operation == SignatureOperation.PIN_CHANGE },
+            endReached = true,
+        ),
         "error" to SignatureLogState(loading = false, error = SampleData.networkError),
     )
 }

@@ -10,8 +10,7 @@ import palmbid.ffi.KeyUseOutcome
 import palmbid.ffi.Keystore
 
 // The signature log and the seal listing over `Keystore.signatureLog` and
-// `Account.seals`. Enable by moving this file to src/main/kotlin in place
-// of PendingCoreApis.kt, once the generated bindings export both.
+// `Account.seals`.
 
 /** Builds the signature log over [keystore]. */
 internal fun signatureLog(keystore: Keystore): SignatureLog = CoreSignatureLog(keystore)
@@ -35,19 +34,32 @@ internal fun palmbid.ffi.SignatureLogEntry.toDomain() = SignatureLogEntry(
     at = instant(atUnix),
     operation = operation.toDomain(),
     operationName = operation.name.lowercase(),
-    // A PIN change unlocks every key of the credential: it is shown under the credential.
-    keyId = keyId ?: credentialId,
+    credentialId = credentialId,
+    keyId = keyId,
+    role = role?.toDomain(),
     certificateSerial = certificateSerialHex,
-    counterparty = requester ?: project ?: platform,
+    platform = platform,
+    requester = requester,
+    project = project,
     documentName = documentName,
     documentSha256 = documentSha256,
-    succeeded = outcome == KeyUseOutcome.USED,
+    outcome = outcome.toDomain(),
 )
 
-/** Maps to the domain's operation; those it does not name become [SignatureOperation.OTHER], shown by their raw name. */
+internal fun KeyUseOutcome.toDomain(): palmbid.app.domain.KeyUseOutcome = when (this) {
+    KeyUseOutcome.USED -> palmbid.app.domain.KeyUseOutcome.USED
+    KeyUseOutcome.WRONG_PIN -> palmbid.app.domain.KeyUseOutcome.WRONG_PIN
+    KeyUseOutcome.LOCKED -> palmbid.app.domain.KeyUseOutcome.LOCKED
+    KeyUseOutcome.FAILED -> palmbid.app.domain.KeyUseOutcome.FAILED
+    KeyUseOutcome.INTERRUPTED -> palmbid.app.domain.KeyUseOutcome.INTERRUPTED
+}
+
+/** Maps to the domain's operation; [KeyOperation.OTHER] (one the bindings do not name) stays [SignatureOperation.OTHER]. */
 internal fun KeyOperation.toDomain(): SignatureOperation = when (this) {
     KeyOperation.SIGN_DIGEST -> SignatureOperation.SIGN_DIGEST
     KeyOperation.SIGN_FILE -> SignatureOperation.SIGN_FILE
+    KeyOperation.DECRYPT_FILE -> SignatureOperation.DECRYPT_FILE
+    KeyOperation.RELEASE_KEY -> SignatureOperation.RELEASE_KEY
     KeyOperation.QR_LOGIN -> SignatureOperation.QR_LOGIN
     KeyOperation.QR_SIGN -> SignatureOperation.QR_SIGN
     KeyOperation.QR_SEAL -> SignatureOperation.QR_SEAL
@@ -61,6 +73,7 @@ internal fun KeyOperation.toDomain(): SignatureOperation = when (this) {
     KeyOperation.HALL_ROUND_QUOTE -> SignatureOperation.ROUND_QUOTE
     KeyOperation.HALL_DRAW_CONTRIBUTION -> SignatureOperation.DRAW_CONTRIBUTION
     KeyOperation.GUARANTEE_APPLICATION -> SignatureOperation.GUARANTEE_APPLICATION
-    KeyOperation.DECRYPT_FILE, KeyOperation.RELEASE_KEY, KeyOperation.CERTIFICATE_INSTALL,
-    KeyOperation.PIN_CHANGE, KeyOperation.OTHER -> SignatureOperation.OTHER
+    KeyOperation.CERTIFICATE_INSTALL -> SignatureOperation.CERTIFICATE_INSTALL
+    KeyOperation.PIN_CHANGE -> SignatureOperation.PIN_CHANGE
+    KeyOperation.OTHER -> SignatureOperation.OTHER
 }
