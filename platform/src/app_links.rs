@@ -4,10 +4,10 @@
 //! (`/.well-known/apple-app-site-association`).
 //!
 //! The apps are named on the command line (`--android-app`, `--ios-app`)
-//! and checked when the platform starts ([`AppLinks::from_config`]): a
-//! malformed value stops the start with a [`AppLinkError`] naming it, as
-//! a typo here would only show up as links that silently open in the
-//! browser. Both bodies are built once at startup.
+//! and checked when the platform starts ([`AppLinks::from_config`]). An
+//! invalid value stops the start with an [`AppLinkError`] naming it,
+//! because a typo here would otherwise only show as links that open in
+//! the browser. Both bodies are built once at startup.
 //!
 //! Only `/q/*` is claimed: the portal's other pages (login, consoles) stay
 //! in the browser.
@@ -23,14 +23,14 @@ use axum::routing::get;
 use crate::AppState;
 use crate::error::Failure;
 
-/// Where Android looks for the Digital Asset Links statements.
+/// Path of the Digital Asset Links statement list that Android fetches.
 pub const ASSET_LINKS_PATH: &str = "/.well-known/assetlinks.json";
 
-/// Where iOS (through Apple's CDN) looks for the association file.
+/// Path of the association file that iOS fetches (through Apple's CDN).
 pub const APPLE_ASSOCIATION_PATH: &str = "/.well-known/apple-app-site-association";
 
-/// The paths the apps claim, in the association files' pattern syntax;
-/// the same prefix as the apps' intent filter and entitlements.
+/// Paths the apps claim, in the association file's pattern syntax. It is
+/// the prefix of the apps' intent filter and of the QR addresses.
 pub const CLAIMED_PATHS: &str = "/q/*";
 
 /// Bytes in a SHA-256 certificate fingerprint.
@@ -39,64 +39,64 @@ const FINGERPRINT_BYTES: usize = 32;
 /// Characters in an Apple team id (the application identifier prefix).
 const TEAM_ID_LEN: usize = 10;
 
-/// A configured app value that cannot be used.
+/// Invalid configured app value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AppLinkError {
     /// An `--android-app` value is not `PACKAGE:SHA256_FINGERPRINT`.
     #[error(
-        "--android-app {value:?}: {reason}; expected PACKAGE:SHA256_FINGERPRINT such as \
+        "invalid --android-app {value:?}: {reason}. Expected PACKAGE:SHA256_FINGERPRINT such as \
          palmbid.app:14:6D:E9:...:9A (the package name, then the 32 colon-separated hex bytes \
          that `keytool -list -v` or the Play Console print as the SHA-256 fingerprint)"
     )]
     AndroidApp {
         /// The value as given.
         value: String,
-        /// What is wrong with it.
+        /// Reason it is invalid.
         reason: String,
     },
 
     /// An `--ios-app` value is not `TEAMID.BUNDLEID`.
     #[error(
-        "--ios-app {value:?}: {reason}; expected TEAMID.BUNDLEID such as \
+        "invalid --ios-app {value:?}: {reason}. Expected TEAMID.BUNDLEID such as \
          ABCDE12345.cn.example.palmbid (the 10-character team id from the Apple developer \
          account, a dot, then the app's bundle id)"
     )]
     IosApp {
         /// The value as given.
         value: String,
-        /// What is wrong with it.
+        /// Reason it is invalid.
         reason: String,
     },
 }
 
-/// An Android app allowed to open the claimed paths.
+/// Android app allowed to open the claimed paths.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AndroidApp {
-    /// Its package name (`palmbid.app`).
+    /// Package name (`palmbid.app`).
     pub package: String,
-    /// SHA-256 fingerprint of its signing certificate, upper-case hex
-    /// bytes joined by colons, the form the statement list carries.
+    /// SHA-256 fingerprint of the signing certificate, as upper-case hex
+    /// bytes joined by colons (the statement list's form).
     pub fingerprint: String,
 }
 
 impl AndroidApp {
     /// Parses `PACKAGE:SHA256_FINGERPRINT`. The package name has no
     /// colon, so the value splits at the first one. Hex digits may be in
-    /// either case; they are kept upper-case.
+    /// either case and are stored upper-case.
     ///
     /// # Errors
-    /// [`AppLinkError::AndroidApp`] naming the value and what is wrong.
+    /// [`AppLinkError::AndroidApp`] naming the value and the reason.
     pub fn parse(value: &str) -> Result<Self, AppLinkError> {
-        let refuse = |reason: &str| AppLinkError::AndroidApp {
+        let invalid = |reason: &str| AppLinkError::AndroidApp {
             value: value.to_owned(),
             reason: reason.to_owned(),
         };
         let (package, fingerprint) = value
             .split_once(':')
-            .ok_or_else(|| refuse("there is no colon between package and fingerprint"))?;
+            .ok_or_else(|| invalid("there is no colon between package and fingerprint"))?;
         if !is_package_name(package) {
-            return Err(refuse(
+            return Err(invalid(
                 "the package name must be two or more dot-separated parts, each a letter \
                  followed by letters, digits or underscores",
             ));
@@ -107,7 +107,7 @@ impl AndroidApp {
                 .iter()
                 .all(|b| b.len() == 2 && b.bytes().all(|c| c.is_ascii_hexdigit()))
         {
-            return Err(refuse(
+            return Err(invalid(
                 "the fingerprint must be 32 two-digit hex bytes separated by colons",
             ));
         }
@@ -118,7 +118,7 @@ impl AndroidApp {
     }
 }
 
-/// `palmbid.app`-style Java package name, as Android accepts it.
+/// Checks a Java package name as Android accepts it (`palmbid.app`).
 fn is_package_name(name: &str) -> bool {
     let mut parts = 0;
     for part in name.split('.') {
@@ -132,8 +132,7 @@ fn is_package_name(name: &str) -> bool {
     parts >= 2
 }
 
-/// An iOS app allowed to open the claimed paths: its application
-/// identifier, `TEAMID.BUNDLEID`.
+/// iOS app allowed to open the claimed paths, by application identifier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IosApp {
     /// `TEAMID.BUNDLEID` as the association file carries it.
@@ -145,21 +144,21 @@ impl IosApp {
     /// and a bundle id of letters, digits, hyphens and dots.
     ///
     /// # Errors
-    /// [`AppLinkError::IosApp`] naming the value and what is wrong.
+    /// [`AppLinkError::IosApp`] naming the value and the reason.
     pub fn parse(value: &str) -> Result<Self, AppLinkError> {
-        let refuse = |reason: &str| AppLinkError::IosApp {
+        let invalid = |reason: &str| AppLinkError::IosApp {
             value: value.to_owned(),
             reason: reason.to_owned(),
         };
         let (team, bundle) = value
             .split_once('.')
-            .ok_or_else(|| refuse("there is no dot between team id and bundle id"))?;
+            .ok_or_else(|| invalid("there is no dot between team id and bundle id"))?;
         if team.len() != TEAM_ID_LEN
             || !team
                 .bytes()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         {
-            return Err(refuse(
+            return Err(invalid(
                 "the team id must be 10 upper-case letters or digits",
             ));
         }
@@ -171,7 +170,7 @@ impl IosApp {
                 .bytes()
                 .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
         {
-            return Err(refuse(
+            return Err(invalid(
                 "the bundle id must be dot-separated parts of letters, digits and hyphens",
             ));
         }
@@ -181,12 +180,12 @@ impl IosApp {
     }
 }
 
-/// The two association bodies, built at startup.
+/// Both association bodies, built at startup.
 #[derive(Debug, Clone)]
 pub struct AppLinks {
-    /// The Digital Asset Links statement list; `[]` without Android apps.
+    /// Digital Asset Links statement list, `[]` without Android apps.
     asset_links: String,
-    /// The Apple association file; `None` without iOS apps.
+    /// Apple association file, `None` without iOS apps.
     apple_association: Option<String>,
 }
 
@@ -194,7 +193,7 @@ impl AppLinks {
     /// Checks the configured values and builds both bodies.
     ///
     /// # Errors
-    /// The first malformed value's [`AppLinkError`].
+    /// [`AppLinkError`] for the first invalid value.
     pub fn from_config(android: &[String], ios: &[String]) -> Result<Self, AppLinkError> {
         let android = android
             .iter()
@@ -211,15 +210,15 @@ impl AppLinks {
     }
 }
 
-/// One statement a package, listing all its fingerprints: a package
+/// Builds one statement per package with all its fingerprints. A package
 /// given twice (an upload key and Play's app signing key) is one app
 /// signed two ways, not two apps.
 fn asset_links(apps: &[AndroidApp]) -> String {
     let mut by_package: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for app in apps {
-        let fingerprints = by_package.entry(&app.package).or_default();
+        let fingerprints = by_package.entry(app.package.as_str()).or_default();
         if !fingerprints.contains(&app.fingerprint.as_str()) {
-            fingerprints.push(&app.fingerprint);
+            fingerprints.push(app.fingerprint.as_str());
         }
     }
     let statements: Vec<serde_json::Value> = by_package
@@ -238,8 +237,8 @@ fn asset_links(apps: &[AndroidApp]) -> String {
     serde_json::Value::Array(statements).to_string()
 }
 
-/// The `applinks` file in Apple's current form (`appIDs` and
-/// `components`, iOS 13 and later), all apps sharing one entry.
+/// Builds the `applinks` file in Apple's current form (`appIDs` and
+/// `components`), all apps sharing one entry.
 fn apple_association(apps: &[IosApp]) -> Option<String> {
     if apps.is_empty() {
         return None;
@@ -247,7 +246,7 @@ fn apple_association(apps: &[IosApp]) -> Option<String> {
     let mut app_ids: Vec<&str> = Vec::with_capacity(apps.len());
     for app in apps {
         if !app_ids.contains(&app.app_id.as_str()) {
-            app_ids.push(&app.app_id);
+            app_ids.push(app.app_id.as_str());
         }
     }
     let file = serde_json::json!({
@@ -275,10 +274,9 @@ async fn asset_links_file(State(state): State<AppState>) -> Response {
     json(state.app_links.asset_links.clone())
 }
 
-/// 404 without iOS apps: a `details` entry needs at least one app id in
-/// Apple's documented form, and a file naming no app would associate
-/// nothing anyway; "no such file" says plainly that this host claims no
-/// iOS app.
+/// Serves the Apple file, or 404 without iOS apps. A file naming no app
+/// would associate nothing, so "not found" states plainly that this host
+/// claims no iOS app.
 async fn apple_association_file(State(state): State<AppState>) -> Response {
     match &state.app_links.apple_association {
         Some(body) => json(body.clone()),

@@ -59,16 +59,16 @@ enum Command {
         #[arg(long)]
         require_attestation: bool,
 
-        /// Android app that opens the platform's /q/ links (App Links),
+        /// Android app that opens the platform's `/q/` links (App Links),
         /// as its package and the SHA-256 fingerprint of its signing
         /// certificate (`palmbid.app:14:6D:...:9A`, 32 bytes); repeatable.
-        /// Served in /.well-known/assetlinks.json.
+        /// Served in `/.well-known/assetlinks.json`.
         #[arg(long = "android-app", value_name = "PACKAGE:SHA256_FINGERPRINT")]
         android_apps: Vec<String>,
 
-        /// iOS app that opens the platform's /q/ links (universal links),
+        /// iOS app that opens the platform's `/q/` links (universal links),
         /// as `TEAMID.BUNDLEID`; repeatable. Served in
-        /// /.well-known/apple-app-site-association.
+        /// `/.well-known/apple-app-site-association`.
         #[arg(long = "ios-app", value_name = "TEAMID.BUNDLEID")]
         ios_apps: Vec<String>,
     },

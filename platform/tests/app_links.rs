@@ -1,5 +1,5 @@
 //! The App Links and universal links association files, served by a real
-//! platform on loopback, and the startup refusals of malformed
+//! platform on loopback, and the startup rejections of invalid
 //! `--android-app` and `--ios-app` values, through the configuration and
 //! through the binary.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
@@ -14,7 +14,7 @@ use palmbid_platform::app_links::{APPLE_ASSOCIATION_PATH, ASSET_LINKS_PATH};
 use palmbid_platform::{Config, Platform, PlatformError};
 use serde_json::{Value, json};
 
-/// A fingerprint as Android prints it: 32 upper-case hex bytes.
+/// Builds a fingerprint as Android prints it: 32 upper-case hex bytes.
 fn fingerprint(seed: u8) -> String {
     (0..32_u8)
         .map(|i| format!("{:02X}", i.wrapping_mul(7).wrapping_add(seed)))
@@ -72,7 +72,7 @@ fn association(app_ids: &[&str]) -> Value {
 }
 
 #[tokio::test]
-async fn without_apps_asset_links_is_empty_and_apple_file_is_absent() {
+async fn files_without_apps() {
     let platform = TestPlatform::start().await;
 
     assert_eq!(get_json(&platform, ASSET_LINKS_PATH).await, json!([]));
@@ -85,7 +85,7 @@ async fn without_apps_asset_links_is_empty_and_apple_file_is_absent() {
 }
 
 #[tokio::test]
-async fn one_android_app_gets_one_statement() {
+async fn one_android_app_statement() {
     let print = fingerprint(3);
     let platform = TestPlatform::start_configured(|config| {
         config.android_apps = vec![format!("palmbid.app:{print}")];
@@ -102,7 +102,7 @@ async fn one_android_app_gets_one_statement() {
 }
 
 #[tokio::test]
-async fn two_android_apps_and_a_second_key_of_one() {
+async fn android_apps_with_two_keys() {
     let (upload, play, other) = (fingerprint(1), fingerprint(2), fingerprint(9));
     let platform = TestPlatform::start_configured(|config| {
         config.android_apps = vec![
@@ -126,7 +126,7 @@ async fn two_android_apps_and_a_second_key_of_one() {
 }
 
 #[tokio::test]
-async fn one_ios_app_claims_only_the_qr_paths() {
+async fn one_ios_app_claims_qr_paths() {
     let platform = TestPlatform::start_configured(|config| {
         config.ios_apps = vec!["ABCDE12345.cn.example.palmbid".to_owned()];
     })
@@ -140,7 +140,7 @@ async fn one_ios_app_claims_only_the_qr_paths() {
 }
 
 #[tokio::test]
-async fn two_ios_apps_share_one_entry() {
+async fn two_ios_apps_one_entry() {
     let platform = TestPlatform::start_configured(|config| {
         config.ios_apps = vec![
             "ABCDE12345.cn.example.palmbid".to_owned(),
@@ -166,20 +166,20 @@ async fn two_ios_apps_share_one_entry() {
 
 /// Starts a platform with `configure` applied and returns the startup
 /// error, checking that nothing was left in the data folder.
-async fn refused(configure: impl FnOnce(&mut Config)) -> PlatformError {
+async fn rejected_start(configure: impl FnOnce(&mut Config)) -> PlatformError {
     let parent = tempfile::tempdir().unwrap();
     let data = parent.path().join("data");
     let mut config = Config::new("127.0.0.1:0".parse().unwrap(), data.clone());
     configure(&mut config);
     let Err(err) = Platform::spawn(config).await else {
-        panic!("the platform started with a malformed app value");
+        panic!("the platform started with an invalid app value");
     };
-    assert!(!data.exists(), "a refused start created {}", data.display());
+    assert!(!data.exists(), "a rejected start created {}", data.display());
     err
 }
 
 #[tokio::test]
-async fn malformed_android_apps_stop_startup() {
+async fn invalid_android_apps_stop_startup() {
     let good = fingerprint(5);
     let short = good[..good.len() - 3].to_owned();
     let long = format!("{good}:AB");
@@ -198,7 +198,7 @@ async fn malformed_android_apps_stop_startup() {
         format!(":{good}"),
     ];
     for value in bad {
-        let err = refused(|config| {
+        let err = rejected_start(|config| {
             config.android_apps = vec![format!("palmbid.app:{good}"), value.clone()];
         })
         .await;
@@ -206,14 +206,14 @@ async fn malformed_android_apps_stop_startup() {
         let message = err.to_string();
         assert!(message.contains(&format!("{value:?}")), "{message}");
         assert!(
-            message.contains("expected PACKAGE:SHA256_FINGERPRINT"),
+            message.contains("Expected PACKAGE:SHA256_FINGERPRINT"),
             "{message}"
         );
     }
 }
 
 #[tokio::test]
-async fn malformed_ios_apps_stop_startup() {
+async fn invalid_ios_apps_stop_startup() {
     let bad = [
         "ABCDE12345",
         "ABCDE1234.cn.example.palmbid",
@@ -226,16 +226,16 @@ async fn malformed_ios_apps_stop_startup() {
         "ABCDE12345.cn.example palmbid",
     ];
     for value in bad {
-        let err = refused(|config| config.ios_apps = vec![value.to_owned()]).await;
+        let err = rejected_start(|config| config.ios_apps = vec![value.to_owned()]).await;
         assert!(matches!(err, PlatformError::AppLink(_)), "{value}: {err}");
         let message = err.to_string();
         assert!(message.contains(&format!("{value:?}")), "{message}");
-        assert!(message.contains("expected TEAMID.BUNDLEID"), "{message}");
+        assert!(message.contains("Expected TEAMID.BUNDLEID"), "{message}");
     }
 }
 
 #[test]
-fn binary_refuses_a_malformed_app_and_names_it() {
+fn binary_rejects_invalid_app() {
     let data = tempfile::tempdir().unwrap();
     for (flag, value, form) in [
         (
