@@ -174,7 +174,11 @@ async fn rejected_start(configure: impl FnOnce(&mut Config)) -> PlatformError {
     let Err(err) = Platform::spawn(config).await else {
         panic!("the platform started with an invalid app value");
     };
-    assert!(!data.exists(), "a rejected start created {}", data.display());
+    assert!(
+        !data.exists(),
+        "a rejected start created {}",
+        data.display()
+    );
     err
 }
 
