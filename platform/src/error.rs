@@ -59,6 +59,10 @@ pub enum PlatformError {
     /// A configured attestation root cannot be used.
     #[error(transparent)]
     AttestationRoot(#[from] crate::ca::attestation::AttestationRootError),
+
+    /// A configured app for App Links or universal links is malformed.
+    #[error(transparent)]
+    AppLink(#[from] crate::app_links::AppLinkError),
 }
 
 /// A refused request: HTTP status plus the wire error.

@@ -3,6 +3,7 @@
 //! axum on tokio, SQLite through rusqlite. One module a concern:
 //!
 //! - [`db`]: the database and its migrations;
+//! - [`app_links`]: the App Links and universal links association files;
 //! - [`accounts`]: SMS code login and sessions;
 //! - [`ca`]: the platform's certificate authority and revocation;
 //! - [`hall`]: the bid-opening hall: projects, phases and event log;
@@ -22,6 +23,7 @@
 //! demo.
 
 pub mod accounts;
+pub mod app_links;
 pub mod ca;
 pub mod clock;
 pub mod db;
@@ -73,6 +75,12 @@ pub struct Config {
     pub attestation_roots: Vec<PathBuf>,
     /// Refuse pickups that carry no device attestation chain.
     pub require_attestation: bool,
+    /// Android apps for App Links, `PACKAGE:SHA256_FINGERPRINT` each
+    /// (see [`app_links::AndroidApp::parse`]); checked at startup.
+    pub android_apps: Vec<String>,
+    /// iOS apps for universal links, `TEAMID.BUNDLEID` each (see
+    /// [`app_links::IosApp::parse`]); checked at startup.
+    pub ios_apps: Vec<String>,
 }
 
 impl Config {
@@ -87,6 +95,8 @@ impl Config {
             font_path: None,
             attestation_roots: Vec::new(),
             require_attestation: false,
+            android_apps: Vec::new(),
+            ios_apps: Vec::new(),
         }
     }
 }
@@ -117,6 +127,8 @@ pub struct AppState {
     pub dev_institution: Arc<guarantee::dev::DevInstitution>,
     /// The policy that judges the device attestation chains of pickups.
     pub attestation: Arc<ca::attestation::AttestationPolicy>,
+    /// The association files for the apps' links.
+    pub app_links: Arc<app_links::AppLinks>,
 }
 
 /// A platform bound to its address, not yet serving.
@@ -146,6 +158,12 @@ impl Platform {
         config: Config,
         sms: Arc<dyn SmsGateway>,
     ) -> Result<Self, PlatformError> {
+        // Checked first: a typo in an app value must not leave a data
+        // folder or a bound port behind.
+        let app_links = Arc::new(app_links::AppLinks::from_config(
+            &config.android_apps,
+            &config.ios_apps,
+        )?);
         std::fs::create_dir_all(&config.data_dir).map_err(|source| PlatformError::DataDir {
             path: config.data_dir.clone(),
             source,
@@ -206,6 +224,7 @@ impl Platform {
             hall_changes: Arc::new(tokio::sync::watch::Sender::new(0)),
             dev_institution,
             attestation,
+            app_links,
         };
         let router = router(state);
         tracing::info!(%addr, "platform listening");
@@ -329,6 +348,7 @@ fn router(state: AppState) -> Router {
         .merge(qr::routes())
         .merge(hall::routes())
         .merge(guarantee::routes())
+        .merge(app_links::routes())
         .fallback(http::not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(

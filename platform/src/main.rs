@@ -1,7 +1,8 @@
 //! `palmbid-platform`: runs the reference platform server.
 //!
 //! `palmbid-platform serve [--listen ADDR] [--data DIR]
-//! [--attestation-root FILE.pem]... [--require-attestation]`. The first line of
+//! [--attestation-root FILE.pem]... [--require-attestation]
+//! [--android-app PACKAGE:SHA256_FINGERPRINT]... [--ios-app TEAMID.BUNDLEID]...`. The first line of
 //! standard output is the bound address (`listening on http://ADDR/`), so
 //! a caller that asked for port 0 learns the port. Logs go to standard
 //! error (`RUST_LOG` filters). SIGINT or SIGTERM stops it gracefully.
@@ -57,6 +58,19 @@ enum Command {
         /// chain (iOS and phones without a hardware key send none).
         #[arg(long)]
         require_attestation: bool,
+
+        /// Android app that opens the platform's `/q/` links (App Links),
+        /// as its package and the SHA-256 fingerprint of its signing
+        /// certificate (`palmbid.app:14:6D:...:9A`, 32 bytes); repeatable.
+        /// Served in `/.well-known/assetlinks.json`.
+        #[arg(long = "android-app", value_name = "PACKAGE:SHA256_FINGERPRINT")]
+        android_apps: Vec<String>,
+
+        /// iOS app that opens the platform's `/q/` links (universal links),
+        /// as `TEAMID.BUNDLEID`; repeatable. Served in
+        /// `/.well-known/apple-app-site-association`.
+        #[arg(long = "ios-app", value_name = "TEAMID.BUNDLEID")]
+        ios_apps: Vec<String>,
     },
 }
 
@@ -76,6 +90,8 @@ fn main() -> ExitCode {
         font,
         attestation_roots,
         require_attestation,
+        android_apps,
+        ios_apps,
     } = Cli::parse().command;
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -90,6 +106,8 @@ fn main() -> ExitCode {
         font_path: font,
         attestation_roots,
         require_attestation,
+        android_apps,
+        ios_apps,
         ..Config::new(listen, data)
     };
     match runtime.block_on(run(config)) {
