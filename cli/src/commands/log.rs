@@ -104,17 +104,9 @@ fn print_table(rows: &[[String; 8]]) {
     }
 }
 
+/// Terminal columns of `text`: CJK characters take two.
 fn display_width(text: &str) -> usize {
-    text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
-}
-
-/// East Asian wide characters of the ranges this log prints: CJK
-/// ideographs and punctuation, full-width forms.
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
+    unicode_width::UnicodeWidthStr::width(text)
 }
 
 fn to_json(entry: &SignatureLogEntry) -> serde_json::Value {
@@ -143,6 +135,6 @@ mod tests {
     fn chinese_counts_two_columns() {
         assert_eq!(display_width("abc"), 3);
         assert_eq!(display_width("签名记录"), 8);
-        assert_eq!(display_width("拒绝：PIN 码错误"), 17);
+        assert_eq!(display_width("拒绝：PIN 码错误"), 16);
     }
 }
