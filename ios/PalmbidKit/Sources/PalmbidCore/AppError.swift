@@ -47,7 +47,7 @@ public struct AppError: Error, Equatable, Sendable {
             return .locked
         case "keystore.device_binding", "keystore.device_unseal", "app.device_key_lost":
             return .deviceKeyLost
-        case "api.unreachable", "hall.stream_lost", "app.network":
+        case "api.unreachable", "api.bad_response", "api.client", "hall.stream_lost", "app.network":
             return .network
         default:
             return .other

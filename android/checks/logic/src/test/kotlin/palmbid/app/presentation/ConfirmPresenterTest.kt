@@ -94,6 +94,22 @@ class ConfirmPresenterTest {
     }
 
     @Test
+    fun `no PIN pad between the last tick and expiry`() = runTest {
+        val fakes = fakes()
+        val (presenter, _) = scanned(fakes, QrKind.SIGN)
+
+        // Half a second before the tick that would see zero: the request has
+        // expired by the platform clock, the shown countdown still says 1.
+        advanceTimeBy((Samples.ANSWER_SECONDS - 1) * 1_000 + 500)
+        runCurrent()
+        assertEquals(1, presenter.state.value.secondsLeft)
+        assertEquals(ConfirmStep.REVIEW, presenter.state.value.step)
+
+        presenter.onEvent(ConfirmEvent.Continue)
+        assertEquals(ConfirmStep.EXPIRED, presenter.state.value.step)
+    }
+
+    @Test
     fun `a wrong PIN keeps the pad with one try fewer, and the right one signs`() = runTest {
         val fakes = fakes()
         val (presenter, request) = scanned(fakes, QrKind.SIGN)

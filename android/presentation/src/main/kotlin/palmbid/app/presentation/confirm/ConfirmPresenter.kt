@@ -1,5 +1,6 @@
 package palmbid.app.presentation.confirm
 
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -43,6 +44,8 @@ class ConfirmPresenter(
     val state: StateFlow<ConfirmState> = mutable.asStateFlow()
 
     init {
+        // Leaving the screen ends the scope: digits typed so far are wiped then.
+        scope.coroutineContext[Job]?.invokeOnCompletion { keypad.clear() }
         scope.launch { tick() }
         scope.launch {
             attempt({}) {
@@ -60,7 +63,12 @@ class ConfirmPresenter(
             }
             ConfirmEvent.Continue -> mutable.update {
                 val ready = it.step == ConfirmStep.REVIEW && (details.kind != QrKind.SEAL || it.seal != null)
-                if (ready) it.copy(step = ConfirmStep.PIN, error = null) else it
+                when {
+                    !ready -> it
+                    // The tick may be up to a second late: never open the PIN pad on an expired request.
+                    request.secondsLeft() <= 0 -> it.copy(step = ConfirmStep.EXPIRED, secondsLeft = 0)
+                    else -> it.copy(step = ConfirmStep.PIN, error = null)
+                }
             }
             is ConfirmEvent.Pin -> key(event)
             ConfirmEvent.Cancel -> cancel()
@@ -94,15 +102,16 @@ class ConfirmPresenter(
         scope.launch {
             attempt({ e ->
                 mutable.update {
-                    if (e.code == WRONG_NUMBER) {
-                        it.copy(step = ConfirmStep.CANCELLED, wrongNumber = true, error = e)
-                    } else {
-                        it.copy(step = stepAfter(e, ConfirmStep.NUMBER_MATCH), error = e)
+                    when {
+                        e.code == WRONG_NUMBER -> it.copy(step = ConfirmStep.CANCELLED, wrongNumber = true, error = e)
+                        it.step != ConfirmStep.WORKING -> it.copy(error = e)
+                        else -> it.copy(step = stepAfter(e, ConfirmStep.NUMBER_MATCH), error = e)
                     }
                 }
             }) {
                 request.chooseNumber(number)
-                mutable.update { it.copy(step = ConfirmStep.REVIEW) }
+                // The countdown may have ended the request meanwhile; an ended step stays.
+                mutable.update { if (it.step == ConfirmStep.WORKING) it.copy(step = ConfirmStep.REVIEW) else it }
             }
         }
     }
@@ -131,7 +140,11 @@ class ConfirmPresenter(
 
     private suspend fun failAnswer(error: ShownError) {
         val pad = afterFailure(mutable.value.pinPad, error, certificates, details.signer.credentialId)
-        mutable.update { it.copy(step = stepAfter(error, ConfirmStep.PIN), error = error, pinPad = pad) }
+        mutable.update {
+            // A request the countdown ended meanwhile stays ended.
+            val step = if (it.step == ConfirmStep.WORKING) stepAfter(error, ConfirmStep.PIN) else it.step
+            it.copy(step = step, error = error, pinPad = pad)
+        }
     }
 
     private fun cancel() {

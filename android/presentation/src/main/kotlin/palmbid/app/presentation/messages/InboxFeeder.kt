@@ -9,6 +9,7 @@ import kotlinx.coroutines.launch
 import palmbid.app.domain.CertificateStore
 import palmbid.app.domain.HallNotice
 import palmbid.app.domain.HallPhase
+import palmbid.app.domain.HallProjectState
 import palmbid.app.domain.HallService
 import palmbid.app.domain.HallUpdate
 import palmbid.app.domain.Inbox
@@ -27,8 +28,11 @@ import java.time.Clock
  * foreground and on each push hint. The watches then start again after the
  * last event, so no notice is lost while the app was away.
  *
+ * The core raises a notice only for a fresh event, so the feeder also reads
+ * the notices a state implies (its phase, open rounds, the draw, answered
+ * challenges): what happened while the app was away still reaches the inbox.
  * A message id names what it is about (platform, project, notice), never
- * an event count, so a notice replayed after a reconnect or a restart is
+ * an event count, so a notice seen again after a reconnect or a restart is
  * recognised and not posted twice, and a message already read stays read.
  */
 class InboxFeeder(
@@ -63,11 +67,23 @@ class InboxFeeder(
             launch {
                 attempt {
                     hall.watch(platform, project.id).collect { update ->
-                        if (update is HallUpdate.Notice) {
+                        // The core raises notices for fresh events only, so what
+                        // happened while the app was away is read off the state.
+                        val notices = when (update) {
+                            is HallUpdate.Notice -> listOf(update.notice)
+                            is HallUpdate.State -> noticesIn(update.state)
+                            else -> emptyList()
+                        }
+                        val at = when (update) {
+                            is HallUpdate.Notice -> update.state.updatedAt
+                            is HallUpdate.State -> update.state.updatedAt
+                            else -> clock.instant()
+                        }
+                        for (notice in notices) {
                             post(
-                                id = "hall/$platform/${project.id}/${key(update.notice)}",
-                                at = update.state.updatedAt,
-                                kind = MessageKind.Hall(platform, project.id, project.name, update.notice),
+                                id = "hall/$platform/${project.id}/${key(notice)}",
+                                at = at,
+                                kind = MessageKind.Hall(platform, project.id, project.name, notice),
                             )
                         }
                     }
@@ -98,6 +114,17 @@ class InboxFeeder(
     }
 
     private companion object {
+        /** Returns the notices a state implies: its phase, open rounds, the draw and answered challenges. */
+        fun noticesIn(state: HallProjectState): List<HallNotice> = buildList {
+            if (state.project.phase != HallPhase.NOT_OPEN) add(HallNotice.PhaseStarted(state.project.phase))
+            state.openRounds.forEach { add(HallNotice.RoundOpened(it.section, it.round, it.deadline)) }
+            state.draw?.let { draw ->
+                val coefficient = draw.coefficient
+                add(if (coefficient != null) HallNotice.DrawRevealed(draw.draw, coefficient) else HallNotice.DrawOpened(draw.draw))
+            }
+            state.answeredChallenges.forEach { add(HallNotice.ChallengeAnswered(it)) }
+        }
+
         /** Names a notice by what it is about, the same on every replay. */
         fun key(notice: HallNotice): String = when (notice) {
             is HallNotice.OpeningSoon -> "opening-soon/${notice.minutes}"

@@ -1,5 +1,6 @@
 package palmbid.app.presentation.pickup
 
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -31,6 +32,15 @@ class CertificatePickupPresenter(
 
     /** The first entry of the new PIN, until the repeat is compared with it. */
     private var first: CharArray? = null
+
+    init {
+        // Leaving the screen ends the scope: the first entry of the new PIN is wiped then.
+        scope.coroutineContext[Job]?.invokeOnCompletion {
+            wipe(first)
+            first = null
+            keypad.clear()
+        }
+    }
 
     fun onEvent(event: CertificatePickupEvent) {
         when (event) {

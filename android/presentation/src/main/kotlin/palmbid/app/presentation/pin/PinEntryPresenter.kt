@@ -1,5 +1,6 @@
 package palmbid.app.presentation.pin
 
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -52,6 +53,8 @@ class PinEntryPresenter(
         // Without an action the PIN would be taken and "done" shown with nothing checked.
         require(mode == PinMode.CHANGE || action != null) { "PinMode.$mode needs an action to run with the PIN" }
         require(mode == PinMode.SET || credentialId != null) { "PinMode.$mode needs the credential whose PIN is asked for" }
+        // Leaving the screen ends the scope: digits held for a later step are wiped then.
+        scope.coroutineContext[Job]?.invokeOnCompletion { forget() }
         if (credentialId != null && mode != PinMode.SET) {
             scope.launch {
                 attempt({ e -> mutable.update { it.copy(error = e) } }) {

@@ -123,6 +123,15 @@ class ProjectPresenter(
         pullTab(mutable.value.tab)
     }
 
+    private fun pullBids() {
+        scope.launch {
+            attempt(::fail) {
+                val bids = hall.bids(platform, projectId)
+                mutable.update { it.copy(bids = bids) }
+            }
+        }
+    }
+
     private fun pullTab(tab: ProjectTab) {
         scope.launch {
             attempt(::fail) {
@@ -236,13 +245,16 @@ class ProjectPresenter(
                 val signIn = hall.signIn(platform, projectId, pin)
                 mutable.update { it.copy(signIn = signIn, ownCreditCode = signIn.creditCode) }
             }
+            // The bid list is reloaded apart from the signed call, so a failed
+            // reload never reports a done check or release as failed (a retry
+            // would then meet `hall.already_decrypted`).
             is PinAction.CheckBid -> {
                 hall.checkBid(platform, projectId, action.bidId, pin)
-                mutable.update { it.copy(bids = hall.bids(platform, projectId)) }
+                pullBids()
             }
             is PinAction.Decrypt -> {
                 hall.decrypt(platform, projectId, action.bidId, pin)
-                mutable.update { it.copy(bids = hall.bids(platform, projectId)) }
+                pullBids()
             }
             is PinAction.ConfirmQuote -> {
                 val confirmation = hall.confirmQuote(platform, projectId, action.bidId, action.amount, pin)
