@@ -94,7 +94,8 @@ import palmbid.app.ui.guarantees.GuaranteesScreen
 import palmbid.app.ui.hall.HallListScreen
 import palmbid.app.ui.home.HomeScreen
 import palmbid.app.ui.i18n.LocalStrings
-import palmbid.app.ui.i18n.Strings
+import palmbid.app.ui.i18n.resolveLanguage
+import palmbid.app.ui.i18n.stringsOf
 import palmbid.app.ui.identity.IdentityCheckScreen
 import palmbid.app.ui.login.LoginScreen
 import palmbid.app.ui.messages.MessagesScreen
@@ -209,9 +210,9 @@ fun PalmbidNavHost(graph: AppGraph, links: ReceiveChannel<String>, secureWindow:
     val settingsFlow = remember(ready) { ready?.services?.settings?.settings ?: flowOf(AppSettings()) }
     val settings by settingsFlow.collectAsStateWithLifecycle(AppSettings())
 
-    val language = resolveLanguage(settings.language)
+    val language = resolveLanguage(settings.language, LocalConfiguration.current.locales[0].language)
 
-    CompositionLocalProvider(LocalStrings provides strings(language)) {
+    CompositionLocalProvider(LocalStrings provides stringsOf(language)) {
         PalmbidTheme {
             Surface(Modifier.fillMaxSize()) {
                 when (val state = startup) {
@@ -660,17 +661,6 @@ private fun <T : Any> rememberPresenter(key: Any? = Unit, create: (CoroutineScop
     val scope = remember(key) { CoroutineScope(SupervisorJob() + Dispatchers.Main.immediate) }
     DisposableEffect(scope) { onDispose { scope.cancel() } }
     return remember(scope) { create(scope) }
-}
-
-/** Returns the chosen language; null follows the system: Chinese unless the system is English. */
-@Composable
-private fun resolveLanguage(language: Language?): Language =
-    language ?: if (LocalConfiguration.current.locales[0].language == "en") Language.EN else Language.ZH_CN
-
-/** Returns the string catalogue of [language]. */
-private fun strings(language: Language): Strings = when (language) {
-    Language.ZH_CN -> Strings.zhCN
-    Language.EN -> Strings.en
 }
 
 /**

@@ -13,12 +13,13 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 import palmbid.app.domain.HallNotice
-import palmbid.app.domain.Language
 import palmbid.app.domain.Message
 import palmbid.app.domain.MessageKind
 import palmbid.app.domain.NotificationSettings
 import palmbid.app.domain.PalmbidServices
 import palmbid.app.ui.i18n.Strings
+import palmbid.app.ui.i18n.resolveLanguage
+import palmbid.app.ui.i18n.stringsOf
 import palmbid.app.ui.messages.messageBody
 import palmbid.app.ui.messages.messageTitle
 
@@ -38,7 +39,8 @@ internal class Notifier(private val context: Context, private val services: Palm
             var seen = services.inbox.messages.value.mapTo(HashSet()) { it.id }
             services.inbox.messages.collect { messages ->
                 val settings = services.settings.settings.first()
-                val strings = strings(settings.language)
+                val system = Resources.getSystem().configuration.locales[0].language
+                val strings = stringsOf(resolveLanguage(settings.language, system))
                 for (message in messages) {
                     if (message.id in seen) continue
                     seen += message.id
@@ -71,11 +73,6 @@ internal class Notifier(private val context: Context, private val services: Palm
             .setAutoCancel(true)
             .build()
         manager.notify(message.id.hashCode(), notification)
-    }
-
-    private fun strings(language: Language?): Strings {
-        val chosen = language ?: if (Resources.getSystem().configuration.locales[0].language == "en") Language.EN else Language.ZH_CN
-        return if (chosen == Language.EN) Strings.en else Strings.zhCN
     }
 
     private companion object {
