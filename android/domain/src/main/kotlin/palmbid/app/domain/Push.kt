@@ -17,7 +17,7 @@ interface PushProvider {
     /** Returns whether the channel works on this phone. */
     fun isAvailable(): Boolean
 
-    /** The registration token, re-emitted when the vendor rotates it. */
+    /** Streams the registration token, emitted again when the vendor rotates it. */
     fun tokens(): Flow<String>
 
     /** Hints as they arrive. */

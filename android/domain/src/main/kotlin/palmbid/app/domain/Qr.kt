@@ -2,7 +2,7 @@ package palmbid.app.domain
 
 import java.time.Instant
 
-/** What a QR request asks the phone to do. */
+/** Action a QR request requests of the phone. */
 enum class QrKind {
     /** 扫码登录: number matching first. */
     LOGIN,
@@ -22,7 +22,7 @@ enum class QrKind {
 
 enum class RequesterKind { PORTAL, TOOLBOX }
 
-/** Who shows the code, as the platform vouches for it. */
+/** Requester showing the code, as the platform vouches for it. */
 data class Requester(
     val kind: RequesterKind,
     val name: String,

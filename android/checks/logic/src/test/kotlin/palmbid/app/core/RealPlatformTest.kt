@@ -98,7 +98,7 @@ class RealPlatformTest {
     private val scope = CoroutineScope(SupervisorJob() + main)
     private val toolboxes = mutableListOf<ToolboxRun>()
 
-    /** Records the challenges the pickup asks the phone to attest. */
+    /** Records the challenges the pickup passes to the attestor. */
     private val attestor = FakeKeyAttestor(FakeControl())
 
     private val root: Path get() = platform.data.resolve("ca").resolve("root.pem")

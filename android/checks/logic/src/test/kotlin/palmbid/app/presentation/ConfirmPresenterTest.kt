@@ -99,7 +99,7 @@ class ConfirmPresenterTest {
         val (presenter, _) = scanned(fakes, QrKind.SIGN)
 
         // Half a second before the tick that would see zero: the request has
-        // expired by the platform clock, the shown countdown still says 1.
+        // expired by the platform clock, the shown countdown still shows 1.
         advanceTimeBy((Samples.ANSWER_SECONDS - 1) * 1_000 + 500)
         runCurrent()
         assertEquals(1, presenter.state.value.secondsLeft)

@@ -29,8 +29,9 @@ import java.time.Clock
  * last event, so no notice is lost while the app was away.
  *
  * The core raises a notice only for a fresh event, so the feeder also reads
- * the notices a state implies (its phase, open rounds, the draw, answered
- * challenges): what happened while the app was away still reaches the inbox.
+ * the notices a state implies: its phase, open rounds, the draw and the
+ * challenges with a reply. What happened while the app was away still
+ * reaches the inbox.
  * A message id names what it is about (platform, project, notice), never
  * an event count, so a notice seen again after a reconnect or a restart is
  * recognised and not posted twice, and a message already read stays read.
@@ -69,20 +70,15 @@ class InboxFeeder(
                     hall.watch(platform, project.id).collect { update ->
                         // The core raises notices for fresh events only, so what
                         // happened while the app was away is read off the state.
-                        val notices = when (update) {
-                            is HallUpdate.Notice -> listOf(update.notice)
-                            is HallUpdate.State -> noticesIn(update.state)
-                            else -> emptyList()
-                        }
-                        val at = when (update) {
-                            is HallUpdate.Notice -> update.state.updatedAt
-                            is HallUpdate.State -> update.state.updatedAt
-                            else -> clock.instant()
+                        val (state, notices) = when (update) {
+                            is HallUpdate.Notice -> update.state to listOf(update.notice)
+                            is HallUpdate.State -> update.state to noticesIn(update.state)
+                            else -> return@collect
                         }
                         for (notice in notices) {
                             post(
                                 id = "hall/$platform/${project.id}/${key(notice)}",
-                                at = at,
+                                at = state.updatedAt,
                                 kind = MessageKind.Hall(platform, project.id, project.name, notice),
                             )
                         }
@@ -114,7 +110,7 @@ class InboxFeeder(
     }
 
     private companion object {
-        /** Returns the notices a state implies: its phase, open rounds, the draw and answered challenges. */
+        /** Returns the notices a state implies: its phase, open rounds, the draw and the challenges with a reply. */
         fun noticesIn(state: HallProjectState): List<HallNotice> = buildList {
             if (state.project.phase != HallPhase.NOT_OPEN) add(HallNotice.PhaseStarted(state.project.phase))
             state.openRounds.forEach { add(HallNotice.RoundOpened(it.section, it.round, it.deadline)) }
