@@ -65,7 +65,9 @@ mkdir -p "$out/headers" "$out/prelinked" "$out/simulator" "$out/Sources/PalmbidF
 export IPHONEOS_DEPLOYMENT_TARGET="${IPHONEOS_DEPLOYMENT_TARGET:-16.0}"
 for triple in "$device" "${simulators[@]}"; do
     echo "building palmbid-ffi for $triple"
-    cargo build --locked --release -p palmbid-ffi --target "$triple"
+    # The static library is named here, not in Cargo.toml (see there).
+    cargo rustc --locked --release -p palmbid-ffi --lib --target "$triple" \
+        --crate-type staticlib,cdylib
 done
 
 # Swift wrapper, C header and module map, read from the built library.
