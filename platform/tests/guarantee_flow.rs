@@ -382,6 +382,53 @@ async fn guarantee_goes_from_code_to_verified_issue_then_cancel() {
 }
 
 #[tokio::test]
+async fn pin_credential_is_the_one_whose_key_signs_the_application() {
+    // The platform is bound, not dropped: dropping it stops the server.
+    let Setup {
+        platform: _platform,
+        phone,
+        project,
+    } = setup().await;
+    let store = &phone.store;
+    let credential = account::guarantee_pin_credential(store, &phone.keystore, "dev", &project, 1)
+        .await
+        .unwrap();
+    let signing = phone
+        .keystore
+        .certificates()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.role == palmbid_core::pki::KeyRole::Signing)
+        .unwrap();
+    assert_eq!(credential, signing.credential);
+
+    // A wrong PIN is counted on that credential.
+    let wrong = palmbid_core::keystore::Pin::entered("000000".to_owned());
+    let result = account::apply_for_guarantee(
+        store,
+        &phone.keystore,
+        "dev",
+        &project,
+        1,
+        DEV_INSTITUTION_ID,
+        &wrong,
+    )
+    .await;
+    assert!(
+        matches!(result, Err(AccountError::Keystore(_))),
+        "{result:?}"
+    );
+    assert_eq!(
+        phone
+            .keystore
+            .pin_status(&credential)
+            .unwrap()
+            .failed_attempts,
+        1
+    );
+}
+
+#[tokio::test]
 async fn code_for_a_section_the_bidder_is_not_in_is_refused() {
     let Setup {
         platform,
@@ -396,6 +443,9 @@ async fn code_for_a_section_the_bidder_is_not_in_is_refused() {
     assert_eq!(refused(missing), ErrorCode::GuaranteeSectionNotFound);
     let status = account::guarantee_status(store, "dev", &project, 2).await;
     assert_eq!(refused(status), ErrorCode::GuaranteeNotABidder);
+    let credential =
+        account::guarantee_pin_credential(store, &phone.keystore, "dev", &project, 2).await;
+    assert_eq!(refused(credential), ErrorCode::GuaranteeNotABidder);
 
     // A project that does not require a guarantee, and one the company
     // does not bid in at all.

@@ -8,7 +8,9 @@
 //!   from its files, it rebuilds the project's state from the event log
 //!   and decrypts;
 //! - the decryption check of a bid encrypted to another key fails before
-//!   the PIN, naming the bid's recipients.
+//!   the PIN, naming the bid's recipients;
+//! - after a renewal under another PIN, the credential the app is told to
+//!   ask the PIN of is the one each action unlocks.
 //!
 //! A TCP relay in front of the platform (its public address) plays the
 //! network and can drop the answer of the next key release.
@@ -28,7 +30,7 @@ use palmbid_core::api::ApiError;
 use palmbid_core::api::hall::{BidState, Phase};
 use palmbid_core::api::qr::QrKind;
 use palmbid_core::hall::{self, HallError, HallListener, HallNotice, ProjectState, StreamStatus};
-use palmbid_core::keystore::Keystore;
+use palmbid_core::keystore::{CredentialId, Keystore, KeystoreError, Pin};
 use palmbid_core::pki::{CertInfo, IssuingCa, KeyRole, Subject, Validity};
 use palmbid_core::qr::{self, AnswerChoice, Scanned};
 use palmbid_platform::{Config, Platform};
@@ -211,6 +213,46 @@ async fn signed_in_with_a_bid(setup: &Setup, amount: &str, to_phone: bool) -> (S
     (id, uploaded.bid_id)
 }
 
+/// Picks up and downloads one more credential for the phone of `setup`
+/// under `pin`, as a renewal does; returns its id.
+async fn pick_up_again(setup: &Setup, pin: &Pin) -> CredentialId {
+    let Setup {
+        platform, phone, ..
+    } = setup;
+    let before: Vec<CredentialId> = credentials(&phone.keystore);
+    let (_, url) = approved_order(platform, PHONE).await;
+    let scanned = account::scan(&phone.store, &url).await.unwrap();
+    account::pick_up(&phone.store, &phone.keystore, &scanned, pin, &[])
+        .await
+        .unwrap();
+    account::download(
+        &phone.store,
+        &phone.keystore,
+        "dev",
+        &scanned.offer.pickup_id,
+        pin,
+    )
+    .await
+    .unwrap();
+    let mut added: Vec<CredentialId> = credentials(&phone.keystore)
+        .into_iter()
+        .filter(|c| !before.contains(c))
+        .collect();
+    assert_eq!(added.len(), 1, "one pickup adds one credential");
+    added.remove(0)
+}
+
+/// The phone's credentials, each once.
+fn credentials(keystore: &Keystore) -> Vec<CredentialId> {
+    let mut ids: Vec<CredentialId> = Vec::new();
+    for record in keystore.certificates().unwrap() {
+        if !ids.contains(&record.credential) {
+            ids.push(record.credential);
+        }
+    }
+    ids
+}
+
 /// An encryption certificate of a USB-KEY CA unknown to the phone.
 fn usb_key_certificate() -> CertInfo {
     let ca = IssuingCa::new_root(
@@ -377,4 +419,55 @@ async fn restarted_app_rebuilds_state_and_decrypts() {
     .await;
     assert!(after.last_seq > state.last_seq);
     assert_eq!(after.phase(), Phase::Decryption);
+}
+
+#[tokio::test]
+async fn pin_credential_names_the_key_each_action_unlocks() {
+    let setup = setup().await;
+    let (id, bid) = signed_in_with_a_bid(&setup, "1000000.00", true).await;
+    let first = credentials(&setup.phone.keystore).remove(0);
+    // A renewal: a second credential, its certificates a second newer,
+    // under another PIN. The bid stays encrypted to the first.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let renewed = Pin::chosen("246813".to_owned()).unwrap();
+    let second = pick_up_again(&setup, &renewed).await;
+    let Phone {
+        store, keystore, ..
+    } = &setup.phone;
+
+    let signer = hall::pin_credential(store, keystore, "dev", &id, None)
+        .await
+        .unwrap();
+    assert_eq!(signer, second, "the newest signing certificate acts");
+    let opener = hall::pin_credential(store, keystore, "dev", &id, Some(&bid))
+        .await
+        .unwrap();
+    assert_eq!(
+        opener, first,
+        "the bid opens with the key it was encrypted to"
+    );
+
+    // The check asks for the first credential's PIN alone: its key opens
+    // the bid and its own signing certificate, still valid, signs the
+    // proof.
+    let check = hall::check_bid(store, keystore, "dev", &id, &bid, &pin()).await;
+    assert!(check.is_ok(), "{check:?}");
+    // The renewed credential's PIN is wrong for it, and the try is counted
+    // on the credential the app was told to show.
+    let refused = hall::check_bid(store, keystore, "dev", &id, &bid, &renewed).await;
+    assert!(
+        matches!(
+            refused,
+            Err(HallError::Keystore(KeystoreError::PinIncorrect { .. }))
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(keystore.pin_status(&first).unwrap().failed_attempts, 1);
+    assert_eq!(keystore.pin_status(&second).unwrap().failed_attempts, 0);
+
+    let missing = hall::pin_credential(store, keystore, "dev", &id, Some("no-such-bid")).await;
+    assert!(
+        matches!(missing, Err(HallError::BidNotFound { .. })),
+        "{missing:?}"
+    );
 }

@@ -308,6 +308,30 @@ impl Account {
         .await
     }
 
+    /// The credential whose PIN `applyForGuarantee` asks for on `section`
+    /// of `project` (the company's newest valid signing certificate), to
+    /// show its tries left, or pick a PIN kept for biometric unlock,
+    /// before the PIN is typed. Uses no PIN.
+    ///
+    /// # Errors
+    /// `account.no_guarantee_certificate`; as `guaranteeCode`.
+    pub async fn guarantee_pin_credential(
+        &self,
+        platform: String,
+        project: String,
+        section: u32,
+    ) -> Result<String, PalmbidError> {
+        let store = Arc::clone(&self.store);
+        let keystore = Arc::clone(&self.keystore);
+        blocking_future("Account.guarantee_pin_credential", async move {
+            core::guarantee_pin_credential(&store, &keystore, &platform, &project, section)
+                .await
+                .map(|credential| credential.0)
+                .map_err(PalmbidError::from_core)
+        })
+        .await
+    }
+
     /// Applies with `institution` for the guarantee of `section` of
     /// `project`: signs the bidder's statement with the company's signing
     /// key under `pin` and returns the address to open.

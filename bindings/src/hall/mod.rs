@@ -184,6 +184,33 @@ impl Account {
         }))
     }
 
+    /// The credential whose PIN an action on project `project` asks for:
+    /// with `bid`, the one holding the key that opens that bid
+    /// (`hallCheckBid`, `hallReleaseBid`); without, the one whose signing
+    /// certificate acts for the platform now (every other signed hall
+    /// action). Show its tries left, or pick a PIN kept for biometric
+    /// unlock, before the PIN is typed. Uses no PIN.
+    ///
+    /// # Errors
+    /// `hall.not_logged_in`, `hall.no_certificate`; with `bid`,
+    /// `hall.bid_not_found` and `hall.no_key_for_bid`; the platform's
+    /// refusal.
+    pub async fn hall_pin_credential(
+        &self,
+        platform: String,
+        project: String,
+        bid: Option<String>,
+    ) -> Result<String, PalmbidError> {
+        let (store, keystore) = (self.store(), self.keystore());
+        blocking_future("Account.hall_pin_credential", async move {
+            core::pin_credential(&store, &keystore, &platform, &project, bid.as_deref())
+                .await
+                .map(|credential| credential.0)
+                .map_err(PalmbidError::from_core)
+        })
+        .await
+    }
+
     /// Signs in to project `project` (签到) with the signing certificate;
     /// refused outside the hour before the opening. A second sign-in
     /// returns the first record.

@@ -33,7 +33,7 @@ use crate::api::guarantee::{
     DOC_KEY_SECTION, GuaranteeCode, GuaranteeProject, GuaranteeState, Institution,
     STATEMENT_LIFETIME_SECS, SectionList, statement_message,
 };
-use crate::keystore::{CertificateRecord, KeyOperation, KeyUse, Keystore, Pin};
+use crate::keystore::{CertificateRecord, CredentialId, KeyOperation, KeyUse, Keystore, Pin};
 use crate::pki::{self, CertInfo, KeyRole};
 
 /// The application address to open, and what it carries.
@@ -152,6 +152,28 @@ pub async fn guarantee_institutions(
             },
         )
         .collect())
+}
+
+/// The credential whose PIN [`apply_for_guarantee`] asks for on `section`
+/// of `project`: the one of the newest valid signing certificate of the
+/// bidding company that chains to the platform. The app shows that
+/// credential's tries left before the PIN is typed. Uses no PIN.
+///
+/// # Errors
+/// [`AccountError::NoGuaranteeCertificate`] when the phone holds no such
+/// certificate; otherwise as [`guarantee_code`].
+pub async fn guarantee_pin_credential(
+    store: &AccountStore,
+    keystore: &Keystore,
+    name: &str,
+    project: &str,
+    section: u32,
+) -> Result<CredentialId, AccountError> {
+    let platform = store.platform(name)?;
+    let client = session_client(store, name)?;
+    let code = client.guarantee_code(project, section).await?;
+    let signer = company_signer(keystore, &platform, &code.credit_code, client.server_now())?;
+    Ok(signer.credential)
 }
 
 /// Applies for the guarantee of `section` of `project` with

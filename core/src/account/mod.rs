@@ -18,8 +18,9 @@
 //! Certificate pickup: [`scan`], [`pick_up`], [`download`].
 //!
 //! Electronic bid guarantees: [`guarantee_projects`], [`guarantee_sections`],
-//! [`guarantee_code`], [`guarantee_institutions`], [`apply_for_guarantee`],
-//! [`guarantee_status`] (module `guarantee`).
+//! [`guarantee_code`], [`guarantee_institutions`], [`apply_for_guarantee`]
+//! with [`guarantee_pin_credential`], [`guarantee_status`] (module
+//! `guarantee`).
 //!
 //! Calls are async over the caller's tokio runtime; database work is short
 //! and runs inline.
@@ -41,8 +42,8 @@ use crate::pki::CertInfo;
 pub use error::AccountError;
 pub use guarantee::{
     GuaranteeApplication, GuaranteeView, VerifiedGuarantee, apply_for_guarantee,
-    check_guarantee_document, guarantee_code, guarantee_institutions, guarantee_projects,
-    guarantee_sections, guarantee_status,
+    check_guarantee_document, guarantee_code, guarantee_institutions, guarantee_pin_credential,
+    guarantee_projects, guarantee_sections, guarantee_status,
 };
 pub use identity::{identity_status, request_identity_code, submit_identity};
 pub use pickup::{

@@ -30,7 +30,7 @@ use crate::api::hall::{
 };
 use crate::cms;
 use crate::keystore::{
-    CertificateRecord, KeyOperation, KeyUse, Keystore, KeystoreError, NewBid, Pin,
+    CertificateRecord, CredentialId, KeyOperation, KeyUse, Keystore, KeystoreError, NewBid, Pin,
 };
 use crate::pki::KeyRole;
 
@@ -62,6 +62,31 @@ impl Session {
             .ok_or_else(|| HallError::NoCertificate {
                 platform: self.platform.name.clone(),
             })
+    }
+
+    /// Returns the signing certificate that proves an action on a bid
+    /// whose key is `recipient`: the one of `recipient`'s own credential
+    /// when it still acts for this platform, so check and release ask for
+    /// one PIN, else [`Session::signer`].
+    //
+    // NOTE: in the fallback (a bid encrypted before a renewal whose old
+    // signing certificate has expired) the two keys belong to different
+    // credentials and the one PIN must open both; a bidder who gave the
+    // new credential another PIN is refused by the second unlock.
+    pub(super) fn bid_signer(
+        &self,
+        keystore: &Keystore,
+        recipient: &CertificateRecord,
+    ) -> Result<CertificateRecord, HallError> {
+        let own: Vec<CertificateRecord> = keystore
+            .certificates()?
+            .into_iter()
+            .filter(|c| c.credential == recipient.credential)
+            .collect();
+        match certs::signing_certificate(&self.platform, &own, self.client.server_now()) {
+            Some(signer) => Ok(signer),
+            None => self.signer(keystore),
+        }
     }
 
     /// Signs `payload` for project `project_id` with `signer`.
@@ -118,6 +143,34 @@ impl Session {
                 bid: bid_id.to_owned(),
             })
     }
+}
+
+/// The credential whose PIN an action on project `project_id` asks for,
+/// so the app can show that credential's tries left before the PIN is
+/// typed. With `bid_id` it is the credential holding the key that opens
+/// the bid (the decryption check and the key release); without, the
+/// credential of the signing certificate that acts for the platform now
+/// (sign-in, confirmation, challenges, round quotes, the draw). Uses no
+/// PIN.
+///
+/// # Errors
+/// [`HallError::NotLoggedIn`], [`HallError::NoCertificate`];
+/// with `bid_id`, [`HallError::BidNotFound`] and
+/// [`HallError::NoKeyForBid`]; [`HallError::Api`].
+pub async fn pin_credential(
+    store: &AccountStore,
+    keystore: &Keystore,
+    platform: &str,
+    project_id: &str,
+    bid_id: Option<&str>,
+) -> Result<CredentialId, HallError> {
+    let session = Session::open(store, platform)?;
+    let Some(bid_id) = bid_id else {
+        return Ok(session.signer(keystore)?.credential);
+    };
+    let bid = session.bid(project_id, bid_id).await?;
+    let header = decode_header(&bid)?;
+    Ok(bid_key(keystore, &bid, &header)?.credential)
 }
 
 /// Signs in to project `project_id` (签到). Refused before the PIN is used
@@ -225,7 +278,7 @@ pub async fn check_bid(
     let bid = session.bid(project_id, bid_id).await?;
     let header = decode_header(&bid)?;
     let recipient = bid_key(keystore, &bid, &header)?;
-    let signer = session.signer(keystore)?;
+    let signer = session.bid_signer(keystore, &recipient)?;
 
     let report = {
         let usage = bid_usage(
@@ -306,7 +359,7 @@ pub async fn release_bid(
     let opening_key = opening_key(&project)?;
     let header = decode_header(&bid)?;
     let recipient = bid_key(keystore, &bid, &header)?;
-    let signer = session.signer(keystore)?;
+    let signer = session.bid_signer(keystore, &recipient)?;
 
     let released = {
         let usage = bid_usage(&session, KeyOperation::HallKeyRelease, project_id, &bid);

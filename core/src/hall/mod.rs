@@ -34,7 +34,7 @@ pub mod watch;
 use crate::account::AccountStore;
 use crate::api::hall::ProjectSummary;
 
-pub use actions::{bids, check_bid, release_bid, sign_in, sign_in_receipt};
+pub use actions::{bids, check_bid, pin_credential, release_bid, sign_in, sign_in_receipt};
 pub use challenges::{Attachment, challenges, submit_challenge};
 pub use draw::{Contribution, DrawCommitment};
 pub use error::{DrawError, HallError};

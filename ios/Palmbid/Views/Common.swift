@@ -72,9 +72,3 @@ enum Formats {
         String(format: template, locale: Locale.current, arguments: arguments)
     }
 }
-
-/// Returns the credential that PIN operations unlock: the first signing
-/// credential on the phone, as the app keeps one certificate pair a holder.
-func primaryCredential(_ certificates: CertificateStore) async -> String? {
-    try? await certificates.certificates().first { $0.purpose == .signing }?.credentialId
-}

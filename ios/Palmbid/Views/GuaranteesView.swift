@@ -9,7 +9,6 @@ import SwiftUI
 struct GuaranteesView: View {
     @StateObject private var screen: Observed<GuaranteesViewModel>
     @EnvironmentObject private var app: AppModel
-    @State private var credentialId: String?
     @State private var institution: String?
     private let certificates: CertificateStore
 
@@ -68,7 +67,6 @@ struct GuaranteesView: View {
         .errorBanner(state.error) { screen.send(.dismissError) }
         .onAppear {
             screen.send(.appeared)
-            Task { credentialId = await primaryCredential(certificates) }
         }
         .sheet(isPresented: Binding(
             get: { state.applying != nil },
@@ -77,7 +75,7 @@ struct GuaranteesView: View {
             let model = screen.model
             PinPadView(
                 model: PinViewModel(
-                    purpose: .enter(credentialId: credentialId, operation: { try await model.apply(pin: $0) }),
+                    purpose: .enter(credentialId: state.pinCredential, operation: { try await model.apply(pin: $0) }),
                     certificates: certificates,
                     biometrics: app.biometricPins
                 ),

@@ -10,7 +10,6 @@ struct HallProjectView: View {
     @StateObject private var screen: Observed<HallProjectViewModel>
     @EnvironmentObject private var app: AppModel
     @Environment(\.scenePhase) private var scenePhase
-    @State private var credentialId: String?
     @State private var challengeText = ""
     @State private var attachments: [ChallengeAttachment] = []
     @State private var importing = false
@@ -44,7 +43,6 @@ struct HallProjectView: View {
         .errorBanner(state.error) { screen.send(.dismissError) }
         .onAppear {
             screen.send(.appeared)
-            Task { credentialId = await primaryCredential(certificates) }
         }
         .onDisappear { screen.send(.disappeared) }
         // In the background the event stream would only drain the battery;
@@ -84,7 +82,7 @@ struct HallProjectView: View {
             let model = screen.model
             PinPadView(
                 model: PinViewModel(
-                    purpose: .enter(credentialId: credentialId, operation: { try await model.perform(item.request, pin: $0) }),
+                    purpose: .enter(credentialId: state.pinCredential, operation: { try await model.perform(item.request, pin: $0) }),
                     certificates: certificates,
                     biometrics: app.biometricPins
                 ),

@@ -767,6 +767,17 @@ public protocol AccountProtocol: AnyObject, Sendable {
     func guaranteeInstitutions(platform: String) async throws  -> [GuaranteeInstitution]
     
     /**
+     * The credential whose PIN `applyForGuarantee` asks for on `section`
+     * of `project` (the company's newest valid signing certificate), to
+     * show its tries left, or pick a PIN kept for biometric unlock,
+     * before the PIN is typed. Uses no PIN.
+     *
+     * # Errors
+     * `account.no_guarantee_certificate`; as `guaranteeCode`.
+     */
+    func guaranteePinCredential(platform: String, project: String, section: UInt32) async throws  -> String
+    
+    /**
      * Lists the projects that require a bid guarantee and in which the
      * phone's company bids (电子保函 on the home screen).
      *
@@ -880,6 +891,21 @@ public protocol AccountProtocol: AnyObject, Sendable {
      * the platform's refusal.
      */
     func hallCheckBid(platform: String, project: String, bid: String, pin: String) async throws  -> HallDecryptionCheck
+    
+    /**
+     * The credential whose PIN an action on project `project` asks for:
+     * with `bid`, the one holding the key that opens that bid
+     * (`hallCheckBid`, `hallReleaseBid`); without, the one whose signing
+     * certificate acts for the platform now (every other signed hall
+     * action). Show its tries left, or pick a PIN kept for biometric
+     * unlock, before the PIN is typed. Uses no PIN.
+     *
+     * # Errors
+     * `hall.not_logged_in`, `hall.no_certificate`; with `bid`,
+     * `hall.bid_not_found` and `hall.no_key_for_bid`; the platform's
+     * refusal.
+     */
+    func hallPinCredential(platform: String, project: String, bid: String?) async throws  -> String
     
     /**
      * Lists the hall projects of the session's company on `platform`, by
@@ -1513,6 +1539,31 @@ open func guaranteeInstitutions(platform: String)async throws  -> [GuaranteeInst
 }
     
     /**
+     * The credential whose PIN `applyForGuarantee` asks for on `section`
+     * of `project` (the company's newest valid signing certificate), to
+     * show its tries left, or pick a PIN kept for biometric unlock,
+     * before the PIN is typed. Uses no PIN.
+     *
+     * # Errors
+     * `account.no_guarantee_certificate`; as `guaranteeCode`.
+     */
+open func guaranteePinCredential(platform: String, project: String, section: UInt32)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_palmbid_ffi_fn_method_account_guarantee_pin_credential(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(platform),FfiConverterString.lower(project),FfiConverterUInt32.lower(section)
+                )
+            },
+            pollFunc: ffi_palmbid_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_palmbid_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_palmbid_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypePalmbidError_lift
+        )
+}
+    
+    /**
      * Lists the projects that require a bid guarantee and in which the
      * phone's company bids (电子保函 on the home screen).
      *
@@ -1763,6 +1814,35 @@ open func hallCheckBid(platform: String, project: String, bid: String, pin: Stri
             completeFunc: ffi_palmbid_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_palmbid_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeHallDecryptionCheck_lift,
+            errorHandler: FfiConverterTypePalmbidError_lift
+        )
+}
+    
+    /**
+     * The credential whose PIN an action on project `project` asks for:
+     * with `bid`, the one holding the key that opens that bid
+     * (`hallCheckBid`, `hallReleaseBid`); without, the one whose signing
+     * certificate acts for the platform now (every other signed hall
+     * action). Show its tries left, or pick a PIN kept for biometric
+     * unlock, before the PIN is typed. Uses no PIN.
+     *
+     * # Errors
+     * `hall.not_logged_in`, `hall.no_certificate`; with `bid`,
+     * `hall.bid_not_found` and `hall.no_key_for_bid`; the platform's
+     * refusal.
+     */
+open func hallPinCredential(platform: String, project: String, bid: String?)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_palmbid_ffi_fn_method_account_hall_pin_credential(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(platform),FfiConverterString.lower(project),FfiConverterOptionString.lower(bid)
+                )
+            },
+            pollFunc: ffi_palmbid_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_palmbid_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_palmbid_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
             errorHandler: FfiConverterTypePalmbidError_lift
         )
 }
@@ -12788,6 +12868,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_palmbid_ffi_checksum_method_account_guarantee_institutions() != 18385) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_palmbid_ffi_checksum_method_account_guarantee_pin_credential() != 37124) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_palmbid_ffi_checksum_method_account_guarantee_projects() != 62698) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12816,6 +12899,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_palmbid_ffi_checksum_method_account_hall_check_bid() != 53992) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_palmbid_ffi_checksum_method_account_hall_pin_credential() != 18745) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_palmbid_ffi_checksum_method_account_hall_projects() != 15453) {

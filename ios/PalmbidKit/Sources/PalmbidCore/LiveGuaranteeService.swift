@@ -51,6 +51,13 @@ final class LiveGuaranteeService: GuaranteeService {
         }
     }
 
+    func pinCredential(platform: String, project: String, section: Int) async throws -> String {
+        try await bridged {
+            let number = try libraryNumber(section)
+            return try await account.guaranteePinCredential(platform: platform, project: project, section: number)
+        }
+    }
+
     func apply(
         platform: String, project: String, section: Int, institution: String, pin: String
     ) async throws -> URL {

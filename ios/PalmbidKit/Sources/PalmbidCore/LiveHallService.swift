@@ -40,6 +40,10 @@ final class LiveHallService: HallService {
         }
     }
 
+    func pinCredential(platform: String, project: String, bid: String?) async throws -> String {
+        try await bridged { try await account.hallPinCredential(platform: platform, project: project, bid: bid) }
+    }
+
     func signIn(platform: String, project: String, pin: String) async throws -> HallSignInReceipt {
         try await bridged {
             let signIn = try await account.hallSignIn(platform: platform, project: project, pin: pin)

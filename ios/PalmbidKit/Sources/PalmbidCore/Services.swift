@@ -56,6 +56,12 @@ public protocol HallService: Sendable {
     func projects(platform: String) async throws -> [HallProjectSummary]
     func details(platform: String, project: String) async throws -> HallDetails
     func bids(platform: String, project: String) async throws -> [HallBidSummary]
+    /// The credential whose PIN a signed action on `project` asks for, so
+    /// the PIN pad shows its tries left and biometric unlock offers the PIN
+    /// kept for it: with `bid`, the one holding the key that opens that bid
+    /// (`checkBid`, `releaseBid`); without, the one whose signing
+    /// certificate acts for the platform now (every other signed action).
+    func pinCredential(platform: String, project: String, bid: String?) async throws -> String
     func signIn(platform: String, project: String, pin: String) async throws -> HallSignInReceipt
     /// Fetches the sign-in receipt as PDF bytes.
     func receipt(platform: String, project: String) async throws -> Data
@@ -95,6 +101,9 @@ public protocol GuaranteeService: Sendable {
     func sections(platform: String, project: String) async throws -> [GuaranteeSectionSummary]
     func institutions(platform: String) async throws -> [GuaranteeInstitutionSummary]
     func status(platform: String, project: String, section: Int) async throws -> GuaranteeProgress
+    /// The credential whose PIN `apply` asks for on `section` of `project`
+    /// (the company's newest valid signing certificate).
+    func pinCredential(platform: String, project: String, section: Int) async throws -> String
     /// Signs the application; returns the institution's page to finish it.
     func apply(
         platform: String, project: String, section: Int, institution: String, pin: String

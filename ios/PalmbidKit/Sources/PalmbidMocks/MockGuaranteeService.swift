@@ -28,6 +28,10 @@ public actor MockGuaranteeService: GuaranteeService {
         progress[section] ?? .notApplied
     }
 
+    public func pinCredential(platform: String, project: String, section: Int) async throws -> String {
+        credentialId
+    }
+
     public func apply(
         platform: String, project: String, section: Int, institution: String, pin: String
     ) async throws -> URL {

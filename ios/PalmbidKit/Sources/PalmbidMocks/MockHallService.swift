@@ -7,7 +7,11 @@ public final class MockHallService: HallService, @unchecked Sendable {
     // All mutable state is behind `store`.
     private let store: Locked<Store>
     private let certificates: MockCertificateStore
+    /// The credential whose key signs.
     private let credentialId: String
+    /// The credential whose key opens the bids; another than the signing
+    /// one after a renewal.
+    private let bidCredentialId: String
 
     private struct Store {
         var project: HallProjectSummary
@@ -24,10 +28,14 @@ public final class MockHallService: HallService, @unchecked Sendable {
         var calls: [String] = []
     }
 
-    public init(project: HallProjectSummary = .sample, bids: [HallBidSummary] = [], certificates: MockCertificateStore, credentialId: String) {
+    public init(
+        project: HallProjectSummary = .sample, bids: [HallBidSummary] = [], certificates: MockCertificateStore,
+        credentialId: String, bidCredentialId: String? = nil
+    ) {
         store = Locked(Store(project: project, bids: bids))
         self.certificates = certificates
         self.credentialId = credentialId
+        self.bidCredentialId = bidCredentialId ?? credentialId
     }
 
     /// Watches not yet ended.
@@ -90,6 +98,12 @@ public final class MockHallService: HallService, @unchecked Sendable {
         return store.with { $0.bids }
     }
 
+    public func pinCredential(platform: String, project: String, bid: String?) async throws -> String {
+        record("pinCredential")
+        _ = try self.project(project)
+        return bid == nil ? credentialId : bidCredentialId
+    }
+
     public func signIn(platform: String, project: String, pin: String) async throws -> HallSignInReceipt {
         record("signIn")
         _ = try self.project(project)
@@ -106,13 +120,13 @@ public final class MockHallService: HallService, @unchecked Sendable {
 
     public func checkBid(platform: String, project: String, bid: String, pin: String) async throws -> Date {
         record("checkBid")
-        try await certificates.verify(credentialId: credentialId, pin: pin)
+        try await certificates.verify(credentialId: bidCredentialId, pin: pin)
         return Date(timeIntervalSince1970: 1_800_000_000)
     }
 
     public func releaseBid(platform: String, project: String, bid: String, pin: String) async throws {
         record("releaseBid")
-        try await certificates.verify(credentialId: credentialId, pin: pin)
+        try await certificates.verify(credentialId: bidCredentialId, pin: pin)
     }
 
     public func quotes(platform: String, project: String) async throws -> [HallQuoteRow] {

@@ -14,6 +14,9 @@ public struct GuaranteesState: Equatable, Sendable {
     public var institutions: [GuaranteeInstitutionSummary] = []
     /// Section and institution chosen; the PIN pad is up.
     public var applying: GuaranteeChoice?
+    /// The credential whose PIN the application asks for, as the core
+    /// names it; nil when the lookup failed (no count, no biometrics).
+    public var pinCredential: String?
     /// The institution's page to open after applying.
     public var applicationPage: URL?
     public var loading = false
@@ -65,9 +68,22 @@ public final class GuaranteesViewModel: ScreenModel<GuaranteesState, GuaranteesA
             }
             run { await self.loadSections(project) }
         case let .apply(section, institution):
-            update { $0.applying = GuaranteeChoice(section: section, institution: institution) }
+            guard let project = state.project else { return }
+            run {
+                // A failed lookup still opens the pad, without a credential.
+                let credential = try? await self.guarantees.pinCredential(
+                    platform: self.state.platform, project: project, section: section
+                )
+                self.update {
+                    $0.pinCredential = credential
+                    $0.applying = GuaranteeChoice(section: section, institution: institution)
+                }
+            }
         case .pinCancelled:
-            update { $0.applying = nil }
+            update {
+                $0.applying = nil
+                $0.pinCredential = nil
+            }
         case .pageOpened:
             update { $0.applicationPage = nil }
         case .dismissError:
@@ -85,6 +101,7 @@ public final class GuaranteesViewModel: ScreenModel<GuaranteesState, GuaranteesA
         )
         update {
             $0.applying = nil
+            $0.pinCredential = nil
             $0.applicationPage = page
         }
         run { await self.loadSections(project) }

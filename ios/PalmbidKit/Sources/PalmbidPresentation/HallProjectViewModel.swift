@@ -11,6 +11,16 @@ public enum HallPinRequest: Equatable, Sendable {
     case challenge(text: String, attachments: [ChallengeAttachment])
     case roundQuote(section: Int, round: Int, amount: String)
     case contributeDraw
+
+    /// The bid whose key this request unlocks; nil when it only signs.
+    public var openedBid: String? {
+        switch self {
+        case let .checkBid(bid), let .releaseBid(bid):
+            return bid
+        default:
+            return nil
+        }
+    }
 }
 
 /// One project of the opening: phase and progress live from the hall's
@@ -42,6 +52,11 @@ public struct HallProjectState: Equatable, Sendable {
     public var alert: HallAlert?
     /// The PIN pad is up for this.
     public var pinRequest: HallPinRequest?
+    /// The credential whose PIN `pinRequest` asks for, as the core names
+    /// it (a bid opens with the key it was encrypted to, which may belong
+    /// to an older credential than the signing one); nil when the lookup
+    /// failed, and the pad then shows no count and offers no biometrics.
+    public var pinCredential: String?
     public var error: AppError?
 
     public init(platform: String, projectId: String) {
@@ -117,15 +132,18 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
                     try await self.hall.checkConfirmation(
                         platform: self.state.platform, project: self.state.projectId, bid: bid, amount: amount
                     )
-                    self.update { $0.pinRequest = .confirmQuote(bid: bid, amount: amount) }
+                    await self.openPad(.confirmQuote(bid: bid, amount: amount))
                 } catch {
                     self.update { $0.error = AppError(error) }
                 }
             }
         case let .requestPin(request):
-            update { $0.pinRequest = request }
+            run { await self.openPad(request) }
         case .pinCancelled:
-            update { $0.pinRequest = nil }
+            update {
+                $0.pinRequest = nil
+                $0.pinCredential = nil
+            }
         case let .event(event):
             apply(event)
         case let .verifyDraw(draw):
@@ -175,8 +193,24 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
             tickets.save(ticket, project: project)
             update { $0.contributedDraws.insert(ticket.draw) }
         }
-        update { $0.pinRequest = nil }
+        update {
+            $0.pinRequest = nil
+            $0.pinCredential = nil
+        }
         run { await self.reload() }
+    }
+
+    /// Asks the core whose PIN `request` needs, then opens the pad for it.
+    /// A failed lookup still opens the pad, without a credential: the
+    /// count is a help, and the operation itself reports what went wrong.
+    private func openPad(_ request: HallPinRequest) async {
+        let credential = try? await hall.pinCredential(
+            platform: state.platform, project: state.projectId, bid: request.openedBid
+        )
+        update {
+            $0.pinCredential = credential
+            $0.pinRequest = request
+        }
     }
 
     private func startWatching() {

@@ -75,7 +75,9 @@ final class HallProjectViewModelTests: XCTestCase {
         let hall = makeHall(store: storeWithCredential())
         let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
         model.send(.requestPin(.signIn))
+        await model.settle()
         XCTAssertEqual(model.state.pinRequest, .signIn)
+        XCTAssertEqual(model.state.pinCredential, "cred-1")
 
         do {
             try await model.perform(.signIn, pin: "135792")
@@ -89,6 +91,40 @@ final class HallProjectViewModelTests: XCTestCase {
         try await model.perform(.signIn, pin: "246810")
         XCTAssertEqual(model.state.signedIn?.receiptId, "receipt-1")
         XCTAssertNil(model.state.pinRequest)
+    }
+
+    func testPadAsksForTheCredentialEachRequestUnlocks() async throws {
+        // After a renewal under another PIN, "cred-2" signs while the bid
+        // stays encrypted to the key of "cred-1".
+        let store = MockCertificateStore(
+            certificates: CertificateSummary.samplePair() + CertificateSummary.samplePair(credentialId: "cred-2"),
+            pins: ["cred-1": "246810", "cred-2": "135724"]
+        )
+        let hall = MockHallService(
+            bids: [HallBidSummary(id: "bid-1", section: 1, checkedAt: nil, decrypted: false, quote: nil)],
+            certificates: store, credentialId: "cred-2", bidCredentialId: "cred-1"
+        )
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
+
+        model.send(.requestPin(.signIn))
+        await model.settle()
+        XCTAssertEqual(model.state.pinCredential, "cred-2")
+        try await model.perform(.signIn, pin: "135724")
+        XCTAssertNil(model.state.pinCredential, "cleared with the pad")
+
+        model.send(.requestPin(.checkBid("bid-1")))
+        await model.settle()
+        XCTAssertEqual(model.state.pinRequest, .checkBid("bid-1"))
+        XCTAssertEqual(model.state.pinCredential, "cred-1", "the bid's key belongs to the older credential")
+        do {
+            try await model.perform(.checkBid("bid-1"), pin: "135724")
+            XCTFail("the signing credential's PIN does not open the older key")
+        } catch {
+            XCTAssertEqual(AppError(error).kind, .wrongPin)
+        }
+        let tries = try await store.pinState(credentialId: "cred-1")
+        XCTAssertEqual(tries.triesLeft, MockCertificateStore.maximumTries - 1, "the try is counted on the credential shown")
+        try await model.perform(.checkBid("bid-1"), pin: "246810")
     }
 
     func testConfirmingAnotherAmountIsRefused() async throws {

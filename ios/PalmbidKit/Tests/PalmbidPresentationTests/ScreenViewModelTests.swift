@@ -115,8 +115,12 @@ final class ScreenViewModelTests: XCTestCase {
         XCTAssertEqual(model.state.progress[1], .notApplied)
 
         model.send(.apply(section: 1, institution: "bank-1"))
+        await model.settle()
+        XCTAssertEqual(model.state.applying, GuaranteeChoice(section: 1, institution: "bank-1"))
+        XCTAssertEqual(model.state.pinCredential, "cred-1", "the pad asks for the credential that signs")
         try await model.apply(pin: "246810")
         await model.settle()
+        XCTAssertNil(model.state.pinCredential)
 
         XCTAssertEqual(model.state.applicationPage?.host, "bank.example.cn")
         XCTAssertEqual(model.state.progress[1], .applied(institution: "bank-1"))

@@ -87,6 +87,8 @@ class GuaranteeFlowTest {
         assertTrue(dev.name.contains("开发测试"), dev.name)
 
         assertEquals(GuaranteeState.NONE, account.guaranteeStatus(PLATFORM, project, 1u).state)
+        val signing = keystore.certificates().single { it.role == KeyRole.SIGNING }
+        assertEquals(signing.credentialId, account.guaranteePinCredential(PLATFORM, project, 1u))
         val application = account.applyForGuarantee(PLATFORM, project, 1u, dev.id, PIN)
         assertTrue(application.url.contains("code=${code.code}"), application.url)
         assertEquals(code, application.code)

@@ -128,8 +128,16 @@ class HallFlowTest {
         assertTrue(early.messageZh.contains("签到将于"), early.messageZh)
 
         val open = platform.createHallProject("今日开标项目", 30, listOf(CREDIT_CODE to COMPANY))
+        // The PIN pad learns whose tries to show before the PIN is typed,
+        // and the wrong PIN is counted on that credential.
+        val credential = account.hallPinCredential(PLATFORM, open, null)
+        val signing = keystore.certificates().single { it.role == KeyRole.SIGNING }
+        assertEquals(signing.credentialId, credential)
+        val triesBefore = keystore.pinStatus(credential).triesLeft
         val wrong = failure { account.hallSignIn(PLATFORM, open, "000000") }
         assertEquals("keystore.pin_incorrect", wrong.code)
+        assertEquals(triesBefore - 1u, keystore.pinStatus(credential).triesLeft)
+        assertEquals("hall.bid_not_found", failure { account.hallPinCredential(PLATFORM, open, "0".repeat(32)) }.code)
 
         val foreign = platform.createHallProject("他人开标项目", 30, listOf(OTHER_CODE to "其他公司"))
         val watch = account.watchHall(PLATFORM, foreign, Recorder())

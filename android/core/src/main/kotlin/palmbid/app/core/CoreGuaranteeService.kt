@@ -27,6 +27,11 @@ internal class CoreGuaranteeService(private val account: Account) : GuaranteeSer
     override suspend fun institutions(platform: String): List<GuaranteeInstitution> =
         ffiCall("GuaranteeService.institutions") { account.guaranteeInstitutions(platform) }.map { it.toDomain() }
 
+    override suspend fun pinCredential(platform: String, project: String, section: Int): String =
+        ffiCall("GuaranteeService.pinCredential") {
+            account.guaranteePinCredential(platform, project, positive("section", section))
+        }
+
     override suspend fun apply(
         platform: String,
         project: String,

@@ -84,6 +84,9 @@ internal class CoreHallService(private val account: Account) : HallService {
         }
     }.buffer(Channel.UNLIMITED)
 
+    override suspend fun pinCredential(platform: String, project: String, bid: String?): String =
+        ffiCall("HallService.pinCredential") { account.hallPinCredential(platform, project, bid) }
+
     override suspend fun signIn(platform: String, project: String, pin: Pin): HallSignIn =
         ffiCall("HallService.signIn") { account.hallSignIn(platform, project, pin.reveal()) }.toDomain()
 

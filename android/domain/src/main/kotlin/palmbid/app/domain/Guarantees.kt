@@ -79,6 +79,9 @@ interface GuaranteeService {
 
     suspend fun institutions(platform: String): List<GuaranteeInstitution>
 
+    /** The credential whose PIN [apply] asks for on [section] of [project], so the PIN pad shows its tries left. */
+    suspend fun pinCredential(platform: String, project: String, section: Int): String
+
     /** Signs the application statement with [pin] and returns the address to open. */
     suspend fun apply(platform: String, project: String, section: Int, institution: String, pin: Pin): GuaranteeApplication
 

@@ -205,6 +205,14 @@ interface HallService {
      */
     fun watch(platform: String, project: String): kotlinx.coroutines.flow.Flow<HallUpdate>
 
+    /**
+     * The credential whose PIN a signed action on [project] asks for, so the
+     * PIN pad shows its tries left: with [bid], the one holding the key that
+     * opens that bid ([checkBid], [decrypt]); without, the one whose signing
+     * certificate acts for the platform now (every other signed action).
+     */
+    suspend fun pinCredential(platform: String, project: String, bid: String?): String
+
     suspend fun signIn(platform: String, project: String, pin: Pin): HallSignIn
 
     /** The sign-in receipt (回执), PDF bytes. */

@@ -24,6 +24,10 @@ class FakeGuaranteeService(
 ) : GuaranteeService {
     private val views = ConcurrentHashMap<Int, GuaranteeView>()
 
+    /** The credential whose key signs applications: the sample one until a test sets another. */
+    @Volatile
+    var signingCredential: String = Samples.CREDENTIAL
+
     /** Issues the guarantee applied for in [section], as the institution would. */
     fun issue(section: Int) {
         views.computeIfPresent(section) { _, view ->
@@ -56,12 +60,18 @@ class FakeGuaranteeService(
         return Samples.institutions
     }
 
+    override suspend fun pinCredential(platform: String, project: String, section: Int): String {
+        control.enter("GuaranteeService.pinCredential")
+        codeOf(project, section)
+        return signingCredential
+    }
+
     override suspend fun apply(platform: String, project: String, section: Int, institution: String, pin: Pin): GuaranteeApplication {
         control.enter("GuaranteeService.apply")
         val code = codeOf(project, section)
         val chosen = Samples.institutions.firstOrNull { it.id == institution }
             ?: throw Failures.of("account.institution_unknown", "未知的保函机构 $institution", "unknown guarantee institution $institution")
-        pins.verify(Samples.CREDENTIAL, pin)
+        pins.verify(signingCredential, pin)
         views[section] = GuaranteeView(code, GuaranteeState.APPLIED, chosen.name, null, control.now(), null)
         return GuaranteeApplication(
             url = "https://institution.example/apply?code=${code.code}",

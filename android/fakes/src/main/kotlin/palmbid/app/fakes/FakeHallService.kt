@@ -67,6 +67,17 @@ class FakeHallService(
     private val projects = ConcurrentHashMap<String, Project>()
     private val active = MutableStateFlow(0)
 
+    /**
+     * The credential whose key signs hall actions, as the core picks it: the
+     * sample one until a test plays a renewal by setting another.
+     */
+    @Volatile
+    var signingCredential: String = Samples.CREDENTIAL
+
+    /** The credential whose encryption key opens the bids (check and decryption). */
+    @Volatile
+    var bidCredential: String = Samples.CREDENTIAL
+
     /** How many watches are being collected now. */
     val activeWatches: StateFlow<Int> = active.asStateFlow()
 
@@ -152,6 +163,13 @@ class FakeHallService(
     }.onStart { active.update { it + 1 } }
         .onCompletion { active.update { it - 1 } }
 
+    override suspend fun pinCredential(platform: String, project: String, bid: String?): String {
+        control.enter("HallService.pinCredential")
+        if (bid == null) return signingCredential
+        ownBid(project, bid)
+        return bidCredential
+    }
+
     override suspend fun signIn(platform: String, project: String, pin: Pin): HallSignIn {
         control.enter("HallService.signIn")
         val p = project(project)
@@ -162,7 +180,7 @@ class FakeHallService(
                 ?: throw Failures.of("hall.sign_in_closed", "签到已结束", "sign-in has closed")
         }
         p.signIn?.let { return it }
-        pins.verify(Samples.CREDENTIAL, pin)
+        pins.verify(signingCredential, pin)
         val signIn = HallSignIn(Samples.COMPANY, Samples.CREDIT_CODE, Samples.signing.certificate.serialHex, control.now(), "receipt-$project")
         p.signIn = signIn
         next(p) { s -> s.copy(progress = s.progress?.let { it.copy(signedIn = it.signedIn + 1) }) }
@@ -184,7 +202,7 @@ class FakeHallService(
     override suspend fun checkBid(platform: String, project: String, bid: String, pin: Pin): DecryptionCheck {
         control.enter("HallService.checkBid")
         val p = ownBid(project, bid)
-        pins.verify(Samples.CREDENTIAL, pin)
+        pins.verify(bidCredential, pin)
         val check = DecryptionCheck(bid, control.now(), Samples.encryption.certificate.fingerprint)
         p.bid = p.bid.copy(check = check)
         return check
@@ -197,7 +215,7 @@ class FakeHallService(
             throw Failures.of("hall.not_decryption_phase", "现在不是解密阶段；请等待代理机构开始解密", "this is not the decryption phase; wait for the agent to start it")
         }
         if (p.bid.decrypted) throw Failures.of("hall.already_decrypted", "该投标文件已解密", "this bid is decrypted already")
-        pins.verify(Samples.CREDENTIAL, pin)
+        pins.verify(bidCredential, pin)
         p.bid = p.bid.copy(decrypted = true, quote = Samples.QUOTE)
         next(p) { s -> s.copy(progress = s.progress?.let { it.copy(decrypted = it.decrypted + 1) }) }
         return bid
@@ -237,7 +255,7 @@ class FakeHallService(
         if (p.bid.quote != amount) {
             throw Failures.of("hall.amount_mismatch", "金额 $amount 与投标文件中的报价不一致", "amount $amount differs from the quote in the bid")
         }
-        pins.verify(Samples.CREDENTIAL, pin)
+        pins.verify(signingCredential, pin)
         val confirmation = QuoteConfirmation(bid, p.bid.section, Samples.COMPANY, amount, Samples.signing.certificate.serialHex, control.now())
         p.confirmation = confirmation
         return confirmation
@@ -274,7 +292,7 @@ class FakeHallService(
         if (attachments.any { it.content.size > Attachment.MAX_BYTES }) {
             throw Failures.of("hall.attachment_too_large", "附件超过 10 MB", "an attachment exceeds 10 MB")
         }
-        pins.verify(Samples.CREDENTIAL, pin)
+        pins.verify(signingCredential, pin)
         return synchronized(p) {
             Challenge(
                 id = "challenge-${p.challenges.size + 1}",
@@ -299,7 +317,7 @@ class FakeHallService(
         val p = project(project)
         val index = synchronized(p) { p.rounds.indexOfFirst { it.section == section && it.round == round && it.open } }
         if (index < 0) throw Failures.of("hall.no_round_open", "该标段没有正在进行的报价轮次", "no quote round is open for this section")
-        pins.verify(Samples.CREDENTIAL, pin)
+        pins.verify(signingCredential, pin)
         val quote = RoundQuote(Samples.CREDIT_CODE, Samples.COMPANY, amount, control.now())
         synchronized(p) { p.rounds[index] = p.rounds[index].let { it.copy(quotes = it.quotes + quote) } }
         return quote
@@ -317,7 +335,7 @@ class FakeHallService(
         val draw = synchronized(p) { p.draws.lastOrNull { it.open } }
             ?: throw Failures.of("hall.no_draw_open", "没有正在进行的系数抽取", "no coefficient draw is open")
         if (p.kept != null) throw Failures.of("hall.already_contributed", "已参与本次抽取", "this company has contributed to the draw already")
-        pins.verify(Samples.CREDENTIAL, pin)
+        pins.verify(signingCredential, pin)
         val kept = "kept-${draw.draw}"
         p.kept = kept
         return DrawContribution(draw.draw, draw.candidates, draw.commitment, kept)

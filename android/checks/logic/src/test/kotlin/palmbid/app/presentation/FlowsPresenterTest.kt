@@ -213,6 +213,35 @@ class FlowsPresenterTest {
     }
 
     @Test
+    fun `the guarantee pad counts the tries of the credential that signs`() = runTest {
+        val fakes = fakes()
+        // After a renewal the new credential, with one wrong try behind it, signs.
+        fakes.pins.register("credential-renewed", "246813")
+        fakes.guarantees.signingCredential = "credential-renewed"
+        val presenter = GuaranteesPresenter(backgroundScope, fakes.guarantees, fakes.certificates, fakes.settings, fakes.accounts)
+        runCurrent()
+        presenter.onEvent(GuaranteesEvent.ProjectChosen(Samples.guaranteeProject.id))
+        runCurrent()
+        presenter.onEvent(GuaranteesEvent.SectionChosen(1))
+        runCurrent()
+
+        presenter.onEvent(GuaranteesEvent.Apply("inst-bank"))
+        runCurrent()
+        assertEquals(6, presenter.state.value.pinPad.triesLeft)
+        keys(Samples.PIN).forEach { presenter.onEvent(GuaranteesEvent.Pin(it)) }
+        runCurrent()
+        assertEquals(5, presenter.state.value.pinPad.triesLeft, "the renewed credential's count")
+        assertEquals(6, fakes.pins.state(Samples.CREDENTIAL).triesLeft)
+        presenter.onEvent(GuaranteesEvent.CancelPin)
+        presenter.onEvent(GuaranteesEvent.Apply("inst-bank"))
+        runCurrent()
+        assertEquals(5, presenter.state.value.pinPad.triesLeft, "a new pad shows the count it left")
+        keys("246813").forEach { presenter.onEvent(GuaranteesEvent.Pin(it)) }
+        runCurrent()
+        assertEquals(GuaranteeState.APPLIED, presenter.state.value.view?.state)
+    }
+
+    @Test
     fun `settings change the language, add and remove a platform`() = runTest {
         val fakes = fakes()
         val presenter = SettingsPresenter(backgroundScope, fakes.settings, fakes.accounts)

@@ -85,6 +85,42 @@ class ProjectPresenterTest {
     }
 
     @Test
+    fun `after a renewal the pad counts the tries of the credential each action unlocks`() = runTest {
+        val fakes = fakes()
+        // A renewed credential under another PIN signs; the bid stays
+        // encrypted to the sample credential's key.
+        fakes.pins.register(RENEWED, RENEWED_PIN)
+        fakes.hall.signingCredential = RENEWED
+        val presenter = ProjectPresenter(backgroundScope, fakes.hall, fakes.certificates, Samples.PLATFORM, project)
+        runCurrent()
+
+        presenter.onEvent(ProjectEvent.SignIn)
+        runCurrent()
+        assertEquals(6, presenter.state.value.pinPad.triesLeft)
+        presenter.type(Samples.PIN)
+        runCurrent()
+        assertEquals("keystore.pin_incorrect", presenter.state.value.error?.code)
+        assertEquals(5, presenter.state.value.pinPad.triesLeft, "the renewed credential's count")
+        assertEquals(6, fakes.pins.state(Samples.CREDENTIAL).triesLeft)
+        presenter.type(RENEWED_PIN)
+        runCurrent()
+        assertNotNull(presenter.state.value.signIn)
+
+        fakes.hall.advance(project)
+        runCurrent()
+        presenter.onEvent(ProjectEvent.Decrypt("bid-$project"))
+        runCurrent()
+        assertEquals(6, presenter.state.value.pinPad.triesLeft, "the bid's key is the sample credential's")
+        presenter.type(RENEWED_PIN)
+        runCurrent()
+        assertEquals(5, presenter.state.value.pinPad.triesLeft)
+        assertEquals(5, fakes.pins.state(Samples.CREDENTIAL).triesLeft)
+        presenter.type(Samples.PIN)
+        runCurrent()
+        assertTrue(presenter.state.value.bids.single().decrypted)
+    }
+
+    @Test
     fun `the watch stops when the presenter's scope ends`() = runTest {
         val fakes = fakes()
         val scope = CoroutineScope(StandardTestDispatcher(testScheduler) + Job())
@@ -160,5 +196,10 @@ class ProjectPresenterTest {
         runCurrent()
         assertEquals("唱标金额与投标文件不符", presenter.state.value.challenges.single().text)
         assertEquals("", presenter.state.value.challengeDraft.text)
+    }
+
+    private companion object {
+        const val RENEWED = "credential-renewed"
+        const val RENEWED_PIN = "246813"
     }
 }

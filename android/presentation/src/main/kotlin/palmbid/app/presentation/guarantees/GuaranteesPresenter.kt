@@ -9,7 +9,6 @@ import kotlinx.coroutines.launch
 import palmbid.app.domain.AccountService
 import palmbid.app.domain.CertificateStore
 import palmbid.app.domain.GuaranteeService
-import palmbid.app.domain.KeyRole
 import palmbid.app.domain.SettingsStore
 import palmbid.app.presentation.common.PinKeypad
 import palmbid.app.presentation.common.afterFailure
@@ -32,6 +31,9 @@ class GuaranteesPresenter(
     private val mutable = MutableStateFlow(GuaranteesState())
     val state: StateFlow<GuaranteesState> = mutable.asStateFlow()
 
+    /** The credential whose PIN the open pad asks for, as the core names it; null until known. */
+    private var pinCredential: String? = null
+
     init {
         load()
     }
@@ -42,7 +44,11 @@ class GuaranteesPresenter(
             is GuaranteesEvent.SectionChosen -> chooseSection(event.section)
             is GuaranteesEvent.Apply -> {
                 keypad.clear()
-                mutable.update { it.copy(applyTo = event.institutionId, application = null, error = null, pinPad = keypad.state(it.pinPad)) }
+                mutable.update {
+                    val pad = it.pinPad.copy(busy = false, triesLeft = null, locked = false)
+                    it.copy(applyTo = event.institutionId, application = null, error = null, pinPad = keypad.state(pad))
+                }
+                loadTries()
             }
             is GuaranteesEvent.Pin -> key(event)
             GuaranteesEvent.CancelPin -> {
@@ -119,8 +125,7 @@ class GuaranteesPresenter(
         scope.launch {
             try {
                 attempt({ e ->
-                    val credential = signingCredential()
-                    val pad = afterFailure(mutable.value.pinPad, e, certificates, credential)
+                    val pad = afterFailure(mutable.value.pinPad, e, certificates, pinCredential)
                     mutable.update { it.copy(error = e, pinPad = pad) }
                 }) {
                     val application = guarantees.apply(platform, code.projectId, code.section, institution, pin)
@@ -135,7 +140,28 @@ class GuaranteesPresenter(
         }
     }
 
-    /** The credential whose signing key signs the application, to reload its tries left. */
-    private suspend fun signingCredential(): String? =
-        attempt({}) { certificates.credentials().firstOrNull { it.signing?.role == KeyRole.SIGNING }?.credentialId }
+    /**
+     * Asks the core whose PIN the application asks for (the company's
+     * newest valid signing certificate) and shows that credential's tries
+     * left. The count is a help, not essential: a failed lookup leaves the
+     * pad without one.
+     */
+    private fun loadTries() {
+        pinCredential = null
+        val now = mutable.value
+        val platform = now.platform ?: return
+        val code = now.code ?: return
+        scope.launch {
+            attempt({}) {
+                val id = guarantees.pinCredential(platform, code.projectId, code.section)
+                val pin = certificates.pinState(id)
+                if (mutable.value.applyTo == null) return@attempt
+                pinCredential = id
+                // A failed application may have set a newer count already.
+                mutable.update {
+                    if (it.pinPad.triesLeft != null) it else it.copy(pinPad = it.pinPad.copy(triesLeft = pin.triesLeft, locked = pin.locked))
+                }
+            }
+        }
+    }
 }

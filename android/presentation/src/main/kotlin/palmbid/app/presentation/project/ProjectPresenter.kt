@@ -42,14 +42,16 @@ class ProjectPresenter(
     val state: StateFlow<ProjectState> = mutable.asStateFlow()
     private var watching: Job? = null
 
-    /** The signing credential, for the tries left after a wrong PIN. */
-    private var credentialId: String? = null
+    /**
+     * The credential whose PIN the open pad asks for, as the core names it
+     * for that action (a bid opens with the key it was encrypted to, which
+     * may belong to an older credential than the one that signs); null
+     * until known, and then the pad shows no count.
+     */
+    private var pinCredential: String? = null
 
     init {
         watch()
-        scope.launch {
-            credentialId = attempt({}) { certificates.credentials().firstOrNull { it.signing != null }?.credentialId }
-        }
         pull()
     }
 
@@ -206,12 +208,23 @@ class ProjectPresenter(
 
     private fun askPin(action: PinAction) {
         keypad.clear()
-        mutable.update { it.copy(pinFor = action, error = null, pinPad = keypad.state(it.pinPad.copy(busy = false))) }
-        val id = credentialId ?: return
+        pinCredential = null
+        // The count shown belongs to one credential: cleared until the
+        // lookup below names the credential of this action.
+        mutable.update {
+            it.copy(pinFor = action, error = null, pinPad = keypad.state(it.pinPad.copy(busy = false, triesLeft = null, locked = false)))
+        }
         scope.launch {
+            // The count is a help, not essential: a failed lookup leaves the pad without one.
             attempt({}) {
+                val id = hall.pinCredential(platform, projectId, action.openedBid)
                 val pin = certificates.pinState(id)
-                mutable.update { it.copy(pinPad = it.pinPad.copy(triesLeft = pin.triesLeft, locked = pin.locked)) }
+                if (mutable.value.pinFor != action) return@attempt
+                pinCredential = id
+                // A failed action may have set a newer count already.
+                mutable.update {
+                    if (it.pinPad.triesLeft != null) it else it.copy(pinPad = it.pinPad.copy(triesLeft = pin.triesLeft, locked = pin.locked))
+                }
             }
         }
     }
@@ -280,7 +293,7 @@ class ProjectPresenter(
     }
 
     private suspend fun failSigned(error: ShownError) {
-        val pad = afterFailure(mutable.value.pinPad, error, certificates, credentialId)
+        val pad = afterFailure(mutable.value.pinPad, error, certificates, pinCredential)
         mutable.update { it.copy(busy = false, error = error, pinPad = pad) }
     }
 

@@ -25,13 +25,20 @@ enum class Connection { CONNECTING, LIVE, RECONNECTING }
 
 /** The signed action waiting for the PIN pad. */
 sealed interface PinAction {
+    /** The bid whose key this action unlocks ([CheckBid], [Decrypt]); null when it only signs. */
+    val openedBid: String? get() = null
+
     data object SignIn : PinAction
 
     /** 解密检测: check, before the opening, that this phone opens the bid. */
-    data class CheckBid(val bidId: String) : PinAction
+    data class CheckBid(val bidId: String) : PinAction {
+        override val openedBid: String get() = bidId
+    }
 
     /** 解密: release the bid's key to the opening. */
-    data class Decrypt(val bidId: String) : PinAction
+    data class Decrypt(val bidId: String) : PinAction {
+        override val openedBid: String get() = bidId
+    }
 
     /** 确认报价: sign the quote read for this company. */
     data class ConfirmQuote(val bidId: String, val amount: String) : PinAction
