@@ -85,10 +85,10 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
     private let certificates: CertificateStore
     /// Set only while biometric unlock is on in the settings.
     private let biometrics: BiometricPinStore?
-    private var buffer: [UInt8] = []
+    private let buffer = PinDigits()
     /// The current PIN of a change, kept while the new one is typed.
-    private var held: [UInt8] = []
-    private var firstNew: [UInt8] = []
+    private var held = PinDigits()
+    private var firstNew = PinDigits()
 
     public init(purpose: PinPurpose, certificates: CertificateStore, biometrics: BiometricPinStore? = nil) {
         self.purpose = purpose
@@ -119,7 +119,7 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
             else { return }
             run { await self.unlockWithBiometrics(biometrics, credentialId: credentialId, reason: reason, operation: operation) }
         case let .digit(digit):
-            guard (0...9).contains(digit), buffer.count < PinPadState.maximumLength, !state.busy else { return }
+            guard (0...9).contains(digit), !buffer.isFull, !state.busy else { return }
             buffer.append(UInt8(digit) + 0x30)
             update {
                 $0.entered = buffer.count
@@ -127,7 +127,6 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
             }
         case .backspace:
             guard !buffer.isEmpty else { return }
-            buffer[buffer.count - 1] = 0
             buffer.removeLast()
             update { $0.entered = buffer.count }
         case .submit:
@@ -168,14 +167,17 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
         case let (.enter(_, operation), _):
             run { await self.finish(pin: typed, operation: operation) }
         case (.change, .current):
+            held.wipe()
             held = typed
             update { $0.stage = .new }
         case (_, .new):
+            firstNew.wipe()
             firstNew = typed
             update { $0.stage = .repeatNew }
         case (_, .repeatNew):
-            guard typed == firstNew else {
-                wipe(&firstNew)
+            guard typed.matches(firstNew) else {
+                typed.wipe()
+                firstNew.wipe()
                 update {
                     $0.mismatch = true
                     $0.stage = .new
@@ -190,24 +192,25 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
                 run {
                     await self.finish(pin: typed) { newPin in
                         try await self.certificates.changePin(
-                            credentialId: credentialId, oldPin: Self.text(old), newPin: newPin
+                            credentialId: credentialId, oldPin: old.text(), newPin: newPin
                         )
                     }
                 }
             case .enter:
-                break
+                typed.wipe()
             }
         case (.choose, .current):
-            break
+            typed.wipe()
         }
     }
 
     private func finish(
-        pin digits: [UInt8], fromBiometrics: Bool = false, operation: @MainActor (String) async throws -> Void
+        pin digits: PinDigits, fromBiometrics: Bool = false, operation: @MainActor (String) async throws -> Void
     ) async {
+        defer { digits.wipe() }
         update { $0.busy = true }
         do {
-            try await operation(Self.text(digits))
+            try await operation(digits.text())
             rememberForBiometrics(digits, typed: !fromBiometrics)
             wipeAll()
             update {
@@ -244,7 +247,7 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
     ) async {
         do {
             guard let pin = try await biometrics.pin(credentialId: credentialId, reason: reason) else { return }
-            await finish(pin: Array(pin.utf8), fromBiometrics: true, operation: operation)
+            await finish(pin: PinDigits(utf8: pin), fromBiometrics: true, operation: operation)
         } catch {
             update { $0.error = AppError(error) }
         }
@@ -252,12 +255,12 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
 
     /// Stores a PIN the user typed and the library accepted, when biometric
     /// unlock is on. After a change the new PIN replaces the stored one.
-    private func rememberForBiometrics(_ digits: [UInt8], typed: Bool) {
+    private func rememberForBiometrics(_ digits: PinDigits, typed: Bool) {
         guard typed, let biometrics else { return }
         switch purpose {
         case let .enter(credentialId?, _), let .change(credentialId):
             // Failing to store only means the next unlock needs the keypad.
-            try? biometrics.save(pin: Self.text(digits), credentialId: credentialId)
+            try? biometrics.save(pin: digits.text(), credentialId: credentialId)
         case .enter, .choose:
             break
         }
@@ -276,29 +279,15 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
     }
 
     /// Moves the typed digits out of the buffer and clears the count.
-    private func takeBuffer() -> [UInt8] {
-        let typed = buffer
-        wipe(&buffer)
+    private func takeBuffer() -> PinDigits {
+        let typed = buffer.take()
         update { $0.entered = 0 }
         return typed
     }
 
     private func wipeAll() {
-        wipe(&buffer)
-        wipe(&held)
-        wipe(&firstNew)
-    }
-
-    /// Overwrites then empties. Copies already handed to a service as a
-    /// `String` cannot be wiped from Swift; the library wipes its own copy.
-    private func wipe(_ bytes: inout [UInt8]) {
-        for index in bytes.indices {
-            bytes[index] = 0
-        }
-        bytes.removeAll()
-    }
-
-    private static func text(_ digits: [UInt8]) -> String {
-        String(decoding: digits, as: UTF8.self)
+        buffer.wipe()
+        held.wipe()
+        firstNew.wipe()
     }
 }
