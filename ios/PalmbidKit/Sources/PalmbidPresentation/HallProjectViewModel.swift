@@ -113,6 +113,9 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
             update { $0.connected = false }
         case .refresh:
             run { await self.reload() }
+            // A watch that ended on a network failure or a refusal is
+            // started again; a running one is left alone.
+            startWatching()
         case .loadReceipt:
             run {
                 do {

@@ -19,7 +19,9 @@ open class ScreenModel<State, Action> {
     public var onChange: ((State) -> Void)?
 
     private var effects: [UUID: Task<Void, Never>] = [:]
-    private var keyed: [String: Task<Void, Never>] = [:]
+    /// Long-running effects by key, each with the id of its start, so an
+    /// effect that ends removes its own entry and not a newer one's.
+    private var keyed: [String: (id: UUID, task: Task<Void, Never>)] = [:]
 
     public init(state: State) {
         self.state = state
@@ -47,15 +49,21 @@ open class ScreenModel<State, Action> {
     /// replacing and cancelling any effect under the same key. `settle()`
     /// does not wait for it; `stop(_:)` ends it.
     public final func keep(_ key: String, _ operation: @escaping @MainActor () async -> Void) {
-        keyed[key]?.cancel()
-        keyed[key] = Task { @MainActor in
+        keyed[key]?.task.cancel()
+        let id = UUID()
+        let task = Task { @MainActor [weak self] in
             await operation()
+            // Ended on its own: no longer running, so it can be started again.
+            if let self, self.keyed[key]?.id == id {
+                self.keyed[key] = nil
+            }
         }
+        keyed[key] = (id: id, task: task)
     }
 
     /// Cancels the long-running effect under `key`, if any.
     public final func stop(_ key: String) {
-        keyed[key]?.cancel()
+        keyed[key]?.task.cancel()
         keyed[key] = nil
     }
 
@@ -68,7 +76,7 @@ open class ScreenModel<State, Action> {
     public final func stopAll() {
         effects.values.forEach { $0.cancel() }
         effects.removeAll()
-        keyed.values.forEach { $0.cancel() }
+        keyed.values.forEach { $0.task.cancel() }
         keyed.removeAll()
     }
 

@@ -71,6 +71,25 @@ final class HallProjectViewModelTests: XCTestCase {
         await eventually("disconnected") { !model.state.connected }
     }
 
+    func testRefreshRestartsAnEndedWatch() async {
+        let hall = makeHall(store: storeWithCredential())
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
+        model.send(.appeared)
+        await eventually("the watch starts") { hall.watching == 1 }
+
+        hall.finishWatches()
+        await eventually("disconnected") { !model.state.connected }
+        // The ended watch releases its key ("watch") once its reload is done.
+        await eventually("the ended watch is released") { !model.isKeeping("watch") }
+        XCTAssertEqual(hall.watching, 0)
+
+        model.send(.refresh)
+        await eventually("a refresh starts the watch again") { hall.watching == 1 }
+        model.send(.refresh)
+        await model.settle()
+        XCTAssertEqual(hall.watching, 1, "a running watch is not started twice")
+    }
+
     func testSignInNeedsTheRightPin() async throws {
         let hall = makeHall(store: storeWithCredential())
         let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
