@@ -36,6 +36,10 @@ struct ErrorBanner: View {
             return "lock.trianglebadge.exclamationmark"
         case .deviceKeyLost:
             return "iphone.slash"
+        case .loginRequired:
+            return "person.crop.circle.badge.exclamationmark"
+        case .expired:
+            return "clock.badge.exclamationmark"
         case .other:
             return "exclamationmark.triangle"
         }

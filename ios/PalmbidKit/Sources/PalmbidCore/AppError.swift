@@ -16,9 +16,14 @@ public struct AppError: Error, Equatable, Sendable {
         /// (app reinstalled, device restored, passcode removed); the
         /// certificate must be picked up again.
         case deviceKeyLost
+        /// Not logged in to the platform, or the session ended; log in
+        /// again with an SMS code.
+        case loginRequired
         /// The platform could not be reached or the stream broke; retrying
         /// may help.
         case network
+        /// A QR request or an SMS login code expired; start again.
+        case expired
         /// Anything else: show the message.
         case other
     }
@@ -47,8 +52,13 @@ public struct AppError: Error, Equatable, Sendable {
             return .locked
         case "keystore.device_binding", "keystore.device_unseal", "app.device_key_lost":
             return .deviceKeyLost
+        case "account.not_logged_in", "api.not_logged_in", "auth.unauthorized", "hall.not_logged_in",
+             "qr.not_logged_in":
+            return .loginRequired
         case "api.unreachable", "api.bad_response", "api.client", "hall.stream_lost", "app.network":
             return .network
+        case "qr.expired", "qr.time_up", "auth.sms_code_expired":
+            return .expired
         default:
             return .other
         }

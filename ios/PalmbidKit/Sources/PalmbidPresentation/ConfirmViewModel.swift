@@ -118,12 +118,30 @@ public final class ConfirmViewModel: ScreenModel<ConfirmState, ConfirmAction> {
 
     /// Answers the request with `pin` (the PIN screen's operation). A wrong
     /// PIN leaves the request open and is rethrown, so the pad stays up and
-    /// shows the tries left.
+    /// shows the tries left. A request that expired or ended on the
+    /// platform meanwhile closes the pad and shows why.
     public func answer(pin: String) async throws {
-        try await session.answer(seal: state.details.action == .seal ? state.chosenSeal : nil, pin: pin)
+        do {
+            try await session.answer(seal: state.details.action == .seal ? state.chosenSeal : nil, pin: pin)
+        } catch {
+            let appError = AppError(error)
+            if appError.kind == .expired || Self.endingCodes.contains(appError.code) {
+                update {
+                    $0.error = appError
+                    $0.step = appError.kind == .expired ? .expired : .cancelled
+                }
+                stop("countdown")
+            }
+            throw appError
+        }
         update { $0.step = .answered }
         stop("countdown")
     }
+
+    /// Refusals after which the request cannot be answered any more.
+    private static let endingCodes: Set<String> = [
+        "qr.cancelled", "qr.already_answered", "qr.bound_to_other_phone", "qr.wrong_number",
+    ]
 
     private func chooseNumber(_ number: Int) async {
         update { $0.busy = true }

@@ -57,6 +57,26 @@ final class ConfirmViewModelTests: XCTestCase {
         XCTAssertFalse(session.answered)
     }
 
+    func testAnswerAfterExpiryClosesThePad() async {
+        let session = MockQrSession(details: .sampleLogin(signer: signer), desktopNumber: 42, certificates: storeWithCredential())
+        let model = ConfirmViewModel(session: session, ticks: false)
+        model.send(.chooseNumber(42))
+        await model.settle()
+        model.send(.proceedToPin)
+        // The platform's time runs out while the PIN is typed.
+        session.elapse(200)
+
+        do {
+            try await model.answer(pin: "246810")
+            XCTFail("an expired request must throw")
+        } catch {
+            XCTAssertEqual(AppError(error).kind, .expired)
+        }
+        XCTAssertEqual(model.state.step, .expired, "the pad closes on an expired request")
+        XCTAssertEqual(model.state.error?.code, "qr.time_up")
+        XCTAssertFalse(session.answered)
+    }
+
     func testSealIsChosenBeforeThePinAndSent() async throws {
         let session = MockQrSession(details: .sampleSeal(signer: signer), certificates: storeWithCredential())
         let model = ConfirmViewModel(session: session, ticks: false)
