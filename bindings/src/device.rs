@@ -21,6 +21,14 @@ use crate::error::PalmbidError;
 /// `PalmbidException`, or any exception) once the hardware key is gone, for
 /// example after the app was reinstalled or the device was reset. Throwing
 /// anything is safe: palmbid reports it as a device-binding error.
+///
+/// A failure that a later try may not meet (the phone is locked, the secure
+/// hardware is busy) is thrown with code `device.locked` or
+/// `device.unavailable`: palmbid then reports `keystore.device_unavailable`,
+/// which tells the user to unlock the phone and retry. Every other code
+/// reports the key as lost (`keystore.device_binding`,
+/// `keystore.device_unseal`), which sends the user to have the certificate
+/// issued again.
 #[uniffi::export(with_foreign)]
 pub trait DeviceBinding: Send + Sync {
     /// Encrypts `secret` (32 bytes); palmbid stores the result.
@@ -54,13 +62,19 @@ impl core::DeviceBinding for ForeignDeviceBinding {
     }
 }
 
+/// The app's codes for a key that is out of reach only for now.
+const RETRYABLE_CODES: [&str; 2] = ["device.locked", "device.unavailable"];
+
 fn binding_error(error: PalmbidError) -> DeviceBindingError {
     let PalmbidError::Failed {
         code, message_en, ..
     } = error;
-    DeviceBindingError(format!(
-        "the app's device binding reported {code}: {message_en}"
-    ))
+    let detail = format!("the app's device binding reported {code}: {message_en}");
+    if RETRYABLE_CODES.contains(&code.as_str()) {
+        DeviceBindingError::unavailable(detail)
+    } else {
+        DeviceBindingError::failed(detail)
+    }
 }
 
 #[cfg(test)]
@@ -93,7 +107,21 @@ mod tests {
         assert_eq!(binding.seal(&[1, 2, 3]).expect("seal"), vec![3, 2, 1]);
 
         let error = binding.unseal(&[0]).expect_err("unseal fails");
-        assert!(error.0.contains("app.key_gone"), "{error}");
-        assert!(error.0.contains("key gone"), "{error}");
+        assert!(error.detail.contains("app.key_gone"), "{error}");
+        assert!(error.detail.contains("key gone"), "{error}");
+        assert!(!error.retryable, "an unknown code means the key is lost");
+    }
+
+    #[test]
+    fn locked_and_unavailable_codes_are_retryable() {
+        for (code, retryable) in [
+            ("device.locked", true),
+            ("device.unavailable", true),
+            ("device.key_missing", false),
+            ("device.key_invalidated", false),
+        ] {
+            let error = binding_error(PalmbidError::new(code, "zh".to_owned(), "en".to_owned()));
+            assert_eq!(error.retryable, retryable, "{code}");
+        }
     }
 }

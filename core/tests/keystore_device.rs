@@ -66,8 +66,8 @@ fn key_path_folder_named() {
 
     let err = SoftwareDeviceBinding::open(&path).unwrap_err();
 
-    assert!(err.0.contains("is not a file"), "{err}");
-    assert!(!err.0.contains("chmod"), "{err}");
+    assert!(err.detail.contains("is not a file"), "{err}");
+    assert!(!err.detail.contains("chmod"), "{err}");
 }
 
 #[test]

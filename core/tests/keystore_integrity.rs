@@ -230,7 +230,9 @@ enum Unseal {
 impl DeviceBinding for BrokenBinding {
     fn seal(&self, secret: &[u8]) -> Result<Vec<u8>, DeviceBindingError> {
         if self.seal_fails {
-            return Err(DeviceBindingError("StrongBox is unavailable".to_owned()));
+            return Err(DeviceBindingError::failed(
+                "StrongBox is unavailable".to_owned(),
+            ));
         }
         Ok(secret.to_vec())
     }
@@ -238,7 +240,9 @@ impl DeviceBinding for BrokenBinding {
     fn unseal(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, DeviceBindingError> {
         match self.unseal {
             Unseal::Works => Ok(Zeroizing::new(sealed.to_vec())),
-            Unseal::Fails => Err(DeviceBindingError("key permanently invalidated".to_owned())),
+            Unseal::Fails => Err(DeviceBindingError::failed(
+                "key permanently invalidated".to_owned(),
+            )),
             Unseal::Truncates(n) => Ok(Zeroizing::new(sealed[..n].to_vec())),
         }
     }
@@ -282,6 +286,62 @@ fn failing_unseal_is_an_error_not_a_panic() {
         err.to_string().contains("key permanently invalidated"),
         "{err}"
     );
+}
+
+/// A device binding whose key is out of reach while the phone is locked,
+/// as Android Keystore's unlocked-device-required keys are.
+struct LockableBinding {
+    locked: std::sync::atomic::AtomicBool,
+}
+
+impl DeviceBinding for LockableBinding {
+    fn seal(&self, secret: &[u8]) -> Result<Vec<u8>, DeviceBindingError> {
+        Ok(secret.to_vec())
+    }
+
+    fn unseal(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, DeviceBindingError> {
+        if self.locked.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(DeviceBindingError::unavailable("the phone is locked"));
+        }
+        Ok(Zeroizing::new(sealed.to_vec()))
+    }
+}
+
+#[test]
+fn locked_phone_is_unavailable_not_lost() {
+    let site = Site::new();
+    let binding = Arc::new(LockableBinding {
+        locked: std::sync::atomic::AtomicBool::new(false),
+    });
+    let keystore = Keystore::open_with_kdf(&site.home(), binding.clone(), CHEAP).unwrap();
+    let (credential, ids) = enroll(&keystore);
+
+    binding
+        .locked
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let err = keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap_err();
+
+    assert!(
+        matches!(err, KeystoreError::DeviceUnavailable { .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.code(), "keystore.device_unavailable");
+    assert!(err.to_string().contains("unlock the phone"), "{err}");
+    assert!(
+        err.message_zh().contains("解锁手机"),
+        "{}",
+        err.message_zh()
+    );
+    assert_eq!(
+        keystore.pin_status(&credential).unwrap().failed_attempts,
+        0,
+        "no PIN try is counted while the key is out of reach"
+    );
+
+    binding
+        .locked
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    keystore.unlock(&ids[0], &pin(PIN), &any_use()).unwrap();
 }
 
 #[test]

@@ -35,8 +35,33 @@ pub trait DeviceBinding: Send + Sync {
 
 /// Failure reported by a [`DeviceBinding`].
 #[derive(Debug, thiserror::Error)]
-#[error("device binding failed: {0}")]
-pub struct DeviceBindingError(pub String);
+#[error("device binding failed: {detail}")]
+pub struct DeviceBindingError {
+    /// What failed, for the error message. Names no secret.
+    pub detail: String,
+    /// The key is only out of reach for now (the phone is locked, the
+    /// secure hardware is busy), so a later try may succeed. When false the
+    /// key is lost, invalidated or refuses for good.
+    pub retryable: bool,
+}
+
+impl DeviceBindingError {
+    /// A failure of the key itself: lost, invalidated or refusing.
+    pub fn failed(detail: impl Into<String>) -> Self {
+        DeviceBindingError {
+            detail: detail.into(),
+            retryable: false,
+        }
+    }
+
+    /// A failure that a later try may not meet, such as a locked phone.
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        DeviceBindingError {
+            detail: detail.into(),
+            retryable: true,
+        }
+    }
+}
 
 /// Length of the software sealing key: AES-256.
 const KEY_LEN: usize = 32;
@@ -98,7 +123,7 @@ impl DeviceBinding for SoftwareDeviceBinding {
                     aad: SEAL_AAD,
                 },
             )
-            .map_err(|_| DeviceBindingError("cannot seal the device secret".to_owned()))?;
+            .map_err(|_| DeviceBindingError::failed("cannot seal the device secret".to_owned()))?;
 
         let mut sealed = nonce.to_vec();
         sealed.extend_from_slice(&ciphertext);
@@ -107,7 +132,7 @@ impl DeviceBinding for SoftwareDeviceBinding {
 
     fn unseal(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, DeviceBindingError> {
         let foreign = || {
-            DeviceBindingError(format!(
+            DeviceBindingError::failed(format!(
                 "the device key {} does not open it",
                 self.key_path.display()
             ))
@@ -141,7 +166,7 @@ impl std::fmt::Debug for SoftwareDeviceBinding {
 fn create_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError> {
     // The kind alone: the error of a temporary file names its random path.
     let fail = |e: std::io::Error| {
-        DeviceBindingError(format!(
+        DeviceBindingError::failed(format!(
             "cannot create the device key file {}: {}; check that its folder exists and is \
              writable",
             path.display(),
@@ -180,7 +205,7 @@ fn private_temp_file(folder: &Path) -> std::io::Result<tempfile::NamedTempFile> 
 
 fn read_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError> {
     let fail = |e: std::io::Error| {
-        DeviceBindingError(format!(
+        DeviceBindingError::failed(format!(
             "cannot read the device key file {}: {e}",
             path.display()
         ))
@@ -189,7 +214,7 @@ fn read_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError>
     let file = std::fs::File::open(path).map_err(fail)?;
     let metadata = file.metadata().map_err(fail)?;
     if !metadata.is_file() {
-        return Err(DeviceBindingError(format!(
+        return Err(DeviceBindingError::failed(format!(
             "the device key {} is not a file; move it away so that a new key can be \
              created, or restore the key file from a backup",
             path.display()
@@ -203,7 +228,7 @@ fn read_key(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, DeviceBindingError>
         .read_to_end(&mut bytes)
         .map_err(fail)?;
     if bytes.len() != KEY_LEN {
-        return Err(DeviceBindingError(format!(
+        return Err(DeviceBindingError::failed(format!(
             "the device key file {} is damaged: it must hold exactly {KEY_LEN} bytes; \
              restore it from a backup",
             path.display()
@@ -221,7 +246,7 @@ fn check_private(path: &Path, metadata: &std::fs::Metadata) -> Result<(), Device
 
     let mode = metadata.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
-        return Err(DeviceBindingError(format!(
+        return Err(DeviceBindingError::failed(format!(
             "the device key file {} has mode {mode:o} and can be read by other users; \
              run `chmod 600 {}` and try again",
             path.display(),
@@ -299,7 +324,7 @@ mod tests {
 
         let err = SoftwareDeviceBinding::open(&path).unwrap_err();
 
-        assert!(err.0.contains("chmod 600"), "{err}");
+        assert!(err.detail.contains("chmod 600"), "{err}");
     }
 
     #[cfg(unix)]
@@ -314,7 +339,7 @@ mod tests {
 
         let err = SoftwareDeviceBinding::open(&path).unwrap_err();
 
-        assert!(err.0.contains("exactly 32 bytes"), "{err}");
+        assert!(err.detail.contains("exactly 32 bytes"), "{err}");
     }
 
     #[test]
@@ -326,7 +351,7 @@ mod tests {
 
         let err = second.unseal(&sealed).unwrap_err();
 
-        assert!(err.0.contains("does not open it"), "{err}");
+        assert!(err.detail.contains("does not open it"), "{err}");
         assert!(second.unseal(&[1, 2, 3]).is_err());
     }
 }

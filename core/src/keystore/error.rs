@@ -160,7 +160,20 @@ pub enum KeystoreError {
 
     /// The device binding could not seal the device secret or load its key.
     #[error("the device key is unavailable: {0}")]
-    DeviceBinding(#[from] DeviceBindingError),
+    DeviceBinding(DeviceBindingError),
+
+    /// The device binding's key is out of reach for now (the phone is
+    /// locked, the secure hardware is busy). Nothing was changed and no PIN
+    /// try was counted: the device secret is unsealed before the PIN is
+    /// checked.
+    #[error(
+        "the device key cannot be used right now ({detail}); unlock the phone and try again \
+         (no PIN try was counted)"
+    )]
+    DeviceUnavailable {
+        /// The binding's reason.
+        detail: String,
+    },
 
     /// The device binding could not unseal the device secret.
     #[error(
@@ -266,6 +279,7 @@ impl Localized for KeystoreError {
             KeystoreError::CertificateMismatch { .. } => "keystore.certificate_mismatch",
             KeystoreError::Corrupted { .. } => "keystore.corrupted",
             KeystoreError::DeviceBinding(_) => "keystore.device_binding",
+            KeystoreError::DeviceUnavailable { .. } => "keystore.device_unavailable",
             KeystoreError::DeviceUnseal { .. } => "keystore.device_unseal",
             KeystoreError::DatabaseTooNew { .. } => "keystore.database_too_new",
             KeystoreError::KdfParams { .. } => "keystore.kdf_params",
@@ -346,7 +360,10 @@ impl Localized for KeystoreError {
             KeystoreError::Corrupted { item, detail } => format!(
                 "证书库已损坏：{item} {detail}；本次未计为 PIN 码错误。请从备份恢复证书库或重新申请证书"
             ),
-            KeystoreError::DeviceBinding(e) => format!("设备密钥不可用：{}", e.0),
+            KeystoreError::DeviceBinding(e) => format!("设备密钥不可用：{}", e.detail),
+            KeystoreError::DeviceUnavailable { detail } => {
+                format!("设备密钥暂时无法使用（{detail}）；请解锁手机后重试，本次未计为 PIN 码错误")
+            }
             KeystoreError::DeviceUnseal { detail } => format!(
                 "无法解封本证书库的设备密钥（{detail}）：此证书库是在另一台设备上创建的，或其设备密钥已丢失；请恢复设备密钥或重新办理证书"
             ),
@@ -364,6 +381,20 @@ impl Localized for KeystoreError {
                 format!("证书凭据 {credential} 正被另一个操作同时修改；本次未写入任何内容，请重试")
             }
             KeystoreError::Store(e) => e.message_zh(),
+        }
+    }
+}
+
+/// A binding failure that a later try may not meet becomes
+/// [`KeystoreError::DeviceUnavailable`]; any other, [`KeystoreError::DeviceBinding`].
+impl From<DeviceBindingError> for KeystoreError {
+    fn from(error: DeviceBindingError) -> Self {
+        if error.retryable {
+            KeystoreError::DeviceUnavailable {
+                detail: error.detail,
+            }
+        } else {
+            KeystoreError::DeviceBinding(error)
         }
     }
 }

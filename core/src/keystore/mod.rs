@@ -841,10 +841,13 @@ impl Keystore {
     }
 
     fn unseal(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeystoreError> {
-        let secret = self
-            .binding
-            .unseal(sealed)
-            .map_err(|e| KeystoreError::DeviceUnseal { detail: e.0 })?;
+        let secret = self.binding.unseal(sealed).map_err(|e| {
+            if e.retryable {
+                KeystoreError::DeviceUnavailable { detail: e.detail }
+            } else {
+                KeystoreError::DeviceUnseal { detail: e.detail }
+            }
+        })?;
         if secret.len() != DEVICE_SECRET_LEN {
             return Err(KeystoreError::DeviceUnseal {
                 detail: format!(

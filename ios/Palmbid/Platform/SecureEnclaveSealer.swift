@@ -17,9 +17,16 @@ struct SecureEnclaveSealer: DeviceSecretSealer {
     static let tag = Data("cn.palmbid.device-binding.v1".utf8)
     static let algorithm = SecKeyAlgorithm.eciesEncryptionCofactorVariableIVX963SHA256AESGCM
 
-    /// Errors of the Secure Enclave, in the app's error shape. Every one of
-    /// them reaches the keystore as `keystore.device_binding`.
+    /// Errors of the Secure Enclave, in the app's error shape. `locked`
+    /// reaches the keystore as `keystore.device_unavailable` (retry after
+    /// unlocking); every other one as a lost device key.
     enum Failure {
+        static let locked = AppError(
+            code: "device.locked",
+            messageZh: "手机已锁屏，安全芯片中的密钥暂不可用。请解锁手机后重试。",
+            messageEn: "The phone is locked, so the Secure Enclave key cannot be used. Unlock the phone and try again."
+        )
+
         static let noPasscode = AppError(
             code: "app.no_passcode",
             messageZh: "本机未设置锁屏密码，无法保存证书。请在“设置 > 面容 ID 与密码”中设置密码后重试。",
@@ -89,6 +96,10 @@ struct SecureEnclaveSealer: DeviceSecretSealer {
             return (item as! SecKey)
         case errSecItemNotFound:
             return nil
+        case errSecInteractionNotAllowed:
+            // The key is kept WhenPasscodeSet: out of reach while the phone
+            // is locked, and back once it is unlocked.
+            throw Failure.locked
         default:
             throw Failure.enclave("lookup \(status)", nil)
         }

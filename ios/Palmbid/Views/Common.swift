@@ -36,6 +36,8 @@ struct ErrorBanner: View {
             return "lock.trianglebadge.exclamationmark"
         case .deviceKeyLost:
             return "iphone.slash"
+        case .deviceUnavailable:
+            return "lock.iphone"
         case .loginRequired:
             return "person.crop.circle.badge.exclamationmark"
         case .expired:

@@ -2326,6 +2326,14 @@ public func FfiConverterTypeAccount_lower(_ value: Account) -> UInt64 {
  * `PalmbidException`, or any exception) once the hardware key is gone, for
  * example after the app was reinstalled or the device was reset. Throwing
  * anything is safe: palmbid reports it as a device-binding error.
+ *
+ * A failure that a later try may not meet (the phone is locked, the secure
+ * hardware is busy) is thrown with code `device.locked` or
+ * `device.unavailable`: palmbid then reports `keystore.device_unavailable`,
+ * which tells the user to unlock the phone and retry. Every other code
+ * reports the key as lost (`keystore.device_binding`,
+ * `keystore.device_unseal`), which sends the user to have the certificate
+ * issued again.
  */
 public protocol DeviceBinding: AnyObject, Sendable {
     
@@ -2353,6 +2361,14 @@ public protocol DeviceBinding: AnyObject, Sendable {
  * `PalmbidException`, or any exception) once the hardware key is gone, for
  * example after the app was reinstalled or the device was reset. Throwing
  * anything is safe: palmbid reports it as a device-binding error.
+ *
+ * A failure that a later try may not meet (the phone is locked, the secure
+ * hardware is busy) is thrown with code `device.locked` or
+ * `device.unavailable`: palmbid then reports `keystore.device_unavailable`,
+ * which tells the user to unlock the phone and retry. Every other code
+ * reports the key as lost (`keystore.device_binding`,
+ * `keystore.device_unseal`), which sends the user to have the certificate
+ * issued again.
  */
 open class DeviceBindingImpl: DeviceBinding, @unchecked Sendable {
     fileprivate let handle: UInt64

@@ -16,6 +16,9 @@ public struct AppError: Error, Equatable, Sendable {
         /// (app reinstalled, device restored, passcode removed); the
         /// certificate must be picked up again.
         case deviceKeyLost
+        /// The Secure Enclave key is out of reach for now (the phone is
+        /// locked); unlock it and retry. No PIN try was counted.
+        case deviceUnavailable
         /// Not logged in to the platform, or the session ended; log in
         /// again with an SMS code.
         case loginRequired
@@ -52,6 +55,8 @@ public struct AppError: Error, Equatable, Sendable {
             return .locked
         case "keystore.device_binding", "keystore.device_unseal", "app.device_key_lost":
             return .deviceKeyLost
+        case "keystore.device_unavailable":
+            return .deviceUnavailable
         case "account.not_logged_in", "api.not_logged_in", "auth.unauthorized", "hall.not_logged_in",
              "qr.not_logged_in":
             return .loginRequired

@@ -9,9 +9,10 @@ public protocol DeviceSecretSealer: Sendable {
     func unseal(_ sealed: Data) throws -> Data
 }
 
-/// Hands the app's sealer to the library. Whatever the sealer throws comes
-/// back from the keystore call as `keystore.device_binding`, which
-/// `AppError.kind` reports as `.deviceKeyLost`.
+/// Hands the app's sealer to the library. An error with code
+/// `device.locked` or `device.unavailable` comes back from the keystore call
+/// as `keystore.device_unavailable` (`.deviceUnavailable`); anything else as
+/// `keystore.device_binding` or `keystore.device_unseal` (`.deviceKeyLost`).
 final class DeviceBindingAdapter: DeviceBinding, @unchecked Sendable {
     // The sealer is Sendable and this class contains nothing else, so the
     // library may call it from any of its threads.

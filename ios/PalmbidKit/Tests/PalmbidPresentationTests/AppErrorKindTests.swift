@@ -13,6 +13,7 @@ final class AppErrorKindTests: XCTestCase {
             ("keystore.pin_incorrect", .wrongPin),
             ("keystore.locked", .locked),
             ("keystore.device_unseal", .deviceKeyLost),
+            ("keystore.device_unavailable", .deviceUnavailable),
             ("account.not_logged_in", .loginRequired),
             ("auth.unauthorized", .loginRequired),
             ("hall.not_logged_in", .loginRequired),

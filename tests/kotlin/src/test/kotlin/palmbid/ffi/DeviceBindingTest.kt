@@ -37,6 +37,29 @@ class DeviceBindingTest {
     }
 
     @Test
+    fun `a locked phone is reported as unavailable, not as a lost key`() = runBlocking {
+        val home = tempHome().toString()
+        val key = AesGcmDeviceBinding()
+        Keystore.openForTesting(home, key, TEST_KDF).close()
+        val locked = object : DeviceBinding {
+            override fun seal(secret: ByteArray): ByteArray = key.seal(secret)
+
+            override fun unseal(sealed: ByteArray): ByteArray =
+                throw PalmbidException.Failed("device.locked", "手机已锁屏", "the phone is locked")
+        }
+
+        val error = assertThrows<PalmbidException.Failed> {
+            runBlocking { Keystore.openForTesting(home, locked, TEST_KDF) }
+        }
+
+        assertEquals("keystore.device_unavailable", error.code)
+        assertTrue(error.messageEn.contains("unlock the phone"), error.messageEn)
+        assertTrue(error.messageZh.contains("解锁手机"), error.messageZh)
+        // Unlocked again, the same keystore opens.
+        Keystore.openForTesting(home, key, TEST_KDF).close()
+    }
+
+    @Test
     fun `a keystore copied to another device does not open there`() = runBlocking {
         val home = tempHome().toString()
         Keystore.openForTesting(home, AesGcmDeviceBinding(), TEST_KDF).close()

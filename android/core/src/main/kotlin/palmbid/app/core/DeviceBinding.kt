@@ -7,7 +7,12 @@ package palmbid.app.core
  *
  * `unseal(seal(x))` must return `x` on the same phone. Both must throw once
  * the hardware key is gone (app reinstalled, device reset, lock screen
- * removed), and the core then reports `keystore.device_binding`.
+ * removed), and the core then reports `keystore.device_binding` or
+ * `keystore.device_unseal` ([palmbid.app.domain.FailureKind.DEVICE_KEY_LOST]).
+ * A key out of reach only for now (the phone is locked, Keystore is busy)
+ * is thrown as `palmbid.ffi.PalmbidException.Failed` with code
+ * `device.locked` or `device.unavailable`, which the core reports as
+ * `keystore.device_unavailable` ([palmbid.app.domain.FailureKind.DEVICE_UNAVAILABLE]).
  */
 interface DeviceBinding {
     /** Encrypts [secret]; the core stores the result. */

@@ -52,6 +52,13 @@ enum class FailureKind {
      */
     DEVICE_KEY_LOST,
 
+    /**
+     * The hardware key is out of reach for now (the phone is locked,
+     * Keystore is busy): unlock the phone and retry. Nothing was lost and no
+     * PIN try was counted.
+     */
+    DEVICE_UNAVAILABLE,
+
     /** Not logged in to the platform, or the session ended. */
     LOGIN_REQUIRED,
 
@@ -70,6 +77,7 @@ enum class FailureKind {
             "keystore.pin_incorrect" -> WRONG_PIN
             "keystore.locked" -> PIN_LOCKED
             "keystore.device_binding", "keystore.device_unseal" -> DEVICE_KEY_LOST
+            "keystore.device_unavailable" -> DEVICE_UNAVAILABLE
             "account.not_logged_in", "api.not_logged_in", "auth.unauthorized",
             "hall.not_logged_in", "qr.not_logged_in" -> LOGIN_REQUIRED
             PalmbidFailure.CODE_NETWORK, "api.unreachable", "api.bad_response",

@@ -41,11 +41,14 @@ import palmbid.ffi.PalmbidException
  * rejected.
  *
  * Failures are thrown as `PalmbidException.Failed` with a `device.*` code
- * ([CODE_KEY_MISSING], [CODE_KEY_INVALIDATED], ...). The core turns them
- * into `keystore.device_binding` (seal) or `keystore.device_unseal`
- * (unseal), which the app shows as a lost device key: the user must have
- * the certificate issued again. [keyState] distinguishes a lost key from
- * a phone that is only locked or has no screen lock.
+ * ([CODE_KEY_MISSING], [CODE_KEY_INVALIDATED], ...). The core reports
+ * [CODE_DEVICE_LOCKED] and [CODE_UNAVAILABLE] as
+ * `keystore.device_unavailable` (unlock the phone and retry, no PIN try
+ * counted), and every other code as `keystore.device_binding` (seal) or
+ * `keystore.device_unseal` (unseal), which the app shows as a lost device
+ * key: the user must have the certificate issued again. [keyState]
+ * distinguishes a lost key from a phone that is only locked or has no
+ * screen lock.
  *
  * Calls block on Keystore; palmbid makes them on its own worker threads.
  */
@@ -74,7 +77,7 @@ class AndroidKeystoreDeviceBinding(
         val iv = cipher.iv
         if (iv == null || iv.size != IV_LENGTH) {
             throw failure(
-                CODE_KEYSTORE_FAILED,
+                CODE_UNAVAILABLE,
                 "设备密钥库返回了 ${iv?.size ?: 0} 字节的 IV（应为 $IV_LENGTH 字节）；请重启手机后重试",
                 "Android Keystore returned a ${iv?.size ?: 0}-byte IV instead of $IV_LENGTH bytes; restart the phone and try again",
             )
@@ -145,7 +148,7 @@ class AndroidKeystoreDeviceBinding(
      * home it sealed, when the user starts over: every key in that home
      * becomes unusable.
      *
-     * @throws PalmbidException.Failed with [CODE_KEYSTORE_FAILED] when Keystore fails.
+     * @throws PalmbidException.Failed with [CODE_UNAVAILABLE] when Keystore fails.
      */
     fun deleteKey() {
         guarded {
@@ -243,7 +246,7 @@ class AndroidKeystoreDeviceBinding(
     )
 
     private fun keystoreFailed(e: Exception) = failure(
-        CODE_KEYSTORE_FAILED,
+        CODE_UNAVAILABLE,
         "设备密钥库操作失败（${e.javaClass.simpleName}）；请重启手机后重试",
         "Android Keystore failed (${e.javaClass.simpleName}); restart the phone and try again",
     )
@@ -278,8 +281,8 @@ class AndroidKeystoreDeviceBinding(
         /** The sealed blob is malformed, of an unknown version, or fails its tag. */
         const val CODE_SEALED_DAMAGED = "device.sealed_damaged"
 
-        /** Keystore itself failed; retrying may help. */
-        const val CODE_KEYSTORE_FAILED = "device.keystore_failed"
+        /** Keystore itself failed; retrying may help, so the core does not report the key as lost. */
+        const val CODE_UNAVAILABLE = "device.unavailable"
 
         private const val ANDROID_KEYSTORE = "AndroidKeyStore"
         private const val TRANSFORMATION = "AES/GCM/NoPadding"

@@ -29,6 +29,7 @@ fun ErrorBanner(error: ShownError, onRetry: (() -> Unit)?, modifier: Modifier = 
         FailureKind.WRONG_PIN -> s.errorWrongPin
         FailureKind.PIN_LOCKED -> s.errorPinLocked
         FailureKind.DEVICE_KEY_LOST -> s.errorDeviceKeyLost
+        FailureKind.DEVICE_UNAVAILABLE -> s.errorDeviceUnavailable
         FailureKind.LOGIN_REQUIRED -> s.errorLoginRequired
         FailureKind.NETWORK -> s.errorNetwork
         FailureKind.EXPIRED -> s.errorExpired

@@ -63,1160 +63,1163 @@ class Strings private constructor(
     /** 本机密钥已失效 */
     val errorDeviceKeyLost: String get() = texts[15]
 
+    /** 设备密钥暂不可用 */
+    val errorDeviceUnavailable: String get() = texts[16]
+
     /** 请先登录 */
-    val errorLoginRequired: String get() = texts[16]
+    val errorLoginRequired: String get() = texts[17]
 
     /** 网络异常 */
-    val errorNetwork: String get() = texts[17]
+    val errorNetwork: String get() = texts[18]
 
     /** 已过期 */
-    val errorExpired: String get() = texts[18]
+    val errorExpired: String get() = texts[19]
 
     /** 操作未完成 */
-    val errorOther: String get() = texts[19]
+    val errorOther: String get() = texts[20]
 
     /** 错误代码：%1$s */
-    fun errorCode(arg1: String): String = String.format(Locale.ROOT, texts[20], arg1)
+    fun errorCode(arg1: String): String = String.format(Locale.ROOT, texts[21], arg1)
 
     /** 掌上投标 */
-    val homeTitle: String get() = texts[21]
+    val homeTitle: String get() = texts[22]
 
     /** 设置 */
-    val homeSettings: String get() = texts[22]
+    val homeSettings: String get() = texts[23]
 
     /** 我的证书 */
-    val homeCertificates: String get() = texts[23]
+    val homeCertificates: String get() = texts[24]
 
     /** 手机证书、印章与 PIN 码 */
-    val homeCertificatesHint: String get() = texts[24]
+    val homeCertificatesHint: String get() = texts[25]
 
     /** 扫一扫 */
-    val homeScan: String get() = texts[25]
+    val homeScan: String get() = texts[26]
 
     /** 扫码登录、签名、签章、解密 */
-    val homeScanHint: String get() = texts[26]
+    val homeScanHint: String get() = texts[27]
 
     /** 开标大厅 */
-    val homeHall: String get() = texts[27]
+    val homeHall: String get() = texts[28]
 
     /** 签到、解密、唱标、确认 */
-    val homeHallHint: String get() = texts[28]
+    val homeHallHint: String get() = texts[29]
 
     /** 电子保函 */
-    val homeGuarantees: String get() = texts[29]
+    val homeGuarantees: String get() = texts[30]
 
     /** 在线申请投标保函 */
-    val homeGuaranteesHint: String get() = texts[30]
+    val homeGuaranteesHint: String get() = texts[31]
 
     /** 消息 */
-    val homeMessages: String get() = texts[31]
+    val homeMessages: String get() = texts[32]
 
     /** 开标提醒与平台通知 */
-    val homeMessagesHint: String get() = texts[32]
+    val homeMessagesHint: String get() = texts[33]
 
     /** %1$d 条未读 */
-    fun homeMessagesUnread(arg1: Int): String = String.format(Locale.ROOT, texts[33], arg1)
+    fun homeMessagesUnread(arg1: Int): String = String.format(Locale.ROOT, texts[34], arg1)
 
     /** 签名记录 */
-    val homeSignatureLog: String get() = texts[34]
+    val homeSignatureLog: String get() = texts[35]
 
     /** 本机证书的每一次使用 */
-    val homeSignatureLogHint: String get() = texts[35]
+    val homeSignatureLogHint: String get() = texts[36]
 
     /** 尚未添加交易平台 */
-    val homeNoPlatform: String get() = texts[36]
+    val homeNoPlatform: String get() = texts[37]
 
     /** 已登录：%1$s */
-    fun homeLoggedInAs(arg1: String): String = String.format(Locale.ROOT, texts[37], arg1)
+    fun homeLoggedInAs(arg1: String): String = String.format(Locale.ROOT, texts[38], arg1)
 
     /** 未登录 */
-    val homeLoggedOut: String get() = texts[38]
+    val homeLoggedOut: String get() = texts[39]
 
     /** 登录 */
-    val homeLogin: String get() = texts[39]
+    val homeLogin: String get() = texts[40]
 
     /** 本机还没有证书 */
-    val homeNoCertificate: String get() = texts[40]
+    val homeNoCertificate: String get() = texts[41]
 
     /** 在数字证书办理平台办理后，用扫一扫扫描领取码领取证书。 */
-    val homeNoCertificateHint: String get() = texts[41]
+    val homeNoCertificateHint: String get() = texts[42]
 
     /** 证书将于 %1$s 到期，仍有 %2$d 个投标文件需要用它解密，请尽快续期。 */
-    fun homeRenewalWarning(arg1: String, arg2: Int): String = String.format(Locale.ROOT, texts[42], arg1, arg2)
+    fun homeRenewalWarning(arg1: String, arg2: Int): String = String.format(Locale.ROOT, texts[43], arg1, arg2)
 
     /** 签名证书 */
-    val certSigning: String get() = texts[43]
+    val certSigning: String get() = texts[44]
 
     /** 加密证书 */
-    val certEncryption: String get() = texts[44]
+    val certEncryption: String get() = texts[45]
 
     /** 持有者 */
-    val certSubject: String get() = texts[45]
+    val certSubject: String get() = texts[46]
 
     /** 证书主题 */
-    val certDistinguishedName: String get() = texts[46]
+    val certDistinguishedName: String get() = texts[47]
 
     /** 颁发者 */
-    val certIssuer: String get() = texts[47]
+    val certIssuer: String get() = texts[48]
 
     /** 有效期 */
-    val certValidity: String get() = texts[48]
+    val certValidity: String get() = texts[49]
 
     /** %1$s 至 %2$s */
-    fun certValidityRange(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[49], arg1, arg2)
+    fun certValidityRange(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[50], arg1, arg2)
 
     /** 有效期至 %1$s */
-    fun certValidUntil(arg1: String): String = String.format(Locale.ROOT, texts[50], arg1)
+    fun certValidUntil(arg1: String): String = String.format(Locale.ROOT, texts[51], arg1)
 
     /** 序列号 */
-    val certSerial: String get() = texts[51]
+    val certSerial: String get() = texts[52]
 
     /** 指纹 (SHA-256) */
-    val certFingerprint: String get() = texts[52]
+    val certFingerprint: String get() = texts[53]
 
     /** 上级证书 */
-    val certChain: String get() = texts[53]
+    val certChain: String get() = texts[54]
 
     /** 印章 */
-    val certSeals: String get() = texts[54]
+    val certSeals: String get() = texts[55]
 
     /** 手机证书 */
-    val certPhoneCertificate: String get() = texts[55]
+    val certPhoneCertificate: String get() = texts[56]
 
     /** 已锁定 */
-    val certPinLocked: String get() = texts[56]
+    val certPinLocked: String get() = texts[57]
 
     /** 个人章 */
-    val sealPersonal: String get() = texts[57]
+    val sealPersonal: String get() = texts[58]
 
     /** 法人章 */
-    val sealLegalRepresentative: String get() = texts[58]
+    val sealLegalRepresentative: String get() = texts[59]
 
     /** 公章 */
-    val sealCompany: String get() = texts[59]
+    val sealCompany: String get() = texts[60]
 
     /** 我的证书 */
-    val certificatesTitle: String get() = texts[60]
+    val certificatesTitle: String get() = texts[61]
 
     /** 修改 PIN 码 */
-    val certificatesChangePin: String get() = texts[61]
+    val certificatesChangePin: String get() = texts[62]
 
     /** 删除证书 */
-    val certificatesDelete: String get() = texts[62]
+    val certificatesDelete: String get() = texts[63]
 
     /** 确定删除“%1$s”的证书？删除后本机无法再用它登录、签章或解密，需重新办理。 */
-    fun certificatesDeleteConfirm(arg1: String): String = String.format(Locale.ROOT, texts[63], arg1)
+    fun certificatesDeleteConfirm(arg1: String): String = String.format(Locale.ROOT, texts[64], arg1)
 
     /** 领取证书 */
-    val certificatesPickUp: String get() = texts[64]
+    val certificatesPickUp: String get() = texts[65]
 
     /** 下载证书 */
-    val certificatesDownload: String get() = texts[65]
+    val certificatesDownload: String get() = texts[66]
 
     /** 设置 PIN 码 */
-    val pinSetTitle: String get() = texts[66]
+    val pinSetTitle: String get() = texts[67]
 
     /** 请输入 PIN 码 */
-    val pinEnterTitle: String get() = texts[67]
+    val pinEnterTitle: String get() = texts[68]
 
     /** 修改 PIN 码 */
-    val pinChangeTitle: String get() = texts[68]
+    val pinChangeTitle: String get() = texts[69]
 
     /** 请输入当前 PIN 码 */
-    val pinCurrentTitle: String get() = texts[69]
+    val pinCurrentTitle: String get() = texts[70]
 
     /** 请设置新的 PIN 码 */
-    val pinNewTitle: String get() = texts[70]
+    val pinNewTitle: String get() = texts[71]
 
     /** 请再次输入新的 PIN 码 */
-    val pinRepeatTitle: String get() = texts[71]
+    val pinRepeatTitle: String get() = texts[72]
 
     /** 还可尝试 %1$d 次 */
-    fun pinTriesLeft(arg1: Int): String = String.format(Locale.ROOT, texts[72], arg1)
+    fun pinTriesLeft(arg1: Int): String = String.format(Locale.ROOT, texts[73], arg1)
 
     /** %1$d 至 %2$d 位数字 */
-    fun pinLengthHint(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[73], arg1, arg2)
+    fun pinLengthHint(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[74], arg1, arg2)
 
     /** PIN 码错误次数过多，证书已锁定 */
-    val pinLocked: String get() = texts[74]
+    val pinLocked: String get() = texts[75]
 
     /** 证书已锁定，无法再使用。请在数字证书办理平台重新办理证书。 */
-    val pinLockedHint: String get() = texts[75]
+    val pinLockedHint: String get() = texts[76]
 
     /** 删除 */
-    val pinDelete: String get() = texts[76]
+    val pinDelete: String get() = texts[77]
 
     /** 确定 */
-    val pinConfirm: String get() = texts[77]
+    val pinConfirm: String get() = texts[78]
 
     /** 两次输入的 PIN 码不一致，请重新设置。 */
-    val pinMismatch: String get() = texts[78]
+    val pinMismatch: String get() = texts[79]
 
     /** PIN 码保护本机证书，至少 6 位数字，不能全部相同或连续。 */
-    val pinChooseHint: String get() = texts[79]
+    val pinChooseHint: String get() = texts[80]
 
     /** 使用本应用的安全键盘输入，输入法无法获取。 */
-    val pinOwnKeypadHint: String get() = texts[80]
+    val pinOwnKeypadHint: String get() = texts[81]
 
     /** 证书：%1$s */
-    fun pinFor(arg1: String): String = String.format(Locale.ROOT, texts[81], arg1)
+    fun pinFor(arg1: String): String = String.format(Locale.ROOT, texts[82], arg1)
 
     /** PIN 码已设置 */
-    val pinSetDone: String get() = texts[82]
+    val pinSetDone: String get() = texts[83]
 
     /** PIN 码正确 */
-    val pinEnterDone: String get() = texts[83]
+    val pinEnterDone: String get() = texts[84]
 
     /** PIN 码已修改 */
-    val pinChangeDone: String get() = texts[84]
+    val pinChangeDone: String get() = texts[85]
 
     /** 使用面容或指纹 */
-    val pinUseBiometric: String get() = texts[85]
+    val pinUseBiometric: String get() = texts[86]
 
     /** 验证身份以使用手机证书 */
-    val pinBiometricReason: String get() = texts[86]
+    val pinBiometricReason: String get() = texts[87]
 
     /** 短信登录 */
-    val loginTitle: String get() = texts[87]
+    val loginTitle: String get() = texts[88]
 
     /** 交易平台 */
-    val loginPlatform: String get() = texts[88]
+    val loginPlatform: String get() = texts[89]
 
     /** 尚未添加交易平台 */
-    val loginNoPlatform: String get() = texts[89]
+    val loginNoPlatform: String get() = texts[90]
 
     /** 请在设置中添加交易平台的地址。 */
-    val loginNoPlatformHint: String get() = texts[90]
+    val loginNoPlatformHint: String get() = texts[91]
 
     /** 手机号 */
-    val loginPhone: String get() = texts[91]
+    val loginPhone: String get() = texts[92]
 
     /** 11 位手机号 */
-    val loginPhoneHint: String get() = texts[92]
+    val loginPhoneHint: String get() = texts[93]
 
     /** 验证码 */
-    val loginCode: String get() = texts[93]
+    val loginCode: String get() = texts[94]
 
     /** 获取验证码 */
-    val loginSendCode: String get() = texts[94]
+    val loginSendCode: String get() = texts[95]
 
     /** 重新获取 */
-    val loginResend: String get() = texts[95]
+    val loginResend: String get() = texts[96]
 
     /** %1$d 秒后重新获取 */
-    fun loginResendIn(arg1: Int): String = String.format(Locale.ROOT, texts[96], arg1)
+    fun loginResendIn(arg1: Int): String = String.format(Locale.ROOT, texts[97], arg1)
 
     /** 我已阅读并同意《用户协议》和《隐私政策》 */
-    val loginConsent: String get() = texts[97]
+    val loginConsent: String get() = texts[98]
 
     /** 《用户协议》 */
-    val loginAgreement: String get() = texts[98]
+    val loginAgreement: String get() = texts[99]
 
     /** 《隐私政策》 */
-    val loginPrivacy: String get() = texts[99]
+    val loginPrivacy: String get() = texts[100]
 
     /** 用户协议 %1$s 版，隐私政策 %2$s 版 */
-    fun loginTermsVersions(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[100], arg1, arg2)
+    fun loginTermsVersions(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[101], arg1, arg2)
 
     /** 登录 */
-    val loginSubmit: String get() = texts[101]
+    val loginSubmit: String get() = texts[102]
 
     /** 正在登录… */
-    val loginLoggingIn: String get() = texts[102]
+    val loginLoggingIn: String get() = texts[103]
 
     /** 已登录：%1$s */
-    fun loginDone(arg1: String): String = String.format(Locale.ROOT, texts[103], arg1)
+    fun loginDone(arg1: String): String = String.format(Locale.ROOT, texts[104], arg1)
 
     /** 实名认证 */
-    val identityTitle: String get() = texts[104]
+    val identityTitle: String get() = texts[105]
 
     /** 请填写证书持有人的姓名和身份证号，并录制一段朗读验证码的视频。 */
-    val identityIntro: String get() = texts[105]
+    val identityIntro: String get() = texts[106]
 
     /** 姓名 */
-    val identityName: String get() = texts[106]
+    val identityName: String get() = texts[107]
 
     /** 身份证号 */
-    val identityIdNumber: String get() = texts[107]
+    val identityIdNumber: String get() = texts[108]
 
     /** 身份证号应为 18 位，最后一位可为 X */
-    val identityIdNumberInvalid: String get() = texts[108]
+    val identityIdNumberInvalid: String get() = texts[109]
 
     /** 视频认证 */
-    val identityVideo: String get() = texts[109]
+    val identityVideo: String get() = texts[110]
 
     /** 获取验证码后，请在有效期内录制视频，清晰朗读验证码。 */
-    val identityCodeHint: String get() = texts[110]
+    val identityCodeHint: String get() = texts[111]
 
     /** 获取朗读验证码 */
-    val identityGetCode: String get() = texts[111]
+    val identityGetCode: String get() = texts[112]
 
     /** 请在视频中朗读 */
-    val identityReadAloud: String get() = texts[112]
+    val identityReadAloud: String get() = texts[113]
 
     /** 验证码有效时间 */
-    val identityCodeExpiresIn: String get() = texts[113]
+    val identityCodeExpiresIn: String get() = texts[114]
 
     /** 录制视频 */
-    val identityRecord: String get() = texts[114]
+    val identityRecord: String get() = texts[115]
 
     /** 重新录制 */
-    val identityRecordAgain: String get() = texts[115]
+    val identityRecordAgain: String get() = texts[116]
 
     /** 视频已录制（%1$s） */
-    fun identityVideoReady(arg1: String): String = String.format(Locale.ROOT, texts[116], arg1)
+    fun identityVideoReady(arg1: String): String = String.format(Locale.ROOT, texts[117], arg1)
 
     /** 提交认证 */
-    val identitySubmit: String get() = texts[117]
+    val identitySubmit: String get() = texts[118]
 
     /** 正在提交… */
-    val identitySubmitting: String get() = texts[118]
+    val identitySubmitting: String get() = texts[119]
 
     /** 提交时间 */
-    val identitySubmittedAt: String get() = texts[119]
+    val identitySubmittedAt: String get() = texts[120]
 
     /** 审核时间 */
-    val identityDecidedAt: String get() = texts[120]
+    val identityDecidedAt: String get() = texts[121]
 
     /** 原因 */
-    val identityReason: String get() = texts[121]
+    val identityReason: String get() = texts[122]
 
     /** 未认证 */
-    val identityStateNotSubmitted: String get() = texts[122]
+    val identityStateNotSubmitted: String get() = texts[123]
 
     /** 审核中 */
-    val identityStatePending: String get() = texts[123]
+    val identityStatePending: String get() = texts[124]
 
     /** 已通过 */
-    val identityStateApproved: String get() = texts[124]
+    val identityStateApproved: String get() = texts[125]
 
     /** 未通过 */
-    val identityStateRejected: String get() = texts[125]
+    val identityStateRejected: String get() = texts[126]
 
     /** 领取证书 */
-    val pickupTitle: String get() = texts[126]
+    val pickupTitle: String get() = texts[127]
 
     /** 证书订单 */
-    val pickupOrder: String get() = texts[127]
+    val pickupOrder: String get() = texts[128]
 
     /** 办理平台 */
-    val pickupPlatform: String get() = texts[128]
+    val pickupPlatform: String get() = texts[129]
 
     /** 单位名称 */
-    val pickupCompany: String get() = texts[129]
+    val pickupCompany: String get() = texts[130]
 
     /** 统一社会信用代码 */
-    val pickupCreditCode: String get() = texts[130]
+    val pickupCreditCode: String get() = texts[131]
 
     /** 经办人 */
-    val pickupHolder: String get() = texts[131]
+    val pickupHolder: String get() = texts[132]
 
     /** 手机号 */
-    val pickupPhone: String get() = texts[132]
+    val pickupPhone: String get() = texts[133]
 
     /** 印章 */
-    val pickupSeals: String get() = texts[133]
+    val pickupSeals: String get() = texts[134]
 
     /** 请核对以上信息，确认无误后设置 PIN 码领取证书。 */
-    val pickupCheckHint: String get() = texts[134]
+    val pickupCheckHint: String get() = texts[135]
 
     /** 订单尚未审核通过，暂不能领取。 */
-    val pickupNotApproved: String get() = texts[135]
+    val pickupNotApproved: String get() = texts[136]
 
     /** 信息无误，领取 */
-    val pickupAccept: String get() = texts[136]
+    val pickupAccept: String get() = texts[137]
 
     /** 正在生成密钥并安装证书… */
-    val pickupWorking: String get() = texts[137]
+    val pickupWorking: String get() = texts[138]
 
     /** 证书已安装到本机 */
-    val pickupDone: String get() = texts[138]
+    val pickupDone: String get() = texts[139]
 
     /** 待审核 */
-    val pickupOrderPending: String get() = texts[139]
+    val pickupOrderPending: String get() = texts[140]
 
     /** 已审核 */
-    val pickupOrderApproved: String get() = texts[140]
+    val pickupOrderApproved: String get() = texts[141]
 
     /** 已驳回 */
-    val pickupOrderRejected: String get() = texts[141]
+    val pickupOrderRejected: String get() = texts[142]
 
     /** 已领取 */
-    val pickupOrderPickedUp: String get() = texts[142]
+    val pickupOrderPickedUp: String get() = texts[143]
 
     /** 已签发 */
-    val pickupOrderIssued: String get() = texts[143]
+    val pickupOrderIssued: String get() = texts[144]
 
     /** 下载证书 */
-    val downloadTitle: String get() = texts[144]
+    val downloadTitle: String get() = texts[145]
 
     /** 选择一次领取记录，输入 PIN 码下载已签发的证书。 */
-    val downloadHint: String get() = texts[145]
+    val downloadHint: String get() = texts[146]
 
     /** 没有可下载的证书 */
-    val downloadEmpty: String get() = texts[146]
+    val downloadEmpty: String get() = texts[147]
 
     /** 领取证书后，可在此重新下载已签发的证书。 */
-    val downloadEmptyHint: String get() = texts[147]
+    val downloadEmptyHint: String get() = texts[148]
 
     /** 领取编号：%1$s */
-    fun downloadPickupId(arg1: String): String = String.format(Locale.ROOT, texts[148], arg1)
+    fun downloadPickupId(arg1: String): String = String.format(Locale.ROOT, texts[149], arg1)
 
     /** 已申请 */
-    val downloadStateRequested: String get() = texts[149]
+    val downloadStateRequested: String get() = texts[150]
 
     /** 已签发 */
-    val downloadStateReceived: String get() = texts[150]
+    val downloadStateReceived: String get() = texts[151]
 
     /** 已安装 */
-    val downloadStateInstalled: String get() = texts[151]
+    val downloadStateInstalled: String get() = texts[152]
 
     /** 证书已下载 */
-    val downloadDone: String get() = texts[152]
+    val downloadDone: String get() = texts[153]
 
     /** 扫一扫 */
-    val scanTitle: String get() = texts[153]
+    val scanTitle: String get() = texts[154]
 
     /** 将二维码放入框内，即可自动扫描 */
-    val scanHint: String get() = texts[154]
+    val scanHint: String get() = texts[155]
 
     /** 只接受已添加的交易平台的二维码；其他二维码不会被打开。 */
-    val scanTrustHint: String get() = texts[155]
+    val scanTrustHint: String get() = texts[156]
 
     /** 正在核对二维码… */
-    val scanChecking: String get() = texts[156]
+    val scanChecking: String get() = texts[157]
 
     /** 打开手电筒 */
-    val scanTorchOn: String get() = texts[157]
+    val scanTorchOn: String get() = texts[158]
 
     /** 关闭手电筒 */
-    val scanTorchOff: String get() = texts[158]
+    val scanTorchOff: String get() = texts[159]
 
     /** 需要相机权限 */
-    val scanPermissionTitle: String get() = texts[159]
+    val scanPermissionTitle: String get() = texts[160]
 
     /** 扫一扫使用相机读取二维码，图像不会保存或上传。 */
-    val scanPermissionText: String get() = texts[160]
+    val scanPermissionText: String get() = texts[161]
 
     /** 允许使用相机 */
-    val scanPermissionGrant: String get() = texts[161]
+    val scanPermissionGrant: String get() = texts[162]
 
     /** 扫码确认 */
-    val confirmTitle: String get() = texts[162]
+    val confirmTitle: String get() = texts[163]
 
     /** 扫码登录 */
-    val confirmKindLogin: String get() = texts[163]
+    val confirmKindLogin: String get() = texts[164]
 
     /** 扫码签名 */
-    val confirmKindSign: String get() = texts[164]
+    val confirmKindSign: String get() = texts[165]
 
     /** 扫码签章 */
-    val confirmKindSeal: String get() = texts[165]
+    val confirmKindSeal: String get() = texts[166]
 
     /** 获取加密证书 */
-    val confirmKindEncryptionCertificate: String get() = texts[166]
+    val confirmKindEncryptionCertificate: String get() = texts[167]
 
     /** 扫码解密 */
-    val confirmKindDecrypt: String get() = texts[167]
+    val confirmKindDecrypt: String get() = texts[168]
 
     /** 交易平台网站 */
-    val confirmRequesterPortal: String get() = texts[168]
+    val confirmRequesterPortal: String get() = texts[169]
 
     /** 投标工具箱 */
-    val confirmRequesterToolbox: String get() = texts[169]
+    val confirmRequesterToolbox: String get() = texts[170]
 
     /** 请求方 */
-    val confirmWhoAsks: String get() = texts[170]
+    val confirmWhoAsks: String get() = texts[171]
 
     /** 平台 */
-    val confirmPlatform: String get() = texts[171]
+    val confirmPlatform: String get() = texts[172]
 
     /** 电脑名称 */
-    val confirmMachine: String get() = texts[172]
+    val confirmMachine: String get() = texts[173]
 
     /** 网络地址 */
-    val confirmAddress: String get() = texts[173]
+    val confirmAddress: String get() = texts[174]
 
     /** 登录使用的证书 */
-    val confirmWhatLogin: String get() = texts[174]
+    val confirmWhatLogin: String get() = texts[175]
 
     /** 签名内容 */
-    val confirmWhatSign: String get() = texts[175]
+    val confirmWhatSign: String get() = texts[176]
 
     /** 签章内容 */
-    val confirmWhatSeal: String get() = texts[176]
+    val confirmWhatSeal: String get() = texts[177]
 
     /** 提供的加密证书 */
-    val confirmWhatEncryptionCertificate: String get() = texts[177]
+    val confirmWhatEncryptionCertificate: String get() = texts[178]
 
     /** 解密内容 */
-    val confirmWhatDecrypt: String get() = texts[178]
+    val confirmWhatDecrypt: String get() = texts[179]
 
     /** 文件 */
-    val confirmDocument: String get() = texts[179]
+    val confirmDocument: String get() = texts[180]
 
     /** 大小 */
-    val confirmDocumentSize: String get() = texts[180]
+    val confirmDocumentSize: String get() = texts[181]
 
     /** 摘要 (SHA-256) */
-    val confirmDigest: String get() = texts[181]
+    val confirmDigest: String get() = texts[182]
 
     /** 证书 */
-    val confirmCertificate: String get() = texts[182]
+    val confirmCertificate: String get() = texts[183]
 
     /** 选择印章 */
-    val confirmSeal: String get() = texts[183]
+    val confirmSeal: String get() = texts[184]
 
     /** 剩余确认时间 */
-    val confirmTimeLeft: String get() = texts[184]
+    val confirmTimeLeft: String get() = texts[185]
 
     /** 本机时间与平台相差较大，已按平台时间计时。 */
-    val confirmClockWarning: String get() = texts[185]
+    val confirmClockWarning: String get() = texts[186]
 
     /** 请选择电脑屏幕上显示的数字 */
-    val confirmNumberMatchTitle: String get() = texts[186]
+    val confirmNumberMatchTitle: String get() = texts[187]
 
     /** 只有在电脑上显示的数字与此处一致时才继续，可防止他人转发二维码。 */
-    val confirmNumberMatchHint: String get() = texts[187]
+    val confirmNumberMatchHint: String get() = texts[188]
 
     /** 都不一致，取消 */
-    val confirmNoneMatches: String get() = texts[188]
+    val confirmNoneMatches: String get() = texts[189]
 
     /** 拒绝 */
-    val confirmReject: String get() = texts[189]
+    val confirmReject: String get() = texts[190]
 
     /** 确认并输入 PIN 码 */
-    val confirmContinue: String get() = texts[190]
+    val confirmContinue: String get() = texts[191]
 
     /** 请先选择印章 */
-    val confirmChooseSealFirst: String get() = texts[191]
+    val confirmChooseSealFirst: String get() = texts[192]
 
     /** 正在提交… */
-    val confirmWorking: String get() = texts[192]
+    val confirmWorking: String get() = texts[193]
 
     /** %1$s已完成 */
-    fun confirmDone(arg1: String): String = String.format(Locale.ROOT, texts[193], arg1)
+    fun confirmDone(arg1: String): String = String.format(Locale.ROOT, texts[194], arg1)
 
     /** 确认时间已过，请在电脑上刷新二维码后重新扫描。 */
-    val confirmExpired: String get() = texts[194]
+    val confirmExpired: String get() = texts[195]
 
     /** 已取消，电脑端将收到拒绝结果。 */
-    val confirmCancelled: String get() = texts[195]
+    val confirmCancelled: String get() = texts[196]
 
     /** 数字不一致，本次请求已作废。如非本人操作，请勿在电脑上继续。 */
-    val confirmWrongNumber: String get() = texts[196]
+    val confirmWrongNumber: String get() = texts[197]
 
     /** 未开标 */
-    val phaseNotOpen: String get() = texts[197]
+    val phaseNotOpen: String get() = texts[198]
 
     /** 签到 */
-    val phaseSignIn: String get() = texts[198]
+    val phaseSignIn: String get() = texts[199]
 
     /** 解密 */
-    val phaseDecryption: String get() = texts[199]
+    val phaseDecryption: String get() = texts[200]
 
     /** 唱标 */
-    val phaseQuoteReading: String get() = texts[200]
+    val phaseQuoteReading: String get() = texts[201]
 
     /** 确认报价 */
-    val phaseQuoteConfirmation: String get() = texts[201]
+    val phaseQuoteConfirmation: String get() = texts[202]
 
     /** 评标 */
-    val phaseEvaluation: String get() = texts[202]
+    val phaseEvaluation: String get() = texts[203]
 
     /** 已结束 */
-    val phaseClosed: String get() = texts[203]
+    val phaseClosed: String get() = texts[204]
 
     /** 开标大厅 */
-    val hallTitle: String get() = texts[204]
+    val hallTitle: String get() = texts[205]
 
     /** 开标时间 */
-    val hallOpeningAt: String get() = texts[205]
+    val hallOpeningAt: String get() = texts[206]
 
     /** 标段 */
-    val hallSections: String get() = texts[206]
+    val hallSections: String get() = texts[207]
 
     /** 暂无开标项目 */
-    val hallEmpty: String get() = texts[207]
+    val hallEmpty: String get() = texts[208]
 
     /** 本公司投标的项目会在开标前显示在这里。 */
-    val hallEmptyHint: String get() = texts[208]
+    val hallEmptyHint: String get() = texts[209]
 
     /** 开标项目 */
-    val projectTitle: String get() = texts[209]
+    val projectTitle: String get() = texts[210]
 
     /** 正在连接开标大厅… */
-    val projectConnecting: String get() = texts[210]
+    val projectConnecting: String get() = texts[211]
 
     /** 实时同步中 */
-    val projectLive: String get() = texts[211]
+    val projectLive: String get() = texts[212]
 
     /** 连接中断，正在重连… */
-    val projectReconnecting: String get() = texts[212]
+    val projectReconnecting: String get() = texts[213]
 
     /** 概况 */
-    val projectTabOverview: String get() = texts[213]
+    val projectTabOverview: String get() = texts[214]
 
     /** 唱标 */
-    val projectTabQuotes: String get() = texts[214]
+    val projectTabQuotes: String get() = texts[215]
 
     /** 项目详情 */
-    val projectTabDetails: String get() = texts[215]
+    val projectTabDetails: String get() = texts[216]
 
     /** 质疑 */
-    val projectTabChallenges: String get() = texts[216]
+    val projectTabChallenges: String get() = texts[217]
 
     /** 多轮报价 */
-    val projectTabRounds: String get() = texts[217]
+    val projectTabRounds: String get() = texts[218]
 
     /** 抽取系数 */
-    val projectTabDraw: String get() = texts[218]
+    val projectTabDraw: String get() = texts[219]
 
     /** 第 %1$d/%2$d 阶段：%3$s */
-    fun projectPhaseOf(arg1: Int, arg2: Int, arg3: String): String = String.format(Locale.ROOT, texts[219], arg1, arg2, arg3)
+    fun projectPhaseOf(arg1: Int, arg2: Int, arg3: String): String = String.format(Locale.ROOT, texts[220], arg1, arg2, arg3)
 
     /** 已签到 */
-    val projectProgressSignedIn: String get() = texts[220]
+    val projectProgressSignedIn: String get() = texts[221]
 
     /** 已解密 */
-    val projectProgressDecrypted: String get() = texts[221]
+    val projectProgressDecrypted: String get() = texts[222]
 
     /** 已确认 */
-    val projectProgressConfirmed: String get() = texts[222]
+    val projectProgressConfirmed: String get() = texts[223]
 
     /** %1$d / %2$d 家 */
-    fun projectProgressCount(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[223], arg1, arg2)
+    fun projectProgressCount(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[224], arg1, arg2)
 
     /** 更新于 %1$s */
-    fun projectUpdatedAt(arg1: String): String = String.format(Locale.ROOT, texts[224], arg1)
+    fun projectUpdatedAt(arg1: String): String = String.format(Locale.ROOT, texts[225], arg1)
 
     /** 签到 */
-    val projectSignInTitle: String get() = texts[225]
+    val projectSignInTitle: String get() = texts[226]
 
     /** 签到 */
-    val projectSignIn: String get() = texts[226]
+    val projectSignIn: String get() = texts[227]
 
     /** 签到已开始，请在开标前完成签到。 */
-    val projectSignInOpen: String get() = texts[227]
+    val projectSignInOpen: String get() = texts[228]
 
     /** 开标前一小时开始签到。 */
-    val projectSignInNotYet: String get() = texts[228]
+    val projectSignInNotYet: String get() = texts[229]
 
     /** 签到已结束，本公司未签到。 */
-    val projectSignInClosed: String get() = texts[229]
+    val projectSignInClosed: String get() = texts[230]
 
     /** 已于 %1$s 签到 */
-    fun projectSignedIn(arg1: String): String = String.format(Locale.ROOT, texts[230], arg1)
+    fun projectSignedIn(arg1: String): String = String.format(Locale.ROOT, texts[231], arg1)
 
     /** 查看签到回执 */
-    val projectReceipt: String get() = texts[231]
+    val projectReceipt: String get() = texts[232]
 
     /** 本公司投标文件 */
-    val projectBidsTitle: String get() = texts[232]
+    val projectBidsTitle: String get() = texts[233]
 
     /** 本项目没有本公司的投标文件 */
-    val projectNoBids: String get() = texts[233]
+    val projectNoBids: String get() = texts[234]
 
     /** 第 %1$d 标段 */
-    fun projectBidSection(arg1: Int): String = String.format(Locale.ROOT, texts[234], arg1)
+    fun projectBidSection(arg1: Int): String = String.format(Locale.ROOT, texts[235], arg1)
 
     /** 文件大小 */
-    val projectBidSize: String get() = texts[235]
+    val projectBidSize: String get() = texts[236]
 
     /** 上传时间 */
-    val projectBidUploaded: String get() = texts[236]
+    val projectBidUploaded: String get() = texts[237]
 
     /** 解密检测时间 */
-    val projectBidCheckedAt: String get() = texts[237]
+    val projectBidCheckedAt: String get() = texts[238]
 
     /** 检测通过 */
-    val projectBidChecked: String get() = texts[238]
+    val projectBidChecked: String get() = texts[239]
 
     /** 未检测 */
-    val projectBidUnchecked: String get() = texts[239]
+    val projectBidUnchecked: String get() = texts[240]
 
     /** 已解密 */
-    val projectBidDecrypted: String get() = texts[240]
+    val projectBidDecrypted: String get() = texts[241]
 
     /** 解密检测 */
-    val projectCheck: String get() = texts[241]
+    val projectCheck: String get() = texts[242]
 
     /** 再次检测 */
-    val projectCheckAgain: String get() = texts[242]
+    val projectCheckAgain: String get() = texts[243]
 
     /** 开标前检测本机证书能否解密投标文件，不会解密或提交任何内容。 */
-    val projectCheckHint: String get() = texts[243]
+    val projectCheckHint: String get() = texts[244]
 
     /** 解密投标文件 */
-    val projectDecrypt: String get() = texts[244]
+    val projectDecrypt: String get() = texts[245]
 
     /** 报价 */
-    val projectQuote: String get() = texts[245]
+    val projectQuote: String get() = texts[246]
 
     /** ￥%1$s 元 */
-    fun projectAmount(arg1: String): String = String.format(Locale.ROOT, texts[246], arg1)
+    fun projectAmount(arg1: String): String = String.format(Locale.ROOT, texts[247], arg1)
 
     /** 尚未唱标 */
-    val projectQuotesEmpty: String get() = texts[247]
+    val projectQuotesEmpty: String get() = texts[248]
 
     /** 解密完成后将在此公布各投标人的报价。 */
-    val projectQuotesEmptyHint: String get() = texts[248]
+    val projectQuotesEmptyHint: String get() = texts[249]
 
     /** 第 %1$d 标段：%2$s */
-    fun projectSectionName(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[249], arg1, arg2)
+    fun projectSectionName(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[250], arg1, arg2)
 
     /** 未解密 */
-    val projectNotDecrypted: String get() = texts[250]
+    val projectNotDecrypted: String get() = texts[251]
 
     /** 已确认 */
-    val projectConfirmed: String get() = texts[251]
+    val projectConfirmed: String get() = texts[252]
 
     /** 待确认 */
-    val projectUnconfirmed: String get() = texts[252]
+    val projectUnconfirmed: String get() = texts[253]
 
     /** 请核对本公司的报价，确认后将用证书签名。 */
-    val projectConfirmHint: String get() = texts[253]
+    val projectConfirmHint: String get() = texts[254]
 
     /** 确认报价 */
-    val projectConfirm: String get() = texts[254]
+    val projectConfirm: String get() = texts[255]
 
     /** 已确认报价 %1$s（%2$s） */
-    fun projectConfirmedAt(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[255], arg1, arg2)
+    fun projectConfirmedAt(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[256], arg1, arg2)
 
     /** 项目编号 */
-    val projectCode: String get() = texts[256]
+    val projectCode: String get() = texts[257]
 
     /** 招标人 */
-    val projectTenderer: String get() = texts[257]
+    val projectTenderer: String get() = texts[258]
 
     /** 招标代理 */
-    val projectAgent: String get() = texts[258]
+    val projectAgent: String get() = texts[259]
 
     /** 开标地点 */
-    val projectPlace: String get() = texts[259]
+    val projectPlace: String get() = texts[260]
 
     /** 当前阶段 */
-    val projectPhase: String get() = texts[260]
+    val projectPhase: String get() = texts[261]
 
     /** %1$d 家投标 */
-    fun projectBidders(arg1: Int): String = String.format(Locale.ROOT, texts[261], arg1)
+    fun projectBidders(arg1: Int): String = String.format(Locale.ROOT, texts[262], arg1)
 
     /** 说明 */
-    val projectNotes: String get() = texts[262]
+    val projectNotes: String get() = texts[263]
 
     /** 已答复 */
-    val projectChallengeAnswered: String get() = texts[263]
+    val projectChallengeAnswered: String get() = texts[264]
 
     /** 待答复 */
-    val projectChallengeWaiting: String get() = texts[264]
+    val projectChallengeWaiting: String get() = texts[265]
 
     /** 答复 */
-    val projectChallengeAnswer: String get() = texts[265]
+    val projectChallengeAnswer: String get() = texts[266]
 
     /** 提出质疑 */
-    val projectChallengeNew: String get() = texts[266]
+    val projectChallengeNew: String get() = texts[267]
 
     /** 质疑内容 */
-    val projectChallengeText: String get() = texts[267]
+    val projectChallengeText: String get() = texts[268]
 
     /** %1$s（%2$s） */
-    fun projectAttachment(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[268], arg1, arg2)
+    fun projectAttachment(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[269], arg1, arg2)
 
     /** 附件共 %1$s，上限 %2$s；支持 PDF、PNG、JPEG */
-    fun projectAttachmentLimits(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[269], arg1, arg2)
+    fun projectAttachmentLimits(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[270], arg1, arg2)
 
     /** 添加附件 */
-    val projectAddAttachment: String get() = texts[270]
+    val projectAddAttachment: String get() = texts[271]
 
     /** 签名并提交 */
-    val projectSubmitChallenge: String get() = texts[271]
+    val projectSubmitChallenge: String get() = texts[272]
 
     /** 暂无多轮报价 */
-    val projectRoundsEmpty: String get() = texts[272]
+    val projectRoundsEmpty: String get() = texts[273]
 
     /** 评审专家发起多轮报价后将在此显示。 */
-    val projectRoundsEmptyHint: String get() = texts[273]
+    val projectRoundsEmptyHint: String get() = texts[274]
 
     /** 第 %1$d 标段 第 %2$d 轮 */
-    fun projectRound(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[274], arg1, arg2)
+    fun projectRound(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[275], arg1, arg2)
 
     /** 报价中 */
-    val projectRoundOpen: String get() = texts[275]
+    val projectRoundOpen: String get() = texts[276]
 
     /** 已结束 */
-    val projectRoundClosed: String get() = texts[276]
+    val projectRoundClosed: String get() = texts[277]
 
     /** 截止时间 */
-    val projectDeadline: String get() = texts[277]
+    val projectDeadline: String get() = texts[278]
 
     /** 本轮报价（元） */
-    val projectRoundAmount: String get() = texts[278]
+    val projectRoundAmount: String get() = texts[279]
 
     /** 签名并提交报价 */
-    val projectSubmitRound: String get() = texts[279]
+    val projectSubmitRound: String get() = texts[280]
 
     /** 本轮已报价 */
-    val projectRoundSubmitted: String get() = texts[280]
+    val projectRoundSubmitted: String get() = texts[281]
 
     /** 暂无抽取系数 */
-    val projectDrawEmpty: String get() = texts[281]
+    val projectDrawEmpty: String get() = texts[282]
 
     /** 代理发起抽取系数后将在此显示。 */
-    val projectDrawEmptyHint: String get() = texts[282]
+    val projectDrawEmptyHint: String get() = texts[283]
 
     /** 第 %1$d 次抽取 */
-    fun projectDraw(arg1: Int): String = String.format(Locale.ROOT, texts[283], arg1)
+    fun projectDraw(arg1: Int): String = String.format(Locale.ROOT, texts[284], arg1)
 
     /** 进行中 */
-    val projectDrawOpen: String get() = texts[284]
+    val projectDrawOpen: String get() = texts[285]
 
     /** 已结束 */
-    val projectDrawClosed: String get() = texts[285]
+    val projectDrawClosed: String get() = texts[286]
 
     /** 候选系数 */
-    val projectDrawCandidates: String get() = texts[286]
+    val projectDrawCandidates: String get() = texts[287]
 
     /** 已参与 */
-    val projectDrawContributions: String get() = texts[287]
+    val projectDrawContributions: String get() = texts[288]
 
     /** 抽取结果 */
-    val projectDrawResult: String get() = texts[288]
+    val projectDrawResult: String get() = texts[289]
 
     /** 参与抽取 */
-    val projectContribute: String get() = texts[289]
+    val projectContribute: String get() = texts[290]
 
     /** 已参与，等待公布结果 */
-    val projectDrawContributed: String get() = texts[290]
+    val projectDrawContributed: String get() = texts[291]
 
     /** 核验抽取结果 */
-    val projectVerifyDraw: String get() = texts[291]
+    val projectVerifyDraw: String get() = texts[292]
 
     /** 已核验：系数 %1$s */
-    fun projectDrawVerified(arg1: String): String = String.format(Locale.ROOT, texts[292], arg1)
+    fun projectDrawVerified(arg1: String): String = String.format(Locale.ROOT, texts[293], arg1)
 
     /** 输入 PIN 码签到 */
-    val projectPinSignIn: String get() = texts[293]
+    val projectPinSignIn: String get() = texts[294]
 
     /** 输入 PIN 码进行解密检测 */
-    val projectPinCheck: String get() = texts[294]
+    val projectPinCheck: String get() = texts[295]
 
     /** 输入 PIN 码解密投标文件 */
-    val projectPinDecrypt: String get() = texts[295]
+    val projectPinDecrypt: String get() = texts[296]
 
     /** 输入 PIN 码确认报价 ￥%1$s */
-    fun projectPinConfirm(arg1: String): String = String.format(Locale.ROOT, texts[296], arg1)
+    fun projectPinConfirm(arg1: String): String = String.format(Locale.ROOT, texts[297], arg1)
 
     /** 输入 PIN 码签名质疑 */
-    val projectPinChallenge: String get() = texts[297]
+    val projectPinChallenge: String get() = texts[298]
 
     /** 输入 PIN 码提交第 %1$d 轮报价 ￥%2$s */
-    fun projectPinRound(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[298], arg1, arg2)
+    fun projectPinRound(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[299], arg1, arg2)
 
     /** 输入 PIN 码参与抽取 */
-    val projectPinDraw: String get() = texts[299]
+    val projectPinDraw: String get() = texts[300]
 
     /** %1$d 分钟后开标 */
-    fun noticeOpeningSoon(arg1: Int): String = String.format(Locale.ROOT, texts[300], arg1)
+    fun noticeOpeningSoon(arg1: Int): String = String.format(Locale.ROOT, texts[301], arg1)
 
     /** %1$s开始 */
-    fun noticePhaseStarted(arg1: String): String = String.format(Locale.ROOT, texts[301], arg1)
+    fun noticePhaseStarted(arg1: String): String = String.format(Locale.ROOT, texts[302], arg1)
 
     /** 质疑已答复 */
-    val noticeChallengeAnswered: String get() = texts[302]
+    val noticeChallengeAnswered: String get() = texts[303]
 
     /** 第 %1$d 标段第 %2$d 轮报价开始 */
-    fun noticeRoundOpened(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[303], arg1, arg2)
+    fun noticeRoundOpened(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[304], arg1, arg2)
 
     /** 第 %1$d 标段第 %2$d 轮报价结束 */
-    fun noticeRoundClosed(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[304], arg1, arg2)
+    fun noticeRoundClosed(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[305], arg1, arg2)
 
     /** 第 %1$d 次抽取系数开始 */
-    fun noticeDrawOpened(arg1: Int): String = String.format(Locale.ROOT, texts[305], arg1)
+    fun noticeDrawOpened(arg1: Int): String = String.format(Locale.ROOT, texts[306], arg1)
 
     /** 第 %1$d 次抽取结果：%2$s */
-    fun noticeDrawRevealed(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[306], arg1, arg2)
+    fun noticeDrawRevealed(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[307], arg1, arg2)
 
     /** 电子保函 */
-    val guaranteesTitle: String get() = texts[307]
+    val guaranteesTitle: String get() = texts[308]
 
     /** 选择投标项目 */
-    val guaranteesChooseProject: String get() = texts[308]
+    val guaranteesChooseProject: String get() = texts[309]
 
     /** 暂无可申请保函的项目 */
-    val guaranteesEmpty: String get() = texts[309]
+    val guaranteesEmpty: String get() = texts[310]
 
     /** 本平台开放保函申请的项目会显示在这里。 */
-    val guaranteesEmptyHint: String get() = texts[310]
+    val guaranteesEmptyHint: String get() = texts[311]
 
     /** 本公司未在此标段投标 */
-    val guaranteesNotBidding: String get() = texts[311]
+    val guaranteesNotBidding: String get() = texts[312]
 
     /** 保函编码 */
-    val guaranteesCode: String get() = texts[312]
+    val guaranteesCode: String get() = texts[313]
 
     /** 保函状态 */
-    val guaranteesState: String get() = texts[313]
+    val guaranteesState: String get() = texts[314]
 
     /** 未申请 */
-    val guaranteesStateNone: String get() = texts[314]
+    val guaranteesStateNone: String get() = texts[315]
 
     /** 已申请 */
-    val guaranteesStateApplied: String get() = texts[315]
+    val guaranteesStateApplied: String get() = texts[316]
 
     /** 已出函 */
-    val guaranteesStateIssued: String get() = texts[316]
+    val guaranteesStateIssued: String get() = texts[317]
 
     /** 已拒绝 */
-    val guaranteesStateRejected: String get() = texts[317]
+    val guaranteesStateRejected: String get() = texts[318]
 
     /** 已撤销 */
-    val guaranteesStateCancelled: String get() = texts[318]
+    val guaranteesStateCancelled: String get() = texts[319]
 
     /** 出函机构 */
-    val guaranteesInstitution: String get() = texts[319]
+    val guaranteesInstitution: String get() = texts[320]
 
     /** 更新时间 */
-    val guaranteesUpdatedAt: String get() = texts[320]
+    val guaranteesUpdatedAt: String get() = texts[321]
 
     /** 保函编号 */
-    val guaranteesNumber: String get() = texts[321]
+    val guaranteesNumber: String get() = texts[322]
 
     /** 签章方 */
-    val guaranteesSigner: String get() = texts[322]
+    val guaranteesSigner: String get() = texts[323]
 
     /** 保函签章已核验 */
-    val guaranteesVerified: String get() = texts[323]
+    val guaranteesVerified: String get() = texts[324]
 
     /** 查看保函 */
-    val guaranteesOpenDocument: String get() = texts[324]
+    val guaranteesOpenDocument: String get() = texts[325]
 
     /** 选择出函机构 */
-    val guaranteesInstitutions: String get() = texts[325]
+    val guaranteesInstitutions: String get() = texts[326]
 
     /** %1$s · 费率 %2$s */
-    fun guaranteesInstitutionLine(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[326], arg1, arg2)
+    fun guaranteesInstitutionLine(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[327], arg1, arg2)
 
     /** 银行 */
-    val guaranteesInstitutionBank: String get() = texts[327]
+    val guaranteesInstitutionBank: String get() = texts[328]
 
     /** 保险公司 */
-    val guaranteesInstitutionInsurer: String get() = texts[328]
+    val guaranteesInstitutionInsurer: String get() = texts[329]
 
     /** 担保公司 */
-    val guaranteesInstitutionGuarantor: String get() = texts[329]
+    val guaranteesInstitutionGuarantor: String get() = texts[330]
 
     /** 开发测试机构，不出具真实保函 */
-    val guaranteesDevelopment: String get() = texts[330]
+    val guaranteesDevelopment: String get() = texts[331]
 
     /** 去申请 */
-    val guaranteesApply: String get() = texts[331]
+    val guaranteesApply: String get() = texts[332]
 
     /** 输入 PIN 码签署申请 */
-    val guaranteesPinTitle: String get() = texts[332]
+    val guaranteesPinTitle: String get() = texts[333]
 
     /** 申请已签署，请在 %2$s 前到“%1$s”完成申请。 */
-    fun guaranteesApplicationReady(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[333], arg1, arg2)
+    fun guaranteesApplicationReady(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[334], arg1, arg2)
 
     /** 前往出函机构 */
-    val guaranteesOpenApplication: String get() = texts[334]
+    val guaranteesOpenApplication: String get() = texts[335]
 
     /** 签名记录 */
-    val logTitle: String get() = texts[335]
+    val logTitle: String get() = texts[336]
 
     /** 本机证书的每一次使用都记录在此，仅保存在本机。 */
-    val logHint: String get() = texts[336]
+    val logHint: String get() = texts[337]
 
     /** 暂无签名记录 */
-    val logEmpty: String get() = texts[337]
+    val logEmpty: String get() = texts[338]
 
     /** 登录、签名、签章、解密后会在此留下记录。 */
-    val logEmptyHint: String get() = texts[338]
+    val logEmptyHint: String get() = texts[339]
 
     /** 成功 */
-    val logOutcomeUsed: String get() = texts[339]
+    val logOutcomeUsed: String get() = texts[340]
 
     /** PIN 码错误 */
-    val logOutcomeWrongPin: String get() = texts[340]
+    val logOutcomeWrongPin: String get() = texts[341]
 
     /** 已锁定 */
-    val logOutcomeLocked: String get() = texts[341]
+    val logOutcomeLocked: String get() = texts[342]
 
     /** 未完成 */
-    val logOutcomeFailed: String get() = texts[342]
+    val logOutcomeFailed: String get() = texts[343]
 
     /** 已中断 */
-    val logOutcomeInterrupted: String get() = texts[343]
+    val logOutcomeInterrupted: String get() = texts[344]
 
     /** 被拒绝的尝试可能不是您本人所为；如有疑问，请立即修改 PIN 码。 */
-    val logRefusedHint: String get() = texts[344]
+    val logRefusedHint: String get() = texts[345]
 
     /** 请求方 */
-    val logRequester: String get() = texts[345]
+    val logRequester: String get() = texts[346]
 
     /** 交易平台 */
-    val logPlatform: String get() = texts[346]
+    val logPlatform: String get() = texts[347]
 
     /** 项目 */
-    val logProject: String get() = texts[347]
+    val logProject: String get() = texts[348]
 
     /** 使用证书 */
-    val logKey: String get() = texts[348]
+    val logKey: String get() = texts[349]
 
     /** 全部证书 */
-    val logAllKeys: String get() = texts[349]
+    val logAllKeys: String get() = texts[350]
 
     /** 加载更早的记录 */
-    val logMore: String get() = texts[350]
+    val logMore: String get() = texts[351]
 
     /** 没有更早的记录了 */
-    val logEnd: String get() = texts[351]
+    val logEnd: String get() = texts[352]
 
     /** 摘要签名 */
-    val logOpSignDigest: String get() = texts[352]
+    val logOpSignDigest: String get() = texts[353]
 
     /** 文件签名 */
-    val logOpSignFile: String get() = texts[353]
+    val logOpSignFile: String get() = texts[354]
 
     /** 扫码登录 */
-    val logOpQrLogin: String get() = texts[354]
+    val logOpQrLogin: String get() = texts[355]
 
     /** 扫码签名 */
-    val logOpQrSign: String get() = texts[355]
+    val logOpQrSign: String get() = texts[356]
 
     /** 扫码签章 */
-    val logOpQrSeal: String get() = texts[356]
+    val logOpQrSeal: String get() = texts[357]
 
     /** 提供加密证书 */
-    val logOpEncryptionCertificate: String get() = texts[357]
+    val logOpEncryptionCertificate: String get() = texts[358]
 
     /** 扫码解密 */
-    val logOpQrDecrypt: String get() = texts[358]
+    val logOpQrDecrypt: String get() = texts[359]
 
     /** 开标签到 */
-    val logOpHallSignIn: String get() = texts[359]
+    val logOpHallSignIn: String get() = texts[360]
 
     /** 开标解密 */
-    val logOpHallDecrypt: String get() = texts[360]
+    val logOpHallDecrypt: String get() = texts[361]
 
     /** 解密检测 */
-    val logOpHallCheck: String get() = texts[361]
+    val logOpHallCheck: String get() = texts[362]
 
     /** 确认报价 */
-    val logOpQuoteConfirmation: String get() = texts[362]
+    val logOpQuoteConfirmation: String get() = texts[363]
 
     /** 质疑 */
-    val logOpChallenge: String get() = texts[363]
+    val logOpChallenge: String get() = texts[364]
 
     /** 多轮报价 */
-    val logOpRoundQuote: String get() = texts[364]
+    val logOpRoundQuote: String get() = texts[365]
 
     /** 抽取系数 */
-    val logOpDrawContribution: String get() = texts[365]
+    val logOpDrawContribution: String get() = texts[366]
 
     /** 保函申请 */
-    val logOpGuaranteeApplication: String get() = texts[366]
+    val logOpGuaranteeApplication: String get() = texts[367]
 
     /** 文件解密 */
-    val logOpDecryptFile: String get() = texts[367]
+    val logOpDecryptFile: String get() = texts[368]
 
     /** 释放解密密钥 */
-    val logOpReleaseKey: String get() = texts[368]
+    val logOpReleaseKey: String get() = texts[369]
 
     /** 安装证书 */
-    val logOpCertificateInstall: String get() = texts[369]
+    val logOpCertificateInstall: String get() = texts[370]
 
     /** 修改 PIN 码 */
-    val logOpPinChange: String get() = texts[370]
+    val logOpPinChange: String get() = texts[371]
 
     /** 其他操作 */
-    val logOpOther: String get() = texts[371]
+    val logOpOther: String get() = texts[372]
 
     /** 消息 */
-    val messagesTitle: String get() = texts[372]
+    val messagesTitle: String get() = texts[373]
 
     /** 暂无消息 */
-    val messagesEmpty: String get() = texts[373]
+    val messagesEmpty: String get() = texts[374]
 
     /** 未读 */
-    val messagesUnread: String get() = texts[374]
+    val messagesUnread: String get() = texts[375]
 
     /** 证书即将到期 */
-    val messagesRenewalTitle: String get() = texts[375]
+    val messagesRenewalTitle: String get() = texts[376]
 
     /** 实名认证结果 */
-    val messagesIdentityTitle: String get() = texts[376]
+    val messagesIdentityTitle: String get() = texts[377]
 
     /** 电子保函 */
-    val messagesGuaranteeTitle: String get() = texts[377]
+    val messagesGuaranteeTitle: String get() = texts[378]
 
     /** %1$s：%2$s */
-    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[378], arg1, arg2)
+    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[379], arg1, arg2)
 
     /** 设置 */
-    val settingsTitle: String get() = texts[379]
+    val settingsTitle: String get() = texts[380]
 
     /** 交易平台 */
-    val settingsPlatforms: String get() = texts[380]
+    val settingsPlatforms: String get() = texts[381]
 
     /** 当前 */
-    val settingsCurrent: String get() = texts[381]
+    val settingsCurrent: String get() = texts[382]
 
     /** 设为当前 */
-    val settingsMakeCurrent: String get() = texts[382]
+    val settingsMakeCurrent: String get() = texts[383]
 
     /** 信任根指纹：%1$s */
-    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[383], arg1)
+    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[384], arg1)
 
     /** 确定删除平台“%1$s”？删除后将不再接受它的二维码。 */
-    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[384], arg1)
+    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[385], arg1)
 
     /** 平台名称 */
-    val settingsPlatformName: String get() = texts[385]
+    val settingsPlatformName: String get() = texts[386]
 
     /** 平台地址 */
-    val settingsPlatformUrl: String get() = texts[386]
+    val settingsPlatformUrl: String get() = texts[387]
 
     /** 添加平台 */
-    val settingsAddPlatform: String get() = texts[387]
+    val settingsAddPlatform: String get() = texts[388]
 
     /** 语言 */
-    val settingsLanguage: String get() = texts[388]
+    val settingsLanguage: String get() = texts[389]
 
     /** 跟随系统 */
-    val settingsLanguageSystem: String get() = texts[389]
+    val settingsLanguageSystem: String get() = texts[390]
 
     /** 简体中文 */
-    val settingsLanguageZh: String get() = texts[390]
+    val settingsLanguageZh: String get() = texts[391]
 
     /** English */
-    val settingsLanguageEn: String get() = texts[391]
+    val settingsLanguageEn: String get() = texts[392]
 
     /** 界面语言跟随此处的选择；错误提示使用所选语言显示。 */
-    val settingsLanguageHint: String get() = texts[392]
+    val settingsLanguageHint: String get() = texts[393]
 
     /** 在系统设置中更改界面语言 */
-    val settingsLanguageScreens: String get() = texts[393]
+    val settingsLanguageScreens: String get() = texts[394]
 
     /** 通知 */
-    val settingsNotifications: String get() = texts[394]
+    val settingsNotifications: String get() = texts[395]
 
     /** 开标提醒 */
-    val settingsOpeningReminders: String get() = texts[395]
+    val settingsOpeningReminders: String get() = texts[396]
 
     /** 开标阶段变化 */
-    val settingsPhaseChanges: String get() = texts[396]
+    val settingsPhaseChanges: String get() = texts[397]
 
     /** 质疑答复 */
-    val settingsChallengeAnswers: String get() = texts[397]
+    val settingsChallengeAnswers: String get() = texts[398]
 
     /** 多轮报价与抽取系数 */
-    val settingsRoundsAndDraws: String get() = texts[398]
+    val settingsRoundsAndDraws: String get() = texts[399]
 
     /** 面容或指纹解锁 */
-    val settingsBiometric: String get() = texts[399]
+    val settingsBiometric: String get() = texts[400]
 
     /** 开启后，可用面容或指纹代替输入 PIN 码；PIN 码仍保存在系统安全硬件中，关闭后需重新输入。 */
-    val settingsBiometricHint: String get() = texts[400]
+    val settingsBiometricHint: String get() = texts[401]
 
     companion object {
         /** Simplified Chinese, the default. */
@@ -1239,6 +1242,7 @@ class Strings private constructor(
                 "PIN 码错误",
                 "证书已锁定",
                 "本机密钥已失效",
+                "设备密钥暂不可用",
                 "请先登录",
                 "网络异常",
                 "已过期",
@@ -1647,6 +1651,7 @@ class Strings private constructor(
                 "Wrong PIN",
                 "Certificate locked",
                 "This phone's key is gone",
+                "The device key is out of reach for now",
                 "Please log in",
                 "Network problem",
                 "Expired",
