@@ -8,9 +8,10 @@ mod pki_support;
 
 use std::sync::Arc;
 
+use palmbid_core::error::Localized;
 use palmbid_core::keystore::{
-    DeviceBinding, DeviceBindingError, EnrollError, KdfParams, KeyOperation, KeyUse, Keystore, Pin,
-    import_pkcs8, import_pkcs12, install, request,
+    DeviceBinding, DeviceBindingError, EnrollError, KdfParams, KeyOperation, KeyUse, KeyUseOutcome,
+    Keystore, KeystoreError, Pin, import_pkcs8, import_pkcs12, install, request,
 };
 use palmbid_core::pki::{CertInfo, IssuingCa, KeyRole, PkiError, Validity};
 use pki_support::*;
@@ -104,6 +105,52 @@ fn request_then_install_both_certificates() {
     assert_eq!(anchors.len(), 1);
     assert_eq!(anchors[0].fingerprint, cas.root.certificate().fingerprint);
     assert_eq!(ks.certificates().expect("certs").len(), 2);
+
+    // Both certificates went in under one PIN check: one try, one row.
+    let log = ks.signature_log(10, None).expect("log");
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].operation, KeyOperation::CertificateInstall);
+    assert_eq!(log[0].outcome, KeyUseOutcome::Used);
+    assert_eq!(log[0].credential, credential);
+}
+
+#[test]
+fn certificates_of_two_credentials_are_refused_before_the_pin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ks = keystore(dir.path());
+    let cas = cas();
+    let (first, csr_first, _) = request(&ks, &pin(), &subject()).expect("request");
+    let (second, csr_second, _) = request(&ks, &pin(), &subject()).expect("request");
+    let issue = |csr: &[u8]| {
+        cas.sub
+            .issue_from_csr(csr, KeyRole::Signing, ten_years())
+            .expect("issue")
+    };
+
+    let err = install(
+        &ks,
+        &pin(),
+        &[issue(&csr_first), issue(&csr_second)],
+        &cas.chain(),
+        NOW,
+    )
+    .expect_err("two credentials");
+
+    assert!(
+        matches!(
+            err,
+            EnrollError::Keystore(KeystoreError::KeyOfAnotherCredential { ref credential, .. })
+                if *credential == first
+        ),
+        "{err}"
+    );
+    assert_eq!(err.code(), "keystore.key_of_another_credential");
+    assert_untouched(&ks);
+    assert!(
+        ks.signature_log(10, None).expect("log").is_empty(),
+        "no PIN try"
+    );
+    assert_eq!(ks.pin_status(&second).expect("status").failed_attempts, 0);
 }
 
 /// Asserts that nothing was installed and no anchor added.

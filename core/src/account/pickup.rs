@@ -26,7 +26,7 @@ use crate::api::pickup::{
     CertificateRequest, DownloadRequest, DownloadResponse, IssuedCertificates, PickupOffer,
     is_pickup_id,
 };
-use crate::keystore::{KeyOperation, KeyUse, Keystore, Pin, enroll};
+use crate::keystore::{Keystore, Pin, enroll};
 use crate::pki::{CertInfo, Subject};
 
 /// A scanned pickup code: the platform it belongs to and the offer.
@@ -256,14 +256,14 @@ pub async fn download(
         .collect::<Result<Vec<_>, _>>()?;
 
     // The PIN is checked before the platform is asked, so a typo does not
-    // mark the order downloaded.
+    // mark the order downloaded; the install below reuses the check, so
+    // the download spends one try.
     let key = keystore
         .keys()?
         .into_iter()
         .find(|k| signing.p256_public_key.as_deref() == Some(k.public_key.as_slice()))
         .ok_or(AccountError::NothingPickedUp)?;
-    let usage = KeyUse::new(KeyOperation::CertificateInstall).platform(platform);
-    drop(keystore.unlock(&key.id, pin, &usage)?);
+    let unlocked = keystore.unlock_credential(&key.credential, pin, Some(platform))?;
 
     let client = client_for(store, platform)?;
     let matched = client
@@ -274,9 +274,9 @@ pub async fn download(
             },
         )
         .await?;
-    enroll::install(
+    enroll::install_unlocked(
         keystore,
-        pin,
+        &unlocked,
         &[signing, encryption],
         &chain,
         client.server_now(),

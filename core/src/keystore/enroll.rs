@@ -22,11 +22,11 @@
 //!
 //! NOTE: `Keystore::create_credential` takes a key's certificate but not
 //! its chain, so imports store the key bound to its certificate and then
-//! record the chain below the anchor with `Keystore::install_certificate`.
+//! record the chain below the anchor with `Keystore::install_certificates`.
 
 use super::{
-    CertificateRecord, CredentialId, KeyId, KeyOperation, KeyRecord, KeyUse, Keystore,
-    KeystoreError, NewKey, Pin,
+    CertificateInstall, CertificateRecord, CredentialId, KeyId, Keystore, KeystoreError, NewKey,
+    Pin, UnlockedCredential,
 };
 use crate::error::Localized;
 use crate::pki::{
@@ -197,12 +197,15 @@ impl Trust {
 /// Installs certificates the CA issued for stored keys. Each certificate
 /// must carry the public key of a stored key, fit that key's role, and
 /// chain through `chain` to a trust anchor at `now` (Unix seconds); a
-/// self-signed root at the end of `chain` is taken as a new anchor. Nothing
-/// is installed, and no anchor added, unless every check and the PIN pass.
+/// self-signed root at the end of `chain` is taken as a new anchor. All must
+/// be for keys of one credential, whose PIN `pin` is. Nothing is installed,
+/// and no anchor added, unless every check and the PIN pass; the PIN is
+/// checked once, as one try.
 ///
 /// # Errors
 /// [`EnrollError::NoKeyForCertificate`], [`EnrollError::Pki`] for key usage
-/// and chain failures, [`EnrollError::Keystore`] for a wrong PIN or storage.
+/// and chain failures, [`EnrollError::Keystore`] for keys of two
+/// credentials, a wrong PIN or storage.
 pub fn install(
     keystore: &Keystore,
     pin: &Pin,
@@ -210,40 +213,120 @@ pub fn install(
     chain: &[CertInfo],
     now: i64,
 ) -> Result<Vec<CertificateRecord>, EnrollError> {
-    if certs.is_empty() {
-        return Err(EnrollError::NothingToInstall);
-    }
-    let keys = keystore.keys()?;
-    let trust = Trust::gather(keystore, chain)?;
-
-    let mut plan: Vec<(&KeyRecord, &CertInfo, Vec<CertInfo>)> = Vec::with_capacity(certs.len());
-    let mut anchors = Vec::with_capacity(certs.len());
-    for cert in certs {
-        let key = keys
-            .iter()
-            .find(|k| cert.p256_public_key.as_deref() == Some(k.public_key.as_slice()))
-            .ok_or_else(|| EnrollError::NoKeyForCertificate {
-                subject: cert.subject.clone(),
-                fingerprint: cert.fingerprint.clone(),
-            })?;
-        pki::check_key_usage(cert, key.role)?;
-        let (below_anchor, anchor) = trust.chain_for(cert, now)?;
-        plan.push((key, cert, below_anchor));
-        anchors.push(anchor);
-    }
-
+    let plan = InstallPlan::new(keystore, certs, chain, now)?;
     // The PIN is checked before anything is written, so a wrong PIN leaves
     // no trust anchor behind.
-    let usage = KeyUse::new(KeyOperation::CertificateInstall);
-    drop(keystore.unlock(&plan[0].0.id, pin, &usage)?);
-    trust.commit(keystore, &anchors)?;
+    let unlocked = keystore.unlock_credential(&plan.credential, pin, None)?;
+    plan.apply(keystore, &unlocked)
+}
 
-    let mut installed = Vec::with_capacity(plan.len());
-    for (key, cert, below_anchor) in plan {
-        installed.push(keystore.install_certificate(&key.id, pin, cert, &below_anchor)?);
-        tracing::info!(key = %key.id.0, fingerprint = %cert.fingerprint, "installed certificate");
+/// As [`install`], for a credential whose PIN the caller has already
+/// checked with [`Keystore::unlock_credential`] (as the certificate
+/// download does before it asks the platform), so no second try is spent.
+///
+/// # Errors
+/// As [`install`]; [`KeystoreError::KeyOfAnotherCredential`] when the
+/// certificates are for keys of another credential than `unlocked`.
+pub fn install_unlocked(
+    keystore: &Keystore,
+    unlocked: &UnlockedCredential<'_>,
+    certs: &[CertInfo],
+    chain: &[CertInfo],
+    now: i64,
+) -> Result<Vec<CertificateRecord>, EnrollError> {
+    InstallPlan::new(keystore, certs, chain, now)?.apply(keystore, unlocked)
+}
+
+/// The checked certificates of one installation, before anything is
+/// written: each matched to its key and its chain below the anchor.
+struct InstallPlan<'a> {
+    credential: CredentialId,
+    items: Vec<(KeyId, &'a CertInfo, Vec<CertInfo>)>,
+    trust: Trust,
+    anchors: Vec<Option<CertInfo>>,
+}
+
+impl<'a> InstallPlan<'a> {
+    fn new(
+        keystore: &Keystore,
+        certs: &'a [CertInfo],
+        chain: &[CertInfo],
+        now: i64,
+    ) -> Result<Self, EnrollError> {
+        let keys = keystore.keys()?;
+        let trust = Trust::gather(keystore, chain)?;
+
+        let mut credential: Option<CredentialId> = None;
+        let mut items = Vec::with_capacity(certs.len());
+        let mut anchors = Vec::with_capacity(certs.len());
+        for cert in certs {
+            let key = keys
+                .iter()
+                .find(|k| cert.p256_public_key.as_deref() == Some(k.public_key.as_slice()))
+                .ok_or_else(|| EnrollError::NoKeyForCertificate {
+                    subject: cert.subject.clone(),
+                    fingerprint: cert.fingerprint.clone(),
+                })?;
+            match &credential {
+                None => credential = Some(key.credential.clone()),
+                Some(first) if *first != key.credential => {
+                    return Err(KeystoreError::KeyOfAnotherCredential {
+                        key: key.id.clone(),
+                        credential: first.clone(),
+                    }
+                    .into());
+                }
+                Some(_) => {}
+            }
+            pki::check_key_usage(cert, key.role)?;
+            let (below_anchor, anchor) = trust.chain_for(cert, now)?;
+            items.push((key.id.clone(), cert, below_anchor));
+            anchors.push(anchor);
+        }
+        let credential = credential.ok_or(EnrollError::NothingToInstall)?;
+        Ok(InstallPlan {
+            credential,
+            items,
+            trust,
+            anchors,
+        })
     }
-    Ok(installed)
+
+    /// Adds the new anchors, then installs every certificate in one
+    /// transaction.
+    fn apply(
+        self,
+        keystore: &Keystore,
+        unlocked: &UnlockedCredential<'_>,
+    ) -> Result<Vec<CertificateRecord>, EnrollError> {
+        if *unlocked.credential() != self.credential {
+            let key = self
+                .items
+                .first()
+                .map(|(key, ..)| key.clone())
+                .ok_or(EnrollError::NothingToInstall)?;
+            return Err(KeystoreError::KeyOfAnotherCredential {
+                key,
+                credential: unlocked.credential().clone(),
+            }
+            .into());
+        }
+        self.trust.commit(keystore, &self.anchors)?;
+        let installs: Vec<CertificateInstall<'_>> = self
+            .items
+            .iter()
+            .map(|(key_id, cert, chain)| CertificateInstall {
+                key_id,
+                cert,
+                chain,
+            })
+            .collect();
+        let installed = keystore.install_certificates(unlocked, &installs)?;
+        for record in &installed {
+            tracing::info!(key = %record.key_id.0, fingerprint = %record.cert.fingerprint, "installed certificate");
+        }
+        Ok(installed)
+    }
 }
 
 /// The role an imported key takes from its certificate's key usage (see
@@ -360,10 +443,21 @@ fn import_keys(
 
     trust.commit(keystore, &anchors)?;
     let (credential, key_ids) = keystore.create_credential(new_pin, &label, keys)?;
-    for ((key_id, cert), below_anchor) in key_ids.iter().zip(&certs).zip(&chains) {
-        if !below_anchor.is_empty() {
-            keystore.install_certificate(key_id, new_pin, cert, below_anchor)?;
-        }
+    let installs: Vec<CertificateInstall<'_>> = key_ids
+        .iter()
+        .zip(&certs)
+        .zip(&chains)
+        .filter(|(_, below_anchor)| !below_anchor.is_empty())
+        .map(|((key_id, cert), chain)| CertificateInstall {
+            key_id,
+            cert,
+            chain,
+        })
+        .collect();
+    if !installs.is_empty() {
+        // The chains are recorded under the new PIN, checked once.
+        let unlocked = keystore.unlock_credential(&credential, new_pin, None)?;
+        keystore.install_certificates(&unlocked, &installs)?;
     }
     tracing::info!(credential = %credential.0, keys = key_ids.len(), "imported keys");
     Ok((credential, key_ids))

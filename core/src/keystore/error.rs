@@ -158,6 +158,19 @@ pub enum KeystoreError {
         detail: String,
     },
 
+    /// A certificate install named a key of another credential than the
+    /// one whose PIN was checked.
+    #[error(
+        "key {key} is not a key of credential {credential}; install each credential's \
+         certificates with its own PIN"
+    )]
+    KeyOfAnotherCredential {
+        /// The key named.
+        key: KeyId,
+        /// The credential unlocked.
+        credential: CredentialId,
+    },
+
     /// The device binding could not seal the device secret or load its key.
     #[error("the device key is unavailable: {0}")]
     DeviceBinding(DeviceBindingError),
@@ -278,6 +291,7 @@ impl Localized for KeystoreError {
             KeystoreError::NotEncryptionKey { .. } => "keystore.not_encryption_key",
             KeystoreError::CertificateMismatch { .. } => "keystore.certificate_mismatch",
             KeystoreError::Corrupted { .. } => "keystore.corrupted",
+            KeystoreError::KeyOfAnotherCredential { .. } => "keystore.key_of_another_credential",
             KeystoreError::DeviceBinding(_) => "keystore.device_binding",
             KeystoreError::DeviceUnavailable { .. } => "keystore.device_unavailable",
             KeystoreError::DeviceUnseal { .. } => "keystore.device_unseal",
@@ -359,6 +373,9 @@ impl Localized for KeystoreError {
             ),
             KeystoreError::Corrupted { item, detail } => format!(
                 "证书库已损坏：{item} {detail}；本次未计为 PIN 码错误。请从备份恢复证书库或重新申请证书"
+            ),
+            KeystoreError::KeyOfAnotherCredential { key, credential } => format!(
+                "密钥 {key} 不属于证书凭据 {credential}；请用各凭据自己的 PIN 码分别安装其证书"
             ),
             KeystoreError::DeviceBinding(e) => format!("设备密钥不可用：{}", e.detail),
             KeystoreError::DeviceUnavailable { detail } => {

@@ -32,10 +32,9 @@
 //! A row is one key unlocked: an operation that needs both keys (a QR
 //! decryption, a hall decryption check or key release, which also sign
 //! their proof) writes one row for each, told apart by the key's role. A
-//! certificate download checks the PIN before it asks the platform and
-//! again before it installs, then re-wraps each key under its new
-//! certificate: four `CertificateInstall` rows for one pair.
-//! NOTE: one PIN typed, four rows; a later change could check it once.
+//! certificate installation checks its credential's PIN once and writes
+//! one `CertificateInstall` row for all the keys it re-wraps, the
+//! certificate download included (see [`super::install`]).
 //!
 //! Nothing secret is stored: no PIN, no key, no content. A document is
 //! named by the file name the requester gave and its SHA-256.

@@ -20,6 +20,7 @@ mod bids;
 mod device;
 pub mod enroll;
 mod error;
+mod install;
 mod log;
 mod pin;
 mod rows;
@@ -36,10 +37,11 @@ use zeroize::Zeroizing;
 pub use bids::{BidRecord, BidState, NewBid, RenewalWarning};
 pub use device::{DeviceBinding, DeviceBindingError, SoftwareDeviceBinding};
 pub use enroll::{
-    EnrollError, import_pkcs8, import_pkcs12, import_pkcs12_with_chain, install, request,
-    role_for_certificate,
+    EnrollError, import_pkcs8, import_pkcs12, import_pkcs12_with_chain, install, install_unlocked,
+    request, role_for_certificate,
 };
 pub use error::KeystoreError;
+pub use install::{CertificateInstall, UnlockedCredential};
 pub use log::{KeyOperation, KeyUse, KeyUseOutcome, SIGNATURE_LOG_LIMIT, SignatureLogEntry};
 pub use pin::{MIN_PIN_LEN, Pin};
 
@@ -334,106 +336,6 @@ impl Keystore {
         })?;
 
         Ok((credential, key_ids))
-    }
-
-    /// Installs a certificate for a stored key whose public key it carries,
-    /// re-wrapping the key bound to the certificate's fingerprint. Callers
-    /// check the chain and key usage first. A certificate installed earlier
-    /// for the same key is replaced, unless a pending bid opens with it.
-    ///
-    /// # Errors
-    /// [`KeystoreError::KeyNeededByBids`] when the key has another
-    /// certificate and a pending bid opens with it; [`KeystoreError`] on a
-    /// wrong PIN, a key mismatch or a storage error.
-    pub fn install_certificate(
-        &self,
-        key_id: &KeyId,
-        pin: &Pin,
-        cert: &CertInfo,
-        chain: &[CertInfo],
-    ) -> Result<CertificateRecord, KeystoreError> {
-        let result = self.install_certificate_inner(key_id, pin, cert, chain);
-        tracing::info!(key = %key_id, certificate = %cert.fingerprint, outcome = outcome(&result), "certificate install");
-        result
-    }
-
-    fn install_certificate_inner(
-        &self,
-        key_id: &KeyId,
-        pin: &Pin,
-        cert: &CertInfo,
-        chain: &[CertInfo],
-    ) -> Result<CertificateRecord, KeystoreError> {
-        let device_secret = self.device_secret()?;
-        let (credential, key) = {
-            let conn = self.db.lock();
-            let key = rows::key(&conn, key_id)?;
-            (rows::credential(&conn, &key.credential)?, key)
-        };
-        check_certificate_public_key(key_id, &key.public_key, cert)?;
-
-        let usage = KeyUse::new(KeyOperation::CertificateInstall);
-        let (kek, entry) =
-            self.verify_pin(&credential, Some(key_id), &usage, pin, &device_secret)?;
-        let secret = self
-            .open_keys(
-                (&kek, entry),
-                std::slice::from_ref(&key),
-                pin,
-                &device_secret,
-            )?
-            .pop()
-            .ok_or_else(|| KeystoreError::KeyNotFound {
-                key: key_id.clone(),
-            })?;
-
-        // Same salt as before, so the verifier still matches; the nonce
-        // is fresh.
-        let binding = KeyBinding {
-            key_id,
-            cert_fingerprint: &cert.fingerprint,
-            algorithm: &key.algorithm,
-        };
-        let wrapped = kek
-            .wrap(&Zeroizing::new(secret.to_bytes()), &binding)
-            .encode();
-
-        let written = self.db.write(|tx| {
-            if !rows::key_unchanged(tx, &key)? {
-                return Err(KeystoreError::ConcurrentChange {
-                    credential: credential.id.clone(),
-                });
-            }
-            if key
-                .cert_fingerprint
-                .as_deref()
-                .is_some_and(|old| old != cert.fingerprint)
-            {
-                bids::guard(tx, key_id, "replace the certificate of")?;
-            }
-            rows::replace_certificate(tx, key_id, cert, chain)?;
-            tx.execute(
-                "UPDATE keys SET wrapped_key = ?1, cert_fingerprint = ?2 WHERE id = ?3",
-                rusqlite::params![wrapped, cert.fingerprint, key_id.0],
-            )?;
-            tx.execute(
-                "UPDATE credentials SET failed_attempts = 0 WHERE id = ?1",
-                [&credential.id.0],
-            )?;
-            log::finish(tx, entry, KeyUseOutcome::Used)
-        });
-        if written.is_err() {
-            self.reset_attempts(&credential.id, entry, KeyUseOutcome::Failed)?;
-        }
-        written?;
-
-        Ok(CertificateRecord {
-            key_id: key_id.clone(),
-            credential: credential.id,
-            role: key.role,
-            cert: cert.clone(),
-            chain: chain.to_vec(),
-        })
     }
 
     /// Adds a trust anchor (a root certificate); adding one twice is a no-op.
