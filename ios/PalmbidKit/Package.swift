@@ -75,6 +75,12 @@ let package = Package(
             dependencies: ["PalmbidCore"],
             path: "Sources/PalmbidMocks"
         ),
+        // The live core's adapters, against the generated bindings.
+        .testTarget(
+            name: "PalmbidCoreTests",
+            dependencies: ["PalmbidCore", "PalmbidBindings"],
+            path: "Tests/PalmbidCoreTests"
+        ),
         .testTarget(
             name: "PalmbidPresentationTests",
             dependencies: ["PalmbidPresentation", "PalmbidMocks"],

@@ -3,8 +3,8 @@
 
 Usage: check_layers.py IOS_DIR
 
-- Only PalmbidKit/Sources/PalmbidCore imports PalmbidBindings (the
-  generated types stop there).
+- Only PalmbidKit/Sources/PalmbidCore (and its tests) imports
+  PalmbidBindings (the generated types stop there).
 - PalmbidKit/Sources/PalmbidPresentation imports Foundation and
   PalmbidCore only, so view models hold no SwiftUI, UIKit or Combine.
 - PalmbidKit/Sources/PalmbidMocks imports Foundation and PalmbidCore only.
@@ -24,7 +24,12 @@ RULES = [
     ("PalmbidKit/Sources/PalmbidPresentation", {"Foundation", "PalmbidCore"}),
     ("PalmbidKit/Sources/PalmbidMocks", {"Foundation", "PalmbidCore"}),
 ]
-MAY_IMPORT_BINDINGS = ("PalmbidKit/Sources/PalmbidBindings", "PalmbidKit/Sources/PalmbidCore")
+# PalmbidCoreTests checks the core's adapters against the generated types.
+MAY_IMPORT_BINDINGS = (
+    "PalmbidKit/Sources/PalmbidBindings",
+    "PalmbidKit/Sources/PalmbidCore",
+    "PalmbidKit/Tests/PalmbidCoreTests",
+)
 
 
 def allowed_modules(relative):

@@ -71,8 +71,10 @@ impl Session {
     //
     // NOTE: in the fallback (a bid encrypted before a renewal whose old
     // signing certificate has expired) the two keys belong to different
-    // credentials and the one PIN must open both; a bidder who gave the
-    // new credential another PIN is refused by the second unlock.
+    // credentials and the one PIN must open both. A bidder who gave the new
+    // credential another PIN is refused by the second unlock, and each such
+    // refusal counts a try on the signing credential, whose count the PIN
+    // pad (showing the bid key's credential) does not show.
     pub(super) fn bid_signer(
         &self,
         keystore: &Keystore,

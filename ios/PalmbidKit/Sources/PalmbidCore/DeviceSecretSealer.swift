@@ -23,10 +23,22 @@ final class DeviceBindingAdapter: DeviceBinding, @unchecked Sendable {
     }
 
     func seal(secret: Data) throws -> Data {
-        try sealer.seal(secret)
+        try Self.passingCode { try sealer.seal(secret) }
     }
 
     func unseal(sealed: Data) throws -> Data {
-        try sealer.unseal(sealed)
+        try Self.passingCode { try sealer.unseal(sealed) }
+    }
+
+    /// Rethrows an `AppError` as the bindings' error. The generated callback
+    /// code passes on the code of a `PalmbidError` only; any other error
+    /// reaches the library as an unexpected one, which it reports as a lost
+    /// key, so a `device.locked` would be lost on the way.
+    private static func passingCode<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as AppError {
+            throw PalmbidError.Failed(code: error.code, messageZh: error.messageZh, messageEn: error.messageEn)
+        }
     }
 }

@@ -50,6 +50,8 @@ public enum GuaranteesAction: Sendable {
 @MainActor
 public final class GuaranteesViewModel: ScreenModel<GuaranteesState, GuaranteesAction> {
     private let guarantees: GuaranteeService
+    /// The newest application chosen; an older lookup that ends later is dropped.
+    private var applyToken = UUID()
 
     public init(platform: String, guarantees: GuaranteeService) {
         self.guarantees = guarantees
@@ -61,6 +63,7 @@ public final class GuaranteesViewModel: ScreenModel<GuaranteesState, GuaranteesA
         case .appeared:
             run { await self.loadProjects() }
         case let .selectProject(project):
+            applyToken = UUID()
             update {
                 $0.project = project
                 $0.sections = []
@@ -69,17 +72,22 @@ public final class GuaranteesViewModel: ScreenModel<GuaranteesState, GuaranteesA
             run { await self.loadSections(project) }
         case let .apply(section, institution):
             guard let project = state.project else { return }
+            let token = UUID()
+            applyToken = token
             run {
                 // A failed lookup still opens the pad, without a credential.
                 let credential = try? await self.guarantees.pinCredential(
                     platform: self.state.platform, project: project, section: section
                 )
+                // Overtaken by another choice, a cancel or another project.
+                guard self.applyToken == token, self.state.project == project else { return }
                 self.update {
                     $0.pinCredential = credential
                     $0.applying = GuaranteeChoice(section: section, institution: institution)
                 }
             }
         case .pinCancelled:
+            applyToken = UUID()
             update {
                 $0.applying = nil
                 $0.pinCredential = nil

@@ -96,6 +96,14 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
     private let hall: HallService
     private let tickets: DrawTicketStore
     private static let watchKey = "watch"
+    /// The newest PIN pad request; an older lookup that ends later is dropped.
+    private var padToken = UUID()
+
+    /// Starts a new PIN pad request, dropping the ones before it.
+    private func newPadToken() -> UUID {
+        padToken = UUID()
+        return padToken
+    }
 
     public init(platform: String, projectId: String, hall: HallService, tickets: DrawTicketStore) {
         self.hall = hall
@@ -130,19 +138,22 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
         case let .requestPin(.confirmQuote(bid, amount)):
             // A confirmation that cannot succeed (another amount, a closed
             // phase) is refused before the PIN is typed.
+            let token = newPadToken()
             run {
                 do {
                     try await self.hall.checkConfirmation(
                         platform: self.state.platform, project: self.state.projectId, bid: bid, amount: amount
                     )
-                    await self.openPad(.confirmQuote(bid: bid, amount: amount))
+                    await self.openPad(.confirmQuote(bid: bid, amount: amount), token: token)
                 } catch {
                     self.update { $0.error = AppError(error) }
                 }
             }
         case let .requestPin(request):
-            run { await self.openPad(request) }
+            let token = newPadToken()
+            run { await self.openPad(request, token: token) }
         case .pinCancelled:
+            _ = newPadToken()
             update {
                 $0.pinRequest = nil
                 $0.pinCredential = nil
@@ -206,10 +217,12 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
     /// Asks the core whose PIN `request` needs, then opens the pad for it.
     /// A failed lookup still opens the pad, without a credential: the
     /// count is a help, and the operation itself reports what went wrong.
-    private func openPad(_ request: HallPinRequest) async {
+    /// A lookup overtaken by a newer request or a cancel opens nothing.
+    private func openPad(_ request: HallPinRequest, token: UUID) async {
         let credential = try? await hall.pinCredential(
             platform: state.platform, project: state.projectId, bid: request.openedBid
         )
+        guard padToken == token, !Task.isCancelled else { return }
         update {
             $0.pinCredential = credential
             $0.pinRequest = request

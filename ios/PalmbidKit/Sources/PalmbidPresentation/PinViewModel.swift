@@ -188,8 +188,11 @@ public final class PinViewModel: ScreenModel<PinPadState, PinPadAction> {
             case let .choose(operation):
                 run { await self.finish(pin: typed, operation: operation) }
             case let .change(credentialId):
-                let old = held
+                // Moved out, so a clear (the app sent to the background)
+                // before the task runs cannot empty it under the call.
+                let old = held.take()
                 run {
+                    defer { old.wipe() }
                     await self.finish(pin: typed) { newPin in
                         try await self.certificates.changePin(
                             credentialId: credentialId, oldPin: old.text(), newPin: newPin

@@ -146,6 +146,21 @@ final class HallProjectViewModelTests: XCTestCase {
         try await model.perform(.checkBid("bid-1"), pin: "246810")
     }
 
+    func testCancelBeforeTheLookupEndsOpensNoPad() async {
+        let hall = makeHall(store: storeWithCredential())
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
+
+        model.send(.requestPin(.checkBid("bid-1")))
+        model.send(.pinCancelled)
+        await model.settle()
+        XCTAssertNil(model.state.pinRequest, "the late lookup does not reopen the pad")
+
+        model.send(.requestPin(.checkBid("bid-1")))
+        model.send(.requestPin(.signIn))
+        await model.settle()
+        XCTAssertEqual(model.state.pinRequest, .signIn, "the newest request wins")
+    }
+
     func testConfirmingAnotherAmountIsRefused() async throws {
         let hall = makeHall(store: storeWithCredential())
         hall.setQuotes([HallQuoteRow(

@@ -160,7 +160,13 @@ class AppGraph(context: Context) {
                 startFeeding(core.services)
                 Startup.Ready(core.services)
             } catch (failure: PalmbidFailure) {
-                val deviceKey = if (failure.kind == FailureKind.DEVICE_KEY_LOST) deviceBinding.keyState() else null
+                // A failure Keystore did not explain (device.unavailable)
+                // may still be a key lost for good: the key's own state
+                // decides what the screen offers.
+                val deviceKey = when (failure.kind) {
+                    FailureKind.DEVICE_KEY_LOST, FailureKind.DEVICE_UNAVAILABLE -> deviceBinding.keyState()
+                    else -> null
+                }
                 Startup.Failed(failure, deviceKey)
             } catch (e: CancellationException) {
                 throw e

@@ -13,6 +13,7 @@ import java.io.IOException
 import java.security.GeneralSecurityException
 import java.security.KeyStore
 import java.security.ProviderException
+import java.security.UnrecoverableKeyException
 import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
@@ -134,6 +135,8 @@ class AndroidKeystoreDeviceBinding(
             DeviceKeyState.INVALIDATED
         } catch (e: UserNotAuthenticatedException) {
             DeviceKeyState.LOCKED
+        } catch (e: UnrecoverableKeyException) {
+            DeviceKeyState.INVALIDATED
         } catch (e: GeneralSecurityException) {
             if (isLockedFailure(e)) DeviceKeyState.LOCKED else DeviceKeyState.UNAVAILABLE
         } catch (e: ProviderException) {
@@ -231,6 +234,14 @@ class AndroidKeystoreDeviceBinding(
         )
     } catch (e: UserNotAuthenticatedException) {
         throw lockedFailure()
+    } catch (e: UnrecoverableKeyException) {
+        // The entry exists but its key cannot be loaded any more: retrying
+        // does not bring it back, so it is reported as lost, not unavailable.
+        throw failure(
+            CODE_KEY_INVALIDATED,
+            "本机的设备密钥已无法读取（UnrecoverableKeyException）；请重新办理证书",
+            "this phone's device key can no longer be loaded (UnrecoverableKeyException); apply for the certificate again",
+        )
     } catch (e: GeneralSecurityException) {
         throw if (isLockedFailure(e)) lockedFailure() else keystoreFailed(e)
     } catch (e: ProviderException) {

@@ -155,7 +155,9 @@ class GuaranteesPresenter(
             attempt({}) {
                 val id = guarantees.pinCredential(platform, code.projectId, code.section)
                 val pin = certificates.pinState(id)
-                if (mutable.value.applyTo == null) return@attempt
+                // Overtaken by a cancel or another application meanwhile.
+                val current = mutable.value
+                if (current.applyTo != now.applyTo || current.code != code) return@attempt
                 pinCredential = id
                 // A failed application may have set a newer count already.
                 mutable.update {
