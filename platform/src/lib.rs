@@ -129,6 +129,8 @@ pub struct AppState {
     pub attestation: Arc<ca::attestation::AttestationPolicy>,
     /// The association files for the apps' links.
     pub app_links: Arc<app_links::AppLinks>,
+    /// Serializes the key releases of each hall bid.
+    pub release_locks: Arc<hall::ReleaseLocks>,
 }
 
 /// A platform bound to its address, not yet serving.
@@ -225,6 +227,7 @@ impl Platform {
             dev_institution,
             attestation,
             app_links,
+            release_locks: Arc::new(hall::ReleaseLocks::new()),
         };
         let router = router(state);
         tracing::info!(%addr, "platform listening");

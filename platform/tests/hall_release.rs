@@ -159,6 +159,47 @@ async fn release_decrypts_once_and_reports_the_quote() {
     assert!(table.contains("报价"), "{table}");
 }
 
+#[tokio::test]
+async fn simultaneous_releases_by_two_certificates_decrypt_once() {
+    let platform = TestPlatform::start().await;
+    let phone = holder(&platform, "13800138033").await;
+    let colleague = holder(&platform, "13800138034").await;
+    let (id, bid) = ready(&platform, &phone, "综合楼工程", "7654321.00", true).await;
+    let _: SignInRecord = sign_in(&platform, &colleague, &id).await.unwrap();
+    move_to(&platform, &id, Phase::Decryption).await;
+    let opening_cert = opening(&platform, &phone, &id).await;
+    let header = header(&platform, &phone, &id, &bid.bid_id).await;
+    let good = released_to(&phone, &header, &opening_cert);
+
+    // Two certificates of one company release the same bid at once.
+    let (first, second) = tokio::join!(
+        release(&platform, &phone, &id, &bid.bid_id, &good),
+        release(&platform, &colleague, &id, &bid.bid_id, &good),
+    );
+
+    let outcomes = [first, second];
+    let decrypted: Vec<_> = outcomes.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(
+        decrypted.len(),
+        1,
+        "exactly one release decrypts: {outcomes:?}"
+    );
+    assert_eq!(decrypted[0].quote.amount, "7654321.00");
+    let refused: Vec<ErrorCode> = outcomes
+        .iter()
+        .filter_map(|r| r.as_ref().err().map(|e| e.code))
+        .collect();
+    assert_eq!(refused, [ErrorCode::HallAlreadyDecrypted]);
+
+    // One decryption in the progress, counted once.
+    let progress = progress_events(&platform, &phone, &id).await;
+    let decryptions = progress
+        .iter()
+        .filter(|e| matches!(e, HallEventKind::Progress { decrypted: 1, .. }))
+        .count();
+    assert_eq!(decryptions, 1, "{progress:?}");
+}
+
 /// The console's progress table of project `id`.
 async fn progress_table(platform: &TestPlatform, id: &str) -> String {
     let page = console_page(platform).await;

@@ -523,6 +523,51 @@ pub(super) async fn release(
     Ok(Json(released))
 }
 
+/// Number of locks the releases of all bids share; a bid's lock is chosen
+/// by its id's hash.
+const RELEASE_LOCK_STRIPES: usize = 64;
+
+/// Locks that make the key releases of one bid run one at a time: from the
+/// check that the bid is not decrypted yet to the recorded quote. Without
+/// them, two certificates of one company releasing at the same moment
+/// would both decrypt into the same file, and the later one would receive
+/// the quote instead of `hall.already_decrypted`. The locks
+/// are striped (a fixed set, shared by bids whose ids hash alike), so
+/// their memory does not grow with the number of bids; they hold within
+/// one platform process, which owns its SQLite database.
+pub struct ReleaseLocks {
+    stripes: Vec<tokio::sync::Mutex<()>>,
+}
+
+impl ReleaseLocks {
+    /// Makes the set of locks.
+    #[must_use]
+    pub fn new() -> Self {
+        ReleaseLocks {
+            stripes: (0..RELEASE_LOCK_STRIPES)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
+        }
+    }
+
+    /// Waits for the lock of bid `bid`.
+    async fn lock(&self, bid: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        use std::hash::{Hash, Hasher};
+
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        bid.hash(&mut hasher);
+        // The remainder is below the stripe count, so it fits in usize.
+        let stripe = usize::try_from(hasher.finish() % RELEASE_LOCK_STRIPES as u64).unwrap_or(0);
+        self.stripes[stripe].lock().await
+    }
+}
+
+impl Default for ReleaseLocks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 async fn release_inner(
     state: &AppState,
     session: BoundSession,
@@ -530,6 +575,7 @@ async fn release_inner(
     bid: &str,
     body: ReleaseRequest,
 ) -> Result<(ReleaseResult, bool), HallError> {
+    let _one_at_a_time = state.release_locks.lock(bid).await;
     let session_hash = session.token_hash;
     let project = bidder_project(state, session, id).await?;
     if project.phase != Phase::Decryption {
@@ -641,11 +687,9 @@ fn pending_release(
 }
 
 /// Records the quote of a decrypted bid and the progress event in one
-/// transaction; returns whether this release was the first.
-///
-/// NOTE: two releases by different certificates that pass the check in
-/// [`pending_release`] at the same moment both decrypt, and the later one
-/// is answered with the quote instead of `hall.already_decrypted`.
+/// transaction; returns whether this release was the first. Releases of
+/// one bid run one at a time ([`ReleaseLocks`]), so the first is the one
+/// that decrypted.
 fn record_release(
     conn: &mut Connection,
     id: &str,

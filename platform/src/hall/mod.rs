@@ -60,6 +60,7 @@ use axum::routing::{get, post};
 use palmbid_core::api::hall::challenges::MAX_CHALLENGE_REQUEST_BYTES;
 use palmbid_core::api::paths;
 
+pub use bids::ReleaseLocks;
 pub use error::HallError;
 
 use crate::AppState;
