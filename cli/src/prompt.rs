@@ -70,6 +70,16 @@ impl SecretSource {
         Ok(Pin::entered(text.as_str().to_owned()))
     }
 
+    /// Reads the PIN of signing credential `credential`, asked for when a
+    /// bid opens with the key of another credential.
+    pub(crate) fn signer_pin(&self, credential: &str) -> CliResult<Pin> {
+        let text = self.read_pin(
+            &format!("请输入签名证书凭据 {credential} 的 PIN"),
+            &format!("Enter the PIN of signing credential {credential}"),
+        )?;
+        Ok(Pin::entered(text.as_str().to_owned()))
+    }
+
     /// Reads a PIN line as digits. Every PIN is chosen as ASCII digits, so
     /// what cannot be one is refused here, before a try is counted: an
     /// empty line, or a character other than a digit. Spaces around the

@@ -72,7 +72,7 @@ async fn decrypted_bid(platform: &TestPlatform, amount: &str) -> (Phone, String,
         .await
         .unwrap();
     move_to(platform, &id, Phase::Decryption).await;
-    hall::release_bid(store, keystore, "dev", &id, &bid.bid_id, &pin())
+    hall::release_bid(store, keystore, "dev", &id, &bid.bid_id, &pin(), None)
         .await
         .unwrap();
 

@@ -10,7 +10,10 @@
 //! - the decryption check of a bid encrypted to another key fails before
 //!   the PIN, naming the bid's recipients;
 //! - after a renewal under another PIN, the credential the app is told to
-//!   ask the PIN of is the one each action unlocks.
+//!   ask the PIN of is the one each action unlocks;
+//! - a bid that opens with the key of a credential with no signing
+//!   certificate for the platform (a USB-KEY's key imported to the phone)
+//!   asks for the signing credential's PIN too, before any PIN is used.
 //!
 //! A TCP relay in front of the platform (its public address) plays the
 //! network and can drop the answer of the next key release.
@@ -164,6 +167,28 @@ async fn setup() -> Setup {
 /// `to_phone` is false, to another company's USB-KEY only; returns the
 /// project and bid ids.
 async fn signed_in_with_a_bid(setup: &Setup, amount: &str, to_phone: bool) -> (String, String) {
+    let encryption = if to_phone {
+        setup
+            .phone
+            .keystore
+            .certificates()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.role == KeyRole::Encryption)
+            .unwrap()
+            .cert
+    } else {
+        usb_key_certificate()
+    };
+    signed_in_with_a_bid_to(setup, amount, encryption).await
+}
+
+/// As [`signed_in_with_a_bid`], the bid encrypted to `encryption` only.
+async fn signed_in_with_a_bid_to(
+    setup: &Setup,
+    amount: &str,
+    encryption: CertInfo,
+) -> (String, String) {
     let Setup {
         platform, phone, ..
     } = setup;
@@ -193,18 +218,6 @@ async fn signed_in_with_a_bid(setup: &Setup, amount: &str, to_phone: bool) -> (S
     .await
     .unwrap();
 
-    let encryption = if to_phone {
-        phone
-            .keystore
-            .certificates()
-            .unwrap()
-            .into_iter()
-            .find(|c| c.role == KeyRole::Encryption)
-            .unwrap()
-            .cert
-    } else {
-        usb_key_certificate()
-    };
     let plaintext = serde_json::to_vec(&package(&id, CREDIT, amount)).unwrap();
     let bid = envelope(&plaintext, &[encryption]);
     let uploaded = upload(platform, &id, 1, Some(&created.desktop_token), bid)
@@ -287,7 +300,7 @@ async fn check_of_bid_for_another_key_fails() {
         store, keystore, ..
     } = &setup.phone;
 
-    let refused = hall::check_bid(store, keystore, "dev", &id, &bid, &pin()).await;
+    let refused = hall::check_bid(store, keystore, "dev", &id, &bid, &pin(), None).await;
     let Err(HallError::NoKeyForBid { recipients, .. }) = &refused else {
         panic!("a bid for another key is no key of this phone: {refused:?}");
     };
@@ -308,7 +321,7 @@ async fn release_with_lost_response_is_not_resent() {
     } = &setup.phone;
 
     setup.relay.cut_next_release.store(true, Ordering::SeqCst);
-    let lost = hall::release_bid(store, keystore, "dev", &id, &bid, &pin()).await;
+    let lost = hall::release_bid(store, keystore, "dev", &id, &bid, &pin(), None).await;
     assert!(
         matches!(lost, Err(HallError::Api(ApiError::Transport { .. }))),
         "a cut answer is a transport error: {lost:?}"
@@ -319,7 +332,7 @@ async fn release_with_lost_response_is_not_resent() {
     let bids = hall::bids(store, "dev", &id).await.unwrap();
     assert_eq!(bids[0].state, BidState::Decrypted);
 
-    let result = hall::release_bid(store, keystore, "dev", &id, &bid, &pin())
+    let result = hall::release_bid(store, keystore, "dev", &id, &bid, &pin(), None)
         .await
         .unwrap();
     assert_eq!(result.quote.amount, "3456789.00");
@@ -408,7 +421,7 @@ async fn restarted_app_rebuilds_state_and_decrypts() {
     let progress = state.progress.expect("progress was reported");
     assert_eq!((progress.signed_in, progress.decrypted), (1, 0));
 
-    let result = hall::release_bid(&store, &keystore, "dev", &id, &bid, &pin())
+    let result = hall::release_bid(&store, &keystore, "dev", &id, &bid, &pin(), None)
         .await
         .unwrap();
     assert_eq!(result.quote.amount, "2222333.50");
@@ -450,11 +463,11 @@ async fn pin_credential_names_the_key_each_action_unlocks() {
     // The check asks for the first credential's PIN alone: its key opens
     // the bid and its own signing certificate, still valid, signs the
     // proof.
-    let check = hall::check_bid(store, keystore, "dev", &id, &bid, &pin()).await;
+    let check = hall::check_bid(store, keystore, "dev", &id, &bid, &pin(), None).await;
     assert!(check.is_ok(), "{check:?}");
     // The renewed credential's PIN is wrong for it, and the try is counted
     // on the credential the app was told to show.
-    let refused = hall::check_bid(store, keystore, "dev", &id, &bid, &renewed).await;
+    let refused = hall::check_bid(store, keystore, "dev", &id, &bid, &renewed, None).await;
     assert!(
         matches!(
             refused,
@@ -470,4 +483,87 @@ async fn pin_credential_names_the_key_each_action_unlocks() {
         matches!(missing, Err(HallError::BidNotFound { .. })),
         "{missing:?}"
     );
+}
+
+#[tokio::test]
+async fn bid_key_without_a_signer_asks_for_the_signers_pin() {
+    let setup = setup().await;
+    let Phone {
+        store, keystore, ..
+    } = &setup.phone;
+    let signer = credentials(keystore).remove(0);
+
+    // A USB-KEY's encryption key and certificate, imported under its own
+    // PIN: no signing certificate of that credential acts for the platform.
+    let usb_ca = IssuingCa::new_root(
+        "USB-KEY CA",
+        Validity {
+            not_before: 0,
+            days: 36500,
+        },
+    )
+    .unwrap();
+    let usb = usb_ca
+        .issue_with_new_key(
+            &Subject {
+                name: "张三".into(),
+                company: "示例科技有限公司".into(),
+                credit_code: CREDIT.into(),
+            },
+            KeyRole::Encryption,
+            Validity {
+                not_before: 1_700_000_000,
+                days: 3650,
+            },
+        )
+        .unwrap();
+    let usb_pin = Pin::chosen("246813".to_owned()).unwrap();
+    let (usb_credential, _) = palmbid_core::keystore::import_pkcs8(
+        keystore,
+        usb.key_pkcs8_pem.as_bytes(),
+        usb.cert.to_pem().as_bytes(),
+        Some(usb_ca.certificate().to_pem().as_bytes()),
+        None,
+        &usb_pin,
+        setup.platform.server.clock().now(),
+    )
+    .unwrap();
+
+    let (id, bid) = signed_in_with_a_bid_to(&setup, "880000.00", usb.cert.clone()).await;
+
+    let opener = hall::pin_credential(store, keystore, "dev", &id, Some(&bid))
+        .await
+        .unwrap();
+    assert_eq!(opener, usb_credential);
+
+    // One PIN is not enough: refused before any PIN is used, naming the
+    // signing credential.
+    let refused = hall::check_bid(store, keystore, "dev", &id, &bid, &usb_pin, None).await;
+    let Err(HallError::SignerPinNeeded { signer: named, .. }) = &refused else {
+        panic!("the signer's PIN is needed: {refused:?}");
+    };
+    assert_eq!(named, &signer.0);
+    assert_eq!(
+        keystore
+            .pin_status(&usb_credential)
+            .unwrap()
+            .failed_attempts,
+        0
+    );
+    assert_eq!(keystore.pin_status(&signer).unwrap().failed_attempts, 0);
+
+    // A wrong signer PIN counts on the signing credential.
+    let wrong = hall::check_bid(store, keystore, "dev", &id, &bid, &usb_pin, Some(&usb_pin)).await;
+    assert!(
+        matches!(
+            wrong,
+            Err(HallError::Keystore(KeystoreError::PinIncorrect { .. }))
+        ),
+        "{wrong:?}"
+    );
+    assert_eq!(keystore.pin_status(&signer).unwrap().failed_attempts, 1);
+
+    let check = hall::check_bid(store, keystore, "dev", &id, &bid, &usb_pin, Some(&pin())).await;
+    assert!(check.is_ok(), "{check:?}");
+    assert_eq!(keystore.pin_status(&signer).unwrap().failed_attempts, 0);
 }

@@ -276,26 +276,42 @@ impl Account {
 
     /// Checks before the opening that this phone opens bid `bid`
     /// (解密检测), without releasing anything, keeps its key until the
-    /// opening, and records the signed check on the platform.
+    /// opening, and records the signed check on the platform. `pin` is the
+    /// PIN of the credential `hallPinCredential` names for the bid;
+    /// `signerPin` is asked for only after `hall.signer_pin_needed`.
     ///
     /// # Errors
     /// `hall.no_key_for_bid` before the PIN is used when no key of this
-    /// phone is a recipient; `cms.key_unwrap_failed`; keystore errors;
-    /// the platform's refusal.
+    /// phone is a recipient; `hall.signer_pin_needed`, also before any PIN
+    /// is used, when the bid's key belongs to a credential whose signing
+    /// certificate has expired: call again with `signerPin`, the PIN of the
+    /// credential `hallPinCredential` names without a bid;
+    /// `cms.key_unwrap_failed`; keystore errors; the platform's refusal.
+    #[uniffi::method(default(signer_pin = None))]
     pub async fn hall_check_bid(
         &self,
         platform: String,
         project: String,
         bid: String,
         pin: String,
+        signer_pin: Option<String>,
     ) -> Result<HallDecryptionCheck, PalmbidError> {
         let pin = Pin::entered(pin);
+        let signer_pin = signer_pin.map(Pin::entered);
         let (store, keystore) = (self.store(), self.keystore());
         blocking_future("Account.hall_check_bid", async move {
-            core::check_bid(&store, &keystore, &platform, &project, &bid, &pin)
-                .await
-                .map(HallDecryptionCheck::from)
-                .map_err(PalmbidError::from_core)
+            core::check_bid(
+                &store,
+                &keystore,
+                &platform,
+                &project,
+                &bid,
+                &pin,
+                signer_pin.as_ref(),
+            )
+            .await
+            .map(HallDecryptionCheck::from)
+            .map_err(PalmbidError::from_core)
         })
         .await
     }
@@ -306,23 +322,35 @@ impl Account {
     /// not released again.
     ///
     /// # Errors
-    /// `hall.not_decryption_phase` and `hall.no_key_for_bid` before the
-    /// PIN is used; keystore errors; the platform's `hall.wrong_key`,
+    /// `hall.not_decryption_phase`, `hall.no_key_for_bid` and
+    /// `hall.signer_pin_needed` (as for `hallCheckBid`) before the PIN is
+    /// used; keystore errors; the platform's `hall.wrong_key`,
     /// `hall.damaged_bid` or another refusal.
+    #[uniffi::method(default(signer_pin = None))]
     pub async fn hall_release_bid(
         &self,
         platform: String,
         project: String,
         bid: String,
         pin: String,
+        signer_pin: Option<String>,
     ) -> Result<String, PalmbidError> {
         let pin = Pin::entered(pin);
+        let signer_pin = signer_pin.map(Pin::entered);
         let (store, keystore) = (self.store(), self.keystore());
         blocking_future("Account.hall_release_bid", async move {
-            core::release_bid(&store, &keystore, &platform, &project, &bid, &pin)
-                .await
-                .map(|result| result.quote.amount)
-                .map_err(PalmbidError::from_core)
+            core::release_bid(
+                &store,
+                &keystore,
+                &platform,
+                &project,
+                &bid,
+                &pin,
+                signer_pin.as_ref(),
+            )
+            .await
+            .map(|result| result.quote.amount)
+            .map_err(PalmbidError::from_core)
         })
         .await
     }

@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use palmbid_core::account::AccountStore;
 use palmbid_core::api::hall::{BidState, BidView, Phase, ProjectSummary};
-use palmbid_core::hall::{self, HallListener, HallNotice, ProjectState, StreamStatus};
+use palmbid_core::hall::{self, HallError, HallListener, HallNotice, ProjectState, StreamStatus};
 
 use super::hall_evaluation;
 use super::hall_quotes;
-use super::platform::{block_on, open_store, pick};
+use super::platform::{block_on, block_on_raw, open_store, pick};
 use crate::error::CliResult;
 use crate::output::{Existing, Staging, check_target};
 use crate::{Context, time_text};
@@ -397,9 +397,24 @@ fn check(
 ) -> CliResult<()> {
     let keystore = crate::home::open(home)?;
     let pin = ctx.secrets.pin()?;
-    let check = block_on(hall::check_bid(
-        store, &keystore, platform, project, bid, &pin,
-    ))?;
+    let check = match block_on_raw(hall::check_bid(
+        store, &keystore, platform, project, bid, &pin, None,
+    ))? {
+        // Refused before any PIN was used: ask for the signer's and retry.
+        Err(HallError::SignerPinNeeded { signer, .. }) => {
+            let signer_pin = ctx.secrets.signer_pin(&signer)?;
+            block_on(hall::check_bid(
+                store,
+                &keystore,
+                platform,
+                project,
+                bid,
+                &pin,
+                Some(&signer_pin),
+            ))?
+        }
+        other => other.map_err(crate::error::core)?,
+    };
     println!(
         "{} {}",
         ctx.tr(
@@ -422,9 +437,24 @@ fn decrypt(
 ) -> CliResult<()> {
     let keystore = crate::home::open(home)?;
     let pin = ctx.secrets.pin()?;
-    let result = block_on(hall::release_bid(
-        store, &keystore, platform, project, bid, &pin,
-    ))?;
+    let result = match block_on_raw(hall::release_bid(
+        store, &keystore, platform, project, bid, &pin, None,
+    ))? {
+        // Refused before any PIN was used: ask for the signer's and retry.
+        Err(HallError::SignerPinNeeded { signer, .. }) => {
+            let signer_pin = ctx.secrets.signer_pin(&signer)?;
+            block_on(hall::release_bid(
+                store,
+                &keystore,
+                platform,
+                project,
+                bid,
+                &pin,
+                Some(&signer_pin),
+            ))?
+        }
+        other => other.map_err(crate::error::core)?,
+    };
     println!(
         "{} {}  {} {} {}",
         ctx.tr("解密成功：", "decrypted:"),

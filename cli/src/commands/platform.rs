@@ -145,6 +145,14 @@ pub(crate) fn pick(store: &AccountStore, name: Option<&str>) -> CliResult<Truste
 pub(crate) fn block_on<T, E: palmbid_core::error::Localized>(
     work: impl Future<Output = Result<T, E>>,
 ) -> CliResult<T> {
+    block_on_raw(work)?.map_err(core)
+}
+
+/// As [`block_on`], handing the call's own error back for the caller to
+/// inspect.
+pub(crate) fn block_on_raw<T, E>(
+    work: impl Future<Output = Result<T, E>>,
+) -> CliResult<Result<T, E>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -155,5 +163,5 @@ pub(crate) fn block_on<T, E: palmbid_core::error::Localized>(
                 format!("cannot start the network runtime: {e}"),
             )
         })?;
-    runtime.block_on(work).map_err(core)
+    Ok(runtime.block_on(work))
 }

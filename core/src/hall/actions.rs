@@ -67,14 +67,7 @@ impl Session {
     /// Returns the signing certificate that proves an action on a bid
     /// whose key is `recipient`: the one of `recipient`'s own credential
     /// when it still acts for this platform, so check and release ask for
-    /// one PIN, else [`Session::signer`].
-    //
-    // NOTE: in the fallback (a bid encrypted before a renewal whose old
-    // signing certificate has expired) the two keys belong to different
-    // credentials and the one PIN must open both. A bidder who gave the new
-    // credential another PIN is refused by the second unlock, and each such
-    // refusal counts a try on the signing credential, whose count the PIN
-    // pad (showing the bid key's credential) does not show.
+    /// one PIN, else [`Session::signer`], whose PIN [`proof_pin`] asks for.
     pub(super) fn bid_signer(
         &self,
         keystore: &Keystore,
@@ -274,6 +267,7 @@ pub async fn check_bid(
     project_id: &str,
     bid_id: &str,
     pin: &Pin,
+    signer_pin: Option<&Pin>,
 ) -> Result<DecryptionCheck, HallError> {
     let session = Session::open(store, platform)?;
     let project = session.client.hall_project(project_id).await?;
@@ -281,6 +275,7 @@ pub async fn check_bid(
     let header = decode_header(&bid)?;
     let recipient = bid_key(keystore, &bid, &header)?;
     let signer = session.bid_signer(keystore, &recipient)?;
+    let signing_pin = proof_pin(bid_id, &recipient, &signer, pin, signer_pin)?;
 
     let report = {
         let usage = bid_usage(
@@ -300,7 +295,7 @@ pub async fn check_bid(
         recipient: report.recipient.to_string(),
     };
     let proof = session
-        .prove(keystore, &signer, project_id, &payload, pin)
+        .prove(keystore, &signer, project_id, &payload, signing_pin)
         .await?;
     let request = CheckRequest {
         envelope_sha256: bid.sha256.clone(),
@@ -336,6 +331,7 @@ pub async fn release_bid(
     project_id: &str,
     bid_id: &str,
     pin: &Pin,
+    signer_pin: Option<&Pin>,
 ) -> Result<ReleaseResult, HallError> {
     let session = Session::open(store, platform)?;
     let project = session.client.hall_project(project_id).await?;
@@ -362,6 +358,7 @@ pub async fn release_bid(
     let header = decode_header(&bid)?;
     let recipient = bid_key(keystore, &bid, &header)?;
     let signer = session.bid_signer(keystore, &recipient)?;
+    let signing_pin = proof_pin(bid_id, &recipient, &signer, pin, signer_pin)?;
 
     let released = {
         let usage = bid_usage(&session, KeyOperation::HallKeyRelease, project_id, &bid);
@@ -375,7 +372,7 @@ pub async fn release_bid(
         released_key: released_key.clone(),
     };
     let proof = session
-        .prove(keystore, &signer, project_id, &payload, pin)
+        .prove(keystore, &signer, project_id, &payload, signing_pin)
         .await?;
     let result = session
         .client
@@ -464,6 +461,26 @@ fn bid_key(
                 .collect::<Vec<_>>()
                 .join("; "),
         })
+}
+
+/// Returns the PIN that unlocks `signer` for a bid opened by `recipient`:
+/// `pin` when both keys are of one credential, else `signer_pin`. Without
+/// it the action is refused before any PIN is used, naming the signing
+/// credential, so the app can ask for its PIN too.
+fn proof_pin<'p>(
+    bid: &str,
+    recipient: &CertificateRecord,
+    signer: &CertificateRecord,
+    pin: &'p Pin,
+    signer_pin: Option<&'p Pin>,
+) -> Result<&'p Pin, HallError> {
+    if signer.credential == recipient.credential {
+        return Ok(pin);
+    }
+    signer_pin.ok_or_else(|| HallError::SignerPinNeeded {
+        bid: bid.to_owned(),
+        signer: signer.credential.0.clone(),
+    })
 }
 
 /// Registers the bid with the key that opens it, so that key is kept

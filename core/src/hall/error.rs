@@ -237,6 +237,21 @@ pub enum HallError {
         recipients: String,
     },
 
+    /// The key that opens bid `bid` belongs to a credential whose signing
+    /// certificate no longer acts for the platform, so the proof is signed
+    /// by credential `signer`, whose PIN is needed too. Raised before any
+    /// PIN is used.
+    #[error(
+        "bid {bid} opens with the key of a credential whose signing certificate has expired; \
+         enter also the PIN of the signing credential {signer}"
+    )]
+    SignerPinNeeded {
+        /// The bid.
+        bid: String,
+        /// The credential whose signing certificate signs the proof.
+        signer: String,
+    },
+
     /// The platform's answer lacks a field or has an unusable one.
     #[error(
         "the platform's answer has no usable {field}; try again later or report it to the platform"
@@ -341,6 +356,7 @@ impl Localized for HallError {
             HallError::NotDecryptionPhase { .. } => "hall.not_decryption_phase",
             HallError::BidNotFound { .. } => "hall.bid_not_found",
             HallError::NoKeyForBid { .. } => "hall.no_key_for_bid",
+            HallError::SignerPinNeeded { .. } => "hall.signer_pin_needed",
             HallError::Incomplete { .. } => "hall.incomplete_answer",
             HallError::NotConfirmationPhase { .. } => "hall.not_confirmation_phase",
             HallError::AmountMismatch { .. } => "hall.amount_mismatch",
@@ -386,6 +402,9 @@ impl Localized for HallError {
             HallError::NoKeyForBid { bid, recipients } => format!(
                 "本机没有能解开投标文件 {bid} 的加密密钥；该文件加密给：{recipients}。\
                  请用本机加密证书重新加密并上传投标文件"
+            ),
+            HallError::SignerPinNeeded { bid, signer } => format!(
+                "投标文件 {bid} 由一张签名证书已过期的证书凭据的密钥解开；请再输入签名证书凭据 {signer} 的 PIN 码"
             ),
             HallError::Incomplete { field } => {
                 format!("平台的应答缺少可用的 {field}；请稍后重试或联系平台")

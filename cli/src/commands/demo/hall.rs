@@ -164,6 +164,7 @@ fn opening_steps(
                         project,
                         &bid.bid_id,
                         &pin(),
+                        None,
                     ))
                     .map_err(core)?;
                 outln!("    {} {}", bidder.company, check.recipient);
@@ -210,6 +211,7 @@ fn opening_steps(
                         project,
                         &bid.bid_id,
                         &pin(),
+                        None,
                     ))
                     .map_err(core)?;
                 outln!("    {} {} 元", bidder.company, result.quote.amount);
