@@ -76,7 +76,7 @@ struct HallProjectView: View {
             screen.send(.receiptShown)
         }
         .sheet(item: Binding(
-            get: { state.pinRequest.map(PinRequestItem.init) },
+            get: { state.pinRequest.map { PinRequestItem(request: $0, signerPin: state.signerPin) } },
             set: { if $0 == nil { screen.send(.pinCancelled) } }
         )) { item in
             let model = screen.model
@@ -86,6 +86,7 @@ struct HallProjectView: View {
                     certificates: certificates,
                     biometrics: app.biometricPins
                 ),
+                hint: item.signerPin ? String(localized: "project_pin_signer") : nil,
                 onCancel: { model.send(.pinCancelled) }
             )
         }
@@ -368,5 +369,8 @@ struct HallProjectView: View {
 /// A PIN request made `Identifiable` for `sheet(item:)`.
 private struct PinRequestItem: Identifiable {
     let request: HallPinRequest
-    var id: String { String(describing: request) }
+    /// The pad asks for the signing credential's PIN; a new identity, so
+    /// the sheet shows a fresh pad for it.
+    let signerPin: Bool
+    var id: String { "\(request)|\(signerPin)" }
 }

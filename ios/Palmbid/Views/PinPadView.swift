@@ -11,9 +11,15 @@ struct PinPadView: View {
     @EnvironmentObject private var privacy: PrivacyGuard
     @Environment(\.dismiss) private var dismiss
     private let onCancel: () -> Void
+    /// A line under the title saying whose PIN this is, when not the usual.
+    private let hint: String?
 
-    init(model: @autoclosure @escaping () -> PinViewModel, onCancel: @escaping () -> Void = {}) {
+    init(
+        model: @autoclosure @escaping () -> PinViewModel, hint: String? = nil,
+        onCancel: @escaping () -> Void = {}
+    ) {
         _screen = StateObject(wrappedValue: Observed(model()))
+        self.hint = hint
         self.onCancel = onCancel
     }
 
@@ -23,6 +29,12 @@ struct PinPadView: View {
         VStack(spacing: 24) {
             Text(title)
                 .font(.title3.bold())
+            if let hint {
+                Text(hint)
+                    .font(.callout)
+                    .foregroundStyle(.secondary)
+                    .multilineTextAlignment(.center)
+            }
             HStack(spacing: 14) {
                 ForEach(0..<max(PinPadState.minimumLength, state.entered), id: \.self) { index in
                     Circle()

@@ -883,14 +883,19 @@ public protocol AccountProtocol: AnyObject, Sendable {
     /**
      * Checks before the opening that this phone opens bid `bid`
      * (解密检测), without releasing anything, keeps its key until the
-     * opening, and records the signed check on the platform.
+     * opening, and records the signed check on the platform. `pin` is the
+     * PIN of the credential `hallPinCredential` names for the bid;
+     * `signerPin` is asked for only after `hall.signer_pin_needed`.
      *
      * # Errors
      * `hall.no_key_for_bid` before the PIN is used when no key of this
-     * phone is a recipient; `cms.key_unwrap_failed`; keystore errors;
-     * the platform's refusal.
+     * phone is a recipient; `hall.signer_pin_needed`, also before any PIN
+     * is used, when the bid's key belongs to a credential whose signing
+     * certificate has expired: call again with `signerPin`, the PIN of the
+     * credential `hallPinCredential` names without a bid;
+     * `cms.key_unwrap_failed`; keystore errors; the platform's refusal.
      */
-    func hallCheckBid(platform: String, project: String, bid: String, pin: String) async throws  -> HallDecryptionCheck
+    func hallCheckBid(platform: String, project: String, bid: String, pin: String, signerPin: String?) async throws  -> HallDecryptionCheck
     
     /**
      * The credential whose PIN an action on project `project` asks for:
@@ -923,11 +928,12 @@ public protocol AccountProtocol: AnyObject, Sendable {
      * not released again.
      *
      * # Errors
-     * `hall.not_decryption_phase` and `hall.no_key_for_bid` before the
-     * PIN is used; keystore errors; the platform's `hall.wrong_key`,
+     * `hall.not_decryption_phase`, `hall.no_key_for_bid` and
+     * `hall.signer_pin_needed` (as for `hallCheckBid`) before the PIN is
+     * used; keystore errors; the platform's `hall.wrong_key`,
      * `hall.damaged_bid` or another refusal.
      */
-    func hallReleaseBid(platform: String, project: String, bid: String, pin: String) async throws  -> String
+    func hallReleaseBid(platform: String, project: String, bid: String, pin: String, signerPin: String?) async throws  -> String
     
     /**
      * Signs in to project `project` (签到) with the signing certificate;
@@ -1795,19 +1801,24 @@ open func hallBids(platform: String, project: String)async throws  -> [HallBid] 
     /**
      * Checks before the opening that this phone opens bid `bid`
      * (解密检测), without releasing anything, keeps its key until the
-     * opening, and records the signed check on the platform.
+     * opening, and records the signed check on the platform. `pin` is the
+     * PIN of the credential `hallPinCredential` names for the bid;
+     * `signerPin` is asked for only after `hall.signer_pin_needed`.
      *
      * # Errors
      * `hall.no_key_for_bid` before the PIN is used when no key of this
-     * phone is a recipient; `cms.key_unwrap_failed`; keystore errors;
-     * the platform's refusal.
+     * phone is a recipient; `hall.signer_pin_needed`, also before any PIN
+     * is used, when the bid's key belongs to a credential whose signing
+     * certificate has expired: call again with `signerPin`, the PIN of the
+     * credential `hallPinCredential` names without a bid;
+     * `cms.key_unwrap_failed`; keystore errors; the platform's refusal.
      */
-open func hallCheckBid(platform: String, project: String, bid: String, pin: String)async throws  -> HallDecryptionCheck  {
+open func hallCheckBid(platform: String, project: String, bid: String, pin: String, signerPin: String? = nil)async throws  -> HallDecryptionCheck  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_palmbid_ffi_fn_method_account_hall_check_bid(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(platform),FfiConverterString.lower(project),FfiConverterString.lower(bid),FfiConverterString.lower(pin)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(platform),FfiConverterString.lower(project),FfiConverterString.lower(bid),FfiConverterString.lower(pin),FfiConverterOptionString.lower(signerPin)
                 )
             },
             pollFunc: ffi_palmbid_ffi_rust_future_poll_rust_buffer,
@@ -1877,16 +1888,17 @@ open func hallProjects(platform: String)async throws  -> [HallProject]  {
      * not released again.
      *
      * # Errors
-     * `hall.not_decryption_phase` and `hall.no_key_for_bid` before the
-     * PIN is used; keystore errors; the platform's `hall.wrong_key`,
+     * `hall.not_decryption_phase`, `hall.no_key_for_bid` and
+     * `hall.signer_pin_needed` (as for `hallCheckBid`) before the PIN is
+     * used; keystore errors; the platform's `hall.wrong_key`,
      * `hall.damaged_bid` or another refusal.
      */
-open func hallReleaseBid(platform: String, project: String, bid: String, pin: String)async throws  -> String  {
+open func hallReleaseBid(platform: String, project: String, bid: String, pin: String, signerPin: String? = nil)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_palmbid_ffi_fn_method_account_hall_release_bid(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(platform),FfiConverterString.lower(project),FfiConverterString.lower(bid),FfiConverterString.lower(pin)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(platform),FfiConverterString.lower(project),FfiConverterString.lower(bid),FfiConverterString.lower(pin),FfiConverterOptionString.lower(signerPin)
                 )
             },
             pollFunc: ffi_palmbid_ffi_rust_future_poll_rust_buffer,
@@ -12914,7 +12926,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_palmbid_ffi_checksum_method_account_hall_bids() != 61402) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_palmbid_ffi_checksum_method_account_hall_check_bid() != 53992) {
+    if (uniffi_palmbid_ffi_checksum_method_account_hall_check_bid() != 1670) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_palmbid_ffi_checksum_method_account_hall_pin_credential() != 18745) {
@@ -12923,7 +12935,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_palmbid_ffi_checksum_method_account_hall_projects() != 15453) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_palmbid_ffi_checksum_method_account_hall_release_bid() != 17760) {
+    if (uniffi_palmbid_ffi_checksum_method_account_hall_release_bid() != 31191) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_palmbid_ffi_checksum_method_account_hall_sign_in() != 12736) {

@@ -55,15 +55,19 @@ final class LiveHallService: HallService {
         try await bridged { try await account.hallSignInReceipt(platform: platform, project: project) }
     }
 
-    func checkBid(platform: String, project: String, bid: String, pin: String) async throws -> Date {
+    func checkBid(platform: String, project: String, bid: String, pin: String, signerPin: String?) async throws -> Date {
         try await bridged {
-            let check = try await account.hallCheckBid(platform: platform, project: project, bid: bid, pin: pin)
+            let check = try await account.hallCheckBid(
+                platform: platform, project: project, bid: bid, pin: pin, signerPin: signerPin
+            )
             return Date(unix: check.checkedAt)
         }
     }
 
-    func releaseBid(platform: String, project: String, bid: String, pin: String) async throws {
-        _ = try await bridged { try await account.hallReleaseBid(platform: platform, project: project, bid: bid, pin: pin) }
+    func releaseBid(platform: String, project: String, bid: String, pin: String, signerPin: String?) async throws {
+        _ = try await bridged {
+            try await account.hallReleaseBid(platform: platform, project: project, bid: bid, pin: pin, signerPin: signerPin)
+        }
     }
 
     func quotes(platform: String, project: String) async throws -> [HallQuoteRow] {

@@ -66,8 +66,14 @@ public protocol HallService: Sendable {
     /// Fetches the sign-in receipt as PDF bytes.
     func receipt(platform: String, project: String) async throws -> Data
     /// Checks, without releasing anything, that this phone opens the bid.
-    func checkBid(platform: String, project: String, bid: String, pin: String) async throws -> Date
-    func releaseBid(platform: String, project: String, bid: String, pin: String) async throws
+    /// `pin` is the PIN of the credential `pinCredential` names for the bid.
+    /// When that credential has no signing certificate for the platform the
+    /// call fails with `hall.signer_pin_needed` before any PIN is used; call
+    /// again with `signerPin`, the PIN of the credential `pinCredential`
+    /// names without a bid.
+    func checkBid(platform: String, project: String, bid: String, pin: String, signerPin: String?) async throws -> Date
+    /// Releases the bid's key (解密); `pin` and `signerPin` as for `checkBid`.
+    func releaseBid(platform: String, project: String, bid: String, pin: String, signerPin: String?) async throws
     func quotes(platform: String, project: String) async throws -> [HallQuoteRow]
     /// Checks, without the PIN, that confirming `amount` for `bid` can succeed
     /// now (phase, bid, the amount read); call it before showing the PIN pad.

@@ -28,14 +28,35 @@ public final class MockHallService: HallService, @unchecked Sendable {
         var calls: [String] = []
     }
 
+    /// The bid credential has no signing certificate for the platform, so
+    /// check and release need the signing credential's PIN too.
+    private let bidNeedsSigner: Bool
+
     public init(
         project: HallProjectSummary = .sample, bids: [HallBidSummary] = [], certificates: MockCertificateStore,
-        credentialId: String, bidCredentialId: String? = nil
+        credentialId: String, bidCredentialId: String? = nil, bidNeedsSigner: Bool = false
     ) {
         store = Locked(Store(project: project, bids: bids))
         self.certificates = certificates
         self.credentialId = credentialId
         self.bidCredentialId = bidCredentialId ?? credentialId
+        self.bidNeedsSigner = bidNeedsSigner
+    }
+
+    /// Checks the PINs of a bid action as the library does: the need for
+    /// the signer's PIN is raised before any try.
+    private func verifyBidPins(pin: String, signerPin: String?) async throws {
+        if bidNeedsSigner, signerPin == nil {
+            throw AppError(
+                code: "hall.signer_pin_needed",
+                messageZh: "请再输入签名证书凭据 \(credentialId) 的 PIN 码。",
+                messageEn: "Enter also the PIN of the signing credential \(credentialId)."
+            )
+        }
+        try await certificates.verify(credentialId: bidCredentialId, pin: pin)
+        if bidNeedsSigner, let signerPin {
+            try await certificates.verify(credentialId: credentialId, pin: signerPin)
+        }
     }
 
     /// Watches not yet ended.
@@ -118,15 +139,15 @@ public final class MockHallService: HallService, @unchecked Sendable {
         return Data("%PDF-1.7".utf8)
     }
 
-    public func checkBid(platform: String, project: String, bid: String, pin: String) async throws -> Date {
+    public func checkBid(platform: String, project: String, bid: String, pin: String, signerPin: String?) async throws -> Date {
         record("checkBid")
-        try await certificates.verify(credentialId: bidCredentialId, pin: pin)
+        try await verifyBidPins(pin: pin, signerPin: signerPin)
         return Date(timeIntervalSince1970: 1_800_000_000)
     }
 
-    public func releaseBid(platform: String, project: String, bid: String, pin: String) async throws {
+    public func releaseBid(platform: String, project: String, bid: String, pin: String, signerPin: String?) async throws {
         record("releaseBid")
-        try await certificates.verify(credentialId: bidCredentialId, pin: pin)
+        try await verifyBidPins(pin: pin, signerPin: signerPin)
     }
 
     public func quotes(platform: String, project: String) async throws -> [HallQuoteRow] {

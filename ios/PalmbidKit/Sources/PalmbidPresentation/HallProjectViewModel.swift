@@ -57,6 +57,10 @@ public struct HallProjectState: Equatable, Sendable {
     /// to an older credential than the signing one); nil when the lookup
     /// failed, and the pad then shows no count and offers no biometrics.
     public var pinCredential: String?
+    /// The pad asks for the signing credential's PIN, after the bid key's:
+    /// the bid opens with a key whose credential has no signing certificate
+    /// for the platform.
+    public var signerPin = false
     public var error: AppError?
 
     public init(platform: String, projectId: String) {
@@ -98,6 +102,11 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
     private static let watchKey = "watch"
     /// The newest PIN pad request; an older lookup that ends later is dropped.
     private var padToken = UUID()
+    /// The bid key's PIN, kept while the signing credential's is typed.
+    /// NOTE: a Swift `String`, which cannot be wiped; it is dropped as soon
+    /// as the call returns or the pad closes.
+    private var heldPin: String?
+    private static let signerPinNeeded = "hall.signer_pin_needed"
 
     /// Starts a new PIN pad request, dropping the ones before it.
     private func newPadToken() -> UUID {
@@ -154,9 +163,11 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
             run { await self.openPad(request, token: token) }
         case .pinCancelled:
             _ = newPadToken()
+            heldPin = nil
             update {
                 $0.pinRequest = nil
                 $0.pinCredential = nil
+                $0.signerPin = false
             }
         case let .event(event):
             apply(event)
@@ -189,9 +200,17 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
             let receipt = try await hall.signIn(platform: platform, project: project, pin: pin)
             update { $0.signedIn = receipt }
         case let .checkBid(bid):
-            _ = try await hall.checkBid(platform: platform, project: project, bid: bid, pin: pin)
+            try await withSignerPin(request, pin: pin) { pin, signerPin in
+                _ = try await self.hall.checkBid(
+                    platform: platform, project: project, bid: bid, pin: pin, signerPin: signerPin
+                )
+            }
         case let .releaseBid(bid):
-            try await hall.releaseBid(platform: platform, project: project, bid: bid, pin: pin)
+            try await withSignerPin(request, pin: pin) { pin, signerPin in
+                try await self.hall.releaseBid(
+                    platform: platform, project: project, bid: bid, pin: pin, signerPin: signerPin
+                )
+            }
         case let .confirmQuote(bid, amount):
             try await hall.confirmQuote(platform: platform, project: project, bid: bid, amount: amount, pin: pin)
         case let .challenge(text, attachments):
@@ -212,6 +231,45 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
             $0.pinCredential = nil
         }
         run { await self.reload() }
+    }
+
+    /// Runs a bid action with the PIN just typed. When the library asks for
+    /// the signing credential's PIN too (before any PIN was used), keeps the
+    /// first, turns the pad to the signer's and rethrows, so the pad stays
+    /// up; the next PIN typed completes the call.
+    private func withSignerPin(
+        _ request: HallPinRequest, pin: String,
+        call: @MainActor (String, String?) async throws -> Void
+    ) async throws {
+        if let first = heldPin {
+            heldPin = nil
+            do {
+                try await call(first, pin)
+                update { $0.signerPin = false }
+                return
+            } catch {
+                // Which of the two PINs was wrong is not told apart: both
+                // are asked again, the bid key's first, with the error shown.
+                update {
+                    $0.signerPin = false
+                    $0.error = AppError(error)
+                }
+                let token = newPadToken()
+                run { await self.openPad(request, token: token) }
+                throw error
+            }
+        }
+        do {
+            try await call(pin, nil)
+        } catch let error as AppError where error.code == Self.signerPinNeeded {
+            heldPin = pin
+            let signer = try? await hall.pinCredential(platform: state.platform, project: state.projectId, bid: nil)
+            update {
+                $0.signerPin = true
+                $0.pinCredential = signer
+            }
+            throw error
+        }
     }
 
     /// Asks the core whose PIN `request` needs, then opens the pad for it.

@@ -146,6 +146,39 @@ final class HallProjectViewModelTests: XCTestCase {
         try await model.perform(.checkBid("bid-1"), pin: "246810")
     }
 
+    func testBidKeyWithoutASignerAsksForTheSignersPin() async throws {
+        // "cred-2" holds the bid's key (imported, no signing certificate);
+        // "cred-1" signs.
+        let store = MockCertificateStore(
+            certificates: CertificateSummary.samplePair() + CertificateSummary.samplePair(credentialId: "cred-2"),
+            pins: ["cred-1": "246810", "cred-2": "135724"]
+        )
+        let hall = MockHallService(
+            bids: [HallBidSummary(id: "bid-1", section: 1, checkedAt: nil, decrypted: false, quote: nil)],
+            certificates: store, credentialId: "cred-1", bidCredentialId: "cred-2", bidNeedsSigner: true
+        )
+        let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())
+        model.send(.requestPin(.checkBid("bid-1")))
+        await model.settle()
+        XCTAssertEqual(model.state.pinCredential, "cred-2")
+
+        do {
+            try await model.perform(.checkBid("bid-1"), pin: "135724")
+            XCTFail("one PIN is not enough")
+        } catch {
+            XCTAssertEqual(AppError(error).code, "hall.signer_pin_needed")
+        }
+        XCTAssertTrue(model.state.signerPin)
+        XCTAssertEqual(model.state.pinCredential, "cred-1", "the pad now counts the signer's tries")
+        XCTAssertEqual(model.state.pinRequest, .checkBid("bid-1"), "the pad stays up")
+        let untouched = try await store.pinState(credentialId: "cred-2")
+        XCTAssertEqual(untouched.triesLeft, MockCertificateStore.maximumTries, "no try spent")
+
+        try await model.perform(.checkBid("bid-1"), pin: "246810")
+        XCTAssertFalse(model.state.signerPin)
+        XCTAssertNil(model.state.pinRequest)
+    }
+
     func testCancelBeforeTheLookupEndsOpensNoPad() async {
         let hall = makeHall(store: storeWithCredential())
         let model = HallProjectViewModel(platform: "p", projectId: HallProjectSummary.sample.id, hall: hall, tickets: InMemoryDrawTickets())

@@ -96,11 +96,11 @@ internal class CoreHallService(private val account: Account) : HallService {
     override suspend fun bids(platform: String, project: String): List<HallBid> =
         ffiCall("HallService.bids") { account.hallBids(platform, project) }.map { it.toDomain() }
 
-    override suspend fun checkBid(platform: String, project: String, bid: String, pin: Pin): DecryptionCheck =
-        ffiCall("HallService.checkBid") { account.hallCheckBid(platform, project, bid, pin.reveal()) }.toDomain()
+    override suspend fun checkBid(platform: String, project: String, bid: String, pin: Pin, signerPin: Pin?): DecryptionCheck =
+        ffiCall("HallService.checkBid") { account.hallCheckBid(platform, project, bid, pin.reveal(), signerPin?.reveal()) }.toDomain()
 
-    override suspend fun decrypt(platform: String, project: String, bid: String, pin: Pin): String =
-        ffiCall("HallService.decrypt") { account.hallReleaseBid(platform, project, bid, pin.reveal()) }
+    override suspend fun decrypt(platform: String, project: String, bid: String, pin: Pin, signerPin: Pin?): String =
+        ffiCall("HallService.decrypt") { account.hallReleaseBid(platform, project, bid, pin.reveal(), signerPin?.reveal()) }
 
     override suspend fun quotes(platform: String, project: String): QuoteTable =
         ffiCall("HallService.quotes") { account.hallQuotes(platform, project) }.toDomain()

@@ -220,11 +220,25 @@ interface HallService {
 
     suspend fun bids(platform: String, project: String): List<HallBid>
 
-    /** Checks before the opening that this phone's key opens [bid]; the key stays. */
-    suspend fun checkBid(platform: String, project: String, bid: String, pin: Pin): DecryptionCheck
+    /**
+     * Checks before the opening that this phone's key opens [bid]; the key stays.
+     * [pin] is the PIN of the credential [pinCredential] names for the bid. When
+     * that credential has no signing certificate for the platform the call
+     * fails with [SIGNER_PIN_NEEDED] before any PIN is used; call again with
+     * [signerPin], the PIN of the credential [pinCredential] names without a bid.
+     */
+    suspend fun checkBid(platform: String, project: String, bid: String, pin: Pin, signerPin: Pin? = null): DecryptionCheck
 
-    /** Releases the bid's key to the opening: the decryption (解密). Returns the bid id. */
-    suspend fun decrypt(platform: String, project: String, bid: String, pin: Pin): String
+    /**
+     * Releases the bid's key to the opening: the decryption (解密). Returns the
+     * bid id. [pin] and [signerPin] as for [checkBid].
+     */
+    suspend fun decrypt(platform: String, project: String, bid: String, pin: Pin, signerPin: Pin? = null): String
+
+    companion object {
+        /** The code of a bid action that needs the signing credential's PIN too. */
+        const val SIGNER_PIN_NEEDED = "hall.signer_pin_needed"
+    }
 
     suspend fun quotes(platform: String, project: String): QuoteTable
 

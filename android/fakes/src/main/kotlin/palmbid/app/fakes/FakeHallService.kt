@@ -78,6 +78,27 @@ class FakeHallService(
     @Volatile
     var bidCredential: String = Samples.CREDENTIAL
 
+    /**
+     * The bid credential has no signing certificate for the platform (an
+     * imported USB-KEY key, or one whose certificate expired), so check and
+     * decryption also need [signingCredential]'s PIN.
+     */
+    @Volatile
+    var bidNeedsSigner: Boolean = false
+
+    /** Checks the PINs a bid action takes, as the core does: the signer's first need is raised before any try. */
+    private fun verifyBidPins(pin: Pin, signerPin: Pin?) {
+        if (bidNeedsSigner && signerPin == null) {
+            throw Failures.of(
+                HallService.SIGNER_PIN_NEEDED,
+                "投标文件由签名证书已过期的证书凭据的密钥解开；请再输入签名证书凭据 $signingCredential 的 PIN 码",
+                "the bid opens with the key of a credential whose signing certificate has expired; enter also the PIN of the signing credential $signingCredential",
+            )
+        }
+        pins.verify(bidCredential, pin)
+        if (bidNeedsSigner && signerPin != null) pins.verify(signingCredential, signerPin)
+    }
+
     /** How many watches are being collected now. */
     val activeWatches: StateFlow<Int> = active.asStateFlow()
 
@@ -199,23 +220,23 @@ class FakeHallService(
         return listOf(project(project).bid)
     }
 
-    override suspend fun checkBid(platform: String, project: String, bid: String, pin: Pin): DecryptionCheck {
+    override suspend fun checkBid(platform: String, project: String, bid: String, pin: Pin, signerPin: Pin?): DecryptionCheck {
         control.enter("HallService.checkBid")
         val p = ownBid(project, bid)
-        pins.verify(bidCredential, pin)
+        verifyBidPins(pin, signerPin)
         val check = DecryptionCheck(bid, control.now(), Samples.encryption.certificate.fingerprint)
         p.bid = p.bid.copy(check = check)
         return check
     }
 
-    override suspend fun decrypt(platform: String, project: String, bid: String, pin: Pin): String {
+    override suspend fun decrypt(platform: String, project: String, bid: String, pin: Pin, signerPin: Pin?): String {
         control.enter("HallService.decrypt")
         val p = ownBid(project, bid)
         if (p.state.project.phase != HallPhase.DECRYPTION) {
             throw Failures.of("hall.not_decryption_phase", "现在不是解密阶段；请等待代理机构开始解密", "this is not the decryption phase; wait for the agent to start it")
         }
         if (p.bid.decrypted) throw Failures.of("hall.already_decrypted", "该投标文件已解密", "this bid is decrypted already")
-        pins.verify(bidCredential, pin)
+        verifyBidPins(pin, signerPin)
         p.bid = p.bid.copy(decrypted = true, quote = Samples.QUOTE)
         next(p) { s -> s.copy(progress = s.progress?.let { it.copy(decrypted = it.decrypted + 1) }) }
         return bid

@@ -8,6 +8,7 @@ import kotlinx.coroutines.test.StandardTestDispatcher
 import kotlinx.coroutines.test.runCurrent
 import kotlinx.coroutines.test.runTest
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -118,6 +119,45 @@ class ProjectPresenterTest {
         presenter.type(Samples.PIN)
         runCurrent()
         assertTrue(presenter.state.value.bids.single().decrypted)
+    }
+
+    @Test
+    fun `a bid key without a signer asks for the signing credential's PIN next`() = runTest {
+        val fakes = fakes()
+        // The bid opens with an imported key under its own PIN; the sample
+        // credential signs.
+        fakes.pins.register(RENEWED, RENEWED_PIN)
+        fakes.hall.bidCredential = RENEWED
+        fakes.hall.bidNeedsSigner = true
+        val presenter = ProjectPresenter(backgroundScope, fakes.hall, fakes.certificates, Samples.PLATFORM, project)
+        runCurrent()
+
+        presenter.onEvent(ProjectEvent.CheckBid("bid-$project"))
+        runCurrent()
+        presenter.type(RENEWED_PIN)
+        runCurrent()
+        val second = presenter.state.value
+        assertTrue(second.signerPin, "the pad asks for the signer's PIN")
+        assertEquals(PinAction.CheckBid("bid-$project"), second.pinFor)
+        assertNull(second.error, "no error: one more PIN is needed")
+        assertEquals(6, fakes.pins.state(RENEWED).triesLeft, "no try spent on the first")
+        assertEquals(6, second.pinPad.triesLeft)
+
+        // A wrong signer PIN starts over from the bid key's PIN.
+        presenter.type(RENEWED_PIN)
+        runCurrent()
+        assertEquals("keystore.pin_incorrect", presenter.state.value.error?.code)
+        assertFalse(presenter.state.value.signerPin)
+        assertEquals(5, fakes.pins.state(Samples.CREDENTIAL).triesLeft)
+
+        presenter.type(RENEWED_PIN)
+        runCurrent()
+        assertTrue(presenter.state.value.signerPin)
+        presenter.type(Samples.PIN)
+        runCurrent()
+        assertNull(presenter.state.value.pinFor)
+        assertFalse(presenter.state.value.signerPin)
+        assertNotNull(presenter.state.value.bids.single().check)
     }
 
     @Test

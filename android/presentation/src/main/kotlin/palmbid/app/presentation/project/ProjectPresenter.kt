@@ -50,6 +50,9 @@ class ProjectPresenter(
      */
     private var pinCredential: String? = null
 
+    /** The bid key's PIN, held while the signing credential's is typed; wiped after the call. */
+    private var firstPin: Pin? = null
+
     init {
         watch()
         pull()
@@ -81,7 +84,8 @@ class ProjectPresenter(
             is ProjectEvent.Pin -> key(event)
             ProjectEvent.CancelPin -> {
                 keypad.clear()
-                mutable.update { it.copy(pinFor = null, pinPad = keypad.state(PinPadState())) }
+                dropFirstPin()
+                mutable.update { it.copy(pinFor = null, signerPin = false, pinPad = keypad.state(PinPadState())) }
             }
             ProjectEvent.DismissNotice -> mutable.update { it.copy(notice = null) }
             ProjectEvent.Retry, ProjectEvent.Resumed -> {
@@ -206,13 +210,20 @@ class ProjectPresenter(
         }
     }
 
-    private fun askPin(action: PinAction) {
+    private fun askPin(action: PinAction, error: ShownError? = null) {
         keypad.clear()
+        dropFirstPin()
         pinCredential = null
         // The count shown belongs to one credential: cleared until the
         // lookup below names the credential of this action.
         mutable.update {
-            it.copy(pinFor = action, error = null, pinPad = keypad.state(it.pinPad.copy(busy = false, triesLeft = null, locked = false)))
+            it.copy(
+                pinFor = action,
+                signerPin = false,
+                busy = false,
+                error = error,
+                pinPad = keypad.state(it.pinPad.copy(busy = false, triesLeft = null, locked = false)),
+            )
         }
         scope.launch {
             // The count is a help, not essential: a failed lookup leaves the pad without one.
@@ -238,21 +249,64 @@ class ProjectPresenter(
             return
         }
         val pin = keypad.takePin()
+        // Set when this entry is the signing credential's PIN.
+        val first = firstPin
+        firstPin = null
         mutable.update { it.copy(busy = true, error = null, pinPad = keypad.state(it.pinPad).copy(busy = true)) }
         scope.launch {
+            var held = false
             try {
-                attempt({ e -> failSigned(e) }) {
-                    perform(action, pin)
-                    mutable.update { it.copy(busy = false, pinFor = null, pinPad = it.pinPad.copy(busy = false)) }
+                attempt({ e ->
+                    when {
+                        first == null && e.code == HallService.SIGNER_PIN_NEEDED && action.openedBid != null -> {
+                            held = true
+                            askSignerPin(action, pin)
+                        }
+                        // Which of the two PINs was wrong is not told apart:
+                        // both are asked again, the bid key's first.
+                        first != null -> askPin(action, e)
+                        else -> failSigned(e)
+                    }
+                }) {
+                    if (first != null) perform(action, first, signerPin = pin) else perform(action, pin)
+                    mutable.update { it.copy(busy = false, pinFor = null, signerPin = false, pinPad = it.pinPad.copy(busy = false)) }
                 }
             } finally {
-                pin.wipe()
+                if (!held) pin.wipe()
+                first?.wipe()
             }
         }
     }
 
-    /** Runs the signed [action] with [pin] and folds its result into the state. */
-    private suspend fun perform(action: PinAction, pin: Pin) {
+    /**
+     * Keeps [first] (the bid key's PIN, refused alone before any try) and
+     * opens the pad for the signing credential's PIN, with its tries left.
+     */
+    private fun askSignerPin(action: PinAction, first: Pin) {
+        firstPin = first
+        keypad.clear()
+        mutable.update {
+            it.copy(busy = false, signerPin = true, pinPad = keypad.state(it.pinPad.copy(busy = false, triesLeft = null, locked = false)))
+        }
+        scope.launch {
+            attempt({}) {
+                val id = hall.pinCredential(platform, projectId, null)
+                val pin = certificates.pinState(id)
+                val now = mutable.value
+                if (now.pinFor != action || !now.signerPin) return@attempt
+                mutable.update { it.copy(pinPad = it.pinPad.copy(triesLeft = pin.triesLeft, locked = pin.locked)) }
+            }
+        }
+    }
+
+    /** Wipes a held bid key PIN, when the pad closes or starts over. */
+    private fun dropFirstPin() {
+        firstPin?.wipe()
+        firstPin = null
+    }
+
+    /** Runs the signed [action] with [pin] (and [signerPin] for a bid action that needs it) and folds its result into the state. */
+    private suspend fun perform(action: PinAction, pin: Pin, signerPin: Pin? = null) {
         when (action) {
             PinAction.SignIn -> {
                 val signIn = hall.signIn(platform, projectId, pin)
@@ -262,11 +316,11 @@ class ProjectPresenter(
             // reload never reports a done check or release as failed (a retry
             // would then meet `hall.already_decrypted`).
             is PinAction.CheckBid -> {
-                hall.checkBid(platform, projectId, action.bidId, pin)
+                hall.checkBid(platform, projectId, action.bidId, pin, signerPin)
                 pullBids()
             }
             is PinAction.Decrypt -> {
-                hall.decrypt(platform, projectId, action.bidId, pin)
+                hall.decrypt(platform, projectId, action.bidId, pin, signerPin)
                 pullBids()
             }
             is PinAction.ConfirmQuote -> {

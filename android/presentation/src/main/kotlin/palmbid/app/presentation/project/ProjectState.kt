@@ -99,6 +99,12 @@ data class ProjectState(
     /** The action waiting for the PIN; the pad shows while it is set. */
     val pinFor: PinAction? = null,
     val pinPad: PinPadState = PinPadState(),
+    /**
+     * The pad asks for the signing credential's PIN, after the bid key's: the
+     * bid opens with a key whose credential has no signing certificate for
+     * the platform.
+     */
+    val signerPin: Boolean = false,
     /** A signed action is on its way. */
     val busy: Boolean = false,
 )

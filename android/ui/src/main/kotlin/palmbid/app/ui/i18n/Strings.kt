@@ -918,308 +918,311 @@ class Strings private constructor(
     /** 输入 PIN 码参与抽取 */
     val projectPinDraw: String get() = texts[300]
 
+    /** 该投标文件由旧证书的密钥解开；请再输入当前签名证书的 PIN 码 */
+    val projectPinSigner: String get() = texts[301]
+
     /** %1$d 分钟后开标 */
-    fun noticeOpeningSoon(arg1: Int): String = String.format(Locale.ROOT, texts[301], arg1)
+    fun noticeOpeningSoon(arg1: Int): String = String.format(Locale.ROOT, texts[302], arg1)
 
     /** %1$s开始 */
-    fun noticePhaseStarted(arg1: String): String = String.format(Locale.ROOT, texts[302], arg1)
+    fun noticePhaseStarted(arg1: String): String = String.format(Locale.ROOT, texts[303], arg1)
 
     /** 质疑已答复 */
-    val noticeChallengeAnswered: String get() = texts[303]
+    val noticeChallengeAnswered: String get() = texts[304]
 
     /** 第 %1$d 标段第 %2$d 轮报价开始 */
-    fun noticeRoundOpened(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[304], arg1, arg2)
+    fun noticeRoundOpened(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[305], arg1, arg2)
 
     /** 第 %1$d 标段第 %2$d 轮报价结束 */
-    fun noticeRoundClosed(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[305], arg1, arg2)
+    fun noticeRoundClosed(arg1: Int, arg2: Int): String = String.format(Locale.ROOT, texts[306], arg1, arg2)
 
     /** 第 %1$d 次抽取系数开始 */
-    fun noticeDrawOpened(arg1: Int): String = String.format(Locale.ROOT, texts[306], arg1)
+    fun noticeDrawOpened(arg1: Int): String = String.format(Locale.ROOT, texts[307], arg1)
 
     /** 第 %1$d 次抽取结果：%2$s */
-    fun noticeDrawRevealed(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[307], arg1, arg2)
+    fun noticeDrawRevealed(arg1: Int, arg2: String): String = String.format(Locale.ROOT, texts[308], arg1, arg2)
 
     /** 电子保函 */
-    val guaranteesTitle: String get() = texts[308]
+    val guaranteesTitle: String get() = texts[309]
 
     /** 选择投标项目 */
-    val guaranteesChooseProject: String get() = texts[309]
+    val guaranteesChooseProject: String get() = texts[310]
 
     /** 暂无可申请保函的项目 */
-    val guaranteesEmpty: String get() = texts[310]
+    val guaranteesEmpty: String get() = texts[311]
 
     /** 本平台开放保函申请的项目会显示在这里。 */
-    val guaranteesEmptyHint: String get() = texts[311]
+    val guaranteesEmptyHint: String get() = texts[312]
 
     /** 本公司未在此标段投标 */
-    val guaranteesNotBidding: String get() = texts[312]
+    val guaranteesNotBidding: String get() = texts[313]
 
     /** 保函编码 */
-    val guaranteesCode: String get() = texts[313]
+    val guaranteesCode: String get() = texts[314]
 
     /** 保函状态 */
-    val guaranteesState: String get() = texts[314]
+    val guaranteesState: String get() = texts[315]
 
     /** 未申请 */
-    val guaranteesStateNone: String get() = texts[315]
+    val guaranteesStateNone: String get() = texts[316]
 
     /** 已申请 */
-    val guaranteesStateApplied: String get() = texts[316]
+    val guaranteesStateApplied: String get() = texts[317]
 
     /** 已出函 */
-    val guaranteesStateIssued: String get() = texts[317]
+    val guaranteesStateIssued: String get() = texts[318]
 
     /** 已拒绝 */
-    val guaranteesStateRejected: String get() = texts[318]
+    val guaranteesStateRejected: String get() = texts[319]
 
     /** 已撤销 */
-    val guaranteesStateCancelled: String get() = texts[319]
+    val guaranteesStateCancelled: String get() = texts[320]
 
     /** 出函机构 */
-    val guaranteesInstitution: String get() = texts[320]
+    val guaranteesInstitution: String get() = texts[321]
 
     /** 更新时间 */
-    val guaranteesUpdatedAt: String get() = texts[321]
+    val guaranteesUpdatedAt: String get() = texts[322]
 
     /** 保函编号 */
-    val guaranteesNumber: String get() = texts[322]
+    val guaranteesNumber: String get() = texts[323]
 
     /** 签章方 */
-    val guaranteesSigner: String get() = texts[323]
+    val guaranteesSigner: String get() = texts[324]
 
     /** 保函签章已核验 */
-    val guaranteesVerified: String get() = texts[324]
+    val guaranteesVerified: String get() = texts[325]
 
     /** 查看保函 */
-    val guaranteesOpenDocument: String get() = texts[325]
+    val guaranteesOpenDocument: String get() = texts[326]
 
     /** 选择出函机构 */
-    val guaranteesInstitutions: String get() = texts[326]
+    val guaranteesInstitutions: String get() = texts[327]
 
     /** %1$s · 费率 %2$s */
-    fun guaranteesInstitutionLine(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[327], arg1, arg2)
+    fun guaranteesInstitutionLine(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[328], arg1, arg2)
 
     /** 银行 */
-    val guaranteesInstitutionBank: String get() = texts[328]
+    val guaranteesInstitutionBank: String get() = texts[329]
 
     /** 保险公司 */
-    val guaranteesInstitutionInsurer: String get() = texts[329]
+    val guaranteesInstitutionInsurer: String get() = texts[330]
 
     /** 担保公司 */
-    val guaranteesInstitutionGuarantor: String get() = texts[330]
+    val guaranteesInstitutionGuarantor: String get() = texts[331]
 
     /** 开发测试机构，不出具真实保函 */
-    val guaranteesDevelopment: String get() = texts[331]
+    val guaranteesDevelopment: String get() = texts[332]
 
     /** 去申请 */
-    val guaranteesApply: String get() = texts[332]
+    val guaranteesApply: String get() = texts[333]
 
     /** 输入 PIN 码签署申请 */
-    val guaranteesPinTitle: String get() = texts[333]
+    val guaranteesPinTitle: String get() = texts[334]
 
     /** 申请已签署，请在 %2$s 前到“%1$s”完成申请。 */
-    fun guaranteesApplicationReady(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[334], arg1, arg2)
+    fun guaranteesApplicationReady(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[335], arg1, arg2)
 
     /** 前往出函机构 */
-    val guaranteesOpenApplication: String get() = texts[335]
+    val guaranteesOpenApplication: String get() = texts[336]
 
     /** 签名记录 */
-    val logTitle: String get() = texts[336]
+    val logTitle: String get() = texts[337]
 
     /** 本机证书的每一次使用都记录在此，仅保存在本机。 */
-    val logHint: String get() = texts[337]
+    val logHint: String get() = texts[338]
 
     /** 暂无签名记录 */
-    val logEmpty: String get() = texts[338]
+    val logEmpty: String get() = texts[339]
 
     /** 登录、签名、签章、解密后会在此留下记录。 */
-    val logEmptyHint: String get() = texts[339]
+    val logEmptyHint: String get() = texts[340]
 
     /** 成功 */
-    val logOutcomeUsed: String get() = texts[340]
+    val logOutcomeUsed: String get() = texts[341]
 
     /** PIN 码错误 */
-    val logOutcomeWrongPin: String get() = texts[341]
+    val logOutcomeWrongPin: String get() = texts[342]
 
     /** 已锁定 */
-    val logOutcomeLocked: String get() = texts[342]
+    val logOutcomeLocked: String get() = texts[343]
 
     /** 未完成 */
-    val logOutcomeFailed: String get() = texts[343]
+    val logOutcomeFailed: String get() = texts[344]
 
     /** 已中断 */
-    val logOutcomeInterrupted: String get() = texts[344]
+    val logOutcomeInterrupted: String get() = texts[345]
 
     /** 被拒绝的尝试可能不是您本人所为；如有疑问，请立即修改 PIN 码。 */
-    val logRefusedHint: String get() = texts[345]
+    val logRefusedHint: String get() = texts[346]
 
     /** 请求方 */
-    val logRequester: String get() = texts[346]
+    val logRequester: String get() = texts[347]
 
     /** 交易平台 */
-    val logPlatform: String get() = texts[347]
+    val logPlatform: String get() = texts[348]
 
     /** 项目 */
-    val logProject: String get() = texts[348]
+    val logProject: String get() = texts[349]
 
     /** 使用证书 */
-    val logKey: String get() = texts[349]
+    val logKey: String get() = texts[350]
 
     /** 全部证书 */
-    val logAllKeys: String get() = texts[350]
+    val logAllKeys: String get() = texts[351]
 
     /** 加载更早的记录 */
-    val logMore: String get() = texts[351]
+    val logMore: String get() = texts[352]
 
     /** 没有更早的记录了 */
-    val logEnd: String get() = texts[352]
+    val logEnd: String get() = texts[353]
 
     /** 摘要签名 */
-    val logOpSignDigest: String get() = texts[353]
+    val logOpSignDigest: String get() = texts[354]
 
     /** 文件签名 */
-    val logOpSignFile: String get() = texts[354]
+    val logOpSignFile: String get() = texts[355]
 
     /** 扫码登录 */
-    val logOpQrLogin: String get() = texts[355]
+    val logOpQrLogin: String get() = texts[356]
 
     /** 扫码签名 */
-    val logOpQrSign: String get() = texts[356]
+    val logOpQrSign: String get() = texts[357]
 
     /** 扫码签章 */
-    val logOpQrSeal: String get() = texts[357]
+    val logOpQrSeal: String get() = texts[358]
 
     /** 提供加密证书 */
-    val logOpEncryptionCertificate: String get() = texts[358]
+    val logOpEncryptionCertificate: String get() = texts[359]
 
     /** 扫码解密 */
-    val logOpQrDecrypt: String get() = texts[359]
+    val logOpQrDecrypt: String get() = texts[360]
 
     /** 开标签到 */
-    val logOpHallSignIn: String get() = texts[360]
+    val logOpHallSignIn: String get() = texts[361]
 
     /** 开标解密 */
-    val logOpHallDecrypt: String get() = texts[361]
+    val logOpHallDecrypt: String get() = texts[362]
 
     /** 解密检测 */
-    val logOpHallCheck: String get() = texts[362]
+    val logOpHallCheck: String get() = texts[363]
 
     /** 确认报价 */
-    val logOpQuoteConfirmation: String get() = texts[363]
+    val logOpQuoteConfirmation: String get() = texts[364]
 
     /** 质疑 */
-    val logOpChallenge: String get() = texts[364]
+    val logOpChallenge: String get() = texts[365]
 
     /** 多轮报价 */
-    val logOpRoundQuote: String get() = texts[365]
+    val logOpRoundQuote: String get() = texts[366]
 
     /** 抽取系数 */
-    val logOpDrawContribution: String get() = texts[366]
+    val logOpDrawContribution: String get() = texts[367]
 
     /** 保函申请 */
-    val logOpGuaranteeApplication: String get() = texts[367]
+    val logOpGuaranteeApplication: String get() = texts[368]
 
     /** 文件解密 */
-    val logOpDecryptFile: String get() = texts[368]
+    val logOpDecryptFile: String get() = texts[369]
 
     /** 释放解密密钥 */
-    val logOpReleaseKey: String get() = texts[369]
+    val logOpReleaseKey: String get() = texts[370]
 
     /** 安装证书 */
-    val logOpCertificateInstall: String get() = texts[370]
+    val logOpCertificateInstall: String get() = texts[371]
 
     /** 修改 PIN 码 */
-    val logOpPinChange: String get() = texts[371]
+    val logOpPinChange: String get() = texts[372]
 
     /** 其他操作 */
-    val logOpOther: String get() = texts[372]
+    val logOpOther: String get() = texts[373]
 
     /** 消息 */
-    val messagesTitle: String get() = texts[373]
+    val messagesTitle: String get() = texts[374]
 
     /** 暂无消息 */
-    val messagesEmpty: String get() = texts[374]
+    val messagesEmpty: String get() = texts[375]
 
     /** 未读 */
-    val messagesUnread: String get() = texts[375]
+    val messagesUnread: String get() = texts[376]
 
     /** 证书即将到期 */
-    val messagesRenewalTitle: String get() = texts[376]
+    val messagesRenewalTitle: String get() = texts[377]
 
     /** 实名认证结果 */
-    val messagesIdentityTitle: String get() = texts[377]
+    val messagesIdentityTitle: String get() = texts[378]
 
     /** 电子保函 */
-    val messagesGuaranteeTitle: String get() = texts[378]
+    val messagesGuaranteeTitle: String get() = texts[379]
 
     /** %1$s：%2$s */
-    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[379], arg1, arg2)
+    fun messagesGuaranteeBody(arg1: String, arg2: String): String = String.format(Locale.ROOT, texts[380], arg1, arg2)
 
     /** 设置 */
-    val settingsTitle: String get() = texts[380]
+    val settingsTitle: String get() = texts[381]
 
     /** 交易平台 */
-    val settingsPlatforms: String get() = texts[381]
+    val settingsPlatforms: String get() = texts[382]
 
     /** 当前 */
-    val settingsCurrent: String get() = texts[382]
+    val settingsCurrent: String get() = texts[383]
 
     /** 设为当前 */
-    val settingsMakeCurrent: String get() = texts[383]
+    val settingsMakeCurrent: String get() = texts[384]
 
     /** 信任根指纹：%1$s */
-    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[384], arg1)
+    fun settingsAnchor(arg1: String): String = String.format(Locale.ROOT, texts[385], arg1)
 
     /** 确定删除平台“%1$s”？删除后将不再接受它的二维码。 */
-    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[385], arg1)
+    fun settingsRemoveConfirm(arg1: String): String = String.format(Locale.ROOT, texts[386], arg1)
 
     /** 平台名称 */
-    val settingsPlatformName: String get() = texts[386]
+    val settingsPlatformName: String get() = texts[387]
 
     /** 平台地址 */
-    val settingsPlatformUrl: String get() = texts[387]
+    val settingsPlatformUrl: String get() = texts[388]
 
     /** 添加平台 */
-    val settingsAddPlatform: String get() = texts[388]
+    val settingsAddPlatform: String get() = texts[389]
 
     /** 语言 */
-    val settingsLanguage: String get() = texts[389]
+    val settingsLanguage: String get() = texts[390]
 
     /** 跟随系统 */
-    val settingsLanguageSystem: String get() = texts[390]
+    val settingsLanguageSystem: String get() = texts[391]
 
     /** 简体中文 */
-    val settingsLanguageZh: String get() = texts[391]
+    val settingsLanguageZh: String get() = texts[392]
 
     /** English */
-    val settingsLanguageEn: String get() = texts[392]
+    val settingsLanguageEn: String get() = texts[393]
 
     /** 界面语言跟随此处的选择；错误提示使用所选语言显示。 */
-    val settingsLanguageHint: String get() = texts[393]
+    val settingsLanguageHint: String get() = texts[394]
 
     /** 在系统设置中更改界面语言 */
-    val settingsLanguageScreens: String get() = texts[394]
+    val settingsLanguageScreens: String get() = texts[395]
 
     /** 通知 */
-    val settingsNotifications: String get() = texts[395]
+    val settingsNotifications: String get() = texts[396]
 
     /** 开标提醒 */
-    val settingsOpeningReminders: String get() = texts[396]
+    val settingsOpeningReminders: String get() = texts[397]
 
     /** 开标阶段变化 */
-    val settingsPhaseChanges: String get() = texts[397]
+    val settingsPhaseChanges: String get() = texts[398]
 
     /** 质疑答复 */
-    val settingsChallengeAnswers: String get() = texts[398]
+    val settingsChallengeAnswers: String get() = texts[399]
 
     /** 多轮报价与抽取系数 */
-    val settingsRoundsAndDraws: String get() = texts[399]
+    val settingsRoundsAndDraws: String get() = texts[400]
 
     /** 面容或指纹解锁 */
-    val settingsBiometric: String get() = texts[400]
+    val settingsBiometric: String get() = texts[401]
 
     /** 开启后，可用面容或指纹代替输入 PIN 码；PIN 码仍保存在系统安全硬件中，关闭后需重新输入。 */
-    val settingsBiometricHint: String get() = texts[401]
+    val settingsBiometricHint: String get() = texts[402]
 
     companion object {
         /** Simplified Chinese, the default. */
@@ -1527,6 +1530,7 @@ class Strings private constructor(
                 "输入 PIN 码签名质疑",
                 "输入 PIN 码提交第 %1\$d 轮报价 ￥%2\$s",
                 "输入 PIN 码参与抽取",
+                "该投标文件由旧证书的密钥解开；请再输入当前签名证书的 PIN 码",
                 "%1\$d 分钟后开标",
                 "%1\$s开始",
                 "质疑已答复",
@@ -1936,6 +1940,7 @@ class Strings private constructor(
                 "Enter PIN to sign the challenge",
                 "Enter PIN to submit round %1\$d: ¥%2\$s",
                 "Enter PIN to take part in the draw",
+                "This bid opens with an older certificate's key; now enter the PIN of the current signing certificate",
                 "Opening in %1\$d min",
                 "%1\$s started",
                 "A challenge was answered",

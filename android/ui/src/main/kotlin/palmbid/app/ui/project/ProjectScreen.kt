@@ -49,7 +49,8 @@ fun ProjectScreen(state: ProjectState, onEvent: (ProjectEvent) -> Unit, modifier
         onRetry = { onEvent(ProjectEvent.Retry) },
         bottom = if (pinFor != null) {
             {
-                PinKeypad(state.pinPad, s.pinActionTitle(pinFor), { onEvent(ProjectEvent.Pin(it)) })
+                val title = if (state.signerPin) s.projectPinSigner else s.pinActionTitle(pinFor)
+                PinKeypad(state.pinPad, title, { onEvent(ProjectEvent.Pin(it)) })
                 TextButton(onClick = { onEvent(ProjectEvent.CancelPin) }, modifier = Modifier.align(Alignment.CenterHorizontally)) { Text(s.commonCancel) }
             }
         } else {

@@ -359,6 +359,14 @@ object ProjectSamples {
         "not-open" to base.copy(hall = hall(HallPhase.NOT_OPEN, SampleData.progress.copy(signedIn = 0)), bids = listOf(checked)),
         "sign-in" to base.copy(hall = hall(HallPhase.SIGN_IN), notice = HallNotice.OpeningSoon(30)),
         "sign-in-pin" to base.copy(hall = hall(HallPhase.SIGN_IN), pinFor = PinAction.SignIn, pinPad = PinPadState(entered = 2, triesLeft = 6)),
+        "decrypt-signer-pin" to base.copy(
+            hall = hall(HallPhase.DECRYPTION),
+            signIn = signIn,
+            bids = listOf(checked),
+            pinFor = PinAction.Decrypt(checked.bidId),
+            signerPin = true,
+            pinPad = PinPadState(entered = 0, triesLeft = 5),
+        ),
         "decryption" to base.copy(
             hall = hall(HallPhase.DECRYPTION, SampleData.progress.copy(decrypted = 4)),
             signIn = signIn,
