@@ -3,12 +3,15 @@
 //! real platform on loopback: a bid uploaded by the toolbox is checked
 //! before the opening, which keeps its encryption key (shown by `palmbid
 //! certs`) until the phone releases it at the decryption; the quote read
-//! out is then confirmed with `palmbid hall confirm`.
+//! out is then confirmed with `palmbid hall confirm`. A bid encrypted to
+//! an imported USB-KEY key, whose credential signs nothing for the
+//! platform, asks for the signing credential's PIN as well.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 mod support;
 
 use palmbid_core::api::hall::Phase;
+use palmbid_core::pki::{IssuingCa, KeyRole, Subject, Validity};
 use support::{COMPANY, CREDIT, PIN, Setup};
 
 /// The line `palmbid certs` prints for a key a pending bid still needs.
@@ -73,4 +76,83 @@ fn check_keeps_key_until_decryption_then_confirm() {
     let row = &quotes["quotes"][0];
     assert_eq!(row["amount"], "2345678.00", "{quotes}");
     assert_eq!(row["confirmed"], true, "{quotes}");
+}
+
+#[test]
+fn bid_for_an_imported_key_asks_for_the_signing_pin() {
+    let setup = Setup::with_certificate();
+    let project = setup.hall_project("污水管网工程", 1800, &format!("{CREDIT} {COMPANY}"), &[]);
+
+    // A USB-KEY's encryption key and certificate, imported under its own PIN.
+    let ca = IssuingCa::new_root(
+        "USB-KEY CA",
+        Validity {
+            not_before: 0,
+            days: 36500,
+        },
+    )
+    .unwrap();
+    let usb = ca
+        .issue_with_new_key(
+            &Subject {
+                name: "张三".into(),
+                company: COMPANY.into(),
+                credit_code: CREDIT.into(),
+            },
+            KeyRole::Encryption,
+            Validity {
+                not_before: 1_700_000_000,
+                days: 3650,
+            },
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let key = write("usb-key.pem", &usb.key_pkcs8_pem);
+    let cert = write("usb-cert.pem", &usb.cert.to_pem());
+    let chain = write("usb-ca.pem", &ca.certificate().to_pem());
+    let usb_pin = "246813";
+    setup.ok_with_input(
+        &["import", "--key", &key, "--cert", &cert, "--chain", &chain],
+        &format!("{usb_pin}\n{usb_pin}\n"),
+    );
+
+    let package = setup.pack_bid(&project, "3456789.00");
+    let envelope = dir.path().join("usb.p7m");
+    setup.ok(&[
+        "encrypt",
+        "--to",
+        &cert,
+        "--in",
+        package.to_str().unwrap(),
+        "--out",
+        envelope.to_str().unwrap(),
+    ]);
+    let bid = setup.upload_envelope(&project, &envelope);
+
+    // One PIN line: the second prompt, for the signing credential, finds
+    // standard input ended.
+    let one = setup.run_with_input(&["hall", "check", &project, &bid], &format!("{usb_pin}\n"));
+    let stderr = String::from_utf8_lossy(&one.stderr);
+    assert_eq!(one.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("[cli.pin_missing]"), "{stderr}");
+    assert!(stderr.contains("signing credential"), "{stderr}");
+
+    let checked = setup.ok_with_input(
+        &["hall", "check", &project, &bid],
+        &format!("{usb_pin}\n{PIN}\n"),
+    );
+    assert!(checked.contains(&bid), "{checked}");
+
+    setup.ok_with_input(&["hall", "sign-in", &project], &format!("{PIN}\n"));
+    setup.move_hall(&project, Phase::Decryption);
+    let decrypted = setup.ok_with_input(
+        &["hall", "decrypt", &project, &bid],
+        &format!("{usb_pin}\n{PIN}\n"),
+    );
+    assert!(decrypted.contains("3456789.00"), "{decrypted}");
 }

@@ -5,7 +5,7 @@
 #![allow(dead_code, reason = "each test file uses a part of it")]
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -159,6 +159,25 @@ impl Setup {
     /// and upload it after a QR login, the phone answering both with the
     /// PIN; returns the bid's id.
     pub(crate) fn upload_bid(&self, project: &str, quote: &str) -> String {
+        let package = self.pack_bid(project, quote);
+        let envelope = package.with_extension("p7m");
+        let (toolbox, lines) = self.toolbox(&[
+            "encrypt",
+            "--in",
+            package.to_str().unwrap(),
+            "--out",
+            envelope.to_str().unwrap(),
+        ]);
+        let url = fresh_frame(&lines, &mut None);
+        self.ok_with_input(&["scan", &url], &format!("{PIN}\n"));
+        let (encrypted, _) = finish(toolbox, &lines);
+        assert!(encrypted.status.success(), "{encrypted:?}");
+        self.upload_envelope(project, &envelope)
+    }
+
+    /// Packs a bid with `quote` for section 1 of hall project `project`
+    /// with the toolbox; returns the package's path.
+    pub(crate) fn pack_bid(&self, project: &str, quote: &str) -> PathBuf {
         let document = self.dir.path().join(format!("{project}-{quote}.pdf"));
         std::fs::write(&document, b"%PDF-1.7 commercial bid").unwrap();
         let package = document.with_extension("json");
@@ -175,19 +194,12 @@ impl Setup {
             "-o",
             package.to_str().unwrap(),
         ]);
-        let envelope = document.with_extension("p7m");
-        let (toolbox, lines) = self.toolbox(&[
-            "encrypt",
-            "--in",
-            package.to_str().unwrap(),
-            "--out",
-            envelope.to_str().unwrap(),
-        ]);
-        let url = fresh_frame(&lines, &mut None);
-        self.ok_with_input(&["scan", &url], &format!("{PIN}\n"));
-        let (encrypted, _) = finish(toolbox, &lines);
-        assert!(encrypted.status.success(), "{encrypted:?}");
+        package
+    }
 
+    /// Uploads `envelope` to section 1 of hall project `project` with the
+    /// toolbox after a QR login the phone answers; returns the bid's id.
+    pub(crate) fn upload_envelope(&self, project: &str, envelope: &Path) -> String {
         let (toolbox, lines) =
             self.toolbox(&["upload", "--project", project, envelope.to_str().unwrap()]);
         let mut number = None;
