@@ -22,12 +22,12 @@ use crate::error::PalmbidError;
 /// example after the app was reinstalled or the device was reset. Throwing
 /// anything is safe: palmbid reports it as a device-binding error.
 ///
-/// A failure that a later try may not meet (the phone is locked, the secure
-/// hardware is busy) is thrown with code `device.locked` or
-/// `device.unavailable`: palmbid then reports `keystore.device_unavailable`,
-/// which tells the user to unlock the phone and retry. Every other code
-/// reports the key as lost (`keystore.device_binding`,
-/// `keystore.device_unseal`), which sends the user to have the certificate
+/// A key that is only out of reach for now (the phone is locked, the secure
+/// hardware is busy) is reported with code `device.locked` or
+/// `device.unavailable`. palmbid then raises `keystore.device_unavailable`,
+/// whose message asks the user to unlock the phone and retry. Every other
+/// code reports the key as lost (`keystore.device_binding`,
+/// `keystore.device_unseal`), and the user must have the certificate
 /// issued again.
 #[uniffi::export(with_foreign)]
 pub trait DeviceBinding: Send + Sync {

@@ -67,7 +67,7 @@ impl Session {
     /// Returns the signing certificate that proves an action on a bid
     /// whose key is `recipient`: the one of `recipient`'s own credential
     /// when it still acts for this platform, so check and release ask for
-    /// one PIN, else [`Session::signer`], whose PIN [`proof_pin`] asks for.
+    /// one PIN, else [`Session::signer`], whose PIN [`proof_pin`] requests.
     pub(super) fn bid_signer(
         &self,
         keystore: &Keystore,

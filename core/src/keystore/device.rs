@@ -37,7 +37,7 @@ pub trait DeviceBinding: Send + Sync {
 #[derive(Debug, thiserror::Error)]
 #[error("device binding failed: {detail}")]
 pub struct DeviceBindingError {
-    /// What failed, for the error message. Names no secret.
+    /// The failure, for the error message. Names no secret.
     pub detail: String,
     /// The key is only out of reach for now (the phone is locked, the
     /// secure hardware is busy), so a later try may succeed. When false the
@@ -46,7 +46,8 @@ pub struct DeviceBindingError {
 }
 
 impl DeviceBindingError {
-    /// A failure of the key itself: lost, invalidated or refusing.
+    /// Makes the error of a key that failed itself: lost, invalidated or
+    /// refusing.
     pub fn failed(detail: impl Into<String>) -> Self {
         DeviceBindingError {
             detail: detail.into(),
@@ -54,7 +55,8 @@ impl DeviceBindingError {
         }
     }
 
-    /// A failure that a later try may not meet, such as a locked phone.
+    /// Makes the error of a key out of reach for now, such as on a locked
+    /// phone; a later try may succeed.
     pub fn unavailable(detail: impl Into<String>) -> Self {
         DeviceBindingError {
             detail: detail.into(),

@@ -222,7 +222,7 @@ pub fn install(
 
 /// As [`install`], for a credential whose PIN the caller has already
 /// checked with [`Keystore::unlock_credential`] (as the certificate
-/// download does before it asks the platform), so no second try is spent.
+/// download does before it calls the platform), so no second try is spent.
 ///
 /// # Errors
 /// As [`install`]; [`KeystoreError::KeyOfAnotherCredential`] when the

@@ -2,9 +2,9 @@
 //! keys re-wrapped under the certificates the CA issued.
 //!
 //! Installing is split in two. A caller can then check the PIN before a
-//! step that must not run on a typo (the certificate download marks the
-//! order downloaded on the platform), and the whole installation still
-//! costs one try, one Argon2id derivation and one signature log row:
+//! step that must not run on a typo: the certificate download marks the
+//! order downloaded on the platform. The whole installation still costs
+//! one try, one Argon2id derivation and one signature log row:
 //!
 //! 1. [`Keystore::unlock_credential`] counts the try, checks the PIN and
 //!    resets the counter, writing one `CertificateInstall` log row.

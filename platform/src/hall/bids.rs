@@ -532,9 +532,9 @@ const RELEASE_LOCK_STRIPES: usize = 64;
 /// them, two certificates of one company releasing at the same moment
 /// would both decrypt into the same file, and the later one would receive
 /// the quote instead of `hall.already_decrypted`. The locks
-/// are striped (a fixed set, shared by bids whose ids hash alike), so
-/// their memory does not grow with the number of bids; they hold within
-/// one platform process, which owns its SQLite database.
+/// are striped: a fixed set, shared by bids whose ids hash alike, so their
+/// memory does not grow with the number of bids. They hold within one
+/// platform process, which owns its SQLite database.
 pub struct ReleaseLocks {
     stripes: Vec<tokio::sync::Mutex<()>>,
 }

@@ -31,9 +31,9 @@ final class DeviceBindingAdapter: DeviceBinding, @unchecked Sendable {
     }
 
     /// Rethrows an `AppError` as the bindings' error. The generated callback
-    /// code passes on the code of a `PalmbidError` only; any other error
-    /// reaches the library as an unexpected one, which it reports as a lost
-    /// key, so a `device.locked` would be lost on the way.
+    /// code passes on the code of a `PalmbidError` only. Any other error
+    /// reaches the library as an unexpected one, reported as a lost key, so
+    /// a `device.locked` would be lost on the way.
     private static func passingCode<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()

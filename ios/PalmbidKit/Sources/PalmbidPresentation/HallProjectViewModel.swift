@@ -248,7 +248,7 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
                 update { $0.signerPin = false }
                 return
             } catch {
-                // Which of the two PINs was wrong is not told apart: both
+                // The error does not say which of the two PINs was wrong, so both
                 // are asked again, the bid key's first, with the error shown.
                 update {
                     $0.signerPin = false

@@ -262,7 +262,7 @@ class ProjectPresenter(
                             held = true
                             askSignerPin(action, pin)
                         }
-                        // Which of the two PINs was wrong is not told apart:
+                        // The error does not say which of the two PINs was wrong, so
                         // both are asked again, the bid key's first.
                         first != null -> askPin(action, e)
                         else -> failSigned(e)
