@@ -283,9 +283,10 @@ impl Account {
     /// # Errors
     /// `hall.no_key_for_bid` before the PIN is used when no key of this
     /// phone is a recipient; `hall.signer_pin_needed`, also before any PIN
-    /// is used, when the bid's key belongs to a credential whose signing
-    /// certificate has expired: call again with `signerPin`, the PIN of the
-    /// credential `hallPinCredential` names without a bid;
+    /// is used, when the bid's key belongs to a credential with no signing
+    /// certificate for the platform (expired, or an imported key): call
+    /// again with `signerPin`, the PIN of the credential
+    /// `hallPinCredential` names without a bid;
     /// `cms.key_unwrap_failed`; keystore errors; the platform's refusal.
     #[uniffi::method(default(signer_pin = None))]
     pub async fn hall_check_bid(

@@ -255,32 +255,32 @@ pub async fn download(
         .map(|pem| CertInfo::from_pem_or_der(pem.as_bytes(), "issuing chain"))
         .collect::<Result<Vec<_>, _>>()?;
 
-    // The PIN is checked before the platform is asked, so a typo does not
-    // mark the order downloaded; the install below reuses the check, so
-    // the download spends one try.
-    let key = keystore
+    if !keystore
         .keys()?
-        .into_iter()
-        .find(|k| signing.p256_public_key.as_deref() == Some(k.public_key.as_slice()))
-        .ok_or(AccountError::NothingPickedUp)?;
-    let unlocked = keystore.unlock_credential(&key.credential, pin, Some(platform))?;
-
+        .iter()
+        .any(|k| signing.p256_public_key.as_deref() == Some(k.public_key.as_slice()))
+    {
+        return Err(AccountError::NothingPickedUp);
+    }
     let client = client_for(store, platform)?;
+    let signing_fingerprint = signing.fingerprint.clone();
+    let certificates = [signing, encryption];
+    // Every check that needs no PIN runs first, then the PIN, then the
+    // platform is asked: a typo or a certificate that cannot be installed
+    // does not mark the order downloaded, and the PIN is checked once. The
+    // keys derived from it stay in memory for the platform call, zeroized
+    // when `unlocked` is dropped.
+    let plan = enroll::plan_install(keystore, &certificates, &chain, client.server_now())?;
+    let unlocked = keystore.unlock_credential(plan.credential(), pin, Some(platform))?;
     let matched = client
         .download(
             pickup_id,
             &DownloadRequest {
-                signing_fingerprint: signing.fingerprint.clone(),
+                signing_fingerprint,
             },
         )
         .await?;
-    enroll::install_unlocked(
-        keystore,
-        &unlocked,
-        &[signing, encryption],
-        &chain,
-        client.server_now(),
-    )?;
+    plan.apply(keystore, &unlocked)?;
     set_state(store, platform, pickup_id, PickupState::Installed)?;
     tracing::info!(platform, outcome = "installed", "download");
     Ok(matched)

@@ -242,8 +242,8 @@ pub enum HallError {
     /// by credential `signer`, whose PIN is needed too. Raised before any
     /// PIN is used.
     #[error(
-        "bid {bid} opens with the key of a credential whose signing certificate has expired; \
-         enter also the PIN of the signing credential {signer}"
+        "bid {bid} opens with the key of a credential that has no signing certificate for \
+         this platform; enter also the PIN of the signing credential {signer}"
     )]
     SignerPinNeeded {
         /// The bid.
@@ -404,7 +404,7 @@ impl Localized for HallError {
                  请用本机加密证书重新加密并上传投标文件"
             ),
             HallError::SignerPinNeeded { bid, signer } => format!(
-                "投标文件 {bid} 由一张签名证书已过期的证书凭据的密钥解开；请再输入签名证书凭据 {signer} 的 PIN 码"
+                "投标文件 {bid} 由一张在本平台没有有效签名证书的证书凭据的密钥解开；请再输入签名证书凭据 {signer} 的 PIN 码"
             ),
             HallError::Incomplete { field } => {
                 format!("平台的应答缺少可用的 {field}；请稍后重试或联系平台")

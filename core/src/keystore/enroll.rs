@@ -213,40 +213,55 @@ pub fn install(
     chain: &[CertInfo],
     now: i64,
 ) -> Result<Vec<CertificateRecord>, EnrollError> {
-    let plan = InstallPlan::new(keystore, certs, chain, now)?;
+    let plan = plan_install(keystore, certs, chain, now)?;
     // The PIN is checked before anything is written, so a wrong PIN leaves
     // no trust anchor behind.
-    let unlocked = keystore.unlock_credential(&plan.credential, pin, None)?;
+    let unlocked = keystore.unlock_credential(plan.credential(), pin, None)?;
     plan.apply(keystore, &unlocked)
 }
 
-/// As [`install`], for a credential whose PIN the caller has already
-/// checked with [`Keystore::unlock_credential`] (as the certificate
-/// download does before it calls the platform), so no second try is spent.
+/// Runs every check of [`install`] that needs no PIN and returns the
+/// plan to apply once the credential is unlocked. The certificate download
+/// plans first, then checks the PIN, then asks the platform, and applies
+/// last, so no refusal comes after the platform marked the order
+/// downloaded and the PIN is checked once.
 ///
 /// # Errors
-/// As [`install`]; [`KeystoreError::KeyOfAnotherCredential`] when the
-/// certificates are for keys of another credential than `unlocked`.
-pub fn install_unlocked(
+/// As [`install`], except the PIN.
+pub fn plan_install<'a>(
     keystore: &Keystore,
-    unlocked: &UnlockedCredential<'_>,
-    certs: &[CertInfo],
+    certs: &'a [CertInfo],
     chain: &[CertInfo],
     now: i64,
-) -> Result<Vec<CertificateRecord>, EnrollError> {
-    InstallPlan::new(keystore, certs, chain, now)?.apply(keystore, unlocked)
+) -> Result<InstallPlan<'a>, EnrollError> {
+    InstallPlan::new(keystore, certs, chain, now)
 }
 
 /// The checked certificates of one installation, before anything is
 /// written: each matched to its key and its chain below the anchor.
-struct InstallPlan<'a> {
+pub struct InstallPlan<'a> {
     credential: CredentialId,
     items: Vec<(KeyId, &'a CertInfo, Vec<CertInfo>)>,
     trust: Trust,
     anchors: Vec<Option<CertInfo>>,
 }
 
+impl std::fmt::Debug for InstallPlan<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InstallPlan")
+            .field("credential", &self.credential)
+            .field("certificates", &self.items.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'a> InstallPlan<'a> {
+    /// Returns the credential whose keys the certificates are for.
+    #[must_use]
+    pub fn credential(&self) -> &CredentialId {
+        &self.credential
+    }
+
     fn new(
         keystore: &Keystore,
         certs: &'a [CertInfo],
@@ -294,7 +309,12 @@ impl<'a> InstallPlan<'a> {
 
     /// Adds the new anchors, then installs every certificate in one
     /// transaction.
-    fn apply(
+    ///
+    /// # Errors
+    /// [`KeystoreError::KeyOfAnotherCredential`] when `unlocked` is another
+    /// credential; the storage and integrity errors of
+    /// [`Keystore::install_certificates`].
+    pub fn apply(
         self,
         keystore: &Keystore,
         unlocked: &UnlockedCredential<'_>,

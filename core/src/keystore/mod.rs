@@ -37,8 +37,8 @@ use zeroize::Zeroizing;
 pub use bids::{BidRecord, BidState, NewBid, RenewalWarning};
 pub use device::{DeviceBinding, DeviceBindingError, SoftwareDeviceBinding};
 pub use enroll::{
-    EnrollError, import_pkcs8, import_pkcs12, import_pkcs12_with_chain, install, install_unlocked,
-    request, role_for_certificate,
+    EnrollError, InstallPlan, import_pkcs8, import_pkcs12, import_pkcs12_with_chain, install,
+    plan_install, request, role_for_certificate,
 };
 pub use error::KeystoreError;
 pub use install::{CertificateInstall, UnlockedCredential};

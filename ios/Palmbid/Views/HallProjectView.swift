@@ -76,7 +76,11 @@ struct HallProjectView: View {
             screen.send(.receiptShown)
         }
         .sheet(item: Binding(
-            get: { state.pinRequest.map { PinRequestItem(request: $0, signerPin: state.signerPin) } },
+            get: {
+                state.pinRequest.map {
+                    PinRequestItem(request: $0, signerPin: state.signerPin, credential: state.pinCredential)
+                }
+            },
             set: { if $0 == nil { screen.send(.pinCancelled) } }
         )) { item in
             let model = screen.model
@@ -369,8 +373,10 @@ struct HallProjectView: View {
 /// A PIN request made `Identifiable` for `sheet(item:)`.
 private struct PinRequestItem: Identifiable {
     let request: HallPinRequest
-    /// The pad asks for the signing credential's PIN; a new identity, so
-    /// the sheet shows a fresh pad for it.
+    /// The pad asks for the signing credential's PIN.
     let signerPin: Bool
-    var id: String { "\(request)|\(signerPin)" }
+    /// The credential the pad counts tries for (and offers biometric unlock
+    /// for). Part of the identity, so a change shows a fresh pad for it.
+    let credential: String?
+    var id: String { "\(request)|\(signerPin)|\(credential ?? "")" }
 }

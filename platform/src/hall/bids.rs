@@ -514,7 +514,16 @@ pub(super) async fn release(
     Path((id, bid)): Path<(String, String)>,
     Json(body): Json<ReleaseRequest>,
 ) -> Result<Json<ReleaseResult>, Failure> {
-    let result = release_inner(&state, session, &id, &bid, body).await;
+    // The release runs as a task of its own, so a client that disconnects
+    // mid-way cannot drop the request with the bid's lock released while
+    // its decryption still writes the output.
+    let task = {
+        let (state, id, bid) = (state.clone(), id.clone(), bid.clone());
+        tokio::spawn(async move { release_inner(&state, session, &id, &bid, body).await })
+    };
+    let result = task
+        .await
+        .unwrap_or_else(|e| Err(HallError::Db(crate::db::DbError::Task(e.to_string()))));
     let (released, new) = logged(&id, "release", result)?;
     if new {
         notify(&state);

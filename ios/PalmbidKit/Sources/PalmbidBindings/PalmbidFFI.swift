@@ -890,9 +890,10 @@ public protocol AccountProtocol: AnyObject, Sendable {
      * # Errors
      * `hall.no_key_for_bid` before the PIN is used when no key of this
      * phone is a recipient; `hall.signer_pin_needed`, also before any PIN
-     * is used, when the bid's key belongs to a credential whose signing
-     * certificate has expired: call again with `signerPin`, the PIN of the
-     * credential `hallPinCredential` names without a bid;
+     * is used, when the bid's key belongs to a credential with no signing
+     * certificate for the platform (expired, or an imported key): call
+     * again with `signerPin`, the PIN of the credential
+     * `hallPinCredential` names without a bid;
      * `cms.key_unwrap_failed`; keystore errors; the platform's refusal.
      */
     func hallCheckBid(platform: String, project: String, bid: String, pin: String, signerPin: String?) async throws  -> HallDecryptionCheck
@@ -1808,9 +1809,10 @@ open func hallBids(platform: String, project: String)async throws  -> [HallBid] 
      * # Errors
      * `hall.no_key_for_bid` before the PIN is used when no key of this
      * phone is a recipient; `hall.signer_pin_needed`, also before any PIN
-     * is used, when the bid's key belongs to a credential whose signing
-     * certificate has expired: call again with `signerPin`, the PIN of the
-     * credential `hallPinCredential` names without a bid;
+     * is used, when the bid's key belongs to a credential with no signing
+     * certificate for the platform (expired, or an imported key): call
+     * again with `signerPin`, the PIN of the credential
+     * `hallPinCredential` names without a bid;
      * `cms.key_unwrap_failed`; keystore errors; the platform's refusal.
      */
 open func hallCheckBid(platform: String, project: String, bid: String, pin: String, signerPin: String? = nil)async throws  -> HallDecryptionCheck  {
@@ -12926,7 +12928,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_palmbid_ffi_checksum_method_account_hall_bids() != 61402) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_palmbid_ffi_checksum_method_account_hall_check_bid() != 1670) {
+    if (uniffi_palmbid_ffi_checksum_method_account_hall_check_bid() != 53587) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_palmbid_ffi_checksum_method_account_hall_pin_credential() != 18745) {

@@ -102,15 +102,20 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
     private static let watchKey = "watch"
     /// The newest PIN pad request; an older lookup that ends later is dropped.
     private var padToken = UUID()
-    /// The bid key's PIN, kept while the signing credential's is typed.
+    /// The bid key's PIN, kept while the signing credential's is typed, with
+    /// the request it is for.
     /// NOTE: a Swift `String`, which cannot be wiped; it is dropped as soon
-    /// as the call returns or the pad closes.
-    private var heldPin: String?
+    /// as the call returns, the pad closes, another request starts or the
+    /// screen goes away.
+    private var held: (request: HallPinRequest, pin: String)?
     private static let signerPinNeeded = "hall.signer_pin_needed"
+    /// Thrown to the signer's pad when the two-PIN call failed.
+    private static let signerStepFailed = "app.signer_pin_retry"
 
     /// Starts a new PIN pad request, dropping the ones before it.
     private func newPadToken() -> UUID {
         padToken = UUID()
+        held = nil
         return padToken
     }
 
@@ -127,6 +132,8 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
             startWatching()
         case .disappeared:
             stop(Self.watchKey)
+            // The screen left or the app went to the background.
+            held = nil
             update { $0.connected = false }
         case .refresh:
             run { await self.reload() }
@@ -163,7 +170,7 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
             run { await self.openPad(request, token: token) }
         case .pinCancelled:
             _ = newPadToken()
-            heldPin = nil
+            held = nil
             update {
                 $0.pinRequest = nil
                 $0.pinCredential = nil
@@ -241,29 +248,39 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
         _ request: HallPinRequest, pin: String,
         call: @MainActor (String, String?) async throws -> Void
     ) async throws {
-        if let first = heldPin {
-            heldPin = nil
+        if let first = held, first.request == request, state.signerPin {
+            held = nil
             do {
-                try await call(first, pin)
+                try await call(first.pin, pin)
                 update { $0.signerPin = false }
                 return
             } catch {
-                // The error does not say which of the two PINs was wrong, so both
-                // are asked again, the bid key's first, with the error shown.
+                // The error does not say which of the two PINs was wrong, so
+                // both are asked again, the bid key's first, with the error
+                // shown on the screen. The signer's pad gets an error of its
+                // own kind: read as its wrong PIN, it would drop the PIN kept
+                // for biometric unlock and count a try it did not cause.
                 update {
                     $0.signerPin = false
+                    $0.pinCredential = nil
                     $0.error = AppError(error)
                 }
                 let token = newPadToken()
                 run { await self.openPad(request, token: token) }
-                throw error
+                throw AppError(
+                    code: Self.signerStepFailed,
+                    messageZh: "请重新输入两个 PIN 码。",
+                    messageEn: "Enter both PINs again."
+                )
             }
         }
         do {
             try await call(pin, nil)
         } catch let error as AppError where error.code == Self.signerPinNeeded {
-            heldPin = pin
             let signer = try? await hall.pinCredential(platform: state.platform, project: state.projectId, bid: nil)
+            // The pad may have closed, or another request begun, meanwhile.
+            guard state.pinRequest == request else { throw error }
+            held = (request: request, pin: pin)
             update {
                 $0.signerPin = true
                 $0.pinCredential = signer

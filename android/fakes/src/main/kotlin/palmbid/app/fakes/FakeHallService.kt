@@ -91,8 +91,8 @@ class FakeHallService(
         if (bidNeedsSigner && signerPin == null) {
             throw Failures.of(
                 HallService.SIGNER_PIN_NEEDED,
-                "投标文件由签名证书已过期的证书凭据的密钥解开；请再输入签名证书凭据 $signingCredential 的 PIN 码",
-                "the bid opens with the key of a credential whose signing certificate has expired; enter also the PIN of the signing credential $signingCredential",
+                "投标文件由一张在本平台没有有效签名证书的证书凭据的密钥解开；请再输入签名证书凭据 $signingCredential 的 PIN 码",
+                "the bid opens with the key of a credential that has no signing certificate for this platform; enter also the PIN of the signing credential $signingCredential",
             )
         }
         pins.verify(bidCredential, pin)

@@ -56,6 +56,8 @@ class ProjectPresenter(
     init {
         watch()
         pull()
+        // Leaving the screen ends the scope: a held PIN goes with it.
+        scope.coroutineContext[Job]?.invokeOnCompletion { dropFirstPin() }
     }
 
     fun onEvent(event: ProjectEvent) {
@@ -259,12 +261,16 @@ class ProjectPresenter(
                 attempt({ e ->
                     when {
                         first == null && e.code == HallService.SIGNER_PIN_NEEDED && action.openedBid != null -> {
-                            held = true
-                            askSignerPin(action, pin)
+                            // Kept only while the pad is still up for this action.
+                            if (mutable.value.pinFor == action) {
+                                held = true
+                                askSignerPin(action, pin)
+                            }
                         }
                         // The error does not say which of the two PINs was wrong, so
-                        // both are asked again, the bid key's first.
-                        first != null -> askPin(action, e)
+                        // both are asked again, the bid key's first, unless the pad was
+                        // closed meanwhile.
+                        first != null -> if (mutable.value.pinFor == action) askPin(action, e) else failSigned(e)
                         else -> failSigned(e)
                     }
                 }) {

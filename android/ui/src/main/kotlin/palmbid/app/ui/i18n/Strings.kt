@@ -918,7 +918,7 @@ class Strings private constructor(
     /** 输入 PIN 码参与抽取 */
     val projectPinDraw: String get() = texts[300]
 
-    /** 该投标文件由旧证书的密钥解开；请再输入当前签名证书的 PIN 码 */
+    /** 该投标文件由另一张证书的密钥解开；请再输入当前签名证书的 PIN 码 */
     val projectPinSigner: String get() = texts[301]
 
     /** %1$d 分钟后开标 */
@@ -1530,7 +1530,7 @@ class Strings private constructor(
                 "输入 PIN 码签名质疑",
                 "输入 PIN 码提交第 %1\$d 轮报价 ￥%2\$s",
                 "输入 PIN 码参与抽取",
-                "该投标文件由旧证书的密钥解开；请再输入当前签名证书的 PIN 码",
+                "该投标文件由另一张证书的密钥解开；请再输入当前签名证书的 PIN 码",
                 "%1\$d 分钟后开标",
                 "%1\$s开始",
                 "质疑已答复",
@@ -1940,7 +1940,7 @@ class Strings private constructor(
                 "Enter PIN to sign the challenge",
                 "Enter PIN to submit round %1\$d: ¥%2\$s",
                 "Enter PIN to take part in the draw",
-                "This bid opens with an older certificate's key; now enter the PIN of the current signing certificate",
+                "This bid opens with another certificate's key; now enter the PIN of the current signing certificate",
                 "Opening in %1\$d min",
                 "%1\$s started",
                 "A challenge was answered",
