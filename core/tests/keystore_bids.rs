@@ -9,7 +9,9 @@ use std::path::Path;
 
 use keystore_support::{PIN, Site, any_use, certificate_for, copy, enroll, pin, restrict};
 use palmbid_core::error::Localized;
-use palmbid_core::keystore::{BidState, KeyId, Keystore, KeystoreError, NewBid};
+use palmbid_core::keystore::{
+    BidState, KeyId, KeyOperation, KeyUseOutcome, Keystore, KeystoreError, NewBid,
+};
 use palmbid_core::pki::KeyRole;
 
 /// 2026-12-05 09:30 UTC.
@@ -232,6 +234,10 @@ fn pending_bid_blocks_certificate_replacement() {
             .failed_attempts,
         0
     );
+    // The refused install's log row says it failed, not that the key was used.
+    let newest = &keystore.signature_log(1, None).unwrap()[0];
+    assert_eq!(newest.operation, KeyOperation::CertificateInstall);
+    assert_eq!(newest.outcome, KeyUseOutcome::Failed);
 
     keystore.mark_bid_opened("P-1", "B-1").unwrap();
     keystore

@@ -182,13 +182,21 @@ impl Trust {
         Ok((path, anchor))
     }
 
+    /// Returns the given roots that the verified paths ended in: the
+    /// trust anchors to add.
+    fn new_anchors(&self, used: &[Option<CertInfo>]) -> Vec<CertInfo> {
+        self.given_roots
+            .iter()
+            .filter(|root| used.iter().flatten().any(|anchor| anchor.der == root.der))
+            .cloned()
+            .collect()
+    }
+
     /// Stores the given roots that the verified paths ended in.
     fn commit(&self, keystore: &Keystore, used: &[Option<CertInfo>]) -> Result<(), EnrollError> {
-        for root in &self.given_roots {
-            if used.iter().flatten().any(|anchor| anchor.der == root.der) {
-                keystore.add_trust_anchor(root)?;
-                tracing::info!(fingerprint = %root.fingerprint, "added trust anchor");
-            }
+        for root in self.new_anchors(used) {
+            keystore.add_trust_anchor(&root)?;
+            tracing::info!(fingerprint = %root.fingerprint, "added trust anchor");
         }
         Ok(())
     }
@@ -307,7 +315,7 @@ impl<'a> InstallPlan<'a> {
         })
     }
 
-    /// Adds the new anchors, then installs every certificate in one
+    /// Installs every certificate and adds the new trust anchors, in one
     /// transaction.
     ///
     /// # Errors
@@ -331,7 +339,7 @@ impl<'a> InstallPlan<'a> {
             }
             .into());
         }
-        self.trust.commit(keystore, &self.anchors)?;
+        let anchors = self.trust.new_anchors(&self.anchors);
         let installs: Vec<CertificateInstall<'_>> = self
             .items
             .iter()
@@ -341,7 +349,7 @@ impl<'a> InstallPlan<'a> {
                 chain,
             })
             .collect();
-        let installed = keystore.install_certificates(unlocked, &installs)?;
+        let installed = keystore.install_certificates(unlocked, &installs, &anchors)?;
         for record in &installed {
             tracing::info!(key = %record.key_id.0, fingerprint = %record.cert.fingerprint, "installed certificate");
         }
@@ -477,7 +485,7 @@ fn import_keys(
     if !installs.is_empty() {
         // The chains are recorded under the new PIN, checked once.
         let unlocked = keystore.unlock_credential(&credential, new_pin, None)?;
-        keystore.install_certificates(&unlocked, &installs)?;
+        keystore.install_certificates(&unlocked, &installs, &[])?;
     }
     tracing::info!(credential = %credential.0, keys = key_ids.len(), "imported keys");
     Ok((credential, key_ids))

@@ -139,7 +139,7 @@ impl Keystore {
                 cert,
                 chain,
             };
-            self.install_certificates(&unlocked, &[install])?
+            self.install_certificates(&unlocked, &[install], &[])?
                 .pop()
                 .ok_or_else(|| KeystoreError::KeyNotFound {
                     key: key_id.clone(),
@@ -150,8 +150,9 @@ impl Keystore {
     }
 
     /// Installs `installs`, each as [`Keystore::install_certificate`] does,
-    /// for keys of the credential `unlocked` holds, in one transaction:
-    /// either every certificate is installed or none.
+    /// for keys of the credential `unlocked` holds, and adds the trust
+    /// anchors `anchors`, in one transaction: either everything is written
+    /// or nothing. A failure marks the unlock's signature log row failed.
     ///
     /// # Errors
     /// [`KeystoreError::KeyOfAnotherCredential`] for a key of another
@@ -164,6 +165,20 @@ impl Keystore {
         &self,
         unlocked: &UnlockedCredential<'_>,
         installs: &[CertificateInstall<'_>],
+        anchors: &[CertInfo],
+    ) -> Result<Vec<CertificateRecord>, KeystoreError> {
+        let result = self.install_certificates_inner(unlocked, installs, anchors);
+        if result.is_err() {
+            self.reset_attempts(&unlocked.id, unlocked.entry, KeyUseOutcome::Failed)?;
+        }
+        result
+    }
+
+    fn install_certificates_inner(
+        &self,
+        unlocked: &UnlockedCredential<'_>,
+        installs: &[CertificateInstall<'_>],
+        anchors: &[CertInfo],
     ) -> Result<Vec<CertificateRecord>, KeystoreError> {
         // The verifier and the keys are read in one transaction: a PIN
         // changed since the unlock (here or in another process) re-wrapped
@@ -236,11 +251,14 @@ impl Keystore {
                     rusqlite::params![wrapped, install.cert.fingerprint, install.key_id.0],
                 )?;
             }
+            for anchor in anchors {
+                rows::add_trust_anchor(tx, anchor)?;
+            }
             Ok(())
         });
-        if let Err(error) = written {
-            self.reset_attempts(&unlocked.id, unlocked.entry, KeyUseOutcome::Failed)?;
-            return Err(error);
+        written?;
+        for anchor in anchors {
+            tracing::info!(anchor = %anchor.fingerprint, "added trust anchor");
         }
 
         Ok(installs
