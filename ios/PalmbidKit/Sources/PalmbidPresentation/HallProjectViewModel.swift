@@ -255,6 +255,14 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
                 update { $0.signerPin = false }
                 return
             } catch {
+                let failure = AppError(error)
+                guard failure.kind == .wrongPin || failure.kind == .locked else {
+                    // Neither PIN was refused (the network, the platform):
+                    // the pad stays on the signer's PIN, the first kept, for
+                    // a retry.
+                    held = first
+                    throw failure
+                }
                 // The error does not say which of the two PINs was wrong, so
                 // both are asked again, the bid key's first, with the error
                 // shown on the screen. The signer's pad gets an error of its
@@ -263,7 +271,7 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
                 update {
                     $0.signerPin = false
                     $0.pinCredential = nil
-                    $0.error = AppError(error)
+                    $0.error = failure
                 }
                 let token = newPadToken()
                 run { await self.openPad(request, token: token) }

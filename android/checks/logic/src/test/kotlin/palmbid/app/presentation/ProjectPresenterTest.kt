@@ -153,6 +153,13 @@ class ProjectPresenterTest {
         presenter.type(RENEWED_PIN)
         runCurrent()
         assertTrue(presenter.state.value.signerPin)
+        // A network failure refuses neither PIN: the pad stays on the
+        // signer's, the first kept, and the retry goes through.
+        fakes.control.arm("HallService.checkBid", Failures.network())
+        presenter.type(Samples.PIN)
+        runCurrent()
+        assertEquals("api.unreachable", presenter.state.value.error?.code)
+        assertTrue(presenter.state.value.signerPin)
         presenter.type(Samples.PIN)
         runCurrent()
         assertNull(presenter.state.value.pinFor)

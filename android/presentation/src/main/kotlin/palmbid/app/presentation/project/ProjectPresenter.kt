@@ -9,6 +9,7 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import palmbid.app.domain.Attachment
 import palmbid.app.domain.CertificateStore
+import palmbid.app.domain.FailureKind
 import palmbid.app.domain.HallNotice
 import palmbid.app.domain.HallPhase
 import palmbid.app.domain.HallService
@@ -257,6 +258,7 @@ class ProjectPresenter(
         mutable.update { it.copy(busy = true, error = null, pinPad = keypad.state(it.pinPad).copy(busy = true)) }
         scope.launch {
             var held = false
+            var keepFirst = false
             try {
                 attempt({ e ->
                     when {
@@ -267,10 +269,18 @@ class ProjectPresenter(
                                 askSignerPin(action, pin)
                             }
                         }
+                        first != null && mutable.value.pinFor != action -> failSigned(e)
                         // The error does not say which of the two PINs was wrong, so
-                        // both are asked again, the bid key's first, unless the pad was
-                        // closed meanwhile.
-                        first != null -> if (mutable.value.pinFor == action) askPin(action, e) else failSigned(e)
+                        // both are asked again, the bid key's first.
+                        first != null && (e.kind == FailureKind.WRONG_PIN || e.kind == FailureKind.PIN_LOCKED) ->
+                            askPin(action, e)
+                        // Neither PIN was refused (the network, the platform): the pad
+                        // stays on the signer's PIN with the first kept, for a retry.
+                        first != null -> {
+                            keepFirst = true
+                            firstPin = first
+                            mutable.update { it.copy(busy = false, error = e, pinPad = it.pinPad.copy(busy = false)) }
+                        }
                         else -> failSigned(e)
                     }
                 }) {
@@ -279,7 +289,7 @@ class ProjectPresenter(
                 }
             } finally {
                 if (!held) pin.wipe()
-                first?.wipe()
+                if (!keepFirst) first?.wipe()
             }
         }
     }
