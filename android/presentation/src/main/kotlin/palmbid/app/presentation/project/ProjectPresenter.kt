@@ -228,13 +228,23 @@ class ProjectPresenter(
                 pinPad = keypad.state(it.pinPad.copy(busy = false, triesLeft = null, locked = false)),
             )
         }
+        showTries(action, action.openedBid, signerStep = false)
+    }
+
+    /**
+     * Looks up the credential whose PIN the pad for [action] requests (the one
+     * that opens [bid], else the signing one) and shows its tries left,
+     * unless the pad moved on meanwhile. The count is a help, not essential:
+     * a failed lookup leaves the pad without one.
+     */
+    private fun showTries(action: PinAction, bid: String?, signerStep: Boolean) {
         scope.launch {
-            // The count is a help, not essential: a failed lookup leaves the pad without one.
             attempt({}) {
-                val id = hall.pinCredential(platform, projectId, action.openedBid)
+                val id = hall.pinCredential(platform, projectId, bid)
                 val pin = certificates.pinState(id)
-                if (mutable.value.pinFor != action) return@attempt
-                pinCredential = id
+                val now = mutable.value
+                if (now.pinFor != action || now.signerPin != signerStep) return@attempt
+                if (!signerStep) pinCredential = id
                 // A failed action may have set a newer count already.
                 mutable.update {
                     if (it.pinPad.triesLeft != null) it else it.copy(pinPad = it.pinPad.copy(triesLeft = pin.triesLeft, locked = pin.locked))
@@ -304,15 +314,7 @@ class ProjectPresenter(
         mutable.update {
             it.copy(busy = false, signerPin = true, pinPad = keypad.state(it.pinPad.copy(busy = false, triesLeft = null, locked = false)))
         }
-        scope.launch {
-            attempt({}) {
-                val id = hall.pinCredential(platform, projectId, null)
-                val pin = certificates.pinState(id)
-                val now = mutable.value
-                if (now.pinFor != action || !now.signerPin) return@attempt
-                mutable.update { it.copy(pinPad = it.pinPad.copy(triesLeft = pin.triesLeft, locked = pin.locked)) }
-            }
-        }
+        showTries(action, bid = null, signerStep = true)
     }
 
     /** Wipes a held bid key PIN, when the pad closes or starts over. */
