@@ -5,7 +5,7 @@
 //! certs`) until the phone releases it at the decryption; the quote read
 //! out is then confirmed with `palmbid hall confirm`. A bid encrypted to
 //! an imported USB-KEY key, whose credential signs nothing for the
-//! platform, asks for the signing credential's PIN as well.
+//! platform, needs the signing credential's PIN as well.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 mod support;
@@ -79,7 +79,7 @@ fn check_keeps_key_until_decryption_then_confirm() {
 }
 
 #[test]
-fn bid_for_an_imported_key_asks_for_the_signing_pin() {
+fn imported_bid_key_needs_signer_pin() {
     let setup = Setup::with_certificate();
     let project = setup.hall_project("污水管网工程", 1800, &format!("{CREDIT} {COMPANY}"), &[]);
 

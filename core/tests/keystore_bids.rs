@@ -234,7 +234,7 @@ fn pending_bid_blocks_certificate_replacement() {
             .failed_attempts,
         0
     );
-    // The refused install's log row says it failed, not that the key was used.
+    // The rejected install's log row records a failure, not a used key.
     let newest = &keystore.signature_log(1, None).unwrap()[0];
     assert_eq!(newest.operation, KeyOperation::CertificateInstall);
     assert_eq!(newest.outcome, KeyUseOutcome::Failed);

@@ -115,7 +115,7 @@ fn request_then_install_both_certificates() {
 }
 
 #[test]
-fn certificates_of_two_credentials_are_refused_before_the_pin() {
+fn two_credentials_rejected_before_pin() {
     let dir = tempfile::tempdir().expect("tempdir");
     let ks = keystore(dir.path());
     let cas = cas();

@@ -382,7 +382,7 @@ async fn guarantee_goes_from_code_to_verified_issue_then_cancel() {
 }
 
 #[tokio::test]
-async fn pin_credential_is_the_one_whose_key_signs_the_application() {
+async fn pin_credential_is_the_signer() {
     // The platform is bound, not dropped: dropping it stops the server.
     let Setup {
         platform: _platform,

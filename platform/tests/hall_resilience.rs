@@ -9,8 +9,8 @@
 //!   and decrypts;
 //! - the decryption check of a bid encrypted to another key fails before
 //!   the PIN, naming the bid's recipients;
-//! - after a renewal under another PIN, the credential the app is told to
-//!   ask the PIN of is the one each action unlocks;
+//! - after a renewal under another PIN, the credential whose PIN the app is
+//!   given to request is the one each action unlocks;
 //! - a bid that opens with the key of a credential with no signing
 //!   certificate for the platform (a USB-KEY's key imported to the phone)
 //!   asks for the signing credential's PIN too, before any PIN is used.
@@ -255,7 +255,7 @@ async fn pick_up_again(setup: &Setup, pin: &Pin) -> CredentialId {
     added.remove(0)
 }
 
-/// The phone's credentials, each once.
+/// Lists the phone's credentials, each once.
 fn credentials(keystore: &Keystore) -> Vec<CredentialId> {
     let mut ids: Vec<CredentialId> = Vec::new();
     for record in keystore.certificates().unwrap() {
@@ -460,13 +460,13 @@ async fn pin_credential_names_the_key_each_action_unlocks() {
         "the bid opens with the key it was encrypted to"
     );
 
-    // The check asks for the first credential's PIN alone: its key opens
+    // The check needs the first credential's PIN alone: its key opens
     // the bid and its own signing certificate, still valid, signs the
     // proof.
     let check = hall::check_bid(store, keystore, "dev", &id, &bid, &pin(), None).await;
     assert!(check.is_ok(), "{check:?}");
     // The renewed credential's PIN is wrong for it, and the try is counted
-    // on the credential the app was told to show.
+    // on the credential the app was given to show.
     let refused = hall::check_bid(store, keystore, "dev", &id, &bid, &renewed, None).await;
     assert!(
         matches!(
@@ -486,7 +486,7 @@ async fn pin_credential_names_the_key_each_action_unlocks() {
 }
 
 #[tokio::test]
-async fn bid_key_without_a_signer_asks_for_the_signers_pin() {
+async fn unsigned_bid_key_needs_signer_pin() {
     let setup = setup().await;
     let Phone {
         store, keystore, ..

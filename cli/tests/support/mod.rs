@@ -198,7 +198,7 @@ impl Setup {
     }
 
     /// Uploads `envelope` to section 1 of hall project `project` with the
-    /// toolbox after a QR login the phone answers; returns the bid's id.
+    /// toolbox after a QR login the phone approves; returns the bid's id.
     pub(crate) fn upload_envelope(&self, project: &str, envelope: &Path) -> String {
         let (toolbox, lines) =
             self.toolbox(&["upload", "--project", project, envelope.to_str().unwrap()]);

@@ -65,9 +65,9 @@ impl Session {
     }
 
     /// Returns the signing certificate that proves an action on a bid
-    /// whose key is `recipient`: the one of `recipient`'s own credential
-    /// when it still acts for this platform, so check and release ask for
-    /// one PIN, else [`Session::signer`], whose PIN [`proof_pin`] requests.
+    /// whose key is `recipient`. That is `recipient`'s own credential's while
+    /// it still acts for this platform, so check and release need one PIN.
+    /// Otherwise it is [`Session::signer`], whose PIN [`proof_pin`] requests.
     pub(super) fn bid_signer(
         &self,
         keystore: &Keystore,

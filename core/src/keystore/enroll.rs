@@ -230,9 +230,9 @@ pub fn install(
 
 /// Runs every check of [`install`] that needs no PIN and returns the
 /// plan to apply once the credential is unlocked. The certificate download
-/// plans first, then checks the PIN, then asks the platform, and applies
-/// last, so no refusal comes after the platform marked the order
-/// downloaded and the PIN is checked once.
+/// plans first, then checks the PIN, then calls the platform, and applies
+/// last. No rejection then comes after the platform marked the order
+/// downloaded, and the PIN is checked once.
 ///
 /// # Errors
 /// As [`install`], except the PIN.

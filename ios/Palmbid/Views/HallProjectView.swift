@@ -373,7 +373,7 @@ struct HallProjectView: View {
 /// A PIN request made `Identifiable` for `sheet(item:)`.
 private struct PinRequestItem: Identifiable {
     let request: HallPinRequest
-    /// The pad asks for the signing credential's PIN.
+    /// Whether the pad requests the signing credential's PIN.
     let signerPin: Bool
     /// The credential the pad counts tries for (and offers biometric unlock
     /// for). Part of the identity, so a change shows a fresh pad for it.

@@ -67,8 +67,8 @@ public protocol HallService: Sendable {
     func receipt(platform: String, project: String) async throws -> Data
     /// Checks, without releasing anything, that this phone opens the bid.
     /// `pin` is the PIN of the credential `pinCredential` names for the bid.
-    /// When that credential has no signing certificate for the platform the
-    /// call fails with `hall.signer_pin_needed` before any PIN is used; call
+    /// When that credential has no signing certificate for the platform, the
+    /// call fails with `hall.signer_pin_needed` before any PIN is used. Call
     /// again with `signerPin`, the PIN of the credential `pinCredential`
     /// names without a bid.
     func checkBid(platform: String, project: String, bid: String, pin: String, signerPin: String?) async throws -> Date

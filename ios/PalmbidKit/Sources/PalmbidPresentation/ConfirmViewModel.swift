@@ -138,7 +138,7 @@ public final class ConfirmViewModel: ScreenModel<ConfirmState, ConfirmAction> {
         stop("countdown")
     }
 
-    /// Refusals after which the request cannot be answered any more.
+    /// Error codes after which the request is closed for good.
     private static let endingCodes: Set<String> = [
         "qr.cancelled", "qr.already_answered", "qr.bound_to_other_phone", "qr.wrong_number",
     ]

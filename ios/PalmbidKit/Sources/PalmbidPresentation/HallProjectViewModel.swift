@@ -57,9 +57,9 @@ public struct HallProjectState: Equatable, Sendable {
     /// to an older credential than the signing one); nil when the lookup
     /// failed, and the pad then shows no count and offers no biometrics.
     public var pinCredential: String?
-    /// The pad asks for the signing credential's PIN, after the bid key's:
-    /// the bid opens with a key whose credential has no signing certificate
-    /// for the platform.
+    /// Whether the pad requests the signing credential's PIN, after the bid
+    /// key's, because the bid opens with a key whose credential has no
+    /// signing certificate for the platform.
     public var signerPin = false
     public var error: AppError?
 
@@ -104,8 +104,8 @@ public final class HallProjectViewModel: ScreenModel<HallProjectState, HallProje
     private var padToken = UUID()
     /// The bid key's PIN, kept while the signing credential's is typed, with
     /// the request it is for.
-    /// NOTE: a Swift `String`, which cannot be wiped; it is dropped as soon
-    /// as the call returns, the pad closes, another request starts or the
+    /// NOTE: a Swift `String` cannot be wiped, so it is dropped as soon as
+    /// the call returns, the pad closes, another request starts or the
     /// screen goes away.
     private var held: (request: HallPinRequest, pin: String)?
     private static let signerPinNeeded = "hall.signer_pin_needed"

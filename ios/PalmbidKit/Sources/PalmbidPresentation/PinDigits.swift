@@ -11,7 +11,7 @@ import Foundation
 /// `take()` moves the digits out. `wipe()` and `deinit` zero it.
 ///
 /// NOTE: a `String` made by `text()` for a library call cannot be wiped
-/// from Swift; the library turns it into its own zeroizing PIN at once.
+/// from Swift. The library turns it into its own zeroizing PIN at once.
 final class PinDigits {
     private let storage: UnsafeMutableBufferPointer<UInt8>
     private(set) var count = 0

@@ -146,7 +146,7 @@ final class HallProjectViewModelTests: XCTestCase {
         try await model.perform(.checkBid("bid-1"), pin: "246810")
     }
 
-    func testBidKeyWithoutASignerAsksForTheSignersPin() async throws {
+    func testUnsignedBidKeyNeedsSignerPin() async throws {
         // "cred-2" holds the bid's key (imported, no signing certificate);
         // "cred-1" signs.
         let store = MockCertificateStore(

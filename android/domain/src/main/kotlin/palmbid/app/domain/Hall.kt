@@ -223,8 +223,8 @@ interface HallService {
     /**
      * Checks before the opening that this phone's key opens [bid]; the key stays.
      * [pin] is the PIN of the credential [pinCredential] names for the bid. When
-     * that credential has no signing certificate for the platform the call
-     * fails with [SIGNER_PIN_NEEDED] before any PIN is used; call again with
+     * that credential has no signing certificate for the platform, the call
+     * fails with [SIGNER_PIN_NEEDED] before any PIN is used. Call again with
      * [signerPin], the PIN of the credential [pinCredential] names without a bid.
      */
     suspend fun checkBid(platform: String, project: String, bid: String, pin: Pin, signerPin: Pin? = null): DecryptionCheck

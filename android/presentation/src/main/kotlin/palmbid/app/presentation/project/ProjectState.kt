@@ -100,9 +100,9 @@ data class ProjectState(
     val pinFor: PinAction? = null,
     val pinPad: PinPadState = PinPadState(),
     /**
-     * The pad asks for the signing credential's PIN, after the bid key's: the
-     * bid opens with a key whose credential has no signing certificate for
-     * the platform.
+     * Whether the pad requests the signing credential's PIN, after the bid
+     * key's, because the bid opens with a key whose credential has no signing
+     * certificate for the platform.
      */
     val signerPin: Boolean = false,
     /** A signed action is on its way. */
